@@ -1,0 +1,72 @@
+// Builds the bundles that ship (client, server, CLI, webview) and, with --tests, a
+// file-for-file transpile of sources and tests into out/ for mocha. esbuild only: no
+// type-checking here; `npm run typecheck` does that.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  ...(fs.existsSync(path.join(root, 'client/webview/diagram.ts'))
+    ? [esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['client/webview/diagram.ts'], outfile: 'dist/webview.js' })]
+    : []),
+]);
+fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+copyFiles('patterns', 'dist/patterns', (f) => f.endsWith('.ts'));
+fs.copyFileSync(path.join(root, 'server/src/config/resilint.schema.json'), path.join(root, 'dist/resilint.schema.json'));
+
+if (args.has('--tests')) {
+  const sources = ['server/src', 'client/src', 'patterns', 'test'].flatMap((dir) => listFiles(dir, (f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.includes('/fixtures/')));
+  await esbuild.build({
+    entryPoints: sources,
+    outdir: 'out',
+    outbase: '.',
+    bundle: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  copyFiles('server/src', 'out/server/src', (f) => f.endsWith('.json'));
+}
+
+function listFiles(dir, keep) {
+  const abs = path.join(root, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs.readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .filter(keep);
+}
+
+function copyFiles(from, to, keep) {
+  for (const file of listFiles(from, keep)) {
+    const target = path.join(root, to, path.relative(from, file));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(path.join(root, file), target);
+  }
+}

@@ -1,0 +1,166 @@
+import { ts } from 'ts-morph';
+import { ConfigResolver, isFileIncluded, ruleSettingOf, type LoadedConfig } from './config';
+import { compareFindings, type Finding, type Range, type Severity } from './findings';
+import type { Rule, RuleContext, RuleListener } from './rule';
+import { isRuleDisabledForFile, isSuppressed, parseSuppressions } from './suppressions';
+import type { Workspace } from './workspace';
+
+// Runs the enabled rules over one file in a single walk. A rule that throws is disabled
+// for that file and reported as a rule error; the other rules carry on.
+
+export const DEFAULT_PATTERNS_DIR = 'src/resilience';
+
+export interface RuleError {
+  ruleId: string;
+  filePath: string;
+  message: string;
+}
+
+export interface FileAnalysis {
+  filePath: string;
+  findings: Finding[];
+  /** Why the file was not (fully) analysed: skipped, parse failure. */
+  notices: string[];
+  ruleErrors: RuleError[];
+  /** Problems with the configuration that applied to this file. */
+  configProblems: string[];
+}
+
+export interface AnalyzerEnvironment {
+  workspace: Workspace;
+  configs: ConfigResolver;
+  rules: readonly Rule<Record<string, unknown>>[];
+}
+
+interface ActiveRule {
+  rule: Rule<Record<string, unknown>>;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAnalysis {
+  const loaded = env.configs.forFile(filePath);
+  const result: FileAnalysis = { filePath, findings: [], notices: [], ruleErrors: [], configProblems: loaded.problems };
+  if (!isFileIncluded(loaded, filePath)) return result;
+
+  let sourceFile: ts.SourceFile | undefined;
+  try {
+    sourceFile = env.workspace.getSourceFile(filePath);
+  } catch (error) {
+    result.notices.push(`not analysed: the parser failed (${describeError(error)})`);
+    return result;
+  }
+  if (!sourceFile) {
+    const reason = env.workspace.skipReason(filePath);
+    result.notices.push(`skipped: the file ${reason ?? 'could not be read'}`);
+    return result;
+  }
+
+  const suppressions = parseSuppressions(sourceFile);
+  const active = activeRules(env.rules, loaded).filter((a) => !isRuleDisabledForFile(suppressions, a.rule.meta.id));
+  const project = env.workspace.projectFor(filePath);
+  const listeners: { ruleId: string; listener: RuleListener }[] = [];
+  const failed = new Set<string>();
+  const fail = (ruleId: string, error: unknown) => {
+    failed.add(ruleId);
+    result.ruleErrors.push({ ruleId, filePath, message: describeError(error) });
+  };
+
+  for (const { rule, severity, options } of active) {
+    const context: RuleContext<Record<string, unknown>> = {
+      ruleId: rule.meta.id,
+      sourceFile,
+      filePath: sourceFile.fileName,
+      options,
+      settings: { patternsDir: loaded.config.patternsDir ?? DEFAULT_PATTERNS_DIR, projectRoot: project.root },
+      facts: project,
+      getTypeChecker: () => project.getTypeChecker(),
+      report: (descriptor) => {
+        const range = rangeOfNode(sourceFile, descriptor.node);
+        if (isSuppressed(suppressions, rule.meta.id, range.start.line)) return;
+        result.findings.push({
+          ruleId: rule.meta.id,
+          messageId: descriptor.messageId,
+          message: formatMessage(rule.meta.messages[descriptor.messageId] ?? descriptor.messageId, descriptor.data),
+          severity,
+          filePath: sourceFile.fileName,
+          range,
+          related: descriptor.related ?? [],
+          fixes: descriptor.fixes ?? [],
+        });
+      },
+    };
+    try {
+      listeners.push({ ruleId: rule.meta.id, listener: rule.create(context) });
+    } catch (error) {
+      fail(rule.meta.id, error);
+    }
+  }
+
+  walk(sourceFile, (node) => {
+    for (const { ruleId, listener } of listeners) {
+      const visit = listener[node.kind];
+      if (!visit || failed.has(ruleId)) continue;
+      try {
+        visit(node);
+      } catch (error) {
+        fail(ruleId, error);
+      }
+    }
+  });
+  for (const { ruleId, listener } of listeners) {
+    if (!listener.onEnd || failed.has(ruleId)) continue;
+    try {
+      listener.onEnd();
+    } catch (error) {
+      fail(ruleId, error);
+    }
+  }
+  result.findings.sort(compareFindings);
+  return result;
+}
+
+export function activeRules(rules: readonly Rule<Record<string, unknown>>[], loaded: LoadedConfig): ActiveRule[] {
+  const active: ActiveRule[] = [];
+  for (const rule of rules) {
+    const setting = ruleSettingOf(loaded.config, rule.meta.id);
+    const severity = setting.severity ?? rule.meta.defaultSeverity;
+    if (severity === 'off') continue;
+    active.push({ rule, severity, options: { ...rule.meta.defaultOptions, ...setting.options } });
+  }
+  return active;
+}
+
+/** Pre-order walk with an explicit stack: 5,000-deep expressions must not overflow ours. */
+export function walk(root: ts.Node, visit: (node: ts.Node) => void): void {
+  const stack: ts.Node[] = [root];
+  const children: ts.Node[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    visit(node);
+    node.forEachChild((child) => {
+      children.push(child);
+    });
+    while (children.length > 0) stack.push(children.pop()!);
+  }
+}
+
+export function rangeOfNode(sourceFile: ts.SourceFile, node: ts.Node): Range {
+  return rangeOfOffsets(sourceFile, node.getStart(sourceFile), node.getEnd());
+}
+
+export function rangeOfOffsets(sourceFile: ts.SourceFile, start: number, end: number): Range {
+  return {
+    start: sourceFile.getLineAndCharacterOfPosition(start),
+    end: sourceFile.getLineAndCharacterOfPosition(end),
+  };
+}
+
+function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'nesting too deep';
+  return error instanceof Error ? error.message : String(error);
+}

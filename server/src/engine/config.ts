@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { minimatch } from 'minimatch';
+import schema from '../config/resilint.schema.json';
+import type { SeveritySetting } from './findings';
+
+// Configuration is JSON only (never a JS file we would have to execute), shared by the
+// CLI and the language server, and found by walking up from the analysed file.
+
+export const CONFIG_FILE_NAME = 'resilint.config.json';
+
+export interface RuleSetting {
+  severity?: SeveritySetting;
+  options?: Record<string, unknown>;
+}
+
+export interface ResilintConfig {
+  rules?: Record<string, SeveritySetting | RuleSetting>;
+  include?: string[];
+  exclude?: string[];
+  patternsDir?: string;
+  maxFileSizeKb?: number;
+}
+
+export interface LoadedConfig {
+  config: ResilintConfig;
+  /** The folder globs are relative to: the config file's folder, else the workspace root. */
+  baseDir: string;
+  /** The file the configuration came from, when there was one. */
+  source?: string;
+  /** Readable problems ("file: problem"); analysis continues with defaults when present. */
+  problems: string[];
+}
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+/** Parses and validates configuration text; on any problem the defaults are used. */
+export function parseConfig(text: string, source: string, packageJsonKey = false): { config: ResilintConfig; problems: string[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { config: {}, problems: [`${source}: invalid JSON (${(error as Error).message}); using defaults`] };
+  }
+  if (packageJsonKey) parsed = (parsed as Record<string, unknown> | null)?.['resilint'];
+  if (parsed === undefined) return { config: {}, problems: [] };
+  if (validate(parsed)) return { config: parsed as ResilintConfig, problems: [] };
+  const details = (validate.errors ?? [])
+    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params['additionalProperty'])}'` : ''}`)
+    .join('; ');
+  return { config: {}, problems: [`${source}: ${details}; using defaults`] };
+}
+
+/** Finds and loads configuration for files, caching per folder until `clear()`. */
+export class ConfigResolver {
+  private readonly byDir = new Map<string, LoadedConfig>();
+
+  constructor(
+    private readonly workspaceRoot: string,
+    private readonly explicitFile?: string,
+  ) {}
+
+  forFile(filePath: string): LoadedConfig {
+    if (this.explicitFile) return this.cached(this.explicitFile, () => loadConfigFile(this.explicitFile!));
+    return this.forDir(path.dirname(path.resolve(filePath)));
+  }
+
+  clear(): void {
+    this.byDir.clear();
+  }
+
+  private forDir(dir: string): LoadedConfig {
+    return this.cached(dir, () => {
+      const own = findConfigIn(dir);
+      if (own) return own;
+      const parent = path.dirname(dir);
+      const insideRoot = dir !== this.workspaceRoot && dir.startsWith(this.workspaceRoot) && parent !== dir;
+      return insideRoot ? this.forDir(parent) : { config: {}, baseDir: this.workspaceRoot, problems: [] };
+    });
+  }
+
+  private cached(key: string, load: () => LoadedConfig): LoadedConfig {
+    let loaded = this.byDir.get(key);
+    if (!loaded) this.byDir.set(key, (loaded = load()));
+    return loaded;
+  }
+}
+
+export function loadConfigFile(file: string): LoadedConfig {
+  const source = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(source, 'utf8');
+  } catch (error) {
+    return { config: {}, baseDir: path.dirname(source), source, problems: [`${source}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`] };
+  }
+  const isPackageJson = path.basename(source) === 'package.json';
+  return { ...parseConfig(text, source, isPackageJson), baseDir: path.dirname(source), source };
+}
+
+function findConfigIn(dir: string): LoadedConfig | undefined {
+  const configFile = path.join(dir, CONFIG_FILE_NAME);
+  if (fs.existsSync(configFile)) return loadConfigFile(configFile);
+  const packageJson = path.join(dir, 'package.json');
+  if (!fs.existsSync(packageJson)) return undefined;
+  try {
+    const manifest = JSON.parse(fs.readFileSync(packageJson, 'utf8')) as Record<string, unknown>;
+    if (manifest['resilint'] === undefined) return undefined;
+  } catch {
+    return undefined;
+  }
+  return loadConfigFile(packageJson);
+}
+
+/** Whether include/exclude globs (relative to the config's folder) let a file be analysed. */
+export function isFileIncluded(loaded: LoadedConfig, filePath: string): boolean {
+  const relative = path.relative(loaded.baseDir, filePath).split(path.sep).join('/');
+  const { include, exclude } = loaded.config;
+  if (include && include.length > 0 && !include.some((glob) => minimatch(relative, glob, { dot: true }))) return false;
+  return !(exclude ?? []).some((glob) => minimatch(relative, glob, { dot: true }));
+}
+
+export function ruleSettingOf(config: ResilintConfig, ruleId: string): RuleSetting {
+  const setting = config.rules?.[ruleId];
+  if (setting === undefined) return {};
+  return typeof setting === 'string' ? { severity: setting } : setting;
+}

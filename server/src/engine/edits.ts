@@ -1,0 +1,51 @@
+import { ts } from 'ts-morph';
+import { rangeOfOffsets } from './analyzer';
+import type { TextEdit } from './findings';
+
+// Helpers rules use to express fixes as text edits against the analysed file.
+
+export function replaceText(sourceFile: ts.SourceFile, start: number, end: number, newText: string): TextEdit {
+  return { filePath: sourceFile.fileName, range: rangeOfOffsets(sourceFile, start, end), newText };
+}
+
+export function insertText(sourceFile: ts.SourceFile, offset: number, newText: string): TextEdit {
+  return replaceText(sourceFile, offset, offset, newText);
+}
+
+/** The whitespace a line starts with. */
+export function indentationAt(sourceFile: ts.SourceFile, offset: number): string {
+  const { line } = sourceFile.getLineAndCharacterOfPosition(offset);
+  const lineStart = sourceFile.getLineStarts()[line] ?? 0;
+  return /^[ \t]*/.exec(sourceFile.text.slice(lineStart))?.[0] ?? '';
+}
+
+export function lineEnding(sourceFile: ts.SourceFile): string {
+  return sourceFile.text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/**
+ * Adds `name: value` to an object literal, keeping its layout: inline objects stay on one
+ * line, multi-line ones get a new line at the indentation of their last property.
+ */
+export function addPropertyEdit(sourceFile: ts.SourceFile, object: ts.ObjectLiteralExpression, property: string): TextEdit {
+  const properties = object.properties;
+  const last = properties[properties.length - 1];
+  if (!last) return replaceText(sourceFile, object.getStart(sourceFile), object.getEnd(), `{ ${property} }`);
+  const multiline = sourceFile.getLineAndCharacterOfPosition(object.getStart(sourceFile)).line !==
+    sourceFile.getLineAndCharacterOfPosition(object.getEnd()).line;
+  const hasTrailingComma = properties.hasTrailingComma;
+  if (multiline) {
+    const indent = indentationAt(sourceFile, last.getStart(sourceFile));
+    const separator = hasTrailingComma ? '' : ',';
+    const anchor = hasTrailingComma ? commaAfter(sourceFile, last) : last.getEnd();
+    return insertText(sourceFile, anchor, `${separator}${lineEnding(sourceFile)}${indent}${property}${hasTrailingComma ? ',' : ''}`);
+  }
+  return hasTrailingComma
+    ? insertText(sourceFile, commaAfter(sourceFile, last), ` ${property},`)
+    : insertText(sourceFile, last.getEnd(), `, ${property}`);
+}
+
+function commaAfter(sourceFile: ts.SourceFile, node: ts.Node): number {
+  const comma = sourceFile.text.indexOf(',', node.getEnd());
+  return comma < 0 ? node.getEnd() : comma + 1;
+}

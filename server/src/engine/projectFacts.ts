@@ -1,0 +1,25 @@
+import type { ts } from 'ts-morph';
+
+/**
+ * What a rule may know beyond the file it analyses. Implemented by the workspace; rules
+ * see only this interface so they can be tested on an in-memory project.
+ */
+export interface ProjectFacts {
+  /** The folder of the project's tsconfig.json (or the workspace root for loose files). */
+  readonly root: string;
+  /** The parsed file at an absolute path, loaded on demand; undefined when not analysable. */
+  getSourceFile(filePath: string): ts.SourceFile | undefined;
+  /**
+   * Resolves an import specifier written in `fromFile` to a source file of the project
+   * (relative paths, index files, tsconfig `paths`); undefined for packages and misses.
+   */
+  resolveModule(fromFile: string, specifier: string): ts.SourceFile | undefined;
+  /** Memoises a computation on one file; recomputed automatically once that file changes. */
+  perFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T;
+  /** Memoises a computation until any file of the project changes (cross-file closures). */
+  perGeneration<T>(key: string, compute: () => T): T;
+  /** Names of the packages the project's package.json depends on (all dependency kinds). */
+  dependencies(): ReadonlySet<string>;
+  /** Whether generated imports need explicit `.js` extensions (ESM under node16/nodenext). */
+  usesEsmImports(): boolean;
+}

@@ -1,0 +1,64 @@
+import type { ts } from 'ts-morph';
+import type { Fix, RelatedLocation, Severity } from './findings';
+import type { ProjectFacts } from './projectFacts';
+
+// Rules follow typescript-eslint's shape: static `meta` plus `create(context)` returning
+// listeners keyed by SyntaxKind. The analyzer walks each file once and dispatches to
+// every rule, so adding a rule never adds a walk.
+
+export interface RuleMeta {
+  id: string;
+  description: string;
+  docsUrl: string;
+  /** messageId → text; `{{name}}` placeholders are filled from the report's data. */
+  messages: Record<string, string>;
+  defaultSeverity: Severity;
+  /** True when the rule may ask for the type checker (which costs a program build). */
+  requiresTypes: boolean;
+  /** Options with their defaults; the config's options are merged over these. */
+  defaultOptions: Record<string, unknown>;
+}
+
+export interface ReportDescriptor {
+  node: ts.Node;
+  messageId: string;
+  data?: Record<string, string | number>;
+  related?: RelatedLocation[];
+  fixes?: Fix[];
+}
+
+export interface AnalysisSettings {
+  /** Folder (relative to the project root) where quick fixes insert patterns. */
+  patternsDir: string;
+  /** Root of the project the file belongs to: the folder of its tsconfig.json or config. */
+  projectRoot: string;
+}
+
+export interface RuleContext<Options = Record<string, unknown>> {
+  readonly ruleId: string;
+  readonly sourceFile: ts.SourceFile;
+  readonly filePath: string;
+  readonly options: Options;
+  readonly settings: AnalysisSettings;
+  /** Cross-file facts: other files of the project, import resolution, memoised summaries. */
+  readonly facts: ProjectFacts;
+  /** Builds the program on first use; only rules with `meta.requiresTypes` should call it. */
+  getTypeChecker(): ts.TypeChecker | undefined;
+  report(descriptor: ReportDescriptor): void;
+}
+
+export type RuleListener = {
+  [K in ts.SyntaxKind]?: (node: ts.Node) => void;
+} & {
+  /** Called after the walk, for rules that decide once they have seen the whole file. */
+  onEnd?: () => void;
+};
+
+export interface Rule<Options = Record<string, unknown>> {
+  meta: RuleMeta;
+  create(context: RuleContext<Options>): RuleListener;
+}
+
+export function defineRule<Options extends Record<string, unknown>>(rule: Rule<Options>): Rule<Options> {
+  return rule;
+}

@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeFile, type FileAnalysis } from './analyzer';
+import { ConfigResolver } from './config';
+import type { Rule } from './rule';
+import { isAnalysableFile, normalizePath, Workspace } from './workspace';
+
+// Batch analysis of paths, as the CLI and benchmarks run it.
+
+export interface RunOptions {
+  paths: string[];
+  rules: readonly Rule<Record<string, unknown>>[];
+  configFile?: string;
+}
+
+export interface RunResult {
+  /** The analysed folder: the common ancestor of the given paths. */
+  root: string;
+  workspace: Workspace;
+  configs: ConfigResolver;
+  results: FileAnalysis[];
+}
+
+export class MissingPathError extends Error {}
+
+export function runAnalysis(options: RunOptions): RunResult {
+  const targets = options.paths.map(normalizePath);
+  for (const target of targets) if (!fs.existsSync(target)) throw new MissingPathError(`path not found: ${target}`);
+  const root = commonRoot(targets);
+  const workspace = new Workspace(root);
+  const configs = new ConfigResolver(root, options.configFile);
+  const env = { workspace, configs, rules: options.rules };
+  const files = filesUnder(workspace, targets);
+  return { root, workspace, configs, results: files.map((file) => analyzeFile(env, file)) };
+}
+
+function filesUnder(workspace: Workspace, targets: string[]): string[] {
+  const explicitFiles = targets.filter((t) => fs.statSync(t).isFile());
+  const dirs = targets.filter((t) => !explicitFiles.includes(t));
+  const fromDirs = dirs.length === 0 ? [] : workspace.allFiles().filter((f) => dirs.some((d) => f === d || f.startsWith(d + path.sep)));
+  return [...new Set([...explicitFiles.filter(isAnalysableFile), ...fromDirs])].sort();
+}
+
+function commonRoot(targets: string[]): string {
+  const dirs = targets.map((t) => (fs.statSync(t).isDirectory() ? t : path.dirname(t)));
+  let root = dirs[0] ?? process.cwd();
+  for (const dir of dirs) while (root !== path.dirname(root) && dir !== root && !dir.startsWith(root + path.sep)) root = path.dirname(root);
+  return root;
+}

@@ -1,0 +1,124 @@
+import { ts } from 'ts-morph';
+import type { Finding, TextEdit } from './findings';
+
+// `// resilint-disable-next-line rule-a, rule-b -- reason` silences the next line;
+// `// resilint-disable rule -- reason` silences the whole file. No rule list means all
+// rules. Comments are found with the scanner, so the words inside a string never count.
+
+const DIRECTIVE = /^\s*(?:\/\/|\/\*+)\s*resilint-(disable-next-line|disable)(?=\s|\*\/|$)([^\n]*?)(?:\*\/)?\s*$/;
+
+export type RuleSet = Set<string> | 'all';
+
+export interface Suppressions {
+  file: RuleSet | undefined;
+  /** 0-based line → rules silenced on it. */
+  lines: Map<number, RuleSet>;
+}
+
+export function parseSuppressions(sourceFile: ts.SourceFile): Suppressions {
+  const result: Suppressions = { file: undefined, lines: new Map() };
+  const text = sourceFile.text;
+  for (let at = text.indexOf('resilint-disable'); at >= 0; at = text.indexOf('resilint-disable', at + 1)) {
+    const comment = commentAround(sourceFile, at);
+    if (!comment) continue;
+    const match = DIRECTIVE.exec(text.slice(comment.pos, comment.end));
+    if (!match) continue;
+    const rules = parseRuleList(match[2] ?? '');
+    if (match[1] === 'disable') {
+      result.file = mergeRuleSets(result.file, rules);
+    } else {
+      const line = sourceFile.getLineAndCharacterOfPosition(comment.end).line + 1;
+      result.lines.set(line, mergeRuleSets(result.lines.get(line), rules));
+    }
+  }
+  return result;
+}
+
+/**
+ * The comment that contains `offset`, or undefined when the offset lies inside a token
+ * (a string or template that merely mentions the directive). Descends the tree without
+ * recursion; trivia before a node's first token is where comments live.
+ */
+function commentAround(sourceFile: ts.SourceFile, offset: number): ts.CommentRange | undefined {
+  const text = sourceFile.text;
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    let next: ts.Node | undefined;
+    let scanFrom = node === sourceFile ? 0 : node.getStart(sourceFile);
+    node.forEachChild((child) => {
+      if (next) return;
+      if (child.pos <= offset && offset < child.end) next = child;
+      else if (child.end <= offset) scanFrom = Math.max(scanFrom, child.end);
+    });
+    if (!next) return commentBetweenTokens(text, scanFrom, offset, sourceFile.languageVariant);
+    if (offset < next.getStart(sourceFile)) {
+      const comments = ts.getLeadingCommentRanges(text, next.pos) ?? [];
+      return comments.find((r) => r.pos <= offset && offset < r.end);
+    }
+    node = next;
+  }
+}
+
+/** Scans a stretch holding only a node's own tokens and trivia (no child nodes). */
+function commentBetweenTokens(text: string, from: number, offset: number, variant: ts.LanguageVariant): ts.CommentRange | undefined {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, variant, text, undefined, from);
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    const start = scanner.getTokenStart();
+    const end = scanner.getTokenEnd();
+    if (start > offset) return undefined;
+    if (offset < end) {
+      if (token === ts.SyntaxKind.SingleLineCommentTrivia || token === ts.SyntaxKind.MultiLineCommentTrivia) {
+        return { pos: start, end, kind: token };
+      }
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export function isSuppressed(suppressions: Suppressions, ruleId: string, line: number): boolean {
+  return covers(suppressions.file, ruleId) || covers(suppressions.lines.get(line), ruleId);
+}
+
+export function isRuleDisabledForFile(suppressions: Suppressions, ruleId: string): boolean {
+  return covers(suppressions.file, ruleId);
+}
+
+/** The edit behind "Disable <rule> for this line": a directive above, at the same indent. */
+export function disableNextLineEdit(finding: Finding, text: string): TextEdit {
+  const lineStart = offsetOfLine(text, finding.range.start.line);
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const position = { line: finding.range.start.line, character: 0 };
+  return {
+    filePath: finding.filePath,
+    range: { start: position, end: position },
+    newText: `${indent}// resilint-disable-next-line ${finding.ruleId}${eol}`,
+  };
+}
+
+function offsetOfLine(text: string, line: number): number {
+  let offset = 0;
+  for (let i = 0; i < line; i++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  return offset;
+}
+
+function parseRuleList(rest: string): RuleSet {
+  const list = rest.split('--')[0] ?? '';
+  const ids = list.split(/[\s,]+/).filter((id) => id.length > 0);
+  return ids.length === 0 ? 'all' : new Set(ids);
+}
+
+function mergeRuleSets(a: RuleSet | undefined, b: RuleSet): RuleSet {
+  if (a === undefined) return b;
+  if (a === 'all' || b === 'all') return 'all';
+  return new Set([...a, ...b]);
+}
+
+function covers(set: RuleSet | undefined, ruleId: string): boolean {
+  return set === 'all' || (set !== undefined && set.has(ruleId));
+}

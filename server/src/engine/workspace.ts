@@ -1,0 +1,312 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Project, ts } from 'ts-morph';
+import { readFileText, DEFAULT_MAX_FILE_BYTES } from './fileText';
+import type { ProjectFacts } from './projectFacts';
+
+// The workspace model: one ts-morph Project per tsconfig.json (monorepos have many) and
+// one inferred project for files no tsconfig claims. Files are parsed on demand, and
+// editor text overrides disk, so opening a 2,000-file folder costs a directory walk,
+// not 2,000 parses, and an edit re-parses one file.
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'coverage', '.next', '.turbo']);
+const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
+
+export interface Notice {
+  filePath: string;
+  message: string;
+}
+
+export interface WorkspaceOptions {
+  maxFileBytes?: number;
+}
+
+export function isAnalysableFile(filePath: string): boolean {
+  return SOURCE_EXTENSIONS.test(filePath) && !filePath.endsWith('.d.ts');
+}
+
+export function normalizePath(filePath: string): string {
+  return path.resolve(filePath);
+}
+
+export class Workspace {
+  readonly root: string;
+  private readonly maxFileBytes: number;
+  private readonly overlays = new Map<string, string>();
+  private readonly skipped = new Map<string, string>();
+  private projects: ProjectEntry[] | undefined;
+  private inferred: ProjectEntry | undefined;
+
+  constructor(root: string, options: WorkspaceOptions = {}) {
+    this.root = normalizePath(root);
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  /** Every analysable file: those of all tsconfig projects, then loose files under the root. */
+  allFiles(): string[] {
+    const seen = new Set<string>();
+    for (const entry of this.tsconfigProjects()) for (const file of entry.fileNames) seen.add(file);
+    for (const file of walkSourceFiles(this.root)) seen.add(file);
+    for (const file of this.overlays.keys()) seen.add(file);
+    return [...seen].sort();
+  }
+
+  /** The project that owns a file: the deepest tsconfig that includes it, else the inferred one. */
+  projectFor(filePath: string): ProjectEntry {
+    const file = normalizePath(filePath);
+    let best: ProjectEntry | undefined;
+    for (const entry of this.tsconfigProjects()) {
+      if (entry.fileNames.has(file) && (!best || entry.root.length > best.root.length)) best = entry;
+    }
+    return best ?? this.inferredProject();
+  }
+
+  getSourceFile(filePath: string): ts.SourceFile | undefined {
+    return this.projectFor(filePath).load(normalizePath(filePath));
+  }
+
+  /** Why a file was not analysed (too large, binary, unreadable), if it was not. */
+  skipReason(filePath: string): string | undefined {
+    return this.skipped.get(normalizePath(filePath));
+  }
+
+  /** Editor text takes precedence over disk until the document is closed. */
+  setOverlay(filePath: string, text: string): void {
+    const file = normalizePath(filePath);
+    if (this.overlays.get(file) === text) return;
+    this.overlays.set(file, text);
+    this.fileChanged(file);
+  }
+
+  clearOverlay(filePath: string): void {
+    const file = normalizePath(filePath);
+    if (this.overlays.delete(file)) this.fileChanged(file);
+  }
+
+  hasOverlay(filePath: string): boolean {
+    return this.overlays.has(normalizePath(filePath));
+  }
+
+  /** A file changed on disk (or its overlay changed): re-read it on next use. */
+  fileChanged(filePath: string): void {
+    const file = normalizePath(filePath);
+    this.skipped.delete(file);
+    if (path.basename(file) === 'tsconfig.json' || path.basename(file) === 'package.json') {
+      this.projects = undefined;
+      this.inferred = undefined;
+      return;
+    }
+    for (const entry of this.loadedProjects()) entry.invalidate(file);
+  }
+
+  /** Drops every project; the next request rebuilds from disk. Overlays are kept. */
+  reset(): void {
+    this.projects = undefined;
+    this.inferred = undefined;
+    this.skipped.clear();
+  }
+
+  readText(file: string): string | undefined {
+    const overlay = this.overlays.get(file);
+    if (overlay !== undefined) {
+      if (overlay.length > this.maxFileBytes) {
+        this.skipped.set(file, `is over the ${Math.round(this.maxFileBytes / 1048576)} MB limit`);
+        return undefined;
+      }
+      return overlay;
+    }
+    const result = readFileText(file, this.maxFileBytes);
+    if ('skipped' in result) {
+      this.skipped.set(file, result.skipped);
+      return undefined;
+    }
+    return result.text;
+  }
+
+  private loadedProjects(): ProjectEntry[] {
+    return [...(this.projects ?? []), ...(this.inferred ? [this.inferred] : [])];
+  }
+
+  private tsconfigProjects(): ProjectEntry[] {
+    if (!this.projects) {
+      this.projects = findTsconfigs(this.root)
+        .map((tsconfig) => ProjectEntry.fromTsconfig(this, tsconfig))
+        .filter((entry): entry is ProjectEntry => entry !== undefined);
+    }
+    return this.projects;
+  }
+
+  private inferredProject(): ProjectEntry {
+    this.inferred ??= ProjectEntry.inferred(this, this.root);
+    return this.inferred;
+  }
+}
+
+export class ProjectEntry implements ProjectFacts {
+  private readonly project: Project;
+  private readonly perFileCache = new WeakMap<ts.SourceFile, Map<string, unknown>>();
+  private generationCache = new Map<string, unknown>();
+  private readonly resolutionCache: ts.ModuleResolutionCache;
+  private packageDependencies: Set<string> | undefined;
+  private esm: boolean | undefined;
+
+  private constructor(
+    private readonly workspace: Workspace,
+    readonly root: string,
+    readonly tsconfigPath: string | undefined,
+    readonly fileNames: Set<string>,
+    private readonly compilerOptions: ts.CompilerOptions,
+  ) {
+    this.project = new Project({
+      compilerOptions,
+      skipAddingFilesFromTsConfig: true,
+      skipFileDependencyResolution: true,
+      skipLoadingLibFiles: false,
+    });
+    this.resolutionCache = ts.createModuleResolutionCache(root, (name) => name, compilerOptions);
+  }
+
+  static fromTsconfig(workspace: Workspace, tsconfigPath: string): ProjectEntry | undefined {
+    const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
+    if (read.error) return undefined;
+    const root = path.dirname(tsconfigPath);
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, tsconfigPath);
+    const fileNames = new Set(parsed.fileNames.filter(isAnalysableFile).map(normalizePath));
+    return new ProjectEntry(workspace, root, tsconfigPath, fileNames, { ...parsed.options, noEmit: true });
+  }
+
+  static inferred(workspace: Workspace, root: string): ProjectEntry {
+    return new ProjectEntry(workspace, root, undefined, new Set(), {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      experimentalDecorators: true,
+      noEmit: true,
+    });
+  }
+
+  load(file: string): ts.SourceFile | undefined {
+    const existing = this.project.getSourceFile(file);
+    if (existing) return existing.compilerNode;
+    const text = this.workspace.readText(file);
+    if (text === undefined) return undefined;
+    return this.project.createSourceFile(file, text, { overwrite: true }).compilerNode;
+  }
+
+  invalidate(file: string): void {
+    const existing = this.project.getSourceFile(file);
+    if (!existing) return;
+    this.project.removeSourceFile(existing);
+    this.generationCache = new Map();
+  }
+
+  getSourceFile(filePath: string): ts.SourceFile | undefined {
+    const file = normalizePath(filePath);
+    return isAnalysableFile(file) ? this.load(file) : undefined;
+  }
+
+  resolveModule(fromFile: string, specifier: string): ts.SourceFile | undefined {
+    const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, ts.sys, this.resolutionCache)
+      .resolvedModule;
+    if (!resolved || resolved.isExternalLibraryImport || !isAnalysableFile(resolved.resolvedFileName)) {
+      return undefined;
+    }
+    return this.getSourceFile(resolved.resolvedFileName);
+  }
+
+  perFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T {
+    let cache = this.perFileCache.get(sourceFile);
+    if (!cache) this.perFileCache.set(sourceFile, (cache = new Map()));
+    if (!cache.has(key)) cache.set(key, compute());
+    return cache.get(key) as T;
+  }
+
+  perGeneration<T>(key: string, compute: () => T): T {
+    if (!this.generationCache.has(key)) this.generationCache.set(key, compute());
+    return this.generationCache.get(key) as T;
+  }
+
+  dependencies(): ReadonlySet<string> {
+    if (!this.packageDependencies) {
+      this.packageDependencies = new Set();
+      for (const manifest of packageJsonsAbove(this.root, this.workspace.root)) {
+        for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+          const deps = manifest[field];
+          if (deps && typeof deps === 'object') for (const name of Object.keys(deps)) this.packageDependencies.add(name);
+        }
+      }
+    }
+    return this.packageDependencies;
+  }
+
+  usesEsmImports(): boolean {
+    if (this.esm === undefined) {
+      const kind = this.compilerOptions.moduleResolution;
+      const nodeEsmResolution = kind === ts.ModuleResolutionKind.Node16 || kind === ts.ModuleResolutionKind.NodeNext;
+      const typeModule = packageJsonsAbove(this.root, this.workspace.root)[0]?.['type'] === 'module';
+      this.esm = nodeEsmResolution && typeModule;
+    }
+    return this.esm;
+  }
+
+  /** The type checker over the files loaded so far and what they import. */
+  getTypeChecker(): ts.TypeChecker {
+    return this.project.getTypeChecker().compilerObject;
+  }
+}
+
+/** package.json manifests from `dir` up to `stopAt`, nearest first. */
+function packageJsonsAbove(dir: string, stopAt: string): Record<string, unknown>[] {
+  const manifests: Record<string, unknown>[] = [];
+  let current = dir;
+  for (;;) {
+    const candidate = path.join(current, 'package.json');
+    try {
+      const parsed: unknown = JSON.parse(fs.readFileSync(candidate, 'utf8'));
+      if (parsed && typeof parsed === 'object') manifests.push(parsed as Record<string, unknown>);
+    } catch {
+      // Missing or unparsable manifests simply contribute nothing.
+    }
+    const parent = path.dirname(current);
+    if (current === stopAt || parent === current || !current.startsWith(stopAt)) break;
+    current = parent;
+  }
+  return manifests;
+}
+
+function findTsconfigs(root: string): string[] {
+  const found: string[] = [];
+  walkDirectories(root, (dir, entries) => {
+    if (entries.some((e) => e.isFile() && e.name === 'tsconfig.json')) found.push(path.join(dir, 'tsconfig.json'));
+  });
+  return found;
+}
+
+function walkSourceFiles(root: string): string[] {
+  const files: string[] = [];
+  walkDirectories(root, (dir, entries) => {
+    for (const e of entries) if (e.isFile() && isAnalysableFile(e.name)) files.push(path.join(dir, e.name));
+  });
+  return files;
+}
+
+/** Iterative, never follows symlinks (so link loops cannot trap it), skips build output. */
+function walkDirectories(root: string, visit: (dir: string, entries: fs.Dirent[]) => void): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    visit(dir, entries);
+    for (const e of entries) {
+      if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) stack.push(path.join(dir, e.name));
+    }
+  }
+}

@@ -1,0 +1,249 @@
+import * as path from 'node:path';
+import {
+  CodeAction,
+  CodeActionKind,
+  Command,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type TextDocuments,
+  type WorkspaceFolder,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeFile, type AnalyzerEnvironment, type FileAnalysis } from '../engine/analyzer';
+import { ConfigResolver } from '../engine/config';
+import { rangesOverlap, type Finding, type TextEdit } from '../engine/findings';
+import { disableNextLineEdit } from '../engine/suppressions';
+import { isAnalysableFile, normalizePath, Workspace } from '../engine/workspace';
+import { ClientCommands, StatusNotification, type ServerState } from '../protocol';
+import { allRules } from '../rules';
+import { FIX_ALL_KIND, pathToUri, SOURCE, toDiagnostic, toQuickFix, toWorkspaceEdit, uriToPath, type OpenVersions } from './convert';
+import { readSettings } from './settings';
+
+// The language server's state: one engine Workspace per workspace folder, the latest
+// analysis per document version, and the scheduling that keeps typing smooth.
+
+interface Published {
+  version: number | undefined;
+  analysis: FileAnalysis;
+}
+
+const CONFIG_FILES = new Set(['resilint.config.json', 'package.json', 'tsconfig.json']);
+
+export class Session {
+  private folders: string[] = [];
+  private readonly envs = new Map<string, AnalyzerEnvironment>();
+  private readonly published = new Map<string, Published>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly reported = new Set<string>();
+  private scanGeneration = 0;
+  private state: ServerState = 'starting';
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+  ) {}
+
+  setFolders(folders: readonly WorkspaceFolder[] | null | undefined): void {
+    this.folders = (folders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined).map(normalizePath);
+    this.envs.clear();
+  }
+
+  // ---- documents -------------------------------------------------------------------
+
+  async documentChanged(document: TextDocument, immediately: boolean): Promise<void> {
+    const filePath = uriToPath(document.uri);
+    if (!filePath || !isAnalysableFile(filePath)) return;
+    this.envFor(filePath).workspace.setOverlay(filePath, document.getText());
+    const settings = await readSettings(this.connection, document.uri);
+    if (!settings.enable) return this.clear(document.uri);
+    if (!immediately && settings.run === 'onSave') return;
+    clearTimeout(this.timers.get(document.uri));
+    const delay = immediately ? 0 : settings.debounceMs;
+    this.timers.set(document.uri, setTimeout(() => this.analyzeOpenDocument(document.uri), delay));
+  }
+
+  documentClosed(document: TextDocument): void {
+    clearTimeout(this.timers.get(document.uri));
+    this.timers.delete(document.uri);
+    const filePath = uriToPath(document.uri);
+    if (!filePath) return;
+    this.envFor(filePath).workspace.clearOverlay(filePath);
+    // Keep what the workspace scan knows about the file on disk; drop editor-only state.
+    this.analyzeAndPublish(filePath, document.uri, undefined);
+  }
+
+  /** Files changed on disk (watcher events): configs reset caches, sources re-read. */
+  filesChanged(uris: string[]): void {
+    for (const uri of uris) {
+      const filePath = uriToPath(uri);
+      if (!filePath) continue;
+      const env = this.envFor(filePath);
+      if (CONFIG_FILES.has(path.basename(filePath))) env.configs.clear();
+      if (!env.workspace.hasOverlay(filePath)) env.workspace.fileChanged(filePath);
+    }
+    for (const document of this.documents.all()) void this.documentChanged(document, true);
+  }
+
+  private analyzeOpenDocument(uri: string): void {
+    this.timers.delete(uri);
+    const document = this.documents.get(uri);
+    const filePath = uriToPath(uri);
+    if (!document || !filePath) return;
+    this.analyzeAndPublish(filePath, uri, document.version);
+  }
+
+  private analyzeAndPublish(filePath: string, uri: string, version: number | undefined): void {
+    const analysis = this.analyze(filePath);
+    // Typing during the analysis made it stale: the pending timer will redo it.
+    if (version !== undefined && this.documents.get(uri)?.version !== version) return;
+    this.published.set(uri, { version, analysis });
+    void this.connection.sendDiagnostics({
+      uri,
+      ...(version !== undefined ? { version } : {}),
+      diagnostics: analysis.findings.map(toDiagnostic),
+    });
+    this.sendStatus();
+  }
+
+  private analyze(filePath: string): FileAnalysis {
+    const analysis = analyzeFile(this.envFor(filePath), filePath);
+    for (const problem of analysis.configProblems) this.reportOnce(problem, true);
+    for (const notice of analysis.notices) this.reportOnce(`${filePath}: ${notice}`, false);
+    for (const error of analysis.ruleErrors) {
+      this.connection.console.error(`Rule ${error.ruleId} failed on ${error.filePath}: ${error.message}`);
+    }
+    return analysis;
+  }
+
+  private clear(uri: string): void {
+    this.published.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.sendStatus();
+  }
+
+  // ---- workspace scan --------------------------------------------------------------
+
+  /** Analyses every file of every folder in the background, yielding between files. */
+  async analyzeWorkspace(): Promise<{ files: number; findings: number }> {
+    const generation = ++this.scanGeneration;
+    const files = this.folders.flatMap((folder) => this.envFor(path.join(folder, 'x')).workspace.allFiles());
+    const progress = await this.connection.window.createWorkDoneProgress();
+    progress.begin('Resilint', 0, `Analysing ${files.length} files`, true);
+    this.setState('analyzing');
+    let findings = 0;
+    for (const [index, filePath] of files.entries()) {
+      if (generation !== this.scanGeneration || progress.token.isCancellationRequested) break;
+      const uri = pathToUri(filePath);
+      const open = this.documents.all().find((d) => uriToPath(d.uri) === filePath);
+      if (!open) {
+        const settings = await readSettings(this.connection, uri);
+        if (settings.enable) this.analyzeAndPublish(filePath, uri, undefined);
+      }
+      findings += this.published.get(open?.uri ?? uri)?.analysis.findings.length ?? 0;
+      if (index % 10 === 0) progress.report(Math.round((index / Math.max(files.length, 1)) * 100), `${index}/${files.length} files`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    progress.done();
+    if (generation === this.scanGeneration) this.setState('idle');
+    return { files: files.length, findings };
+  }
+
+  // ---- code actions ----------------------------------------------------------------
+
+  codeActions(params: CodeActionParams): CodeAction[] {
+    const document = this.documents.get(params.textDocument.uri);
+    const published = this.published.get(params.textDocument.uri);
+    if (!document || !published || published.version !== document.version) return [];
+    const findings = published.analysis.findings;
+    const versions: OpenVersions = new Map([[published.analysis.filePath, { uri: document.uri, version: document.version }]]);
+    const only = params.context.only;
+    if (only?.some((kind) => FIX_ALL_KIND.startsWith(kind) && kind !== CodeActionKind.QuickFix)) {
+      const fixAll = this.fixAll(findings, versions);
+      return fixAll ? [fixAll] : [];
+    }
+    const actions: CodeAction[] = [];
+    const seenRules = new Set<string>();
+    findings.forEach((finding, index) => {
+      if (!rangesOverlap(finding.range, params.range)) return;
+      const diagnostic = matchingDiagnostic(params.context.diagnostics, finding, index);
+      for (const fix of finding.fixes) actions.push(toQuickFix(fix, diagnostic, versions));
+      if (seenRules.has(finding.ruleId)) return;
+      seenRules.add(finding.ruleId);
+      const disable = CodeAction.create(
+        `Disable ${finding.ruleId} for this line`,
+        toWorkspaceEdit([disableNextLineEdit(finding, document.getText())], undefined, versions),
+        CodeActionKind.QuickFix,
+      );
+      disable.diagnostics = [diagnostic];
+      actions.push(disable);
+      const docs = CodeAction.create(
+        `Show documentation for ${finding.ruleId}`,
+        Command.create(`Show documentation for ${finding.ruleId}`, ClientCommands.showDocumentation, finding.ruleId),
+        CodeActionKind.QuickFix,
+      );
+      actions.push(docs);
+    });
+    return actions;
+  }
+
+  /** Every preferred fix of the file whose edits do not overlap an earlier one. */
+  private fixAll(findings: readonly Finding[], versions: OpenVersions): CodeAction | undefined {
+    const chosen: TextEdit[] = [];
+    const creations = new Map<string, string>();
+    for (const finding of findings) {
+      const fix = finding.fixes.find((f) => f.isPreferred);
+      if (!fix) continue;
+      const conflicts = fix.edits.some((edit) => chosen.some((c) => c.filePath === edit.filePath && rangesOverlap(c.range, edit.range)));
+      if (conflicts) continue;
+      chosen.push(...fix.edits);
+      for (const creation of fix.createFiles ?? []) creations.set(creation.filePath, creation.text);
+    }
+    if (chosen.length === 0) return undefined;
+    const createFiles = [...creations].map(([filePath, text]) => ({ filePath, text }));
+    return CodeAction.create('Fix all Resilint problems', toWorkspaceEdit(chosen, createFiles, versions), FIX_ALL_KIND);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------
+
+  private envFor(filePath: string): AnalyzerEnvironment {
+    const file = normalizePath(filePath);
+    const root =
+      this.folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0] ?? path.dirname(file);
+    let env = this.envs.get(root);
+    if (!env) {
+      env = { workspace: new Workspace(root), configs: new ConfigResolver(root), rules: allRules };
+      this.envs.set(root, env);
+    }
+    return env;
+  }
+
+  private reportOnce(message: string, warnUser: boolean): void {
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    this.connection.console.warn(message);
+    if (warnUser) void this.connection.window.showWarningMessage(`Resilint: ${message}`);
+  }
+
+  private setState(state: ServerState): void {
+    this.state = state;
+    this.sendStatus();
+  }
+
+  private sendStatus(): void {
+    let findings = 0;
+    for (const { analysis } of this.published.values()) findings += analysis.findings.length;
+    void this.connection.sendNotification(StatusNotification, { state: this.state === 'starting' ? 'idle' : this.state, findings });
+  }
+
+  settingsChanged(): void {
+    for (const document of this.documents.all()) void this.documentChanged(document, true);
+  }
+}
+
+function matchingDiagnostic(diagnostics: readonly Diagnostic[], finding: Finding, index: number): Diagnostic {
+  return (
+    diagnostics.find((d) => d.source === SOURCE && (d.data as { index?: number } | undefined)?.index === index) ??
+    toDiagnostic(finding, index)
+  );
+}

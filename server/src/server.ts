@@ -1,0 +1,56 @@
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { FIX_ALL_KIND } from './lsp/convert';
+import { Session } from './lsp/session';
+import { setConfigurationSupport } from './lsp/settings';
+import { AnalyzeWorkspaceRequest } from './protocol';
+
+// Wires the LSP connection to the session; all behaviour lives in lsp/ and engine/.
+// Runs over IPC under VS Code and over stdio for other editors (`--stdio`).
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const session = new Session(connection, documents);
+
+connection.onInitialize((params) => {
+  const capabilities = params.capabilities;
+  setConfigurationSupport(capabilities.workspace?.configuration === true);
+  session.setFolders(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []));
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'resilint' },
+  };
+});
+
+connection.onInitialized(() => {
+  void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+  connection.workspace.onDidChangeWorkspaceFolders(() => {
+    void connection.workspace.getWorkspaceFolders().then((folders) => session.setFolders(folders));
+  });
+  void session.analyzeWorkspace();
+});
+
+documents.onDidOpen((e) => session.documentChanged(e.document, true));
+documents.onDidChangeContent((e) => session.documentChanged(e.document, false));
+documents.onDidSave((e) => session.documentChanged(e.document, true));
+documents.onDidClose((e) => session.documentClosed(e.document));
+connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes.map((c) => c.uri)));
+connection.onDidChangeConfiguration(() => session.settingsChanged());
+connection.onCodeAction((params) => session.codeActions(params));
+connection.onRequest(AnalyzeWorkspaceRequest, () => session.analyzeWorkspace());
+
+process.on('uncaughtException', (error) => connection.console.error(`Resilint: uncaught ${error.stack ?? error.message}`));
+
+documents.listen(connection);
+connection.listen();

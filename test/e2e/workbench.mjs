@@ -1,0 +1,83 @@
+// What a person does in the VS Code window, expressed with the selectors and keystrokes that
+// /work/shared/vscode-in-ci.md verified against the code-server 4.100.3 workbench.
+
+const quickInput = '.quick-input-widget .quick-input-box input';
+const actionRow = '.action-widget .monaco-list-row.action';
+const noActionsMessage = '.monaco-editor-overlaymessage';
+
+/** @param {import('playwright-core').Page} page */
+export async function openWorkbench(page, url) {
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The explorer appears once the folder is resolved; before that Ctrl+P finds nothing.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
+}
+
+/** Opens a file through Quick Open (Ctrl+P), as a person would. */
+export async function openFile(page, relativePath) {
+  const name = relativePath.split('/').pop();
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+  await page.keyboard.press('Control+P');
+  await page.locator(quickInput).fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab:has-text("${name}")`).waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
+/** Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G). */
+export async function goToPosition(page, line, column) {
+  await page.keyboard.press('Control+G');
+  await page.locator(quickInput).fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/**
+ * Opens the quick-fix menu (Ctrl+.) and waits for an action whose title starts with `titlePrefix`.
+ * VS Code's own TypeScript server may still be starting and answer "No code actions available";
+ * a person would dismiss that and press Ctrl+. again a moment later.
+ */
+export async function openQuickFixMenu(page, titlePrefix, timeoutMs = 60_000) {
+  const wanted = page.locator(actionRow).filter({ hasText: titlePrefix });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await page.keyboard.press('Control+Period');
+    try {
+      await wanted.first().waitFor({ timeout: 2_000 });
+      return;
+    } catch {
+      if (await page.locator(noActionsMessage).isVisible()) await page.keyboard.press('Escape');
+      else if (await page.locator('.action-widget').isVisible()) await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
+  const offered = await page.locator(actionRow).allInnerTexts();
+  throw new Error(`No quick fix starting with "${titlePrefix}" within ${timeoutMs} ms; offered: ${JSON.stringify(offered)}`);
+}
+
+/**
+ * Chooses an action in the open quick-fix menu. Clicking is intercepted by VS Code's
+ * pointer-block overlay, so a person's keyboard path is used: arrow keys, then Enter.
+ */
+export async function chooseQuickFix(page, titlePrefix) {
+  const rows = await page.locator(actionRow).count();
+  for (let step = 0; step <= rows; step++) {
+    const focused = (await page.locator(`${actionRow}.focused`).innerText()).trim();
+    if (focused.startsWith(titlePrefix)) {
+      await page.keyboard.press('Enter');
+      await page.locator('.action-widget').waitFor({ state: 'hidden' });
+      return focused;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`Could not focus a quick fix starting with "${titlePrefix}"`);
+}
+
+/** Opens the Problems panel (Ctrl+Shift+M) and returns the texts of its marker rows matching `text`. */
+export async function problemRows(page, text) {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible())) await page.keyboard.press('Control+Shift+M');
+  await panel.waitFor();
+  return page.locator('.markers-panel .monaco-list-row').filter({ hasText: text }).allInnerTexts();
+}
