@@ -49,3 +49,21 @@ function commaAfter(sourceFile: ts.SourceFile, node: ts.Node): number {
   const comma = sourceFile.text.indexOf(',', node.getEnd());
   return comma < 0 ? node.getEnd() : comma + 1;
 }
+
+/** Applies non-overlapping edits to a text; overlapping later edits are dropped. */
+export function applyTextEdits(text: string, edits: readonly Pick<TextEdit, 'range' | 'newText'>[]): string {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const offset = (p: TextEdit['range']['start']) => Math.min((lineStarts[p.line] ?? text.length) + p.character, text.length);
+  const resolved = edits
+    .map((e) => ({ start: offset(e.range.start), end: offset(e.range.end), newText: e.newText }))
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+  let result = '';
+  let cursor = 0;
+  for (const edit of resolved) {
+    if (edit.start < cursor) continue;
+    result += text.slice(cursor, edit.start) + edit.newText;
+    cursor = edit.end;
+  }
+  return result + text.slice(cursor);
+}
