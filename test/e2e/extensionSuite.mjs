@@ -44,7 +44,7 @@ export async function runExtensionSuite({ extensionPath, workspace, target, arti
   const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   for (const title of results.passed) console.log(`    ✓ ${title}`);
   for (const { title, error } of results.failed) console.log(`    ✗ ${title}\n${indent(error, 8)}`);
-  if (results.failed.length > 0) throw new Error(`${results.failed.length} of ${results.passed.length + results.failed.length} extension-host tests failed`);
+  if (results.failed.length > 0) throw new Error(`extension-host suite: ${results.failed.length} failed, ${results.passed.length} passed`);
   if (results.passed.length === 0) throw new Error('the extension-host suite ran no tests');
   if (launchError) throw new Error(`the suite passed but VS Code reported failure: ${launchError}`);
 }

@@ -9,7 +9,7 @@ import { repoRoot } from './codeServer.mjs';
 import { runExtensionSuite } from './extensionSuite.mjs';
 import { checkMissingTimeoutInUi } from './missingTimeoutInUi.mjs';
 
-const fixture = path.join(repoRoot, 'test/e2e/fixtures/workspace');
+const fixture = path.join(repoRoot, 'test/fixtures/shop');
 const target = { file: 'src/clients/inventoryClient.ts', line: 'const res = await fetch(url);' };
 const artifactsRoot = path.join(repoRoot, 'test-results/e2e');
 const checks = [

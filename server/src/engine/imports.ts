@@ -1,0 +1,161 @@
+import { ts } from 'ts-morph';
+import type { ProjectFacts } from './projectFacts';
+
+// Import tracing without the type checker: which local names come from which module.
+// Works on a bare checkout with no node_modules, which is where the CLI often runs.
+
+export interface ImportBinding {
+  /** The module specifier as written: 'axios', './clients/http'. */
+  module: string;
+  /** 'default', '*' (namespace or `import x = require()`), or the exported name. */
+  imported: string;
+  /** The local name in this file. */
+  local: string;
+  declaration: ts.Node;
+}
+
+/** Local name → binding, for ES imports, `import x = require()` and top-level `const x = require()`. */
+export function importBindings(facts: ProjectFacts, sourceFile: ts.SourceFile): ReadonlyMap<string, ImportBinding> {
+  return facts.perFile(sourceFile, 'imports', () => collectImportBindings(sourceFile));
+}
+
+export function collectImportBindings(sourceFile: ts.SourceFile): Map<string, ImportBinding> {
+  const bindings = new Map<string, ImportBinding>();
+  const add = (local: string, module: string, imported: string, declaration: ts.Node) =>
+    bindings.set(local, { local, module, imported, declaration });
+  for (const statement of sourceFile.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const module = statement.moduleSpecifier.text;
+      const clause = statement.importClause;
+      if (!clause) continue;
+      if (clause.name) add(clause.name.text, module, 'default', clause);
+      const named = clause.namedBindings;
+      if (named && ts.isNamespaceImport(named)) add(named.name.text, module, '*', named);
+      if (named && ts.isNamedImports(named)) {
+        for (const element of named.elements) add(element.name.text, module, (element.propertyName ?? element.name).text, element);
+      }
+    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) {
+      const expression = statement.moduleReference.expression;
+      if (ts.isStringLiteral(expression)) add(statement.name.text, expression.text, '*', statement);
+    } else if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        const module = requiredModule(declaration.initializer);
+        if (module === undefined) continue;
+        if (ts.isIdentifier(declaration.name)) add(declaration.name.text, module, '*', declaration);
+        else if (ts.isObjectBindingPattern(declaration.name)) {
+          for (const element of declaration.name.elements) {
+            if (!ts.isIdentifier(element.name)) continue;
+            const imported = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : element.name.text;
+            add(element.name.text, module, imported, element);
+          }
+        }
+      }
+    }
+  }
+  return bindings;
+}
+
+/** `require('x')` or `require('x').y` → 'x'. */
+function requiredModule(expression: ts.Expression | undefined): string | undefined {
+  let current = expression;
+  while (current && ts.isPropertyAccessExpression(current)) current = current.expression;
+  if (!current || !ts.isCallExpression(current)) return undefined;
+  const [argument] = current.arguments;
+  const isRequire = ts.isIdentifier(current.expression) && current.expression.text === 'require';
+  return isRequire && argument && ts.isStringLiteral(argument) ? argument.text : undefined;
+}
+
+/** The package a specifier names: '@scope/pkg/sub' → '@scope/pkg', 'node:http' → 'http'. */
+export function packageName(specifier: string): string {
+  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+  const parts = bare.split('/');
+  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? bare);
+}
+
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier.startsWith('.') || specifier.startsWith('/');
+}
+
+/**
+ * Follows a relative import to the declaration it names in another project file
+ * (through `export { x } from`, `export * from` and default exports), up to a few hops.
+ */
+export function resolveImportedDeclaration(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): { sourceFile: ts.SourceFile; node: ts.Node } | undefined {
+  let file = facts.resolveModule(fromFile.fileName, binding.module);
+  let name = binding.imported;
+  for (let hop = 0; file && hop < 8; hop++) {
+    if (name === '*') return { sourceFile: file, node: file };
+    const found = findExport(file, name);
+    if (!found) return undefined;
+    if ('node' in found) return { sourceFile: file, node: found.node };
+    const next = facts.resolveModule(file.fileName, found.module);
+    if (!next) return undefined;
+    file = next;
+    name = found.name;
+  }
+  return undefined;
+}
+
+type ExportLookup = { node: ts.Node } | { module: string; name: string };
+
+function findExport(sourceFile: ts.SourceFile, name: string): ExportLookup | undefined {
+  const starModules: string[] = [];
+  for (const statement of sourceFile.statements) {
+    if (ts.isExportDeclaration(statement)) {
+      const module = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      if (!statement.exportClause && module) starModules.push(module);
+      if (statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+        for (const element of statement.exportClause.elements) {
+          if (element.name.text !== name) continue;
+          const original = (element.propertyName ?? element.name).text;
+          if (module) return { module, name: original };
+          const local = findLocalDeclaration(sourceFile, original);
+          return local ? { node: local } : undefined;
+        }
+      }
+    } else if (ts.isExportAssignment(statement) && name === 'default') {
+      return { node: statement.expression };
+    } else if (isExported(statement)) {
+      if (ts.isVariableStatement(statement)) {
+        const declaration = variableDeclaration(statement, name);
+        if (declaration) return { node: declaration };
+      } else if (declaredName(statement, name === 'default') === name) {
+        return { node: statement };
+      }
+    }
+  }
+  if (starModules.length === 1) return { module: starModules[0]!, name };
+  return undefined;
+}
+
+/** A top-level declaration of `name` in the file (function, class, variable, enum). */
+export function findLocalDeclaration(sourceFile: ts.SourceFile, name: string): ts.Node | undefined {
+  for (const statement of sourceFile.statements) {
+    if (ts.isVariableStatement(statement)) {
+      const declaration = variableDeclaration(statement, name);
+      if (declaration) return declaration;
+    } else if (declaredName(statement, false) === name) {
+      return statement;
+    }
+  }
+  return undefined;
+}
+
+function variableDeclaration(statement: ts.VariableStatement, name: string): ts.VariableDeclaration | undefined {
+  return statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
+}
+
+function declaredName(statement: ts.Statement, asDefault: boolean): string | undefined {
+  const isDefault = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  if (asDefault && isDefault) return 'default';
+  if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) return statement.name?.text;
+  if (ts.isVariableStatement(statement)) {
+    const first = statement.declarationList.declarations[0];
+    return first && ts.isIdentifier(first.name) ? first.name.text : undefined;
+  }
+  return undefined;
+}
+
+function isExported(statement: ts.Statement): boolean {
+  return ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+}
