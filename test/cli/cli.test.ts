@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import AjvDraft04 from 'ajv-draft-04';
+
+// The CLI as users and CI run it: a separate process, judged by exit code and output.
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(REPO, 'dist', 'cli.js');
+const SHOP = path.join(REPO, 'test', 'fixtures', 'shop');
+
+function resilint(args: string[], cwd = REPO) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function tempProject(files: Record<string, string | Buffer>): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-cli-')));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const FETCH = `export const load = (url: string) => fetch(url);\n`;
+
+describe('resilint CLI', () => {
+  const temps: string[] = [];
+  const project = (files: Record<string, string | Buffer>) => {
+    const dir = tempProject(files);
+    temps.push(dir);
+    return dir;
+  };
+  after(() => temps.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it('prints ESLint-style lines with the rule id and exits 0 when only warnings are found', () => {
+    const dir = project({ 'src/a.ts': FETCH, 'src/ok.ts': 'export const x = 1;\n' });
+    const { code, stdout } = resilint(['check', dir]);
+    assert.equal(code, 0);
+    const lines = stdout.trim().split('\n');
+    assert.match(lines[0]!, /^src\/a\.ts:1:38 {2}warning {2}fetch\(\) has no timeout: .+ {2}missing-timeout$/);
+    assert.match(lines.at(-1)!, /^1 problem \(0 errors, 1 warning, 0 info\) in 2 files\.$/);
+  });
+
+  it('exits 0 and says so on clean code', () => {
+    const dir = project({ 'src/ok.ts': 'export const x = 1;\n' });
+    const { code, stdout } = resilint(['check', dir]);
+    assert.equal(code, 0);
+    assert.equal(stdout, 'No problems found in 1 file.\n');
+  });
+
+  it('exits 1 on error-severity findings and when warnings exceed --max-warnings', () => {
+    const errors = project({ 'src/a.ts': FETCH, 'resilint.config.json': JSON.stringify({ rules: { 'missing-timeout': 'error' } }) });
+    const asError = resilint(['check', errors]);
+    assert.equal(asError.code, 1);
+    assert.match(asError.stdout, /error {2}fetch\(\)/);
+    const warnings = project({ 'src/a.ts': FETCH });
+    assert.equal(resilint(['check', warnings, '--max-warnings', '0']).code, 1);
+    assert.equal(resilint(['check', warnings, '--max-warnings', '1']).code, 0);
+  });
+
+  it('reads the "resilint" key of package.json and honours off and exclude', () => {
+    const dir = project({
+      'package.json': JSON.stringify({ name: 'x', resilint: { rules: { 'missing-timeout': 'off' } } }),
+      'src/a.ts': FETCH,
+    });
+    assert.match(resilint(['check', dir]).stdout, /^No problems found/);
+    const excluded = project({ 'resilint.config.json': JSON.stringify({ exclude: ['src/generated/**'] }), 'src/generated/a.ts': FETCH, 'src/b.ts': FETCH });
+    const out = resilint(['check', excluded, '--format', 'json']);
+    assert.deepEqual(JSON.parse(out.stdout).findings.map((f: { file: string }) => f.file), ['src/b.ts']);
+  });
+
+  it('exits 2 with a one-line message for a missing path, a broken config, and bad usage', () => {
+    const missing = resilint(['check', path.join(os.tmpdir(), 'does-not-exist-resilint')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^resilint: path not found: .*does-not-exist-resilint\n$/);
+
+    const broken = project({ 'resilint.config.json': '{ "rules": { "missing-timeout": "loud" } ', 'src/a.ts': FETCH });
+    const invalidJson = resilint(['check', broken]);
+    assert.equal(invalidJson.code, 2);
+    assert.match(invalidJson.stderr, /resilint\.config\.json: invalid JSON/);
+
+    const wrong = project({ 'resilint.config.json': JSON.stringify({ rules: { 'missing-timeout': 'loud' }, colour: 1 }), 'src/a.ts': FETCH });
+    const invalid = resilint(['check', wrong]);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /resilint\.config\.json: .*must be equal to one of the allowed values/);
+    assert.match(invalid.stderr, /must NOT have additional properties 'colour'/);
+
+    assert.equal(resilint(['check', SHOP, '--format', 'xml']).code, 2);
+    assert.equal(resilint(['lint']).code, 2);
+    assert.equal(resilint(['check', SHOP, '--config', '/nonexistent/resilint.config.json']).code, 2);
+  });
+
+  it('writes SARIF 2.1.0 that validates against the official schema', () => {
+    const { code, stdout } = resilint(['check', SHOP, '--format', 'sarif']);
+    assert.equal(code, 0);
+    const sarif = JSON.parse(stdout);
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const validate = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+    const run = sarif.runs[0];
+    assert.ok(run.tool.driver.rules.every((r: { helpUri?: string }) => r.helpUri?.startsWith('https://')));
+    const result = run.results.find((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+      r.locations[0]!.physicalLocation.artifactLocation.uri === 'src/clients/inventoryClient.ts');
+    assert.ok(result, 'a result for the inventory client, with a path relative to the analysed folder');
+    assert.equal(result.ruleId, 'missing-timeout');
+    assert.equal(result.level, 'warning');
+    assert.equal(result.locations[0].physicalLocation.region.startLine, 11);
+    assert.match(result.partialFingerprints['resilint/v1'], /^[0-9a-f]{32}$/);
+  });
+
+  it('keeps fingerprints stable when unrelated lines are inserted above', () => {
+    const dir = project({ 'src/a.ts': FETCH });
+    const before = JSON.parse(resilint(['check', dir, '--format', 'json']).stdout).findings[0].fingerprint;
+    fs.writeFileSync(path.join(dir, 'src/a.ts'), `// a comment\nexport const unrelated = 1;\n\n${FETCH}`);
+    const after = JSON.parse(resilint(['check', dir, '--format', 'json']).stdout).findings[0];
+    assert.equal(after.line, 4);
+    assert.equal(after.fingerprint, before);
+  });
+
+  it('writes the report to --output and prints a summary', () => {
+    const dir = project({ 'src/a.ts': FETCH });
+    const output = path.join(dir, 'out', 'report.sarif');
+    const { code, stdout } = resilint(['check', dir, '--format', 'sarif', '--output', output]);
+    assert.equal(code, 0);
+    assert.match(stdout, /1 finding\(s\) .* report written to/);
+    assert.equal(JSON.parse(fs.readFileSync(output, 'utf8')).version, '2.1.0');
+  });
+
+  it('survives syntax errors, empty, 5 MB generated, binary and non-UTF-8 files', () => {
+    const big = Array.from({ length: 110_000 }, (_, i) => `export const v${i} = { id: ${i}, name: 'item-${i}' };`).join('\n');
+    assert.ok(big.length > 5_000_000);
+    const dir = project({
+      'src/broken.ts': 'export const f = (url: string) => fetch(url);\nexport function broken( {\n  const = ;\n',
+      'src/empty.ts': '',
+      'src/big.ts': big + `\nexport const f = (u: string) => fetch(u);\n`,
+      'src/binary.ts': Buffer.from([0x00, 0x01, 0x02, 0xff]),
+      'src/latin1.ts': Buffer.from('// caf\xe9\nexport const f = (u: string) => fetch(u);\n', 'latin1'),
+      'src/bom.ts': '\ufeff' + FETCH,
+    });
+    const { code, stdout, stderr } = resilint(['check', dir, '--format', 'json']);
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`).sort(), [
+      'src/big.ts:110001', 'src/bom.ts:1', 'src/broken.ts:1', 'src/latin1.ts:2',
+    ]);
+    assert.match(stderr, /src\/binary\.ts: skipped: the file looks binary/);
+    assert.deepEqual(report.ruleErrors, []);
+  });
+
+  it('prints its version and help', () => {
+    assert.match(resilint(['--version']).stdout, /^\d+\.\d+\.\d+\n$/);
+    const help = resilint(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: resilint check/);
+  });
+});

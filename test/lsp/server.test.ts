@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CodeAction, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { applyTextEdits } from '../../server/src/engine/edits';
+import { codes, startServer, uriOf, type TestClient } from './lspClient';
+
+// The server as a separate process, spoken to over the real protocol.
+
+const FETCH_CODE = `export async function load(url: string) {\n  const res = await fetch(url);\n  return res.json();\n}\n`;
+
+function textEdits(edit: WorkspaceEdit | undefined, uri: string): TextDocumentEdit[] {
+  return (edit?.documentChanges ?? []).filter((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === uri);
+}
+
+describe('language server over stdio', function () {
+  let dir: string;
+  let client: TestClient;
+
+  beforeEach(async () => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-lsp-')));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['src'] }));
+    fs.mkdirSync(path.join(dir, 'src'));
+    client = startServer();
+    const result = await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uriOf(dir),
+      workspaceFolders: [{ uri: uriOf(dir), name: 'case' }],
+      capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
+    });
+    assert.ok((result as { capabilities: { codeActionProvider?: unknown } }).capabilities.codeActionProvider);
+    await client.connection.sendNotification('initialized', {});
+  });
+
+  afterEach(async () => {
+    if (client.process.exitCode === null) await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes a diagnostic, offers the quick fix, and clears it after the edit', async () => {
+    const file = path.join(dir, 'src', 'api.ts');
+    fs.writeFileSync(file, FETCH_CODE);
+    const uri = uriOf(file);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
+
+    const published = await client.diagnostics(uri, (d) => d.version === 1 && d.diagnostics.length > 0);
+    const [diagnostic] = published.diagnostics;
+    assert.deepEqual(codes(published.diagnostics), ['missing-timeout']);
+    assert.equal(diagnostic!.source, 'resilint');
+    assert.equal(diagnostic!.range.start.line, 1);
+    assert.match(diagnostic!.codeDescription!.href, /docs\/rules\/missing-timeout\.md$/);
+
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic!.range,
+      context: { diagnostics: published.diagnostics },
+    })) as CodeAction[];
+    const titles = actions.map((a) => a.title);
+    assert.deepEqual(titles, [
+      'Add timeout: signal: AbortSignal.timeout(10000)',
+      'Disable missing-timeout for this line',
+      'Show documentation for missing-timeout',
+    ]);
+    const fix = actions[0]!;
+    assert.equal(fix.isPreferred, true);
+    const [documentEdit] = textEdits(fix.edit, uri);
+    assert.equal(documentEdit!.textDocument.version, 1, 'edits are pinned to the analysed version');
+    const fixed = applyTextEdits(FETCH_CODE, documentEdit!.edits);
+    assert.match(fixed, /await fetch\(url, \{ signal: AbortSignal\.timeout\(10000\) \}\)/);
+
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: fixed }],
+    });
+    const cleared = await client.diagnostics(uri, (d) => d.version === 2);
+    assert.deepEqual(cleared.diagnostics, []);
+
+    assert.equal(await client.stop(), 0, 'the server exits cleanly after shutdown/exit');
+  });
+
+  it('offers the disable comment, and honours it once applied', async () => {
+    const file = path.join(dir, 'src', 'api.ts');
+    fs.writeFileSync(file, FETCH_CODE);
+    const uri = uriOf(file);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
+    const published = await client.diagnostics(uri, (d) => d.diagnostics.length > 0);
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: published.diagnostics[0]!.range,
+      context: { diagnostics: published.diagnostics },
+    })) as CodeAction[];
+    const disable = actions.find((a) => a.title.startsWith('Disable'))!;
+    const suppressed = applyTextEdits(FETCH_CODE, textEdits(disable.edit, uri)[0]!.edits);
+    assert.match(suppressed, /\n {2}\/\/ resilint-disable-next-line missing-timeout\n {2}const res = await fetch\(url\);/);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: suppressed }] });
+    assert.deepEqual((await client.diagnostics(uri, (d) => d.version === 2)).diagnostics, []);
+  });
+
+  it('answers fix-all with every preferred fix, and nothing once fixed', async () => {
+    const code = `export const a = (u: string) => fetch(u);\nexport const b = (u: string) => fetch(u, { method: 'POST' });\n`;
+    const file = path.join(dir, 'src', 'two.ts');
+    fs.writeFileSync(file, code);
+    const uri = uriOf(file);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: code } });
+    await client.diagnostics(uri, (d) => d.diagnostics.length === 2);
+    const request = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } };
+    const [fixAll] = (await client.connection.sendRequest('textDocument/codeAction', request)) as CodeAction[];
+    assert.equal(fixAll!.kind, 'source.fixAll.resilint');
+    const fixed = applyTextEdits(code, textEdits(fixAll!.edit, uri)[0]!.edits);
+    assert.equal((fixed.match(/AbortSignal\.timeout\(10000\)/g) ?? []).length, 2);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    await client.diagnostics(uri, (d) => d.version === 2 && d.diagnostics.length === 0);
+    const second = (await client.connection.sendRequest('textDocument/codeAction', request)) as CodeAction[];
+    assert.deepEqual(second, [], 'fix-all applied twice changes nothing');
+  });
+
+  it('analyses the workspace in the background, files it has not been shown included', async () => {
+    const file = path.join(dir, 'src', 'closed.ts');
+    fs.writeFileSync(file, FETCH_CODE);
+    const result = (await client.connection.sendRequest('resilint/analyzeWorkspace')) as { files: number; findings: number };
+    assert.equal(result.files, 1);
+    assert.equal(result.findings, 1);
+    const published = await client.diagnostics(uriOf(file), (d) => d.diagnostics.length === 1);
+    assert.equal(published.version, undefined, 'disk-only files carry no document version');
+  });
+
+  it('survives syntax errors, empty, binary and non-UTF-8 files', async () => {
+    const cases: [string, Buffer][] = [
+      ['broken.ts', Buffer.from('export function (( {\n  const = fetch(\n')],
+      ['empty.ts', Buffer.alloc(0)],
+      ['binary.ts', Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x00, 0x10])],
+      ['latin1.ts', Buffer.from('// caf\xe9\nexport const f = (u: string) => fetch(u);\n', 'latin1')],
+    ];
+    for (const [name, bytes] of cases) fs.writeFileSync(path.join(dir, 'src', name), bytes);
+    for (const [name, bytes] of cases) {
+      const uri = uriOf(path.join(dir, 'src', name));
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: bytes.toString('latin1') } });
+    }
+    const latin1 = await client.diagnostics(uriOf(path.join(dir, 'src', 'latin1.ts')), (d) => d.diagnostics.length === 1);
+    assert.deepEqual(codes(latin1.diagnostics), ['missing-timeout']);
+    await client.diagnostics(uriOf(path.join(dir, 'src', 'broken.ts')));
+    // Still answering after all of that:
+    const result = (await client.connection.sendRequest('resilint/analyzeWorkspace')) as { files: number };
+    assert.equal(result.files, cases.length);
+    assert.equal(client.process.exitCode, null, `server died: ${client.stderr()}`);
+  });
+});
