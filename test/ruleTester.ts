@@ -103,6 +103,13 @@ export function runRuleTests(rule: Rule<any>, tests: RuleTests): void {
   });
 }
 
+/** Findings of one rule on a snippet, for tests that are not valid/invalid tables (docs). */
+export function findingsFor(rule: Rule<any>, testCase: ValidCase): Finding[] {
+  const { findings, project } = analyse(rule, testCase);
+  project.dispose();
+  return findings;
+}
+
 interface TempProject {
   dir: string;
   mainFile: string;

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import schema from '../../server/src/config/resilint.schema.json';
+import { allRules } from '../../server/src/rules';
+import { findingsFor } from '../ruleTester';
+
+// Biome's rule: the docs are test cases. Every ```ts block marked <!-- bad --> must be
+// reported by its rule, every block marked <!-- good --> must not.
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+
+interface Example {
+  kind: 'bad' | 'good';
+  code: string;
+  line: number;
+}
+
+export function examplesIn(markdown: string): Example[] {
+  const examples: Example[] = [];
+  const pattern = /<!--\s*(bad|good)\s*-->\s*\n```(?:ts|typescript)\n([\s\S]*?)\n```/g;
+  for (let match = pattern.exec(markdown); match; match = pattern.exec(markdown)) {
+    examples.push({ kind: match[1] as 'bad' | 'good', code: match[2]!, line: markdown.slice(0, match.index).split('\n').length });
+  }
+  return examples;
+}
+
+describe('rule metadata and docs', () => {
+  it('registers rules with unique ids, complete meta, and a config schema entry', () => {
+    const ids = allRules.map((r) => r.meta.id);
+    assert.equal(new Set(ids).size, ids.length);
+    const schemaRules = Object.keys(schema.properties.rules.properties);
+    for (const rule of allRules) {
+      const { meta } = rule;
+      assert.match(meta.id, /^[a-z]+(-[a-z]+)*$/);
+      assert.ok(meta.description.length > 20, `${meta.id}: description`);
+      assert.equal(meta.docsUrl, `https://github.com/resilint/resilint/blob/main/docs/rules/${meta.id}.md`);
+      assert.ok(Object.keys(meta.messages).length > 0, `${meta.id}: messages`);
+      assert.ok(['error', 'warning', 'info'].includes(meta.defaultSeverity));
+      assert.ok(schemaRules.includes(meta.id), `${meta.id} is missing from resilint.schema.json`);
+      assert.ok(fs.existsSync(path.join(REPO, 'server', 'src', 'rules', `${meta.id}.ts`)), `${meta.id}: one file per rule`);
+    }
+  });
+
+  for (const rule of allRules) {
+    describe(`docs/rules/${rule.meta.id}.md`, () => {
+      const file = path.join(REPO, 'docs', 'rules', `${rule.meta.id}.md`);
+      const markdown = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+
+      it('exists and explains what, why, and how to fix', () => {
+        assert.ok(markdown.length > 0, `${file} is missing`);
+        assert.match(markdown, new RegExp(`^# ${rule.meta.id}\\b`, 'm'));
+        for (const heading of [/^## Why/m, /^## Options/m, /^## How to fix/m]) assert.match(markdown, heading);
+        const kinds = new Set(examplesIn(markdown).map((e) => e.kind));
+        assert.ok(kinds.has('bad') && kinds.has('good'), 'has marked bad and good examples');
+      });
+
+      for (const example of examplesIn(markdown)) {
+        it(`${example.kind} example at line ${example.line} is ${example.kind === 'bad' ? '' : 'not '}reported`, () => {
+          const findings = findingsFor(rule, { code: example.code });
+          if (example.kind === 'bad') assert.ok(findings.length > 0, `expected a finding for:\n${example.code}`);
+          else assert.deepEqual(findings.map((f) => `${f.range.start.line + 1}: ${f.message}`), []);
+        });
+      }
+    });
+  }
+});
