@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
+import type * as Sarif from 'sarif';
 
 // The CLI as users and CI run it: a separate process, judged by exit code and output.
 
@@ -97,19 +98,18 @@ describe('resilint CLI', () => {
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     const { code, stdout } = resilint(['check', SHOP, '--format', 'sarif']);
     assert.equal(code, 0);
-    const sarif = JSON.parse(stdout);
+    const sarif = JSON.parse(stdout) as Sarif.Log;
     const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
     const validate = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
-    const run = sarif.runs[0];
-    assert.ok(run.tool.driver.rules.every((r: { helpUri?: string }) => r.helpUri?.startsWith('https://')));
-    const result = run.results.find((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
-      r.locations[0]!.physicalLocation.artifactLocation.uri === 'src/clients/inventoryClient.ts');
+    const run = sarif.runs[0]!;
+    assert.ok(run.tool.driver.rules?.every((r) => r.helpUri?.startsWith('https://')));
+    const result = run.results?.find((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri === 'src/clients/inventoryClient.ts');
     assert.ok(result, 'a result for the inventory client, with a path relative to the analysed folder');
     assert.equal(result.ruleId, 'missing-timeout');
     assert.equal(result.level, 'warning');
-    assert.equal(result.locations[0].physicalLocation.region.startLine, 11);
-    assert.match(result.partialFingerprints['resilint/v1'], /^[0-9a-f]{32}$/);
+    assert.equal(result.locations?.[0]?.physicalLocation?.region?.startLine, 11);
+    assert.match(result.partialFingerprints?.['resilint/v1'] ?? '', /^[0-9a-f]{32}$/);
   });
 
   it('keeps fingerprints stable when unrelated lines are inserted above', () => {

@@ -20,7 +20,6 @@ export interface ResilintConfig {
   include?: string[];
   exclude?: string[];
   patternsDir?: string;
-  maxFileSizeKb?: number;
 }
 
 export interface LoadedConfig {
@@ -45,11 +44,26 @@ export function parseConfig(text: string, source: string, packageJsonKey = false
   }
   if (packageJsonKey) parsed = (parsed as Record<string, unknown> | null)?.['resilint'];
   if (parsed === undefined) return { config: {}, problems: [] };
-  if (validate(parsed)) return { config: parsed as ResilintConfig, problems: [] };
+  if (validate(parsed)) {
+    const config = parsed as ResilintConfig;
+    const escape = config.patternsDir !== undefined && escapesProject(config.patternsDir);
+    // Quick fixes create files under patternsDir: it must never point outside the project.
+    if (escape) return { config: withoutPatternsDir(config), problems: [`${source}: patternsDir '${config.patternsDir}' must be a relative path inside the project; using the default`] };
+    return { config, problems: [] };
+  }
   const details = (validate.errors ?? [])
     .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params['additionalProperty'])}'` : ''}`)
     .join('; ');
   return { config: {}, problems: [`${source}: ${details}; using defaults`] };
+}
+
+function withoutPatternsDir({ patternsDir: _ignored, ...rest }: ResilintConfig): ResilintConfig {
+  return rest;
+}
+
+function escapesProject(dir: string): boolean {
+  const normalized = path.posix.normalize(dir.replace(/\\/g, '/'));
+  return path.isAbsolute(dir) || path.win32.isAbsolute(dir) || normalized === '..' || normalized.startsWith('../');
 }
 
 /** Finds and loads configuration for files, caching per folder until `clear()`. */
