@@ -151,6 +151,21 @@ describe('resilint CLI', () => {
     assert.deepEqual(report.ruleErrors, []);
   });
 
+  it('annotates pull requests with GitHub workflow commands, escaping what GitHub would misread', () => {
+    const dir = project({ 'src/a,b.ts': FETCH, 'resilint.config.json': JSON.stringify({ rules: { 'missing-timeout': 'error' } }) });
+    const { code, stdout } = resilint(['check', dir, '--format', 'github']);
+    assert.equal(code, 1);
+    assert.equal(stdout, '::error file=src/a%2Cb.ts,line=1,endLine=1,col=38,endColumn=43,title=resilint(missing-timeout)::fetch() has no timeout: if the server stops responding, this call waits forever.\n');
+  });
+
+  it('writes JUnit XML with a test case per file and a failure per finding', () => {
+    const dir = project({ 'src/a.ts': FETCH, 'src/<b>.ts': 'export const ok = 1;\n' });
+    const { stdout } = resilint(['check', dir, '--format', 'junit']);
+    assert.match(stdout, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="resilint" tests="2" failures="1">/);
+    assert.match(stdout, /<testcase classname="resilint" name="src\/&lt;b&gt;\.ts"><\/testcase>/);
+    assert.match(stdout, /<testcase classname="resilint" name="src\/a\.ts">\n {6}<failure type="missing-timeout" message="fetch\(\) has no timeout: [^"]+">src\/a\.ts:1:38 warning /);
+  });
+
   it('prints its version and help', () => {
     assert.match(resilint(['--version']).stdout, /^\d+\.\d+\.\d+\n$/);
     const help = resilint(['--help']);

@@ -6,7 +6,7 @@ import type { Finding, Severity } from '../engine/findings';
 import type { Rule } from '../engine/rule';
 import { REPOSITORY_URL } from '../rules/docs';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface Report {
@@ -32,6 +32,10 @@ export function format(kind: Format, report: Report): string {
       return JSON.stringify(formatJson(located, report), null, 2) + '\n';
     case 'sarif':
       return JSON.stringify(formatSarif(located, report), null, 2) + '\n';
+    case 'github':
+      return formatGithub(located);
+    case 'junit':
+      return formatJunit(located, report);
   }
 }
 
@@ -135,6 +139,49 @@ function formatSarif(located: Located[], report: Report): Sarif.Log {
       },
     ],
   };
+}
+
+const GITHUB_COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+
+/** GitHub Actions workflow commands: each finding becomes an annotation on the pull request. */
+function formatGithub(located: Located[]): string {
+  const data = (value: string) => value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (value: string) => data(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return located
+    .map(({ finding, file }) => {
+      const { start, end } = finding.range;
+      const properties = `file=${property(file)},line=${start.line + 1},endLine=${end.line + 1},col=${start.character + 1},endColumn=${end.character + 1},title=${property(`resilint(${finding.ruleId})`)}`;
+      return `::${GITHUB_COMMAND[finding.severity]} ${properties}::${data(finding.message)}\n`;
+    })
+    .join('');
+}
+
+/** JUnit XML: one test case per analysed file, one failure per finding. */
+function formatJunit(located: Located[], report: Report): string {
+  const xml = (value: string) =>
+    value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
+      // Characters XML 1.0 cannot carry at all.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+  const byFile = new Map<string, Located[]>();
+  for (const result of report.results) byFile.set(toPosix(path.relative(report.root, result.filePath)), []);
+  for (const item of located) byFile.get(item.file)?.push(item);
+  const cases = [...byFile].map(([file, items]) => {
+    const failures = items.map(({ finding }) => {
+      const where = `${file}:${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
+      return `      <failure type="${xml(finding.ruleId)}" message="${xml(finding.message)}">${xml(`${where} ${finding.severity} ${finding.message} (${finding.ruleId})`)}</failure>`;
+    });
+    const body = failures.length > 0 ? `\n${failures.join('\n')}\n    ` : '';
+    return `    <testcase classname="resilint" name="${xml(file)}">${body}</testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="resilint" tests="${byFile.size}" failures="${located.length}">`,
+    `  <testsuite name="resilint" tests="${byFile.size}" failures="${located.length}" errors="0">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
 
 function countBySeverity(located: Located[]): Record<Severity, number> {
