@@ -22,7 +22,7 @@ export interface BulkheadOptions {
 
 export interface AcquireOptions {
   /** Gives up waiting: the call rejects with the abort reason and leaves the queue. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Gives the slot back; calling it more than once has no further effect. */

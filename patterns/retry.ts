@@ -35,7 +35,7 @@ export interface RetryOptions {
   /** Whether an error is worth another attempt. Default: isRetryableError. */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /** Stops retrying: a pending wait is cancelled and retry rejects with the abort reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called before each wait, e.g. to log or count retries. */
   onRetry?: (context: RetryContext) => void;
   /** Source of randomness in [0, 1), injectable for tests. Default Math.random. */

@@ -20,22 +20,26 @@ export interface TokenBucketOptions {
 
 export interface TakeOptions {
   /** Gives up waiting: take() rejects with the abort reason and no tokens are removed. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 interface Waiter {
   count: number;
   resolve: () => void;
-  reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
 }
 
 export class TokenBucket {
   private readonly capacity: number;
-  private readonly refillPerMs: number;
+  private readonly refillPerSecond: number;
   private readonly now: () => number;
-  private tokens: number;
+  /**
+   * Tokens held, in thousandths of a token. Elapsed milliseconds times tokens per second
+   * is then exact for whole-millisecond clocks and typical rates, where adding 0.1 ten
+   * times would leave 0.9999999999999999 tokens and wrongly refuse a request.
+   */
+  private milliTokens: number;
   private lastRefill: number;
   private readonly waiters: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,24 +49,24 @@ export class TokenBucket {
       throw new RangeError('TokenBucket: capacity and refillPerSecond must be > 0');
     }
     this.capacity = options.capacity;
-    this.refillPerMs = options.refillPerSecond / 1000;
+    this.refillPerSecond = options.refillPerSecond;
     this.now = options.now ?? Date.now;
-    this.tokens = Math.min(options.capacity, options.initialTokens ?? options.capacity);
+    this.milliTokens = Math.min(options.capacity, options.initialTokens ?? options.capacity) * 1000;
     this.lastRefill = this.now();
   }
 
   /** Tokens available now, including fractions. */
   get available(): number {
     this.refill();
-    return this.tokens;
+    return this.milliTokens / 1000;
   }
 
   /** Removes `count` tokens if they are available and nobody is waiting ahead; never waits. */
   tryRemove(count = 1): boolean {
     this.checkCount(count);
     this.refill();
-    if (this.waiters.length > 0 || this.tokens < count) return false;
-    this.tokens -= count;
+    if (this.waiters.length > 0 || this.milliTokens < count * 1000) return false;
+    this.milliTokens -= count * 1000;
     return true;
   }
 
@@ -75,11 +79,10 @@ export class TokenBucket {
       const waiter: Waiter = {
         count,
         resolve,
-        reject,
         signal,
         onAbort: () => {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(abortReason(waiter.signal));
+          reject(abortReason(signal));
           // The head may have left: the next waiter might be served now or need another wait.
           this.serveWaiters();
         },
@@ -95,9 +98,9 @@ export class TokenBucket {
     this.timer = undefined;
     this.refill();
     let head = this.waiters[0];
-    while (head && this.tokens >= head.count) {
+    while (head && this.milliTokens >= head.count * 1000) {
       this.waiters.shift();
-      this.tokens -= head.count;
+      this.milliTokens -= head.count * 1000;
       head.signal?.removeEventListener('abort', head.onAbort);
       head.resolve();
       head = this.waiters[0];
@@ -105,7 +108,7 @@ export class TokenBucket {
     if (!head) return;
     // Rounding up never wakes too early; the floor of 1 ms guarantees progress even if
     // floating-point leaves the bucket a hair short after the wait.
-    const waitMs = Math.max(1, Math.ceil((head.count - this.tokens) / this.refillPerMs));
+    const waitMs = Math.max(1, Math.ceil((head.count * 1000 - this.milliTokens) / this.refillPerSecond));
     this.timer = setTimeout(() => this.serveWaiters(), waitMs);
   }
 
@@ -113,7 +116,7 @@ export class TokenBucket {
     const now = this.now();
     const elapsed = now - this.lastRefill;
     // A clock that steps backwards adds nothing, and refill restarts from the new reading.
-    if (elapsed > 0) this.tokens = Math.min(this.capacity, this.tokens + elapsed * this.refillPerMs);
+    if (elapsed > 0) this.milliTokens = Math.min(this.capacity * 1000, this.milliTokens + elapsed * this.refillPerSecond);
     this.lastRefill = now;
   }
 

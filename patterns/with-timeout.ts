@@ -24,7 +24,7 @@ export class TimeoutError extends Error {
 
 export interface WithTimeoutOptions {
   /** The caller's own cancellation; aborting it also aborts the operation. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Message for the TimeoutError, e.g. naming the dependency that was slow. */
   message?: string;
 }

@@ -7,7 +7,7 @@ function httpError(status: number): Error & { status: number } {
 }
 
 describe('patterns/retry', () => {
-  let clock: FakeTimers.InstalledClock;
+  let clock: FakeTimers.Clock;
   beforeEach(() => {
     clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   });
@@ -175,9 +175,11 @@ describe('patterns/retry', () => {
   });
 
   it('gives the operation a signal even when the caller has none', async () => {
+    const callerSignal: AbortSignal | undefined = undefined;
     await retry(async (_attempt, signal) => {
+      assert.ok(signal instanceof AbortSignal);
       assert.equal(signal.aborted, false);
-    });
+    }, { signal: callerSignal });
   });
 
   it('rejects with the abort reason and clears the timer when aborted mid-wait', async () => {

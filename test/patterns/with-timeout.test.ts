@@ -4,7 +4,7 @@ import FakeTimers from '@sinonjs/fake-timers';
 import { TimeoutError, withTimeout } from '../../patterns/with-timeout';
 
 describe('patterns/with-timeout', () => {
-  let clock: FakeTimers.InstalledClock;
+  let clock: FakeTimers.Clock;
   beforeEach(() => {
     clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   });
