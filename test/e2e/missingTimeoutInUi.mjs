@@ -25,7 +25,12 @@ export async function checkMissingTimeoutInUi({ extensionPath, workspace, target
     const { page } = vscode;
     const step = async (name, action) => {
       console.log(`    - ${name}`);
-      await action();
+      try {
+        await action();
+      } catch (error) {
+        await vscode.screenshot(`${name}-failed`);
+        throw error;
+      }
       await vscode.screenshot(name);
     };
 
@@ -64,7 +69,9 @@ export async function checkMissingTimeoutInUi({ extensionPath, workspace, target
     await step('08-warning-gone', async () => {
       await waitForProblems(page, (rows) => rows.length === problemsBefore.length - 1
         && !rows.some((text) => text.includes(`Ln ${lineIndex + 1},`)));
-      assert.ok(await page.locator(warningSquiggle).count() < squigglesBefore, 'the warning squiggle is still shown');
+      await page.waitForFunction(([selector, before]) => document.querySelectorAll(selector).length < before,
+        [warningSquiggle, squigglesBefore], { timeout: 30_000 })
+        .catch(() => { throw new Error(`the editor still shows ${squigglesBefore} warning squiggle(s)`); });
     });
   } finally {
     await vscode.stop();

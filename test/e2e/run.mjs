@@ -21,7 +21,12 @@ const checks = [
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
 
 console.log('e2e: building extension and tests (node .ci/build.mjs --tests)');
-execFileSync(process.execPath, ['.ci/build.mjs', '--tests'], { cwd: repoRoot, stdio: 'inherit' });
+try {
+  execFileSync(process.execPath, ['.ci/build.mjs', '--tests'], { cwd: repoRoot, stdio: 'inherit' });
+} catch {
+  console.error('e2e: FAIL the build (node .ci/build.mjs --tests) failed; no checks were run');
+  process.exit(1);
+}
 fs.rmSync(artifactsRoot, { recursive: true, force: true });
 
 const failures = [];

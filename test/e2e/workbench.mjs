@@ -3,7 +3,6 @@
 
 const quickInput = '.quick-input-widget .quick-input-box input';
 const actionRow = '.action-widget .monaco-list-row.action';
-const noActionsMessage = '.monaco-editor-overlaymessage';
 
 /** @param {import('playwright-core').Page} page */
 export async function openWorkbench(page, url) {
@@ -41,18 +40,19 @@ export async function goToPosition(page, line, column) {
 export async function openQuickFixMenu(page, titlePrefix, timeoutMs = 60_000) {
   const wanted = page.locator(actionRow).filter({ hasText: titlePrefix });
   const deadline = Date.now() + timeoutMs;
+  let offered = [];
   while (Date.now() < deadline) {
     await page.keyboard.press('Control+Period');
     try {
       await wanted.first().waitFor({ timeout: 2_000 });
       return;
     } catch {
-      if (await page.locator(noActionsMessage).isVisible()) await page.keyboard.press('Escape');
-      else if (await page.locator('.action-widget').isVisible()) await page.keyboard.press('Escape');
+      offered = await page.locator(actionRow).allInnerTexts();
+      // Dismiss "No code actions available" or a menu without the wanted action.
+      await page.keyboard.press('Escape');
       await page.waitForTimeout(1_000);
     }
   }
-  const offered = await page.locator(actionRow).allInnerTexts();
   throw new Error(`No quick fix starting with "${titlePrefix}" within ${timeoutMs} ms; offered: ${JSON.stringify(offered)}`);
 }
 
