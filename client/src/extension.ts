@@ -9,6 +9,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { AnalyzeWorkspaceRequest, ClientCommands, StatusNotification } from '../../server/src/protocol';
+import { registerDiagramCommand } from './diagramPanel';
 import { RestartPolicy } from './restartPolicy';
 import { StatusBar } from './statusBar';
 
@@ -53,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: {
       configurationSection: 'resilint',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.ts,*.tsx,*.mts,*.cts,tsconfig.json,package.json,resilint.config.json}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.ts,*.tsx,*.mts,*.cts,tsconfig.json,package.json,resilint.config.json,resilint-baseline.json}'),
     },
     outputChannel: output,
     errorHandler,
@@ -74,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (result) void vscode.window.showInformationMessage(`Resilint analysed ${result.files} files: ${result.findings} findings.`);
     }),
     vscode.commands.registerCommand('resilint.showOutput', () => output.show()),
+    registerDiagramCommand(context, () => client),
     vscode.commands.registerCommand(ClientCommands.showDocumentation, (ruleId: string) => showDocumentation(context, ruleId)),
   );
   statusBar.show({ state: 'starting', findings: 0 });

@@ -1,4 +1,5 @@
-import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { Diagram } from './architecture/diagram';
 
 // Custom messages, declared once and imported by both the client and the server.
 
@@ -14,6 +15,16 @@ export const StatusNotification = new NotificationType<StatusParams>('resilint/s
 
 /** Re-analyses every file of every workspace folder, reporting progress. */
 export const AnalyzeWorkspaceRequest = new RequestType0<{ files: number; findings: number }, void>('resilint/analyzeWorkspace');
+
+export interface DiagramParams {
+  /** A node's name or id to centre the diagram on. */
+  focus?: string;
+  /** Steps around the focus. */
+  depth?: number;
+}
+
+/** The architecture of the workspace folders as Mermaid text and as a graph (absolute paths). */
+export const DiagramRequest = new RequestType<DiagramParams, Diagram, void>('resilint/diagram');
 
 /** Commands the server's code actions ask the client to run. */
 export const ClientCommands = {

@@ -10,7 +10,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FIX_ALL_KIND } from './lsp/convert';
 import { Session } from './lsp/session';
 import { setConfigurationSupport } from './lsp/settings';
-import { AnalyzeWorkspaceRequest } from './protocol';
+import { AnalyzeWorkspaceRequest, DiagramRequest } from './protocol';
+import { computeDiagram } from './lsp/diagram';
 
 // Wires the LSP connection to the session; all behaviour lives in lsp/ and engine/.
 // Runs over IPC under VS Code and over stdio for other editors (`--stdio`).
@@ -49,6 +50,7 @@ connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.chang
 connection.onDidChangeConfiguration(() => session.settingsChanged());
 connection.onCodeAction((params) => session.codeActions(params));
 connection.onRequest(AnalyzeWorkspaceRequest, () => session.analyzeWorkspace());
+connection.onRequest(DiagramRequest, (params) => computeDiagram(session.environments(), params));
 
 process.on('uncaughtException', (error) => connection.console.error(`Resilint: uncaught ${error.stack ?? error.message}`));
 

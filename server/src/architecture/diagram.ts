@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import type { Finding } from '../engine/findings';
+import { extractArchitecture, type ExtractionInput } from './extract';
+import type { ArchGraph } from './model';
+import { renderMermaid } from './mermaid';
+import { overlayFindings } from './overlay';
+import { shapeView, type ViewOptions } from './view';
+
+// One entry point for the CLI and the language server: extract, put findings on the map,
+// shape it for reading, render it. Findings are asked for only for the files that hold a
+// node, since findings elsewhere cannot be drawn.
+
+export interface Diagram {
+  graph: ArchGraph;
+  mermaid: string;
+  /** For the user: nothing detected, focus not found, folders collapsed. */
+  message?: string;
+  /** Size of the full graph before focus and collapsing. */
+  totals: { files: number; nodes: number; edges: number };
+}
+
+const TEST_FILE = /(?:^|\/)(?:__tests__|__mocks__|tests?|testing|e2e|mocks?|fixtures)\/|\.(?:spec|test|e2e-spec|stories)\.[cm]?tsx?$/;
+
+/** Tests, mocks and fixtures are not the architecture: they would double every service. */
+export function isMappedFile(root: string, file: string): boolean {
+  const relative = path.relative(root, file).split(path.sep).join('/');
+  return !TEST_FILE.test(relative);
+}
+
+export function buildDiagram(input: ExtractionInput, findingsFor: (files: string[]) => Finding[], options: ViewOptions = {}): Diagram {
+  const extracted = extractArchitecture(input);
+  const nodeFiles = [...new Set(extracted.nodes.flatMap((n) => (n.filePath ? [n.filePath] : [])))].sort();
+  const withFindings = overlayFindings(extracted, findingsFor(nodeFiles));
+  const totals = { files: input.files.length, nodes: extracted.nodes.length, edges: extracted.edges.length };
+  if (extracted.nodes.length === 0) {
+    return {
+      graph: extracted,
+      mermaid: renderMermaid(extracted),
+      message: `No services, controllers, resolvers or external resources were detected in ${input.files.length} file(s).`,
+      totals,
+    };
+  }
+  const view = shapeView(withFindings, options);
+  return { graph: view.graph, mermaid: renderMermaid(view.graph), ...(view.message ? { message: view.message } : {}), totals };
+}

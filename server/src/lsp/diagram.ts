@@ -1,0 +1,33 @@
+import * as path from 'node:path';
+import { buildDiagram, isMappedFile, type Diagram } from '../architecture/diagram';
+import { analyzeFile, type AnalyzerEnvironment } from '../engine/analyzer';
+import { isFileIncluded } from '../engine/config';
+import type { DiagramParams } from '../protocol';
+
+// The editor's architecture request: one graph over every workspace folder, with the
+// findings the analyzer reports now (including unsaved editor text, which the workspaces
+// hold as overlays). Folders' names head the groups when there is more than one.
+
+export function computeDiagram(environments: readonly AnalyzerEnvironment[], params: DiagramParams): Diagram {
+  const roots = environments.map((env) => env.workspace.root);
+  const root = roots.length === 1 ? roots[0]! : commonAncestor(roots);
+  const owner = (file: string) => environments.find((env) => file.startsWith(env.workspace.root + path.sep));
+  const files = environments.flatMap((env) =>
+    env.workspace.allFiles().filter((file) => isMappedFile(env.workspace.root, file) && isFileIncluded(env.configs.forFile(file), file)),
+  );
+  return buildDiagram(
+    { root, files, projectFor: (file) => (owner(file) ?? environments[0]!).workspace.projectFor(file) },
+    (nodeFiles) => nodeFiles.flatMap((file) => {
+      const env = owner(file);
+      return env ? analyzeFile(env, file).findings : [];
+    }),
+    { ...(params.focus ? { focus: params.focus } : {}), ...(params.depth !== undefined ? { depth: params.depth } : {}) },
+  );
+}
+
+function commonAncestor(paths: string[]): string {
+  if (paths.length === 0) return path.parse(process.cwd()).root;
+  let common = path.dirname(paths[0]!);
+  for (const p of paths) while (common !== path.dirname(common) && !p.startsWith(common + path.sep)) common = path.dirname(common);
+  return common;
+}
