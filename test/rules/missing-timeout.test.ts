@@ -21,6 +21,67 @@ runRuleTests(rule, {
       code: `export function f(fetch: (u: string) => Promise<unknown>) { return fetch('/x'); }`,
     },
     {
+      name: 'a controller aborted by a timer bounds the call',
+      code: `export async function f(url: string) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 5000);
+  try {
+    return await fetch(url, { signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+}`,
+    },
+    {
+      name: 'a controller aborted through a named timer callback',
+      code: `export async function f(url: string) {
+  const controller = new AbortController();
+  const onTimeout = () => controller.abort();
+  const timer = setTimeout(onTimeout, 5000);
+  const res = await fetch(url, { signal: controller.signal });
+  clearTimeout(timer);
+  return res;
+}`,
+    },
+    {
+      name: 'a controller handed to other code is not judged',
+      code: `declare function registerCancellation(c: AbortController): void;
+export async function f(url: string) {
+  const controller = new AbortController();
+  registerCancellation(controller);
+  return fetch(url, { signal: controller.signal });
+}`,
+    },
+    {
+      name: 'AbortSignal.any with a timeout',
+      code: `export const f = (url: string, callerSignal: AbortSignal) => fetch(url, { signal: AbortSignal.any([callerSignal, AbortSignal.timeout(3000)]) });`,
+    },
+    {
+      name: 'a signal const built from AbortSignal.timeout',
+      code: `export async function f(url: string) {\n  const signal = AbortSignal.timeout(2000);\n  return fetch(url, { signal });\n}`,
+    },
+    {
+      name: 'an init const that carries a signal',
+      code: `export async function f(url: string) {\n  const init: RequestInit = { method: 'GET', signal: AbortSignal.timeout(2000) };\n  return fetch(url, init);\n}`,
+    },
+    {
+      name: 'a caller-supplied signal with a timeout fallback',
+      code: `export async function f(url: string, signal?: AbortSignal) {\n  return fetch(url, { signal: signal ?? AbortSignal.timeout(5000) });\n}`,
+    },
+    {
+      name: 'node-fetch with a signal',
+      code: `import fetch from 'node-fetch';\nexport const f = (url: string) => fetch(url, { signal: AbortSignal.timeout(1000) });`,
+    },
+    {
+      name: 'a method named fetch on some other object is not fetch',
+      code: `interface Repo { fetch(id: string): Promise<string> }\nexport const f = (repo: Repo) => repo.fetch('42');`,
+    },
+    {
+      name: 'a fetch imported from a project module is not the global',
+      files: { 'src/api.ts': `export async function fetch(id: number): Promise<number> { return id; }\n` },
+      code: `import { fetch } from './api';\nexport const f = () => fetch(1);`,
+    },
+    {
       name: 'suppressed on the next line with a reason',
       code: `export async function f(url: string) {\n  // resilint-disable-next-line missing-timeout -- streaming endpoint, cancelled by the caller\n  return fetch(url);\n}`,
     },
@@ -67,6 +128,68 @@ runRuleTests(rule, {
     {
       name: 'a next-line directive for another rule does not suppress',
       code: `// resilint-disable-next-line unbounded-cache\nexport const f = (url: string) => fetch(url);\n`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 2 }],
+    },
+    {
+      name: 'a controller that is only aborted on an event never times out; the fix merges a timeout',
+      code: `import { EventEmitter } from 'node:events';
+export async function f(url: string, request: EventEmitter) {
+  const controller = new AbortController();
+  request.on('close', () => controller.abort());
+  return fetch(url, { signal: controller.signal });
+}
+`,
+      errors: [{ messageId: 'signalNeverAborts', line: 5, message: 'fetch() gets an AbortSignal that no timer aborts: if the server stops responding, this call waits forever.' }],
+      output: `import { EventEmitter } from 'node:events';
+export async function f(url: string, request: EventEmitter) {
+  const controller = new AbortController();
+  request.on('close', () => controller.abort());
+  return fetch(url, { signal: AbortSignal.any([controller.signal, AbortSignal.timeout(10000)]) });
+}
+`,
+    },
+    {
+      name: 'a shorthand signal from a controller nothing aborts',
+      code: `export async function f(url: string) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  return fetch(url, { signal });
+}
+`,
+      errors: [{ messageId: 'signalNeverAborts', line: 4 }],
+      output: `export async function f(url: string) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  return fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(10000)]) });
+}
+`,
+    },
+    {
+      name: 'node-fetch default import',
+      code: `import fetch from 'node-fetch';\nexport const f = (url: string) => fetch(url);\n`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 2 }],
+      output: `import fetch from 'node-fetch';\nexport const f = (url: string) => fetch(url, { signal: AbortSignal.timeout(10000) });\n`,
+    },
+    {
+      name: 'undici fetch through a namespace import',
+      code: `import * as undici from 'undici';\nexport const f = (url: string) => undici.fetch(url, { method: 'POST' });\n`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 2 }],
+      output: `import * as undici from 'undici';\nexport const f = (url: string) => undici.fetch(url, { method: 'POST', signal: AbortSignal.timeout(10000) });\n`,
+    },
+    {
+      name: 'an init const without a signal is spread into a new object',
+      code: `export async function f(url: string) {\n  const init = { method: 'DELETE' };\n  return fetch(url, init);\n}\n`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 3 }],
+      output: `export async function f(url: string) {\n  const init = { method: 'DELETE' };\n  return fetch(url, { ...init, signal: AbortSignal.timeout(10000) });\n}\n`,
+    },
+    {
+      name: 'a then-chain is not a timeout',
+      code: `export const f = (url: string) => fetch(url).then((r) => r.json());\n`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 1 }],
+    },
+    {
+      name: 'setTimeout around a call schedules it, it does not bound it',
+      code: `export function later(url: string) {\n  setTimeout(() => void fetch(url), 1000);\n}\n`,
       errors: [{ messageId: 'fetchNoTimeout', line: 2 }],
     },
     {

@@ -2,20 +2,43 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import packageJson from '../../../package.json';
+import { BaselineFileError } from '../engine/baseline';
+import { changedLinesSince, GitRefError } from '../engine/gitChanges';
 import { MissingPathError, runAnalysis } from '../engine/runner';
+import { writeBaselineFor } from './baselineCommand';
+import { closeCache, openCache } from './cacheOption';
+import { runDiagramCommand } from './diagram';
 import { allRules } from '../rules';
 import { format, FORMATS, type Format } from './formatters';
+import { scopeResults } from './reporting';
 
 // `resilint check`: the same engine as the editor, for CI. Exit codes: 0 clean,
 // 1 findings reached the failing threshold, 2 usage or configuration error.
 
 const USAGE = `Usage: resilint check [paths...] [options]
+       resilint baseline [paths...] [--baseline FILE] [--config FILE] [--cache]
+       resilint diagram [path] [--format mermaid|markdown|json] [--focus NAME --depth N]
+
+Commands:
+  check                      analyse and report (exit 1 on errors or too many warnings)
+  baseline                   accept today's findings: write resilint-baseline.json, which
+                             check then uses to report only new findings
+  diagram                    the architecture map (resilint diagram --help)
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format FORMAT            text|json|sarif|github|junit (default: text); github prints
+                             workflow commands that annotate pull requests
   --output FILE              write the report to FILE and print a summary
   --config FILE              use this resilint.config.json instead of discovering one
   --max-warnings N           fail when there are more than N warnings (default: no limit)
+  --baseline FILE            baseline to read or write (default: resilint-baseline.json in
+                             the analysed folder or a parent up to the git repository's top,
+                             where a new one is written)
+  --prune-baseline           remove baseline entries whose findings are gone
+  --changed-since REF        analyse everything, report only findings on lines changed
+                             since git REF (e.g. origin/main)
+  --cache                    reuse results for files unchanged since the last run
+  --cache-location PATH      cache file or folder (default: .resilintcache)
   -h, --help                 show this help
   -v, --version              print the version`;
 
@@ -25,7 +48,7 @@ export function main(argv: string[]): number {
   try {
     return run(argv);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof MissingPathError) {
+    if (error instanceof UsageError || error instanceof MissingPathError || error instanceof GitRefError || error instanceof BaselineFileError) {
       process.stderr.write(`resilint: ${error.message}\n`);
       return 2;
     }
@@ -35,6 +58,7 @@ export function main(argv: string[]): number {
 }
 
 function run(argv: string[]): number {
+  if (argv[0] === 'diagram') return runDiagramCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -45,6 +69,11 @@ function run(argv: string[]): number {
         output: { type: 'string' },
         config: { type: 'string' },
         'max-warnings': { type: 'string' },
+        baseline: { type: 'string' },
+        'prune-baseline': { type: 'boolean' },
+        'changed-since': { type: 'string' },
+        cache: { type: 'boolean' },
+        'cache-location': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -62,14 +91,21 @@ function run(argv: string[]): number {
     return 0;
   }
   const [command, ...paths] = positionals;
-  if (command !== 'check') throw new UsageError(command ? `unknown command '${command}'\n${USAGE}` : USAGE);
+  if (command !== 'check' && command !== 'baseline') throw new UsageError(command ? `unknown command '${command}'\n${USAGE}` : USAGE);
+  if (command === 'baseline' && (values['changed-since'] !== undefined || values['prune-baseline'])) throw new UsageError(`--changed-since and --prune-baseline apply to check, not baseline`);
   const formatName = values.format as Format;
   if (!FORMATS.includes(formatName)) throw new UsageError(`unknown format '${values.format}' (expected ${FORMATS.join(', ')})`);
   const maxWarnings = values['max-warnings'] === undefined ? Infinity : Number(values['max-warnings']);
   if (!Number.isInteger(maxWarnings) && maxWarnings !== Infinity) throw new UsageError(`--max-warnings takes a whole number`);
   if (values.config && !fs.existsSync(values.config)) throw new UsageError(`config file not found: ${path.resolve(values.config)}`);
 
-  const run = runAnalysis({ paths: paths.length > 0 ? paths : ['.'], rules: allRules, ...(values.config ? { configFile: values.config } : {}) });
+  const targets = paths.length > 0 ? paths : ['.'];
+  const changedSince = values['changed-since'];
+  // Before the analysis, so a CI job with a missing ref fails in a second, not a minute.
+  const changedLines = changedSince === undefined ? undefined : changedLinesSince(targets[0]!, changedSince);
+  const cache = values.cache ? openCache(values['cache-location'], { version: packageJson.version, rules: allRules, ...(values.config ? { configFile: values.config } : {}) }) : undefined;
+  const run = runAnalysis({ paths: targets, rules: allRules, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
+  if (cache) closeCache(cache);
   const configProblems = [...new Set(run.results.flatMap((r) => r.configProblems))];
   if (configProblems.length > 0) throw new UsageError(`configuration error: ${configProblems.join('\n')}`);
   for (const result of run.results) {
@@ -77,22 +113,25 @@ function run(argv: string[]): number {
     for (const e of result.ruleErrors) process.stderr.write(`resilint: rule ${e.ruleId} failed on ${path.relative(process.cwd(), e.filePath)}: ${e.message}\n`);
   }
 
-  const report = format(formatName, {
-    root: run.root,
-    version: packageJson.version,
-    rules: allRules,
-    results: run.results,
-    textOf: (filePath) => run.workspace.getSourceFile(filePath)?.text,
-  });
-  const findings = run.results.flatMap((r) => r.findings);
+  // Text as read, never a parse: files served from the cache must stay unparsed.
+  const textOf = (filePath: string) => run.workspace.readText(filePath);
+  if (command === 'baseline') {
+    process.stdout.write(writeBaselineFor(run, targets, values.baseline, textOf));
+    return 0;
+  }
+  const scoped = scopeResults(run, { paths: targets, pruneBaseline: values['prune-baseline'] === true, ...(values.baseline !== undefined ? { baselineFile: values.baseline } : {}), ...(changedLines ? { changedSince: { ref: changedSince!, lines: changedLines } } : {}) }, textOf);
+  const report = format(formatName, { root: run.root, version: packageJson.version, rules: allRules, results: scoped.results, textOf });
+  const findings = scoped.results.flatMap((r) => r.findings);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   if (values.output) {
     fs.mkdirSync(path.dirname(path.resolve(values.output)), { recursive: true });
     fs.writeFileSync(values.output, report);
-    process.stdout.write(`resilint: ${findings.length} finding(s) (${errors} error(s), ${warnings} warning(s)) in ${run.results.length} file(s); report written to ${values.output}\n`);
+    process.stdout.write(`resilint: ${[`${findings.length} finding(s) (${errors} error(s), ${warnings} warning(s)) in ${run.results.length} file(s)`, ...scoped.summary].join('; ')}; report written to ${values.output}\n`);
   } else {
     process.stdout.write(report);
+    // Machine-readable formats keep stdout clean; the summary goes to stderr for them.
+    if (scoped.summary.length > 0) (formatName === 'text' ? process.stdout : process.stderr).write(`resilint: ${scoped.summary.join('; ')}\n`);
   }
   if (warnings > maxWarnings) process.stderr.write(`resilint: ${warnings} warnings exceed --max-warnings ${maxWarnings}\n`);
   return errors > 0 || warnings > maxWarnings ? 1 : 0;

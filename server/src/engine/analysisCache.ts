@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import type { FileAnalysis } from './analyzer';
+import type { AnalyzerEnvironment, FileAnalysis } from './analyzer';
+import type { LoadedConfig } from './config';
+import { normalizePath, packageJsonsAbove, type ProjectEntry, type Workspace } from './workspace';
 
 // `--cache`: a file's previous analysis is reused when its text, the text of every
-// project file it imports (transitively, since cross-file facts flow along imports),
-// the configuration and the Resilint version are all unchanged. Anything doubtful is
-// a miss; a corrupt cache file is ignored with a message.
+// project file it imports (transitively, since cross-file facts such as I/O summaries
+// flow along imports), the configuration that applies to it, its project's compiler
+// options and package manifests, and the Resilint build are all unchanged. Anything
+// doubtful is a miss; a corrupt cache file is ignored with a message.
 
 interface CacheFile {
   version: string;
@@ -16,10 +19,15 @@ interface CacheFile {
 }
 
 export interface CacheIdentity {
-  /** Resilint's version: a cache is never trusted across versions. */
+  /** The Resilint build: a cache is never trusted across versions. */
   version: string;
-  /** A digest of everything configuration-like that affects results. */
+  /** A digest of run-wide settings (rules, explicit config file) that affect results. */
   settings: string;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
 }
 
 export function digest(...parts: string[]): string {
@@ -29,38 +37,48 @@ export function digest(...parts: string[]): string {
 }
 
 export class AnalysisCache {
-  private readonly entries: CacheFile['entries'];
+  readonly stats: CacheStats = { hits: 0, misses: 0 };
   private readonly used = new Set<string>();
-  /** Why an existing cache file was not used, if it was not. */
-  readonly problem: string | undefined;
 
   private constructor(
-    private readonly file: string,
+    readonly file: string,
     private readonly identity: CacheIdentity,
-    entries: CacheFile['entries'],
-    problem?: string,
-  ) {
-    this.entries = entries;
-    this.problem = problem;
-  }
+    private readonly entries: CacheFile['entries'],
+    /** Why the existing cache file was not used, when that deserves a message. */
+    readonly problem?: string,
+    /** Why the existing cache was started afresh although it was readable. */
+    readonly discarded?: string,
+  ) {}
 
   static open(file: string, identity: CacheIdentity): AnalysisCache {
-    if (!fs.existsSync(file)) return new AnalysisCache(file, identity, {});
+    let text: string;
     try {
-      const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
-      if (typeof parsed !== 'object' || parsed === null || typeof parsed.entries !== 'object' || parsed.entries === null) {
-        return new AnalysisCache(file, identity, {}, `cache ${file} is not a Resilint cache; ignoring it`);
-      }
-      if (parsed.version !== identity.version || parsed.settings !== identity.settings) return new AnalysisCache(file, identity, {});
-      return new AnalysisCache(file, identity, parsed.entries);
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? new AnalysisCache(file, identity, {}) : new AnalysisCache(file, identity, {}, `cache ${file} cannot be read (${code ?? 'error'}); ignoring it`);
+    }
+    let parsed: Partial<CacheFile> | null;
+    try {
+      parsed = JSON.parse(text) as Partial<CacheFile> | null;
     } catch (error) {
       return new AnalysisCache(file, identity, {}, `cache ${file} is corrupt (${(error as Error).message}); ignoring it`);
     }
+    if (!parsed || typeof parsed !== 'object' || !isEntries(parsed.entries)) {
+      return new AnalysisCache(file, identity, {}, `cache ${file} is not a Resilint cache; ignoring it`);
+    }
+    if (parsed.version !== identity.version) return new AnalysisCache(file, identity, {}, undefined, 'written by another Resilint build');
+    if (parsed.settings !== identity.settings) return new AnalysisCache(file, identity, {}, undefined, 'written with other settings');
+    return new AnalysisCache(file, identity, parsed.entries);
   }
 
   get(filePath: string, key: string): FileAnalysis | undefined {
     const entry = this.entries[filePath];
-    if (!entry || entry.key !== key) return undefined;
+    if (!entry || entry.key !== key) {
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
     this.used.add(filePath);
     return entry.analysis;
   }
@@ -70,16 +88,97 @@ export class AnalysisCache {
     this.used.add(filePath);
   }
 
-  /** Writes the entries used in this run (dropping files that no longer exist). */
+  /**
+   * Writes the cache atomically. Entries of files this run did not analyse are kept
+   * while the file exists, so checking one folder does not evict the others.
+   */
   save(): void {
     const entries: CacheFile['entries'] = {};
-    for (const filePath of [...this.used].sort()) entries[filePath] = this.entries[filePath]!;
+    for (const [filePath, entry] of Object.entries(this.entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (this.used.has(filePath) || fs.existsSync(filePath)) entries[filePath] = entry;
+    }
     const data: CacheFile = { version: this.identity.version, settings: this.identity.settings, entries };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, JSON.stringify(data));
     fs.renameSync(temporary, this.file);
   }
+}
+
+export interface CachedRun {
+  /** Files the cache cannot serve: only these need parsing and analysis. */
+  misses: string[];
+  /** Serves a file from the cache, or analyses and stores it. */
+  analyze(filePath: string): FileAnalysis;
+}
+
+/**
+ * Looks every file up in the cache before anything is parsed (keys come from text read,
+ * never parsed), so the caller can plan work for the misses alone.
+ */
+export function planCachedRun(cache: AnalysisCache, env: AnalyzerEnvironment, files: readonly string[], analyze: (filePath: string) => FileAnalysis): CachedRun {
+  const { workspace } = env;
+  const contentKeys = cacheKeys(files, (file) => workspace.readText(file), projectImportResolver(workspace));
+  const settingsOf = settingsDigests(env);
+  const hits = new Map<string, FileAnalysis>();
+  const keys = new Map<string, string>();
+  for (const file of files) {
+    const key = digest(contentKeys.get(file) ?? '', settingsOf(file));
+    const cached = cache.get(file, key);
+    if (cached) hits.set(file, cached);
+    else keys.set(file, key);
+  }
+  return {
+    misses: [...keys.keys()],
+    analyze(filePath) {
+      const cached = hits.get(filePath);
+      if (cached) return cached;
+      const analysis = analyze(filePath);
+      const key = keys.get(filePath);
+      if (key !== undefined) cache.set(filePath, key, analysis);
+      return analysis;
+    },
+  };
+}
+
+/**
+ * Resolves imports to the workspace files they load. Package names count too when they
+ * lead to source outside node_modules (workspace packages linked into node_modules, which
+ * the type checker follows into their source). They resolve alike from every folder of a
+ * project, so each is resolved once per project: the node_modules lookups would otherwise
+ * dominate the cost of computing keys.
+ */
+function projectImportResolver(workspace: Workspace): (fromFile: string, specifier: string) => string | undefined {
+  const packages = new Map<ProjectEntry, Map<string, string | undefined>>();
+  return (fromFile, specifier) => {
+    const project = workspace.projectFor(fromFile);
+    if (/^\.\.?(?:[\\/]|$)/.test(specifier) || path.isAbsolute(specifier)) return project.resolveModulePath(fromFile, specifier);
+    let resolved = packages.get(project);
+    if (!resolved) packages.set(project, (resolved = new Map()));
+    if (!resolved.has(specifier)) {
+      const file = ts.resolveModuleName(specifier, fromFile, project.compilerOptions, ts.sys).resolvedModule?.resolvedFileName;
+      resolved.set(specifier, file !== undefined && !/[\\/]node_modules[\\/]/.test(file) ? normalizePath(file) : undefined);
+    }
+    return resolved.get(specifier);
+  };
+}
+
+/** What besides source text shapes a file's results: its configuration and its project. */
+function settingsDigests(env: AnalyzerEnvironment): (filePath: string) => string {
+  const byConfig = new Map<LoadedConfig, string>();
+  const byProject = new Map<ProjectEntry, string>();
+  return (filePath) => {
+    const loaded = env.configs.forFile(filePath);
+    let config = byConfig.get(loaded);
+    if (config === undefined) byConfig.set(loaded, (config = digest(JSON.stringify(loaded.config), loaded.baseDir, ...loaded.problems)));
+    const project = env.workspace.projectFor(filePath);
+    let projectDigest = byProject.get(project);
+    if (projectDigest === undefined) {
+      const manifests = packageJsonsAbove(project.root, env.workspace.root);
+      byProject.set(project, (projectDigest = digest(project.root, JSON.stringify(project.compilerOptions), JSON.stringify(manifests))));
+    }
+    return digest(config, projectDigest);
+  };
 }
 
 /**
@@ -101,18 +200,73 @@ export function cacheKeys(
     const text = textOf(file) ?? '';
     texts.set(file, digest(text));
     const imports = ts.preProcessFile(text, true, true).importedFiles.map((ref) => resolveImport(file, ref.fileName));
-    const resolved = imports.filter((target): target is string => target !== undefined);
+    const resolved = [...new Set(imports.filter((target): target is string => target !== undefined))];
     edges.set(file, resolved);
     for (const target of resolved) if (!texts.has(target)) pending.push(target);
   }
-  const keys = new Map<string, string>();
-  for (const file of files) {
-    const closure = new Set<string>([file]);
-    const stack = [file];
-    while (stack.length > 0) {
-      for (const next of edges.get(stack.pop()!) ?? []) if (!closure.has(next)) (closure.add(next), stack.push(next));
+  const closures = closureDigests(edges, texts);
+  return new Map(files.map((file) => [file, digest(file, closures.get(file)!)]));
+}
+
+/**
+ * A digest per file that changes whenever any file it reaches through imports changes.
+ * Barrels make transitive closures nearly as large as the project, so instead of hashing
+ * each closure (quadratic), strongly connected components are hashed in the order
+ * Tarjan's algorithm completes them (dependencies first), each from its members' texts
+ * and the digests of the components it imports: linear in files and imports.
+ */
+function closureDigests(edges: ReadonlyMap<string, readonly string[]>, texts: ReadonlyMap<string, string>): Map<string, string> {
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const open: string[] = [];
+  const onOpen = new Set<string>();
+  const digests = new Map<string, string>();
+  const enter = (node: string) => {
+    order.set(node, order.size);
+    low.set(node, order.get(node)!);
+    open.push(node);
+    onOpen.add(node);
+  };
+  for (const root of edges.keys()) {
+    if (order.has(root)) continue;
+    enter(root);
+    const frames = [{ node: root, next: 0 }];
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const targets = edges.get(frame.node) ?? [];
+      if (frame.next < targets.length) {
+        const target = targets[frame.next++]!;
+        if (!order.has(target)) {
+          enter(target);
+          frames.push({ node: target, next: 0 });
+        } else if (onOpen.has(target)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, order.get(target)!));
+        }
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) !== order.get(frame.node)) continue;
+      const members: string[] = [];
+      for (let member = ''; member !== frame.node; ) {
+        member = open.pop()!;
+        onOpen.delete(member);
+        members.push(member);
+      }
+      const inside = new Set(members);
+      const imported = new Set<string>();
+      for (const member of members) for (const target of edges.get(member) ?? []) if (!inside.has(target)) imported.add(digests.get(target)!);
+      const component = digest(...members.sort().map((m) => `${m}:${texts.get(m)}`), '->', ...[...imported].sort());
+      for (const member of members) digests.set(member, component);
     }
-    keys.set(file, digest(...[...closure].sort().map((f) => `${f}:${texts.get(f)}`)));
   }
-  return keys;
+  return digests;
+}
+
+function isEntries(value: unknown): value is CacheFile['entries'] {
+  return !!value && typeof value === 'object' && Object.values(value).every((entry: unknown) => {
+    const candidate = entry as { key?: unknown; analysis?: { findings?: unknown } } | null;
+    return !!candidate && typeof candidate.key === 'string' && Array.isArray(candidate.analysis?.findings);
+  });
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { planCachedRun, type AnalysisCache } from './analysisCache';
 import { analyzeFile, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
 import type { Rule } from './rule';
@@ -11,6 +12,8 @@ export interface RunOptions {
   paths: string[];
   rules: readonly Rule<Record<string, unknown>>[];
   configFile?: string;
+  /** Reuse analyses of unchanged files (`--cache`). */
+  cache?: AnalysisCache;
 }
 
 export interface RunResult {
@@ -31,7 +34,10 @@ export function runAnalysis(options: RunOptions): RunResult {
   const configs = new ConfigResolver(root, options.configFile);
   const env = { workspace, configs, rules: options.rules };
   const files = filesUnder(workspace, targets);
-  return { root, workspace, configs, results: files.map((file) => analyzeFile(env, file)) };
+  const analyze = (file: string) => analyzeFile(env, file);
+  const cached = options.cache && planCachedRun(options.cache, env, files, analyze);
+  workspace.planBatch(cached ? cached.misses : files);
+  return { root, workspace, configs, results: files.map(cached ? cached.analyze : analyze) };
 }
 
 function filesUnder(workspace: Workspace, targets: string[]): string[] {

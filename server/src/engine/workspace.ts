@@ -1,13 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import { readFileText, DEFAULT_MAX_FILE_BYTES } from './fileText';
+import { createProgramHost, DeclarationFiles, sourceFileOptions } from './programHost';
 import type { ProjectFacts } from './projectFacts';
 
-// The workspace model: one ts-morph Project per tsconfig.json (monorepos have many) and
-// one inferred project for files no tsconfig claims. Files are parsed on demand, and
-// editor text overrides disk, so opening a 2,000-file folder costs a directory walk,
-// not 2,000 parses, and an edit re-parses one file.
+// The workspace model: one project per tsconfig.json (monorepos have many) and one
+// inferred project for files no tsconfig claims. Files are parsed on demand with the
+// compiler API (no ts-morph wrappers: rules work on raw nodes), and editor text overrides
+// disk, so opening a 2,000-file folder costs a directory walk, not 2,000 parses, and an
+// edit re-parses one file. The type checker is built only when a rule asks for it, from
+// the already parsed files, and rebuilt after edits by reusing the previous program.
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'coverage', '.next', '.turbo']);
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
@@ -34,8 +37,11 @@ export class Workspace {
   private readonly maxFileBytes: number;
   private readonly overlays = new Map<string, string>();
   private readonly skipped = new Map<string, string>();
+  /** lib.*.d.ts and dependencies' declarations, shared by all projects. */
+  readonly declarations = new DeclarationFiles();
   private projects: ProjectEntry[] | undefined;
   private inferred: ProjectEntry | undefined;
+  private readonly batch = new Set<string>();
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = normalizePath(root);
@@ -65,6 +71,19 @@ export class Workspace {
     return this.projectFor(filePath).load(normalizePath(filePath));
   }
 
+  /**
+   * Files a batch run is about to analyse: the first type-checker request then builds one
+   * program over all of them instead of growing (and rebuilding) it file by file.
+   */
+  planBatch(files: Iterable<string>): void {
+    for (const file of files) this.batch.add(normalizePath(file));
+  }
+
+  /** The planned batch files a project owns. */
+  batchFilesOf(project: ProjectEntry): string[] {
+    return [...this.batch].filter((file) => this.projectFor(file) === project);
+  }
+
   /** Why a file was not analysed (too large, binary, unreadable), if it was not. */
   skipReason(filePath: string): string | undefined {
     return this.skipped.get(normalizePath(filePath));
@@ -91,6 +110,7 @@ export class Workspace {
   fileChanged(filePath: string): void {
     const file = normalizePath(filePath);
     this.skipped.delete(file);
+    this.declarations.forget(file);
     if (path.basename(file) === 'tsconfig.json' || path.basename(file) === 'package.json') {
       this.projects = undefined;
       this.inferred = undefined;
@@ -104,6 +124,12 @@ export class Workspace {
     this.projects = undefined;
     this.inferred = undefined;
     this.skipped.clear();
+    this.declarations.clear();
+  }
+
+  /** Whether a file exists as the editor sees it: open documents count, saved or not. */
+  fileExists(file: string): boolean {
+    return this.overlays.has(file) || ts.sys.fileExists(file);
   }
 
   readText(file: string): string | undefined {
@@ -143,7 +169,11 @@ export class Workspace {
 }
 
 export class ProjectEntry implements ProjectFacts {
-  private readonly project: Project;
+  private readonly parsed = new Map<string, ts.SourceFile>();
+  private readonly host: ts.CompilerHost;
+  /** The last program built; kept after edits so the next one reuses its unchanged files. */
+  private program: ts.Program | undefined;
+  private programOutdated = false;
   private readonly perFileCache = new WeakMap<ts.SourceFile, Map<string, unknown>>();
   private generationCache = new Map<string, unknown>();
   private readonly resolutionCache: ts.ModuleResolutionCache;
@@ -155,15 +185,19 @@ export class ProjectEntry implements ProjectFacts {
     readonly root: string,
     readonly tsconfigPath: string | undefined,
     readonly fileNames: Set<string>,
-    private readonly compilerOptions: ts.CompilerOptions,
+    readonly compilerOptions: ts.CompilerOptions,
+    /** The tsconfig's own .d.ts files (ambient module declarations, globals): always in the program. */
+    private readonly declarationFileNames: readonly string[] = [],
   ) {
-    this.project = new Project({
-      compilerOptions,
-      skipAddingFilesFromTsConfig: true,
-      skipFileDependencyResolution: true,
-      skipLoadingLibFiles: false,
-    });
     this.resolutionCache = ts.createModuleResolutionCache(root, (name) => name, compilerOptions);
+    this.host = createProgramHost({
+      options: compilerOptions,
+      declarations: workspace.declarations,
+      analysable: (file) => this.load(normalizePath(file)),
+      isAnalysable: isAnalysableFile,
+      readFile: (file) => workspace.readText(normalizePath(file)),
+      fileExists: (file) => workspace.fileExists(normalizePath(file)),
+    });
   }
 
   static fromTsconfig(workspace: Workspace, tsconfigPath: string): ProjectEntry | undefined {
@@ -172,7 +206,8 @@ export class ProjectEntry implements ProjectFacts {
     const root = path.dirname(tsconfigPath);
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, tsconfigPath);
     const fileNames = new Set(parsed.fileNames.filter(isAnalysableFile).map(normalizePath));
-    return new ProjectEntry(workspace, root, tsconfigPath, fileNames, { ...parsed.options, noEmit: true });
+    const declarationFileNames = parsed.fileNames.filter((f) => f.endsWith('.d.ts')).map(normalizePath);
+    return new ProjectEntry(workspace, root, tsconfigPath, fileNames, { ...parsed.options, noEmit: true }, declarationFileNames);
   }
 
   static inferred(workspace: Workspace, root: string): ProjectEntry {
@@ -189,18 +224,23 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   load(file: string): ts.SourceFile | undefined {
-    const existing = this.project.getSourceFile(file);
-    if (existing) return existing.compilerNode;
+    const existing = this.parsed.get(file);
+    if (existing) return existing;
     const text = this.workspace.readText(file);
     if (text === undefined) return undefined;
-    return this.project.createSourceFile(file, text, { overwrite: true }).compilerNode;
+    const options = sourceFileOptions(file, this.compilerOptions, this.host, this.resolutionCache);
+    const sourceFile = ts.createSourceFile(file, text, options, true, scriptKindOf(file));
+    this.parsed.set(file, sourceFile);
+    return sourceFile;
   }
 
   invalidate(file: string): void {
-    const existing = this.project.getSourceFile(file);
-    if (!existing) return;
-    this.project.removeSourceFile(existing);
-    this.generationCache = new Map();
+    if (this.parsed.delete(file)) {
+      this.generationCache = new Map();
+      this.programOutdated = true;
+    } else if (this.program?.getSourceFile(file)) {
+      this.programOutdated = true; // a declaration file the program read
+    }
   }
 
   getSourceFile(filePath: string): ts.SourceFile | undefined {
@@ -209,12 +249,14 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   resolveModule(fromFile: string, specifier: string): ts.SourceFile | undefined {
-    const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, ts.sys, this.resolutionCache)
-      .resolvedModule;
-    if (!resolved || resolved.isExternalLibraryImport || !isAnalysableFile(resolved.resolvedFileName)) {
-      return undefined;
-    }
-    return this.getSourceFile(resolved.resolvedFileName);
+    const resolved = this.resolveModulePath(fromFile, specifier);
+    return resolved !== undefined && isAnalysableFile(resolved) ? this.getSourceFile(resolved) : undefined;
+  }
+
+  /** The project file (declaration files included) an import resolves to, without parsing anything. */
+  resolveModulePath(fromFile: string, specifier: string): string | undefined {
+    const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, ts.sys, this.resolutionCache).resolvedModule;
+    return resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;
   }
 
   perFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T {
@@ -252,14 +294,29 @@ export class ProjectEntry implements ProjectFacts {
     return this.esm;
   }
 
-  /** The type checker over the files loaded so far and what they import. */
-  getTypeChecker(): ts.TypeChecker {
-    return this.project.getTypeChecker().compilerObject;
+  /**
+   * The type checker over every file parsed so far, what they import, and the project's
+   * declaration files. Built on first use; rebuilt (reusing the previous program's
+   * unchanged files and their binding) once a file changed or when `sourceFile` is not
+   * in it yet — so batch callers parse everything first and get a single program.
+   */
+  getTypeChecker(sourceFile?: ts.SourceFile): ts.TypeChecker {
+    const current = this.program && !this.programOutdated && (!sourceFile || this.program.getSourceFile(sourceFile.fileName) === sourceFile);
+    if (!current) {
+      const rootNames = [...new Set([...this.declarationFileNames, ...this.parsed.keys(), ...this.workspace.batchFilesOf(this)])];
+      this.program = ts.createProgram({ rootNames, options: this.compilerOptions, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
+      this.programOutdated = false;
+    }
+    return this.program!.getTypeChecker();
   }
 }
 
+function scriptKindOf(file: string): ts.ScriptKind {
+  return file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+}
+
 /** package.json manifests from `dir` up to `stopAt`, nearest first. */
-function packageJsonsAbove(dir: string, stopAt: string): Record<string, unknown>[] {
+export function packageJsonsAbove(dir: string, stopAt: string): Record<string, unknown>[] {
   const manifests: Record<string, unknown>[] = [];
   let current = dir;
   for (;;) {

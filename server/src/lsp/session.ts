@@ -15,9 +15,11 @@ import { ConfigResolver } from '../engine/config';
 import { rangesOverlap, type Finding, type TextEdit } from '../engine/findings';
 import { disableNextLineEdit } from '../engine/suppressions';
 import { isAnalysableFile, normalizePath, Workspace } from '../engine/workspace';
+import { BASELINE_FILE_NAME } from '../engine/baseline';
 import { ClientCommands, StatusNotification, type ServerState } from '../protocol';
 import { allRules } from '../rules';
 import { FIX_ALL_KIND, pathToUri, SOURCE, toDiagnostic, toQuickFix, toWorkspaceEdit, uriToPath, type OpenVersions } from './convert';
+import { WorkspaceBaselines, type BaselineMode } from './baselineDiagnostics';
 import { readSettings } from './settings';
 
 // The language server's state: one engine Workspace per workspace folder, the latest
@@ -37,6 +39,9 @@ export class Session {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly reported = new Set<string>();
   private scanGeneration = 0;
+  private readonly baselines = new WorkspaceBaselines((message) => this.reportOnce(message, true));
+  /** The resilint.baseline setting last read for each document. */
+  private readonly baselineModes = new Map<string, BaselineMode>();
   private state: ServerState = 'starting';
 
   constructor(
@@ -49,6 +54,11 @@ export class Session {
     this.envs.clear();
   }
 
+  /** The engine environment of each workspace folder (the architecture diagram reads them). */
+  environments(): AnalyzerEnvironment[] {
+    return this.folders.map((folder) => this.envFor(path.join(folder, 'x')));
+  }
+
   // ---- documents -------------------------------------------------------------------
 
   async documentChanged(document: TextDocument, immediately: boolean): Promise<void> {
@@ -56,6 +66,7 @@ export class Session {
     if (!filePath || !isAnalysableFile(filePath)) return;
     this.envFor(filePath).workspace.setOverlay(filePath, document.getText());
     const settings = await readSettings(this.connection, document.uri);
+    this.baselineModes.set(document.uri, settings.baseline);
     if (!settings.enable) return this.clear(document.uri);
     if (!immediately && settings.run === 'onSave') return;
     clearTimeout(this.timers.get(document.uri));
@@ -75,14 +86,21 @@ export class Session {
 
   /** Files changed on disk (watcher events): configs reset caches, sources re-read. */
   filesChanged(uris: string[]): void {
+    let baselineChanged = false;
     for (const uri of uris) {
       const filePath = uriToPath(uri);
       if (!filePath) continue;
+      if (path.basename(filePath) === BASELINE_FILE_NAME) baselineChanged = true;
       const env = this.envFor(filePath);
       if (CONFIG_FILES.has(path.basename(filePath))) env.configs.clear();
       if (!env.workspace.hasOverlay(filePath)) env.workspace.fileChanged(filePath);
     }
     for (const document of this.documents.all()) void this.documentChanged(document, true);
+    // Closed files show what the scan published: rescan so they follow the new baseline.
+    if (baselineChanged) {
+      this.baselines.invalidate();
+      void this.analyzeWorkspace();
+    }
   }
 
   private analyzeOpenDocument(uri: string): void {
@@ -94,7 +112,7 @@ export class Session {
   }
 
   private analyzeAndPublish(filePath: string, uri: string, version: number | undefined): void {
-    const analysis = this.analyze(filePath);
+    const analysis = this.applyBaseline(uri, filePath, this.analyze(filePath));
     // Typing during the analysis made it stale: the pending timer will redo it.
     if (version !== undefined && this.documents.get(uri)?.version !== version) return;
     this.published.set(uri, { version, analysis });
@@ -114,6 +132,11 @@ export class Session {
       this.connection.console.error(`Rule ${error.ruleId} failed on ${error.filePath}: ${error.message}`);
     }
     return analysis;
+  }
+
+  private applyBaseline(uri: string, filePath: string, analysis: FileAnalysis): FileAnalysis {
+    const { workspace } = this.envFor(filePath);
+    return this.baselines.apply(workspace.root, analysis, this.baselineModes.get(uri) ?? 'lower', (file) => workspace.readText(normalizePath(file)));
   }
 
   private clear(uri: string): void {
@@ -138,7 +161,11 @@ export class Session {
       const open = this.documents.all().find((d) => uriToPath(d.uri) === filePath);
       if (!open) {
         const settings = await readSettings(this.connection, uri);
-        if (settings.enable) this.analyzeAndPublish(filePath, uri, undefined);
+        this.baselineModes.set(uri, settings.baseline);
+        // The file may have been opened while the settings were read: then the editor's
+        // text, not the disk, is what must be published.
+        const openedMeanwhile = this.documents.all().some((d) => uriToPath(d.uri) === filePath);
+        if (settings.enable && !openedMeanwhile) this.analyzeAndPublish(filePath, uri, undefined);
       }
       findings += this.published.get(open?.uri ?? uri)?.analysis.findings.length ?? 0;
       if (index % 10 === 0) progress.report(Math.round((index / Math.max(files.length, 1)) * 100), `${index}/${files.length} files`);
@@ -153,8 +180,13 @@ export class Session {
 
   codeActions(params: CodeActionParams): CodeAction[] {
     const document = this.documents.get(params.textDocument.uri);
-    const published = this.published.get(params.textDocument.uri);
-    if (!document || !published || published.version !== document.version) return [];
+    const filePath = uriToPath(params.textDocument.uri);
+    if (!document || !filePath) return [];
+    // Ctrl+. right after opening or typing must not come up empty: analyse now if the
+    // published result is for another version (the pending debounce then finds it current).
+    if (this.published.get(document.uri)?.version !== document.version) this.analyzeAndPublish(filePath, document.uri, document.version);
+    const published = this.published.get(document.uri);
+    if (!published || published.version !== document.version) return [];
     const findings = published.analysis.findings;
     const versions: OpenVersions = new Map([[published.analysis.filePath, { uri: document.uri, version: document.version }]]);
     const only = params.context.only;

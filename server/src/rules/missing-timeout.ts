@@ -1,113 +1,173 @@
 import { ts } from 'ts-morph';
-import { addPropertyEdit, insertText } from '../engine/edits';
-import { defineRule } from '../engine/rule';
+import { rangeOfNode } from '../engine/analyzer';
+import type { Fix } from '../engine/findings';
+import { defineRule, type RuleContext } from '../engine/rule';
 import { docsUrl } from './docs';
+import type { RecognitionOptions } from './shared/outboundCalls';
+import { judgeCall, type Judgement } from './shared/outboundWrappers';
+import { unboundedRequestReply } from './shared/requestReply';
+import { instanceFix, optionFix, withTimeoutFix, type FixSettings } from './shared/timeoutFixes';
+import type { Coverage } from './shared/timeoutOptions';
 
 // An outbound call without a deadline ties up the caller for as long as the remote side
 // wants: one hung dependency then stalls every request that touches it.
 
-const FETCH_MODULES = new Set(['node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch', 'undici-types']);
+export interface MissingTimeoutOptions extends Record<string, unknown> {
+  /** The timeout quick fixes write, in milliseconds. */
+  timeoutMs: number;
+  /** The project's own client functions whose calls need a timeout, by name. */
+  clientFunctions: string[];
+  /** The project's own client classes ('PaymentsClient': every method; 'PaymentsClient.charge': one). */
+  clientClasses: string[];
+}
 
-export default defineRule<{ timeoutMs: number }>({
+type Missing = Extract<Coverage, { status: 'missing' }>;
+
+export default defineRule<MissingTimeoutOptions>({
   meta: {
     id: 'missing-timeout',
     description: 'Outbound calls (fetch, HTTP clients, gRPC, request/reply) that can hang forever.',
     docsUrl: docsUrl('missing-timeout'),
     messages: {
       fetchNoTimeout: 'fetch() has no timeout: if the server stops responding, this call waits forever.',
+      signalNeverAborts: '{{callee}}() gets an AbortSignal that no timer aborts: if the server stops responding, this call waits forever.',
+      axiosNoTimeout: '{{callee}}() has no timeout, and axios sets none by default: if the server stops responding, this call waits forever.',
+      axiosTimeoutDisabled: '{{callee}}() sets timeout: 0, which turns the axios timeout off: if the server stops responding, this call waits forever.',
+      gotNoTimeout: '{{callee}}() has no timeout, and got sets none by default: if the server stops responding, this call waits forever.',
+      kyTimeoutDisabled: "{{callee}}() runs with timeout: false, which turns off ky's 10-second default: if the server stops responding, this call waits forever.",
+      undiciNoTimeout:
+        '{{callee}}() sets no signal or timeouts: undici falls back to 5-minute header and body-idle timeouts, so a stalled server holds this call for minutes and a trickling body for ever.',
+      undiciTimeoutDisabled: '{{callee}}() sets an undici timeout to 0, which disables it: if the server stops responding, this call waits forever.',
+      httpNoTimeout: "{{callee}}() has no timeout: Node's HTTP client waits forever for a server that stops responding.",
+      httpTimeoutNotEnforced:
+        "{{callee}}() sets a timeout, but nothing destroys the request when it fires: Node only emits 'timeout', and the request keeps waiting.",
+      grpcNoDeadline: 'gRPC call {{callee}}() has no deadline: if the server stops responding, it waits forever.',
+      customClientNoTimeout:
+        '{{callee}}() is configured as an outbound client, and this call sets no timeout, signal or deadline: if the remote side stops responding, it waits forever.',
+      wrapperCallNoTimeout:
+        '{{callee}}() passes its {{option}} option on to {{inner}}(), and this call sets none: if the server stops responding, it waits forever.',
+      requestReplyNoTimeout: 'This promise waits for a reply to {{send}}() with no timer: if the reply never comes, it never settles.',
     },
     defaultSeverity: 'warning',
-    requiresTypes: false,
-    defaultOptions: { timeoutMs: 10000 },
+    requiresTypes: true,
+    defaultOptions: { timeoutMs: 10000, clientFunctions: [], clientClasses: [] },
   },
   create(context) {
-    const { sourceFile } = context;
-    const fetchBindings = fetchBindingsOf(sourceFile);
-    const signalProperty = `signal: AbortSignal.timeout(${context.options.timeoutMs})`;
+    const recognition = recognitionOptions(context);
+    const settings: FixSettings = { ms: context.options.timeoutMs, context: context as unknown as RuleContext<Record<string, unknown>> };
     return {
       [ts.SyntaxKind.CallExpression](node) {
-        const call = node as ts.CallExpression;
-        if (!isFetchCallee(call.expression, fetchBindings)) return;
-        const init = call.arguments[1];
-        const url = call.arguments[0];
-        if (!url) return;
-        if (init && !ts.isObjectLiteralExpression(init)) return; // an init built elsewhere: cannot see
-        if (init && hasProperty(init, 'signal')) return;
-        const edit = init
-          ? addPropertyEdit(sourceFile, init, signalProperty)
-          : insertText(sourceFile, url.getEnd(), `, { ${signalProperty} }`);
+        const judgement = judgeCall(node as ts.CallExpression, recognition);
+        if (judgement?.coverage.status === 'missing') reportJudgement(context, judgement, judgement.coverage, settings);
+      },
+      [ts.SyntaxKind.NewExpression](node) {
+        const found = unboundedRequestReply(node as ts.NewExpression, recognition);
+        if (!found) return;
+        const fix = withTimeoutFix(found.promise, settings, true);
         context.report({
-          node: call.expression,
-          messageId: 'fetchNoTimeout',
-          fixes: [{ title: `Add timeout: ${signalProperty}`, isPreferred: true, edits: [edit] }],
+          node: found.promise.expression,
+          messageId: 'requestReplyNoTimeout',
+          data: { send: shortText(found.send.expression, context.sourceFile) },
+          fixes: fix ? [fix] : [],
         });
       },
     };
   },
 });
 
-/** Local names that refer to a fetch implementation: the global, or an import of one. */
-function fetchBindingsOf(sourceFile: ts.SourceFile): { global: boolean; names: Set<string>; namespaces: Set<string> } {
-  const names = new Set<string>();
-  const namespaces = new Set<string>();
-  let global = true;
-  for (const statement of sourceFile.statements) {
-    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
-      const fromFetchModule = FETCH_MODULES.has(statement.moduleSpecifier.text);
-      const clause = statement.importClause;
-      if (!clause) continue;
-      if (clause.name) {
-        if (fromFetchModule) names.add(clause.name.text);
-        else if (clause.name.text === 'fetch') global = false;
-      }
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings) && fromFetchModule) namespaces.add(bindings.name.text);
-      if (bindings && ts.isNamedImports(bindings)) {
-        for (const element of bindings.elements) {
-          const imported = (element.propertyName ?? element.name).text;
-          if (fromFetchModule && imported === 'fetch') names.add(element.name.text);
-          else if (element.name.text === 'fetch') global = false;
-        }
-      }
-    } else if (declaresName(statement, 'fetch')) {
-      global = false;
-    }
+function recognitionOptions(context: RuleContext<MissingTimeoutOptions>): RecognitionOptions {
+  const customMethods = new Map<string, Set<string>>();
+  for (const entry of stringList(context.options.clientClasses)) {
+    const [className, method] = entry.split('.', 2) as [string, string | undefined];
+    const methods = customMethods.get(className) ?? new Set<string>();
+    if (method) methods.add(method);
+    // 'Client' after 'Client.get' widens to every method; an empty set means all.
+    if (!method || (customMethods.has(className) && customMethods.get(className)!.size === 0)) methods.clear();
+    customMethods.set(className, methods);
   }
-  if (global) names.add('fetch');
-  return { global, names, namespaces };
+  return {
+    facts: context.facts,
+    customClasses: new Set(customMethods.keys()),
+    customFunctions: new Set(stringList(context.options.clientFunctions)),
+    customMethods,
+    typeChecker: () => context.getTypeChecker(),
+  };
 }
 
-function declaresName(statement: ts.Statement, name: string): boolean {
-  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) return true;
-  if (ts.isVariableStatement(statement)) {
-    return statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
-  }
-  return false;
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.length > 0) : [];
 }
 
-function isFetchCallee(callee: ts.Expression, bindings: ReturnType<typeof fetchBindingsOf>): boolean {
-  if (ts.isIdentifier(callee)) return bindings.names.has(callee.text) && !isShadowedLocally(callee);
-  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'fetch' && ts.isIdentifier(callee.expression)) {
-    const owner = callee.expression.text;
-    return bindings.namespaces.has(owner) || owner === 'globalThis' || owner === 'window' || owner === 'self';
+function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement: Judgement, missing: Missing, settings: FixSettings): void {
+  const sourceFile = context.sourceFile;
+  const fixes: Fix[] = [];
+  const fix = optionFix(missing, settings);
+  if (fix) fixes.push(fix);
+  if (judgement.kind === 'wrapper') {
+    const { forward, inner } = judgement.summary;
+    context.report({
+      node: judgement.call.expression,
+      messageId: 'wrapperCallNoTimeout',
+      data: {
+        callee: shortText(judgement.call.expression, sourceFile),
+        option: forward.target.kind === 'option' ? forward.target.name : forward.spec.preferred,
+        inner: inner.label,
+      },
+      related: [{ filePath: inner.call.getSourceFile().fileName, range: rangeOfNode(inner.call.getSourceFile(), inner.call), message: 'the call that receives the option' }],
+      fixes,
+    });
+    return;
   }
-  return false;
-}
-
-/** A parameter or local variable of an enclosing function named like the callee hides the import. */
-function isShadowedLocally(identifier: ts.Identifier): boolean {
-  for (let node: ts.Node | undefined = identifier.parent; node && !ts.isSourceFile(node); node = node.parent) {
-    if (ts.isFunctionLike(node) && node.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === identifier.text)) {
-      return true;
-    }
-    if (ts.isBlock(node) && node.statements.some((s) => declaresName(s, identifier.text))) return true;
+  const { outbound } = judgement;
+  const value = outbound.value;
+  if ((outbound.client === 'axios' || outbound.client === 'got') && missing.reason === 'absent' && value.kind === 'client' && value.creations.length === 1 && !value.unknownOrigin) {
+    const alternative = instanceFix(value.creations[0]!, missing.spec, settings);
+    if (alternative) fixes.push(alternative);
   }
-  return false;
-}
-
-function hasProperty(object: ts.ObjectLiteralExpression, name: string): boolean {
-  return object.properties.some((p) => {
-    if (ts.isSpreadAssignment(p)) return true; // a spread may carry it: do not guess
-    return p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name;
+  if (outbound.client === 'custom' && fixes.length === 0 && returnsPromise(outbound.call, context)) {
+    const wrap = withTimeoutFix(outbound.call, settings, true);
+    if (wrap) fixes.push(wrap);
+  }
+  context.report({
+    node: outbound.call.expression,
+    messageId: messageIdFor(outbound.client, missing.reason),
+    data: { callee: shortText(outbound.call.expression, sourceFile) },
+    fixes,
   });
+}
+
+function messageIdFor(client: string, reason: Missing['reason']): string {
+  if (reason === 'untimedSignal') return 'signalNeverAborts';
+  switch (client) {
+    case 'fetch':
+      return 'fetchNoTimeout';
+    case 'axios':
+      return reason === 'disabled' ? 'axiosTimeoutDisabled' : 'axiosNoTimeout';
+    case 'got':
+      return 'gotNoTimeout';
+    case 'ky':
+      return 'kyTimeoutDisabled';
+    case 'undici':
+      return reason === 'disabled' ? 'undiciTimeoutDisabled' : 'undiciNoTimeout';
+    case 'node-http':
+      return reason === 'notEnforced' ? 'httpTimeoutNotEnforced' : 'httpNoTimeout';
+    case 'grpc':
+      return 'grpcNoDeadline';
+    default:
+      return 'customClientNoTimeout';
+  }
+}
+
+/** Whether a call's value is a promise, so wrapping it in withTimeout type-checks. */
+function returnsPromise(call: ts.CallExpression, context: RuleContext<MissingTimeoutOptions>): boolean {
+  const checker = context.getTypeChecker();
+  if (!checker) return false;
+  const type = checker.getTypeAtLocation(call);
+  return type.getSymbol()?.name === 'Promise';
+}
+
+function shortText(node: ts.Node, sourceFile: ts.SourceFile): string {
+  // `axios\n  .get` reads as `axios.get`.
+  const text = node.getText(sourceFile).replace(/\s*(\??\.)\s*/g, '$1').replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

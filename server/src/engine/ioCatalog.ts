@@ -1,0 +1,293 @@
+import { ts } from 'ts-morph';
+
+// Which calls on values that come from a data-access or network package issue a round
+// trip. A value is tracked by the package it comes from and the member path walked from
+// there (`prisma.user.findMany` → '@prisma/client', ['user', 'findMany']); the method at
+// the end of the path decides. Knowledge of libraries lives here and nowhere else.
+
+/** A call in a member path: `db.collection('x').find` → ['collection', CALL, 'find']. */
+export const CALL = '()';
+
+/** How a single call's round trips combine when it is issued once per item. */
+export type Batching =
+  /** One round trip per call. */
+  | 'none'
+  /** The client merges calls issued in the same tick (Prisma findUnique): concurrent calls batch, awaited ones do not. */
+  | 'sameTick'
+  /** The call already loads a whole list of keys (`in: ids`, `In(ids)`, `$in`, `whereIn`, `mget`). */
+  | 'list';
+
+export type IoKind = 'database query' | 'HTTP request' | 'Redis command' | 'RPC call';
+
+export interface IoCall {
+  kind: IoKind;
+  batching: Batching;
+}
+
+export interface PackageValue {
+  module: string;
+  /** The exported name the value starts from ('default', '*', 'PrismaClient', ...). */
+  imported: string;
+  /** Created with `new`, returned by a factory, or typed by an annotation: an instance, not the export. */
+  instance: boolean;
+  /** Members walked from the root, calls being transparent: `db.collection('x').find` → ['collection', 'find']. */
+  path: readonly string[];
+}
+
+interface IoPackage {
+  kind: IoKind;
+  matches(module: string): boolean;
+  /** Method names, as the last member of the path, that perform a round trip. */
+  methods?: ReadonlySet<string>;
+  /** Exports that perform a request when called directly: `superagent(url)`, `request(url, query)`. */
+  callableExports?: ReadonlySet<string>;
+  /** Instances that perform a round trip when called: `knex('users')`. */
+  callableInstance?: boolean;
+  sameTick?: ReadonlySet<string>;
+  listMethods?: ReadonlySet<string>;
+  /** After one of these members (a pipeline), only `exec` sends. */
+  pipelines?: ReadonlySet<string>;
+  /**
+   * Exports a client comes from. Others (`getMetadataArgsStorage`, `Schema`, `In`) hold
+   * metadata or helpers whose `find`/`filter` are plain array methods.
+   */
+  roots?: ReadonlySet<string>;
+  /** Properties that lead from a client to another client: `dataSource.manager`. */
+  navigation?: ReadonlySet<string>;
+  /** One property may name a model or table delegate: `prisma.user`, `db.query.users`. */
+  modelHop?: boolean;
+}
+
+const set = (...names: string[]): ReadonlySet<string> => new Set(names);
+const exact = (...modules: string[]) => (module: string) => modules.includes(module);
+
+const PRISMA_METHODS = set(
+  'findFirst', 'findFirstOrThrow', 'findMany', 'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany',
+  'updateManyAndReturn', 'upsert', 'delete', 'deleteMany', 'count', 'aggregate', 'groupBy', 'findRaw', 'aggregateRaw',
+  '$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', '$runCommandRaw', '$transaction',
+);
+/** Prisma's own dataloader merges findUnique calls made in the same tick into one query. */
+const PRISMA_SAME_TICK = set('findUnique', 'findUniqueOrThrow');
+
+const MONGO_METHODS = set(
+  'find', 'findOne', 'findById', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findOneAndUpdate',
+  'findOneAndDelete', 'findOneAndReplace', 'findOneAndRemove', 'create', 'insertOne', 'insertMany', 'updateOne',
+  'updateMany', 'replaceOne', 'deleteOne', 'deleteMany', 'countDocuments', 'estimatedDocumentCount', 'aggregate',
+  'distinct', 'exists', 'bulkWrite', 'save', 'populate', 'remove',
+);
+
+const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+
+const PACKAGES: readonly IoPackage[] = [
+  {
+    kind: 'database query',
+    // Also the generated client imported by path: 'src/generated/prisma/client', '../prisma/client'.
+    matches: (m) => m === '@prisma/client' || m.startsWith('@prisma/client/') || /(?:^|\/)(?:\.?prisma\/client|generated\/prisma(?:\/client)?)(?:\/index)?$/.test(m),
+    methods: PRISMA_METHODS,
+    sameTick: PRISMA_SAME_TICK,
+    roots: set('PrismaClient', 'Prisma', 'default'),
+    modelHop: true,
+  },
+  {
+    kind: 'database query',
+    matches: exact('typeorm'),
+    methods: set(
+      'find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy',
+      'findByIds', 'count', 'countBy', 'exist', 'exists', 'existsBy', 'sum', 'average', 'minimum', 'maximum', 'save',
+      'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'softRemove', 'restore', 'recover', 'increment',
+      'decrement', 'preload', 'query', 'clear', 'getOne', 'getOneOrFail', 'getMany', 'getRawOne', 'getRawMany',
+      'getCount', 'getExists', 'getManyAndCount', 'getRawAndEntities', 'execute', 'stream', 'transaction', 'reload',
+    ),
+    listMethods: set('findByIds'),
+    roots: set(
+      'DataSource', 'Connection', 'EntityManager', 'Repository', 'TreeRepository', 'MongoRepository', 'BaseEntity',
+      'QueryBuilder', 'SelectQueryBuilder', 'InsertQueryBuilder', 'UpdateQueryBuilder', 'DeleteQueryBuilder',
+      'QueryRunner', 'getRepository', 'getManager', 'getConnection', 'getCustomRepository', 'getTreeRepository',
+      'getMongoRepository', 'createQueryBuilder', 'AbstractRepository',
+    ),
+    navigation: set('manager', 'connection', 'queryRunner'),
+  },
+  {
+    kind: 'database query',
+    matches: exact('sequelize', 'sequelize-typescript', '@sequelize/core'),
+    methods: set(
+      'findAll', 'findOne', 'findByPk', 'findAndCountAll', 'findOrCreate', 'findCreateFind', 'count', 'max', 'min', 'sum',
+      'create', 'bulkCreate', 'update', 'destroy', 'upsert', 'increment', 'decrement', 'restore', 'save', 'reload',
+      'query', 'truncate', 'transaction',
+    ),
+    roots: set('Sequelize', 'Model', 'default', 'Transaction'),
+    navigation: set('models', 'sequelize'),
+    modelHop: true,
+  },
+  {
+    kind: 'database query',
+    matches: exact('mongoose', 'mongodb'),
+    methods: MONGO_METHODS,
+    roots: set('model', 'Model', 'connection', 'Connection', 'createConnection', 'connect', 'Document', 'Query', 'MongoClient', 'Db', 'Collection', 'default'),
+    navigation: set('connection', 'db', 'models', 'base'),
+    modelHop: true,
+  },
+  {
+    kind: 'database query',
+    matches: exact('knex'),
+    callableInstance: true,
+    methods: set('raw', 'select', 'insert', 'update', 'del', 'delete', 'from', 'table', 'into', 'first', 'count', 'pluck', 'increment', 'decrement', 'truncate', 'upsert'),
+    listMethods: set('whereIn'),
+  },
+  {
+    kind: 'database query',
+    matches: (m) => m === 'drizzle-orm' || m.startsWith('drizzle-orm/'),
+    methods: set('select', 'selectDistinct', 'insert', 'update', 'delete', 'execute', 'findFirst', 'findMany', 'run', 'all', 'get', 'values'),
+    listMethods: set('inArray'),
+    navigation: set('query'),
+    modelHop: true,
+  },
+  { kind: 'database query', matches: exact('kysely'), methods: set('execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream') },
+  {
+    kind: 'database query',
+    matches: exact('pg', 'pg-pool', 'mysql', 'mysql2', 'mysql2/promise', 'better-sqlite3', 'sqlite', '@neondatabase/serverless', '@planetscale/database'),
+    methods: set('query', 'execute'),
+  },
+  {
+    kind: 'Redis command',
+    matches: exact('ioredis', 'redis', '@redis/client', '@upstash/redis'),
+    methods: set(
+      'get', 'set', 'setex', 'setEx', 'getset', 'del', 'exists', 'expire', 'ttl', 'incr', 'incrby', 'incrBy', 'decr',
+      'hget', 'hGet', 'hset', 'hSet', 'hgetall', 'hGetAll', 'hdel', 'hDel', 'hincrby', 'hIncrBy', 'lpush', 'lPush',
+      'rpush', 'rPush', 'lpop', 'lPop', 'rpop', 'rPop', 'lrange', 'lRange', 'sadd', 'sAdd', 'srem', 'sRem', 'smembers',
+      'sMembers', 'sismember', 'sIsMember', 'zadd', 'zAdd', 'zrange', 'zRange', 'zrem', 'zRem', 'zscore', 'zScore',
+      'publish', 'xadd', 'xAdd', 'json', 'sendCommand', 'call', 'eval', 'evalsha',
+      'mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet',
+    ),
+    listMethods: set('mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet'),
+    pipelines: set('pipeline', 'multi'),
+  },
+  // fetch, axios, got, ky, undici, node:http and gRPC clients are recognised by
+  // rules/shared/outboundCalls.ts; these are the HTTP/RPC clients it does not cover.
+  { kind: 'HTTP request', matches: exact('superagent', 'needle'), callableExports: set('default'), methods: set(...HTTP_VERBS) },
+  { kind: 'HTTP request', matches: exact('graphql-request'), callableExports: set('request'), methods: set('request', 'rawRequest') },
+  { kind: 'HTTP request', matches: exact('@nestjs/axios'), methods: set(...HTTP_VERBS, 'request'), navigation: set('axiosRef') },
+  {
+    kind: 'HTTP request',
+    matches: exact('@apollo/datasource-rest', 'apollo-datasource-rest'),
+    methods: set(...HTTP_VERBS, 'fetch'),
+  },
+  { kind: 'RPC call', matches: exact('@nestjs/microservices'), methods: set('send') },
+];
+
+/** Whether some data-access client has a method of this name (a cheap filter before costlier checks). */
+export function isIoMethodName(name: string): boolean {
+  return PACKAGES.some((p) => p.methods?.has(name) || p.sameTick?.has(name) || p.listMethods?.has(name));
+}
+
+/** Whether values imported from `module` are worth tracking (they may perform I/O). */
+export function isIoPackage(module: string): boolean {
+  return packageFor(module) !== undefined;
+}
+
+function packageFor(module: string): IoPackage | undefined {
+  return PACKAGES.find((p) => p.matches(module));
+}
+
+/** Classifies a call on a value from a package; undefined when it is not a round trip. */
+export function classifyPackageCall(value: PackageValue, call: ts.CallExpression): IoCall | undefined {
+  const pkg = packageFor(value.module);
+  if (!pkg) return undefined;
+  if (!reachesClient(pkg, value)) return undefined;
+  const last = value.path[value.path.length - 1];
+  const io = (batching: Batching): IoCall => ({ kind: pkg.kind, batching: batching === 'none' && argumentsLoadAList(call) ? 'list' : batching });
+  if (last === undefined) {
+    const callable = value.instance ? pkg.callableInstance : pkg.callableExports?.has(value.imported);
+    return callable ? io('none') : undefined;
+  }
+  if (pkg.pipelines && value.path.some((member) => pkg.pipelines!.has(member))) return last === 'exec' ? io('list') : undefined;
+  if (pkg.sameTick?.has(last)) return io('sameTick');
+  if (pkg.listMethods?.has(last)) return io('list');
+  if (pkg.methods?.has(last)) return io('none');
+  return undefined;
+}
+
+/** Whether the path starts at a client export and only walks client-to-client properties. */
+function reachesClient(pkg: IoPackage, value: PackageValue): boolean {
+  const namespace = value.imported === '*' || (value.imported === 'default' && !pkg.callableExports?.has('default') && !pkg.roots?.has('default'));
+  const root = namespace ? value.path[0] : value.imported;
+  if (pkg.roots && (root === undefined || !pkg.roots.has(root))) return false;
+  let modelHops = pkg.modelHop ? 1 : 0;
+  const members = value.path.slice(namespace ? 1 : 0, -1);
+  return members.every((member, i) => {
+    if (member === CALL || members[i + 1] === CALL) return true; // calls and called methods chain builders
+    if (pkg.navigation?.has(member)) return true;
+    return modelHops-- > 0;
+  });
+}
+
+/**
+ * Prisma-shaped calls on a client the tracer cannot see the origin of (a GraphQL context,
+ * an interface-typed field): `ctx.db.user.findFirst(...)`, `tx.order.create(...)`. The
+ * object holding the model must be named like a database client.
+ */
+export function classifyPrismaShapedCall(call: ts.CallExpression): IoCall | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  const sameTick = PRISMA_SAME_TICK.has(method);
+  if (!sameTick && !PRISMA_METHODS.has(method)) return undefined;
+  const model = callee.expression;
+  if (!ts.isPropertyAccessExpression(model) || !/^[a-z][A-Za-z0-9]*$/.test(model.name.text)) return undefined;
+  const client = model.expression;
+  const clientName = ts.isIdentifier(client) ? client.text : ts.isPropertyAccessExpression(client) ? client.name.text : undefined;
+  if (clientName === undefined || !/^(?:db|database|tx|trx|prisma\w*|\w*Prisma|\w*prisma\w*|orm)$/i.test(clientName)) return undefined;
+  return { kind: 'database query', batching: sameTick ? 'sameTick' : argumentsLoadAList(call) ? 'list' : 'none' };
+}
+
+/**
+ * The query already asks for a list of keys: `{ id: { in: ids } }`, `In(ids)`,
+ * `{ $in: ids }`, `whereIn(...)`, `inArray(...)`, `Op.in`, SQL `= ANY(` / `IN (`. Such a
+ * call inside a loop over chunks is batching, not N+1.
+ */
+export function argumentsLoadAList(call: ts.CallExpression): boolean {
+  const stack: ts.Node[] = [...call.arguments];
+  // The whole chain the call belongs to: `knex('t').whereIn(...)`, `repo.createQueryBuilder().where('id IN (:...ids)')`.
+  for (let outer: ts.Node = call; isChainLink(outer.parent, outer); outer = outer.parent) {
+    const parent = outer.parent;
+    if (ts.isCallExpression(parent)) stack.push(...parent.arguments);
+    if (ts.isPropertyAccessExpression(parent) && LIST_OPERATORS.has(parent.name.text)) return true;
+  }
+  for (let receiver: ts.Node = call.expression; ; ) {
+    if (ts.isPropertyAccessExpression(receiver)) receiver = receiver.expression;
+    else if (ts.isCallExpression(receiver)) {
+      stack.push(...receiver.arguments);
+      if (ts.isPropertyAccessExpression(receiver.expression) && LIST_OPERATORS.has(receiver.expression.name.text)) return true;
+      receiver = receiver.expression;
+    } else break;
+  }
+  let budget = 2000;
+  while (stack.length > 0 && budget-- > 0) {
+    const node = stack.pop()!;
+    if (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) {
+      const name = node.name.getText();
+      if (name === 'in' || name === '$in' || name === '"in"' || name === "'in'") return true;
+    }
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+      if (LIST_OPERATORS.has(calleeName)) return true;
+    }
+    if (ts.isPropertyAccessExpression(node) && node.name.text === 'in' && ts.isIdentifier(node.expression) && node.expression.text === 'Op') return true;
+    if ((ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) && /\bIN\s*\(|=\s*ANY\s*\(/i.test(node.text)) return true;
+    if (ts.isFunctionLike(node)) continue;
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
+  return false;
+}
+
+const LIST_OPERATORS = set('In', 'inArray', 'whereIn', 'orWhereIn', 'andWhereIn', 'findByIds', 'mget', 'mGet');
+
+function isChainLink(parent: ts.Node | undefined, child: ts.Node): parent is ts.Node {
+  if (!parent) return false;
+  if (ts.isPropertyAccessExpression(parent)) return parent.expression === child;
+  if (ts.isCallExpression(parent)) return parent.expression === child;
+  return false;
+}

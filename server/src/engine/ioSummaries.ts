@@ -1,0 +1,279 @@
+import { ts } from 'ts-morph';
+import { resolveImportedDeclaration } from './imports';
+import { CALL, classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
+import type { ProjectFacts } from './projectFacts';
+import { recognizeOutboundCall } from '../rules/shared/outboundCalls';
+import { localCallTarget, resolveDeclarationPath, type FunctionNode, type LocalTarget } from './valueTrace';
+
+// Per-function I/O summaries: does calling this function perform a round trip, directly
+// or through further calls in any file of the project, and by which chain?
+//
+// Two layers keep this cheap and incremental:
+// - per file (facts.perFile, memoised on the ts.SourceFile, so recomputed only when that
+//   file changes): which calls each function makes, and where each callee leads as far as
+//   the file itself can tell (valueTrace.ts);
+// - per generation (facts.perGeneration, dropped whenever any file changes): callees
+//   resolved across files and the transitive closure. The closure is computed lazily from
+//   the functions a rule asks about, with an iterative Tarjan SCC pass, so every function
+//   and call edge is visited once per generation: linear in the call graph it reaches.
+
+/** How a caller issues a call: awaited one after another, or concurrently (same tick). */
+export type IssueMode = 'sequential' | 'concurrent';
+
+/** One hop of the chain that explains why a call performs I/O. */
+export interface IoWitness {
+  sourceFile: ts.SourceFile;
+  /** The call made at this hop. */
+  call: ts.CallExpression;
+  /** Set on the last hop: the round trip itself. */
+  io?: IoCall;
+  /** Set on the other hops: the project function called, and the rest of the chain. */
+  callee?: { name: string; sourceFile: ts.SourceFile; node: FunctionNode };
+  next?: IoWitness;
+}
+
+export type CallTarget =
+  | { kind: 'io'; io: IoCall }
+  | { kind: 'function'; sourceFile: ts.SourceFile; node: FunctionNode; name: string }
+  | { kind: 'opaque' };
+
+interface FileSummary {
+  /** Calls made by each function; calls in anonymous callbacks count for the function around them. */
+  callsByFunction: Map<ts.Node, ts.CallExpression[]>;
+  targets: Map<ts.CallExpression, LocalTarget | undefined>;
+}
+
+interface Summary {
+  sequential: IoWitness | undefined;
+  concurrent: IoWitness | undefined;
+}
+
+interface Generation {
+  targets: Map<ts.CallExpression, CallTarget | undefined>;
+  summaries: Map<ts.Node, Summary>;
+}
+
+/** Where a call leads once other files are looked at: a round trip, a project function, or unknown. */
+export function callTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): CallTarget | undefined {
+  const generation = generationOf(facts);
+  if (generation.targets.has(call)) return generation.targets.get(call);
+  const resolved = resolveCrossFile(facts, localTarget(facts, sourceFile, call), call);
+  const target = resolved?.kind === 'io' || resolved?.kind === 'function' ? resolved : (outboundTarget(facts, call) ?? resolved);
+  generation.targets.set(call, target);
+  return target;
+}
+
+/**
+ * HTTP and RPC clients (fetch, axios, got, ky, undici, node:http, gRPC) come from the
+ * outbound-call recogniser missing-timeout uses, without the type checker: summaries
+ * stay syntactic so that a whole-workspace run never rebuilds a program per file.
+ */
+function outboundTarget(facts: ProjectFacts, call: ts.CallExpression): CallTarget | undefined {
+  const outbound = recognizeOutboundCall(call, { facts, customClasses: new Set(), customFunctions: new Set(), customMethods: new Map() });
+  if (!outbound || outbound.client === 'custom') return undefined;
+  return { kind: 'io', io: { kind: outbound.client === 'grpc' ? 'RPC call' : 'HTTP request', batching: 'none' } };
+}
+
+/**
+ * The chain by which `call` performs I/O when issued in `mode`, or undefined. Calls that
+ * load a whole list of keys never count; Prisma's same-tick batched calls count only
+ * when issued one after another.
+ */
+export function callIo(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression, mode: IssueMode): IoWitness | undefined {
+  const target = callTarget(facts, sourceFile, call);
+  if (!target) return undefined;
+  if (target.kind === 'io') return counts(target.io.batching, mode) ? { sourceFile, call, io: target.io } : undefined;
+  if (target.kind === 'opaque') {
+    const shaped = classifyPrismaShapedCall(call);
+    return shaped && counts(shaped.batching, mode) ? { sourceFile, call, io: shaped } : undefined;
+  }
+  const next = functionIo(facts, target.sourceFile, target.node)[mode];
+  return next && { sourceFile, call, callee: { name: target.name, sourceFile: target.sourceFile, node: target.node }, next };
+}
+
+/** Whether calling a project function performs I/O, per mode, with the chain that shows it. */
+export function functionIo(facts: ProjectFacts, sourceFile: ts.SourceFile, node: ts.Node): Summary {
+  const generation = generationOf(facts);
+  const known = generation.summaries.get(node);
+  if (known) return known;
+  computeClosure(facts, generation, sourceFile, node);
+  return generation.summaries.get(node)!;
+}
+
+/** Every call of a file, in source order (memoised with the file's summary). */
+export function fileCalls(facts: ProjectFacts, sourceFile: ts.SourceFile): readonly ts.CallExpression[] {
+  return facts.perFile(sourceFile, 'io-calls-ordered', () =>
+    [...fileSummary(facts, sourceFile).callsByFunction.values()].flat().sort((a, b) => a.pos - b.pos || b.end - a.end),
+  );
+}
+
+
+function counts(batching: Batching, mode: IssueMode): boolean {
+  return batching === 'none' || (batching === 'sameTick' && mode === 'sequential');
+}
+
+function generationOf(facts: ProjectFacts): Generation {
+  return facts.perGeneration('io-summaries', () => ({ targets: new Map(), summaries: new Map() }));
+}
+
+function fileSummary(facts: ProjectFacts, sourceFile: ts.SourceFile): FileSummary {
+  return facts.perFile(sourceFile, 'io-calls', () => ({ callsByFunction: collectCalls(sourceFile), targets: new Map() }));
+}
+
+function localTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): LocalTarget | undefined {
+  const summary = fileSummary(facts, sourceFile);
+  if (summary.targets.has(call)) return summary.targets.get(call);
+  const target = localCallTarget(facts, sourceFile, call);
+  summary.targets.set(call, target);
+  return target;
+}
+
+/** One walk of the file with an explicit stack, attributing each call to its owning function. */
+function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, ts.CallExpression[]> {
+  const calls = new Map<ts.Node, ts.CallExpression[]>();
+  const stack: { node: ts.Node; owner: ts.Node }[] = [{ node: sourceFile, owner: sourceFile }];
+  while (stack.length > 0) {
+    const { node, owner } = stack.pop()!;
+    const ownerHere = node !== sourceFile && isSummaryOwner(node) ? node : owner;
+    if (ts.isCallExpression(node)) {
+      let list = calls.get(ownerHere);
+      if (!list) calls.set(ownerHere, (list = []));
+      list.push(node);
+    }
+    node.forEachChild((child) => {
+      stack.push({ node: child, owner: ownerHere });
+    });
+  }
+  for (const list of calls.values()) list.sort((a, b) => a.pos - b.pos);
+  return calls;
+}
+
+/**
+ * Functions that are reached by name (declarations, methods, functions stored in a
+ * variable or property) own their calls; callbacks roll up into them because they run
+ * when the owner runs. DataLoader batch functions run later, batched: they own theirs.
+ */
+function isSummaryOwner(node: ts.Node): boolean {
+  if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node)) return true;
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
+  const parent = node.parent;
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isExportAssignment(parent)) return true;
+  return ts.isNewExpression(parent) && /DataLoader$/i.test(parent.expression.getText());
+}
+
+function resolveCrossFile(facts: ProjectFacts, target: LocalTarget | undefined, call: ts.CallExpression): CallTarget | undefined {
+  let current = target;
+  for (let hop = 0; current?.kind === 'external' && hop < 8; hop++) {
+    const { sourceFile, module, instance } = current;
+    let { imported, path } = current;
+    if (imported === '*') {
+      // `import * as users from './users'; users.find()`: the first member names the export.
+      const [first, ...rest] = path;
+      if (first === undefined || first === CALL) return undefined;
+      imported = first;
+      path = rest;
+    }
+    const declaration = resolveImportedDeclaration(facts, sourceFile, { module, imported, local: imported, declaration: sourceFile });
+    if (!declaration || ts.isSourceFile(declaration.node)) return undefined;
+    current = resolveDeclarationPath(facts, declaration.sourceFile, declaration.node, instance, path, call, 0);
+  }
+  return current?.kind === 'external' ? undefined : current;
+}
+
+interface TarjanFrame {
+  node: ts.Node;
+  sourceFile: ts.SourceFile;
+  calls: ts.CallExpression[];
+  next: number;
+  index: number;
+  lowlink: number;
+}
+
+/** Tarjan's SCC algorithm, iteratively, from `root` over the calls the summaries resolve. */
+function computeClosure(facts: ProjectFacts, generation: Generation, rootFile: ts.SourceFile, root: ts.Node): void {
+  const indexOf = new Map<ts.Node, TarjanFrame>();
+  const sccStack: TarjanFrame[] = [];
+  const onStack = new Set<ts.Node>();
+  const callStack: TarjanFrame[] = [];
+  let counter = 0;
+  const enter = (node: ts.Node, sourceFile: ts.SourceFile) => {
+    const calls = fileSummary(facts, sourceFile).callsByFunction.get(node) ?? [];
+    const frame: TarjanFrame = { node, sourceFile, calls, next: 0, index: counter, lowlink: counter };
+    counter++;
+    indexOf.set(node, frame);
+    sccStack.push(frame);
+    onStack.add(node);
+    callStack.push(frame);
+  };
+  enter(root, rootFile);
+  while (callStack.length > 0) {
+    const frame = callStack[callStack.length - 1]!;
+    if (frame.next < frame.calls.length) {
+      const call = frame.calls[frame.next++]!;
+      const target = callTarget(facts, frame.sourceFile, call);
+      if (target?.kind !== 'function' || generation.summaries.has(target.node)) continue;
+      const seen = indexOf.get(target.node);
+      if (!seen) enter(target.node, target.sourceFile);
+      else if (onStack.has(target.node)) frame.lowlink = Math.min(frame.lowlink, seen.index);
+      continue;
+    }
+    callStack.pop();
+    const parent = callStack[callStack.length - 1];
+    if (parent) parent.lowlink = Math.min(parent.lowlink, frame.lowlink);
+    if (frame.lowlink !== frame.index) continue;
+    const component: TarjanFrame[] = [];
+    for (;;) {
+      const member = sccStack.pop()!;
+      onStack.delete(member.node);
+      component.push(member);
+      if (member === frame) break;
+    }
+    summariseComponent(facts, generation, component);
+  }
+}
+
+/**
+ * Every function of a strongly connected component reaches the same calls, so each gets
+ * a witness once any member has one: first from its own calls (in source order), then by
+ * spreading along the component's internal edges, breadth first.
+ */
+function summariseComponent(facts: ProjectFacts, generation: Generation, component: TarjanFrame[]): void {
+  const members = new Set(component.map((f) => f.node));
+  const summaries = new Map<ts.Node, Summary>(component.map((f) => [f.node, { sequential: undefined, concurrent: undefined }]));
+  const internalCallers = new Map<ts.Node, { frame: TarjanFrame; call: ts.CallExpression; target: CallTarget & { kind: 'function' } }[]>();
+  for (const frame of component) {
+    const summary = summaries.get(frame.node)!;
+    for (const call of frame.calls) {
+      const target = callTarget(facts, frame.sourceFile, call);
+      if (target?.kind === 'function' && members.has(target.node)) {
+        const list = internalCallers.get(target.node) ?? [];
+        list.push({ frame, call, target });
+        internalCallers.set(target.node, list);
+        continue;
+      }
+      summary.sequential ??= callIo(facts, frame.sourceFile, call, 'sequential');
+      summary.concurrent ??= callIo(facts, frame.sourceFile, call, 'concurrent');
+    }
+  }
+  for (const mode of ['sequential', 'concurrent'] as const) {
+    const queue = component.filter((f) => summaries.get(f.node)![mode]).map((f) => f.node);
+    for (let head = 0; head < queue.length; head++) {
+      const callee = queue[head]!;
+      const calleeWitness = summaries.get(callee)![mode]!;
+      for (const { frame, call, target } of internalCallers.get(callee) ?? []) {
+        const summary = summaries.get(frame.node)!;
+        if (summary[mode]) continue;
+        summary[mode] = { sourceFile: frame.sourceFile, call, callee: { name: target.name, sourceFile: target.sourceFile, node: target.node }, next: calleeWitness };
+        queue.push(frame.node);
+      }
+    }
+  }
+  for (const [node, summary] of summaries) generation.summaries.set(node, summary);
+}
+
+/** The hops of a witness, first to last. */
+export function witnessHops(witness: IoWitness): IoWitness[] {
+  const hops: IoWitness[] = [];
+  for (let hop: IoWitness | undefined = witness; hop; hop = hop.next) hops.push(hop);
+  return hops;
+}

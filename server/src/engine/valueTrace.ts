@@ -1,0 +1,395 @@
+import { ts } from 'ts-morph';
+import { importBindings } from './imports';
+import { CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
+import type { ProjectFacts } from './projectFacts';
+import { skipOuterExpressions, staticPropertyName } from '../rules/shared/localDeclarations';
+
+// Where a callee comes from, as far as one file can tell, without the type checker: the
+// receiver chain is followed back through parameters' and fields' type annotations,
+// variable initializers, `this`, class heritage and imports. What lies in another project
+// file is left as an `external` target for the cross-file step (ioSummaries.ts), so what
+// is computed here depends on this file only.
+
+export type FunctionNode =
+  | ts.FunctionDeclaration
+  | ts.MethodDeclaration
+  | ts.ArrowFunction
+  | ts.FunctionExpression
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration;
+
+export type LocalTarget =
+  /** The call performs a round trip itself. */
+  | { kind: 'io'; io: IoCall }
+  /** The call runs a project function of this file. */
+  | { kind: 'function'; sourceFile: ts.SourceFile; node: FunctionNode; name: string }
+  /** The callee lies behind a relative import: resolved across files later. */
+  | { kind: 'external'; sourceFile: ts.SourceFile; module: string; imported: string; instance: boolean; path: readonly string[] }
+  /** Rooted at something no annotation describes (an untyped parameter, a call's result). */
+  | { kind: 'opaque' };
+
+type Root =
+  | { kind: 'import'; module: string; imported: string }
+  | { kind: 'declaration'; node: ts.Node }
+  | { kind: 'opaque' };
+
+interface Trace {
+  root: Root;
+  instance: boolean;
+  path: string[];
+}
+
+const MAX_DEPTH = 12;
+
+/** Where the callee of `call` leads; undefined when it is known not to matter (a non-I/O package, a plain value). */
+export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): LocalTarget | undefined {
+  const trace = traceExpression(facts, sourceFile, call.expression, 0);
+  return trace && resolveTrace(facts, sourceFile, trace, call, 0);
+}
+
+/**
+ * Follows a member path from a declaration of `sourceFile` (a class, function, variable,
+ * object literal or default-exported expression), e.g. UsersService + ['findById'].
+ */
+export function resolveDeclarationPath(
+  facts: ProjectFacts,
+  sourceFile: ts.SourceFile,
+  node: ts.Node,
+  instance: boolean,
+  path: readonly string[],
+  call: ts.CallExpression,
+  depth: number,
+): LocalTarget | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  if (ts.isExportAssignment(node)) return resolveDeclarationPath(facts, sourceFile, node.expression, instance, path, call, depth + 1);
+  if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node)) {
+    if (path.length === 0) return { kind: 'function', sourceFile, node, name: functionName(node) };
+    return resolveReturnedValue(facts, sourceFile, node, path, call, depth);
+  }
+  if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return resolveClassPath(facts, sourceFile, node, instance, path, call, depth);
+  if (ts.isObjectLiteralExpression(node)) return resolveObjectPath(facts, sourceFile, node, path, call, depth);
+  if (ts.isVariableDeclaration(node)) {
+    const init = node.initializer && skipOuterExpressions(node.initializer);
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || ts.isObjectLiteralExpression(init) || ts.isClassExpression(init))) {
+      return resolveDeclarationPath(facts, sourceFile, init, instance, path, call, depth + 1);
+    }
+    const trace = node.type ? traceType(facts, sourceFile, node.type, depth + 1) : init && traceExpression(facts, sourceFile, init, depth + 1);
+    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path] }, call, depth + 1);
+  }
+  if (ts.isExpression(node)) {
+    const trace = traceExpression(facts, sourceFile, node, depth + 1);
+    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path] }, call, depth + 1);
+  }
+  return undefined;
+}
+
+function resolveClassPath(
+  facts: ProjectFacts,
+  sourceFile: ts.SourceFile,
+  node: ts.ClassLikeDeclaration,
+  instance: boolean,
+  path: readonly string[],
+  call: ts.CallExpression,
+  depth: number,
+): LocalTarget | undefined {
+  const [member, ...rest] = path;
+  if (member === undefined || member === CALL) return undefined;
+  const declaration = findClassMember(node, member);
+  if (declaration) {
+    if (isFunctionMember(declaration)) {
+      const fn = ts.isPropertyDeclaration(declaration) ? (skipOuterExpressions(declaration.initializer!) as ts.ArrowFunction | ts.FunctionExpression) : declaration;
+      if (rest.length === 0) return { kind: 'function', sourceFile, node: fn, name: functionName(fn) };
+      return resolveReturnedValue(facts, sourceFile, fn, rest, call, depth);
+    }
+    const type = ts.isPropertyDeclaration(declaration) || ts.isParameter(declaration) || ts.isGetAccessor(declaration) ? declaration.type : undefined;
+    const init = ts.isPropertyDeclaration(declaration) ? declaration.initializer : undefined;
+    const trace = type ? traceType(facts, sourceFile, type, depth + 1) : init ? traceExpression(facts, sourceFile, init, depth + 1) : { root: { kind: 'opaque' } as Root, instance: true, path: [] };
+    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
+  }
+  const base = baseClassExpression(node);
+  if (!base) return undefined;
+  const trace = traceExpression(facts, sourceFile, base, depth + 1);
+  return trace && resolveTrace(facts, sourceFile, { root: trace.root, instance: instance || trace.instance, path: [...trace.path, ...path] }, call, depth + 1);
+}
+
+/**
+ * `getRepository(User).find()`: what a project function returns is known from its return
+ * type annotation (`: Repository<User>`), and opaque otherwise.
+ */
+function resolveReturnedValue(
+  facts: ProjectFacts,
+  sourceFile: ts.SourceFile,
+  fn: ts.SignatureDeclaration,
+  path: readonly string[],
+  call: ts.CallExpression,
+  depth: number,
+): LocalTarget | undefined {
+  if (path[0] !== CALL) return undefined;
+  const trace = fn.type ? traceType(facts, sourceFile, fn.type, depth + 1) : opaqueTrace();
+  return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path.slice(1)] }, call, depth + 1);
+}
+
+function resolveObjectPath(
+  facts: ProjectFacts,
+  sourceFile: ts.SourceFile,
+  node: ts.ObjectLiteralExpression,
+  path: readonly string[],
+  call: ts.CallExpression,
+  depth: number,
+): LocalTarget | undefined {
+  const [member, ...rest] = path;
+  if (member === undefined || member === CALL) return undefined;
+  for (const property of node.properties) {
+    if (!property.name || staticPropertyName(property.name) !== member) continue;
+    if (ts.isMethodDeclaration(property)) {
+      if (rest.length === 0) return { kind: 'function', sourceFile, node: property, name: functionName(property) };
+      return undefined;
+    }
+    if (ts.isPropertyAssignment(property)) return resolveDeclarationPath(facts, sourceFile, skipOuterExpressions(property.initializer), false, rest, call, depth + 1);
+    if (ts.isShorthandPropertyAssignment(property)) {
+      const trace = traceExpression(facts, sourceFile, property.name, depth + 1);
+      return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
+    }
+    return undefined;
+  }
+  return node.properties.some(ts.isSpreadAssignment) ? { kind: 'opaque' } : undefined;
+}
+
+function resolveTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, trace: Trace, call: ts.CallExpression, depth: number): LocalTarget | undefined {
+  const { root, instance, path } = trace;
+  switch (root.kind) {
+    case 'opaque':
+      return { kind: 'opaque' };
+    case 'import': {
+      if (isIoPackage(root.module)) {
+        const io = classifyPackageCall({ module: root.module, imported: root.imported, instance, path }, call);
+        return io && { kind: 'io', io };
+      }
+      // Relative, or a tsconfig `paths` / baseUrl alias: the cross-file step finds out.
+      return { kind: 'external', sourceFile, module: root.module, imported: root.imported, instance, path };
+    }
+    case 'declaration':
+      return resolveDeclarationPath(facts, sourceFile, root.node, instance, path, call, depth + 1);
+  }
+}
+
+function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, expression: ts.Expression, depth: number): Trace | undefined {
+  const suffix: string[] = [];
+  let instance = false;
+  let current = skipOuterExpressions(expression);
+  for (;;) {
+    if (ts.isPropertyAccessExpression(current)) {
+      suffix.push(current.name.text);
+      current = skipOuterExpressions(current.expression);
+    } else if (ts.isElementAccessExpression(current) && ts.isStringLiteralLike(current.argumentExpression)) {
+      suffix.push(current.argumentExpression.text);
+      current = skipOuterExpressions(current.expression);
+    } else if (ts.isCallExpression(current)) {
+      suffix.push(CALL);
+      current = skipOuterExpressions(current.expression);
+    } else if (ts.isNewExpression(current)) {
+      instance = true;
+      current = skipOuterExpressions(current.expression);
+    } else break;
+  }
+  const path = suffix.reverse();
+  let base: Trace | undefined;
+  if (current.kind === ts.SyntaxKind.ThisKeyword) {
+    const owner = thisClass(current);
+    base = owner ? { root: { kind: 'declaration', node: owner }, instance: true, path: [] } : opaqueTrace();
+  } else if (ts.isIdentifier(current)) {
+    base = traceIdentifier(facts, sourceFile, current, depth);
+  } else if (ts.isAwaitExpression(current) || ts.isLiteralExpression(current) || ts.isArrayLiteralExpression(current) || ts.isTemplateExpression(current)) {
+    return undefined; // data, not a client
+  } else if (ts.isObjectLiteralExpression(current) || ts.isClassExpression(current) || ts.isFunctionExpression(current) || ts.isArrowFunction(current)) {
+    base = { root: { kind: 'declaration', node: current }, instance: false, path: [] };
+  } else {
+    base = opaqueTrace();
+  }
+  return base && { root: base.root, instance: base.instance || instance, path: [...base.path, ...path] };
+}
+
+function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: ts.Identifier, depth: number): Trace | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const found = lookupName(facts, sourceFile, identifier);
+  switch (found.kind) {
+    case 'import':
+      return { root: { kind: 'import', module: found.module, imported: found.imported }, instance: false, path: [] };
+    case 'global':
+      return undefined; // globals (fetch included) are recognised with the HTTP clients in rules/shared/outboundCalls.ts
+    case 'unknown':
+      return opaqueTrace();
+    case 'declaration': {
+      const node = found.node;
+      if (ts.isParameter(node)) return node.type ? traceType(facts, sourceFile, node.type, depth + 1) : opaqueTrace();
+      if (ts.isVariableDeclaration(node) && !isTopLevel(node)) {
+        if (node.type) return traceType(facts, sourceFile, node.type, depth + 1);
+        const init = node.initializer && skipOuterExpressions(node.initializer);
+        if (!init) return opaqueTrace();
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || ts.isObjectLiteralExpression(init)) return declarationTrace(node);
+        return traceExpression(facts, sourceFile, init, depth + 1);
+      }
+      return declarationTrace(node);
+    }
+  }
+}
+
+function declarationTrace(node: ts.Node): Trace {
+  return { root: { kind: 'declaration', node }, instance: false, path: [] };
+}
+
+function opaqueTrace(): Trace {
+  return { root: { kind: 'opaque' }, instance: true, path: [] };
+}
+
+function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.TypeNode, depth: number): Trace | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  if (ts.isParenthesizedTypeNode(type)) return traceType(facts, sourceFile, type.type, depth + 1);
+  if (ts.isUnionTypeNode(type)) {
+    const meaningful = type.types.filter((t) => !isNullishType(t));
+    return meaningful.length === 1 ? traceType(facts, sourceFile, meaningful[0]!, depth + 1) : opaqueTrace();
+  }
+  if (ts.isTypeQueryNode(type)) {
+    return ts.isIdentifier(type.exprName) ? traceIdentifier(facts, sourceFile, type.exprName, depth + 1) : opaqueTrace();
+  }
+  if (!ts.isTypeReferenceNode(type)) return ts.isArrayTypeNode(type) || ts.isTypeLiteralNode(type) || ts.isTupleTypeNode(type) ? undefined : opaqueTrace();
+  let name: ts.EntityName = type.typeName;
+  while (ts.isQualifiedName(name)) name = name.left;
+  const found = lookupName(facts, sourceFile, name);
+  if (found.kind === 'import') return { root: { kind: 'import', module: found.module, imported: found.imported }, instance: true, path: [] };
+  if (found.kind !== 'declaration') return found.kind === 'global' ? undefined : opaqueTrace();
+  const node = found.node;
+  if (ts.isClassDeclaration(node)) return { root: { kind: 'declaration', node }, instance: true, path: [] };
+  if (ts.isTypeAliasDeclaration(node)) return traceType(facts, sourceFile, node.type, depth + 1);
+  return opaqueTrace();
+}
+
+function isNullishType(type: ts.TypeNode): boolean {
+  if (type.kind === ts.SyntaxKind.UndefinedKeyword || type.kind === ts.SyntaxKind.NullKeyword) return true;
+  return ts.isLiteralTypeNode(type) && type.literal.kind === ts.SyntaxKind.NullKeyword;
+}
+
+type Lookup =
+  | { kind: 'import'; module: string; imported: string }
+  | { kind: 'declaration'; node: ts.Node }
+  | { kind: 'unknown' }
+  | { kind: 'global' };
+
+/** The declaration a name refers to at `identifier`, by lexical scope. */
+function lookupName(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: ts.Identifier): Lookup {
+  const name = identifier.text;
+  for (let node: ts.Node | undefined = identifier.parent; node; node = node.parent) {
+    if (ts.isFunctionLike(node)) {
+      for (const parameter of node.parameters) {
+        if (ts.isIdentifier(parameter.name)) {
+          if (parameter.name.text === name) return { kind: 'declaration', node: parameter };
+        } else if (bindsName(parameter.name, name)) return { kind: 'unknown' };
+      }
+    }
+    if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
+      const found = lookupInStatements(node.statements, name);
+      if (found) return found;
+    }
+    if ((ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isForStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+      if (node.initializer.declarations.some((d) => bindsName(d.name, name))) return { kind: 'unknown' };
+    }
+    if (ts.isCatchClause(node) && node.variableDeclaration && bindsName(node.variableDeclaration.name, name)) return { kind: 'unknown' };
+  }
+  const binding = importBindings(facts, sourceFile).get(name);
+  if (binding) return { kind: 'import', module: binding.module, imported: binding.imported };
+  return { kind: 'global' };
+}
+
+function lookupInStatements(statements: ts.NodeArray<ts.Statement>, name: string): Lookup | undefined {
+  for (const statement of statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name)) {
+          if (declaration.name.text === name && !isRequireCall(declaration.initializer)) return { kind: 'declaration', node: declaration };
+        } else if (bindsName(declaration.name, name)) {
+          return { kind: 'unknown' };
+        }
+      }
+    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
+      return { kind: 'declaration', node: statement };
+    } else if ((ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isEnumDeclaration(statement)) && statement.name.text === name) {
+      return { kind: 'declaration', node: statement };
+    }
+  }
+  return undefined;
+}
+
+/** `const x = require('m')` is an import, which importBindings knows about. */
+function isRequireCall(expression: ts.Expression | undefined): boolean {
+  let current = expression;
+  while (current && ts.isPropertyAccessExpression(current)) current = current.expression;
+  return !!current && ts.isCallExpression(current) && ts.isIdentifier(current.expression) && current.expression.text === 'require';
+}
+
+function bindsName(name: ts.BindingName, wanted: string): boolean {
+  if (ts.isIdentifier(name)) return name.text === wanted;
+  return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name, wanted));
+}
+
+function isTopLevel(declaration: ts.VariableDeclaration): boolean {
+  return ts.isVariableStatement(declaration.parent.parent) && ts.isSourceFile(declaration.parent.parent.parent);
+}
+
+/** The class whose instance `this` is at `node`; arrow functions see through, other functions do not. */
+function thisClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let current: ts.Node | undefined = node.parent; current; current = current.parent) {
+    if (ts.isClassLike(current)) return current;
+    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) return undefined;
+    if ((ts.isMethodDeclaration(current) || ts.isAccessor(current)) && ts.isObjectLiteralExpression(current.parent)) return undefined;
+  }
+  return undefined;
+}
+
+function findClassMember(node: ts.ClassLikeDeclaration, name: string): ts.ClassElement | ts.ParameterDeclaration | undefined {
+  for (const member of node.members) {
+    if (member.name && staticPropertyName(member.name) === name && !ts.isSetAccessor(member)) return member;
+    if (ts.isConstructorDeclaration(member)) {
+      for (const parameter of member.parameters) {
+        if (ts.isIdentifier(parameter.name) && parameter.name.text === name && ts.getModifiers(parameter)?.length) return parameter;
+      }
+    }
+  }
+  return undefined;
+}
+
+function isFunctionMember(member: ts.ClassElement | ts.ParameterDeclaration): member is ts.MethodDeclaration | ts.PropertyDeclaration {
+  if (ts.isMethodDeclaration(member)) return true;
+  if (!ts.isPropertyDeclaration(member) || !member.initializer) return false;
+  const init = skipOuterExpressions(member.initializer);
+  return ts.isArrowFunction(init) || ts.isFunctionExpression(init);
+}
+
+function baseClassExpression(node: ts.ClassLikeDeclaration): ts.Expression | undefined {
+  for (const clause of node.heritageClauses ?? []) {
+    if (clause.token === ts.SyntaxKind.ExtendsKeyword) return clause.types[0]?.expression;
+  }
+  return undefined;
+}
+
+/** A readable name for a function: `OrderService.placeOrder`, `getStock`, `userRepo.findById`. */
+export function functionName(node: ts.Node): string {
+  const own = ownName(node);
+  const isValue = (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && (ts.isPropertyDeclaration(node.parent) || ts.isPropertyAssignment(node.parent));
+  const holder = isValue ? node.parent : node;
+  const container = holder.parent && (ts.isClassLike(holder.parent) || ts.isObjectLiteralExpression(holder.parent)) ? holder.parent : undefined;
+  const containerName = container && ownName(container);
+  return containerName && own ? `${containerName}.${own}` : own ?? '(anonymous)';
+}
+
+function ownName(node: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) && node.name) {
+    return staticPropertyName(node.name) ?? node.name.getText();
+  }
+  if (ts.isConstructorDeclaration(node)) return 'constructor';
+  const parent = node.parent;
+  if (!parent) return undefined;
+  if (ts.isVariableDeclaration(parent)) return ts.isIdentifier(parent.name) ? parent.name.text : undefined;
+  if (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) return staticPropertyName(parent.name);
+  if (ts.isClassExpression(node) && node.name) return node.name.text;
+  return undefined;
+}

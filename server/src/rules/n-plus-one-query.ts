@@ -1,0 +1,134 @@
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { callIo, fileCalls } from '../engine/ioSummaries';
+import { defineRule } from '../engine/rule';
+import { docsUrl } from './docs';
+import { explainIo, ioOfCall } from './shared/ioCalls';
+import { iterationScopeOf, usesAny, bindingNames, type IterationScope } from './shared/iterationScopes';
+import { loopBatchFixes } from './shared/loopBatchFix';
+
+// One query or request per element of a collection: N elements cost N round trips, and
+// the list only grows. Found in loop bodies and iteration callbacks, directly or through
+// project functions in other files (see engine/ioSummaries.ts).
+
+/**
+ * Test suites, migrations and seed scripts loop over fixtures and schema steps on purpose;
+ * their per-item I/O never runs on a production request path.
+ */
+const DEFAULT_IGNORED_PATHS = ['(^|/)(__tests__|__mocks__|tests?|e2e|migrations?|seeds?|seeders?)/', '\\.(test|spec|e2e-spec)\\.[cm]?tsx?$'];
+
+export default defineRule<{ ignorePaths: string[] }>({
+  meta: {
+    id: 'n-plus-one-query',
+    description: 'I/O issued once per element of a collection: awaits in loops, map/forEach callbacks, Promise.all over items.',
+    docsUrl: docsUrl('n-plus-one-query'),
+    messages: {
+      sequential:
+        '{{subject}} once per element of `{{collection}}`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).',
+      concurrent:
+        '{{subject}} once per element of `{{collection}}` ({{how}}): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).',
+    },
+    defaultSeverity: 'warning',
+    requiresTypes: true,
+    defaultOptions: { ignorePaths: DEFAULT_IGNORED_PATHS },
+  },
+  create(context) {
+    const { facts, sourceFile } = context;
+    if (isIgnored(context.filePath, context.settings.projectRoot, context.options.ignorePaths)) return {};
+    const scopes = new Map<ts.Node, IterationScope | null>();
+    return {
+      onEnd() {
+        for (const call of fileCalls(facts, sourceFile)) {
+          const scope = iterationScopeOf(call, facts, scopes);
+          if (!scope || stopsAtFirstResult(scope, call)) continue;
+          const witness = ioOfCall(context, call, scope.mode);
+          if (!witness || receiverPerformsIo(context, call)) continue;
+          const { subject, related } = explainIo(witness, context.settings.projectRoot);
+          const concurrent = scope.mode === 'concurrent';
+          context.report({
+            node: call.expression,
+            messageId: concurrent ? 'concurrent' : 'sequential',
+            data: { subject, collection: collectionText(scope), how: howText(scope) },
+            related,
+            fixes: loopBatchFixes(context, scope, witness),
+          });
+        }
+      },
+    };
+  },
+});
+
+function isIgnored(filePath: string, projectRoot: string, patterns: readonly string[]): boolean {
+  const relative = path.relative(projectRoot, filePath).split(path.sep).join('/');
+  return patterns.some((pattern) => new RegExp(pattern).test(relative));
+}
+
+function collectionText(scope: IterationScope): string {
+  const text = scope.collection?.getText().replace(/\s+/g, ' ') ?? 'the collection';
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function howText(scope: IterationScope): string {
+  if (scope.kind === 'callback') return `inside .${scope.method ?? 'map'}()`;
+  return 'started without await';
+}
+
+/** In a chain (`knex('t').where(...).first()`) only the innermost round trip is reported. */
+function receiverPerformsIo(context: { facts: Parameters<typeof callIo>[0]; sourceFile: ts.SourceFile }, call: ts.CallExpression): boolean {
+  for (let receiver: ts.Expression = call.expression; ; ) {
+    if (ts.isPropertyAccessExpression(receiver) || ts.isElementAccessExpression(receiver) || ts.isParenthesizedExpression(receiver) || ts.isNonNullExpression(receiver)) {
+      receiver = receiver.expression;
+    } else if (ts.isCallExpression(receiver)) {
+      if (callIo(context.facts, context.sourceFile, receiver, 'sequential')) return true;
+      receiver = receiver.expression;
+    } else return false;
+  }
+}
+
+/**
+ * A loop that returns or breaks on a result (try each mirror until one answers, find the
+ * first match) is a search: its requests are sequential by design, not an N+1.
+ */
+function stopsAtFirstResult(scope: IterationScope, call: ts.CallExpression): boolean {
+  if (scope.kind === 'callback') return false;
+  const results = new Set<string>();
+  for (let node: ts.Node = call.parent; node !== scope.node; node = node.parent) {
+    if (ts.isVariableDeclaration(node)) {
+      for (const name of bindingNames(node.name)) results.add(name);
+      break;
+    }
+    if (ts.isReturnStatement(node)) return true;
+    if (ts.isExpressionStatement(node) || ts.isBlock(node)) break;
+  }
+  if (results.size === 0) return false;
+  const stack: ts.Node[] = [(scope.node as ts.IterationStatement).statement];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isFunctionLike(node)) continue;
+    if (ts.isReturnStatement(node) && node.expression && usesAny(node.expression, results)) return true;
+    if (ts.isIfStatement(node) && isPositiveTest(node.expression, results) && leavesLoop(node.thenStatement)) return true;
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
+  return false;
+}
+
+/** `if (res.ok)`, `if (found)`: a test that the result is good (`if (!user)` is validation instead). */
+function isPositiveTest(condition: ts.Expression, results: ReadonlySet<string>): boolean {
+  return usesAny(condition, results) && !(ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken);
+}
+
+/** A `return` or `break` anywhere in the branch (not in a nested function): the loop ends on success. */
+function leavesLoop(statement: ts.Statement): boolean {
+  const stack: ts.Node[] = [statement];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isBreakStatement(node) || ts.isReturnStatement(node)) return true;
+    if (ts.isFunctionLike(node)) continue;
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
+  return false;
+}

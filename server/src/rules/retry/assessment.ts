@@ -1,0 +1,94 @@
+import { ts } from 'ts-morph';
+import type { ProjectFacts } from '../../engine/projectFacts';
+import { enclosingClass } from './callees';
+import { classifyDelay } from './delayShape';
+import type { DelayCall, DelayShape, RetrySite } from './model';
+import { forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, referenceKey, skipParentheses } from './syntax';
+
+// Turns a detected retry into the list of what is wrong with it, most important first.
+
+export type Defect = 'noDelay' | 'constantDelay' | 'linearDelay' | 'noJitter' | 'noCap' | 'unbounded' | 'retriesNonRetryable';
+
+export const DEFECT_ORDER: readonly Defect[] = ['noDelay', 'constantDelay', 'linearDelay', 'noJitter', 'noCap', 'unbounded', 'retriesNonRetryable'];
+
+export interface Assessment {
+  defects: Defect[];
+  /** The wait whose shape was judged. */
+  delay: DelayCall | undefined;
+  shape: DelayShape | undefined;
+}
+
+/** Past this many attempts an uncapped exponential delay is worth a cap (2^5 × base). */
+const SMALL_ATTEMPT_LIMIT = 6;
+
+export function assess(site: RetrySite, facts: ProjectFacts): Assessment {
+  const defects = new Set<Defect>();
+  const judged = judgeDelays(site.delays, facts);
+  if (!judged && !site.delayUnknown) defects.add('noDelay');
+  const shape = judged?.shape;
+  if (shape && shape.growth !== 'unknown') {
+    if (shape.growth === 'constant') defects.add('constantDelay');
+    if (shape.growth === 'linear') defects.add('linearDelay');
+    const grows = shape.growth === 'exponential' || shape.growth === 'schedule';
+    if (grows && !shape.jitter && shape.certain) defects.add('noJitter');
+    const limit = site.bounded ? attemptLimit(site) : undefined;
+    const smallLimit = limit !== undefined && limit <= SMALL_ATTEMPT_LIMIT;
+    const growsForLong = (shape.growth === 'exponential' && !smallLimit) || (shape.growth === 'linear' && !site.bounded);
+    if (growsForLong && !shape.cap && shape.certain) defects.add('noCap');
+  }
+  if (!site.bounded && site.shape !== 'reconnect') defects.add('unbounded');
+  if (site.nonRetryable) defects.add('retriesNonRetryable');
+  return { defects: DEFECT_ORDER.filter((d) => defects.has(d)), delay: judged?.delay, shape };
+}
+
+/**
+ * The best-behaved wait on the path decides (a second, smaller wait does not make a good
+ * backoff bad). A timer of 0 ms, or without a duration, is no wait.
+ */
+function judgeDelays(delays: readonly DelayCall[], facts: ProjectFacts): { delay: DelayCall; shape: DelayShape } | undefined {
+  let best: { delay: DelayCall; shape: DelayShape; score: number } | undefined;
+  for (const delay of delays) {
+    if (delay.durationUnknown) return { delay, shape: { growth: 'unknown', jitter: false, cap: false, certain: false } };
+    if (!delay.ms || numericValue(delay.ms.expression) === 0) continue;
+    const shape = classifyDelay(delay.ms, facts);
+    const score = shape.growth === 'unknown' || !shape.certain ? 100 : growthScore(shape);
+    if (!best || score > best.score) best = { delay, shape, score };
+  }
+  return best;
+}
+
+function growthScore(shape: DelayShape): number {
+  const growth = { constant: 0, linear: 1, schedule: 3, exponential: 3, unknown: 100 }[shape.growth];
+  return growth * 4 + (shape.jitter ? 2 : 0) + (shape.cap ? 1 : 0);
+}
+
+/** The largest literal a counter is compared with (`attempt < 5`, `retries > this.maxRetries` with `maxRetries = 3`). */
+function attemptLimit(site: RetrySite): number | undefined {
+  let limit: number | undefined;
+  forEachIncludingCallbacks(site.container, (node) => {
+    if (!isComparison(node) || !mentionsAny(node, site.counters)) return;
+    for (const side of [node.left, node.right]) {
+      if (mentionsAny(side, site.counters)) continue;
+      const value = numericValue(side) ?? constantValue(side, site);
+      if (value !== undefined) limit = Math.max(limit ?? 0, value);
+      else limit = Infinity;
+    }
+  });
+  return limit === Infinity ? undefined : limit;
+}
+
+/** A `const` of the file or a class field with a numeric initialiser. */
+function constantValue(expression: ts.Expression, site: RetrySite): number | undefined {
+  const key = referenceKey(skipParentheses(expression));
+  if (key === undefined) return undefined;
+  if (key.startsWith('this.')) {
+    const field = enclosingClass(site.container)?.members.find((m) => ts.isPropertyDeclaration(m) && key === `this.${m.name.getText()}`);
+    return field && ts.isPropertyDeclaration(field) ? numericValue(field.initializer) : undefined;
+  }
+  for (const statement of site.env.sourceFile.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    const declaration = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === key);
+    if (declaration) return numericValue(declaration.initializer);
+  }
+  return undefined;
+}

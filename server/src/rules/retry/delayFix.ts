@@ -1,0 +1,89 @@
+import { ts } from 'ts-morph';
+import { replaceText } from '../../engine/edits';
+import type { Fix } from '../../engine/findings';
+import type { Assessment } from './assessment';
+import type { RetrySite } from './model';
+import { forEachIncludingCallbacks, forEachInScope, isAssignment, mentionsAny, referenceKey, skipParentheses } from './syntax';
+
+// The small fix, for retries whose only fault is the delay: rewrite the delay expression
+// into capped exponential backoff with full jitter, keeping the user's base delay and
+// attempt counter: `1000` → `Math.random() * Math.min(30000, 1000 * 2 ** attempt)`.
+
+const DELAY_DEFECTS = new Set(['constantDelay', 'linearDelay', 'noJitter', 'noCap']);
+
+export function delayFix(site: RetrySite, assessment: Assessment, sourceFile: ts.SourceFile, maxDelayMs: number): Fix | undefined {
+  const ms = assessment.delay?.ms;
+  const shape = assessment.shape;
+  if (!ms || !shape || ms.env.sourceFile !== sourceFile || ms.env.params) return undefined;
+  if (!assessment.defects.some((d) => DELAY_DEFECTS.has(d))) return undefined;
+  const target = delayExpression(ms.expression, site);
+  const text = (node: ts.Node) => node.getText(sourceFile);
+  let replacement: string | undefined;
+  if (shape.growth === 'exponential' || shape.growth === 'schedule') {
+    const capped = shape.cap ? text(target) : `Math.min(${maxDelayMs}, ${text(target)})`;
+    replacement = shape.jitter ? capped : `Math.random() * ${capped}`;
+  } else if (shape.growth === 'constant' || shape.growth === 'linear') {
+    const counter = risingCounter(site);
+    const base = shape.growth === 'constant' ? target : linearFactor(target, site.counters);
+    if (!counter || !base) return undefined;
+    replacement = `Math.random() * Math.min(${maxDelayMs}, ${operand(text(base), base)} * 2 ** ${counter})`;
+  }
+  if (replacement === undefined) return undefined;
+  return {
+    title: `Back off exponentially with full jitter, capped at ${maxDelayMs} ms`,
+    edits: [replaceText(sourceFile, target.getStart(sourceFile), target.getEnd(), replacement)],
+  };
+}
+
+/** A `const` declared in the retrying scope is rewritten where it is computed, not where it is used. */
+export function delayExpression(expression: ts.Expression, site: RetrySite): ts.Expression {
+  const key = referenceKey(expression);
+  const scope = site.env.scope;
+  if (key === undefined || !scope || !ts.isIdentifier(skipParentheses(expression))) return expression;
+  let initializer: ts.Expression | undefined;
+  let assigned = false;
+  forEachInScope(scope, (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === key && node.initializer) {
+      const list = node.parent;
+      if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) initializer = node.initializer;
+    }
+    if (isAssignment(node) && referenceKey(node.left) === key) {
+      assigned = true;
+    }
+  });
+  return initializer && !assigned ? skipParentheses(initializer) : expression;
+}
+
+/** A counter that goes up once per attempt: `attempt++`, `this.retries += 1`, `f(attempt + 1)`. */
+function risingCounter(site: RetrySite): string | undefined {
+  const rising = new Set<string>(site.risingCounters);
+  forEachIncludingCallbacks(site.container, (node) => {
+    if ((ts.isPostfixUnaryExpression(node) || ts.isPrefixUnaryExpression(node)) && node.operator === ts.SyntaxKind.PlusPlusToken) {
+      const key = referenceKey(node.operand);
+      if (key !== undefined) rising.add(key);
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) {
+      const key = referenceKey(node.left);
+      if (key !== undefined) rising.add(key);
+    }
+  });
+  for (const [name, args] of site.env.recursiveArguments ?? []) {
+    if (args.some((a) => ts.isBinaryExpression(skipParentheses(a)) && (skipParentheses(a) as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.PlusToken)) rising.add(name);
+  }
+  return [...site.counters].find((c) => rising.has(c));
+}
+
+/** `attempt * 1000`, `1000 * (attempt + 1)` → `1000`. */
+export function linearFactor(expression: ts.Expression, counters: ReadonlySet<string>): ts.Expression | undefined {
+  const node = skipParentheses(expression);
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.AsteriskToken) return undefined;
+  if (mentionsAny(node.left, counters) && !mentionsAny(node.right, counters)) return node.right;
+  if (mentionsAny(node.right, counters) && !mentionsAny(node.left, counters)) return node.left;
+  return undefined;
+}
+
+/** Parenthesises what would bind more loosely than `*`. */
+function operand(text: string, node: ts.Expression): string {
+  const simple = ts.isIdentifier(node) || ts.isNumericLiteral(node) || ts.isPropertyAccessExpression(node) || ts.isCallExpression(node) || ts.isParenthesizedExpression(node);
+  return simple ? text : `(${text})`;
+}

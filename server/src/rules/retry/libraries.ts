@@ -1,0 +1,194 @@
+import { ts } from 'ts-morph';
+import { insertText, addPropertyEdit, replaceText } from '../../engine/edits';
+import type { Fix, TextEdit } from '../../engine/findings';
+import { importBindings } from '../../engine/imports';
+import { resolveCallee } from './callees';
+import type { SiteContext } from './model';
+import { numericValue, skipParentheses } from './syntax';
+
+// Retry libraries are the right tool, but their options can switch the backoff off:
+// `factor: 1`, `minTimeout: 0`, cockatiel without a `backoff`, axios-retry without a
+// `retryDelay`. Only options written as an object literal are judged; a configuration
+// built elsewhere (or spread in) is not guessed at.
+
+export interface LibraryProblem {
+  defect: 'libraryWithoutBackoff' | 'unbounded';
+  reason: string;
+}
+
+export interface LibraryFinding {
+  node: ts.Node;
+  library: string;
+  problems: LibraryProblem[];
+  fix: Fix | undefined;
+}
+
+interface LibraryCall {
+  library: string;
+  call: ts.CallExpression;
+  options: ts.ObjectLiteralExpression | undefined;
+  /** Whether the options argument is absent (as opposed to built elsewhere). */
+  omitted: boolean;
+}
+
+const NODE_RETRY_FAMILY: Record<string, { imported: string[]; optionsIndex: (call: ts.CallExpression) => number }> = {
+  'p-retry': { imported: ['default', '*'], optionsIndex: () => 1 },
+  'async-retry': { imported: ['default', '*'], optionsIndex: () => 1 },
+  'promise-retry': { imported: ['default', '*'], optionsIndex: (call) => (call.arguments[0] && isFunction(call.arguments[0]) ? 1 : 0) },
+  retry: { imported: ['operation', 'timeouts', 'default.operation', '*.operation', 'default.timeouts', '*.timeouts'], optionsIndex: () => 0 },
+};
+
+export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, maxDelayMs: number): LibraryFinding | undefined {
+  const callee = resolveCallee(call, context.sourceFile, context.facts);
+  if (callee?.kind !== 'package') return undefined;
+  const key = [callee.imported, ...callee.path].join('.');
+  const family = NODE_RETRY_FAMILY[callee.module];
+  if (family?.imported.includes(key)) return nodeRetryOptions(libraryCall(callee.module, call, family.optionsIndex(call)), context.sourceFile, maxDelayMs);
+  if (callee.module === 'exponential-backoff' && key === 'backOff') return exponentialBackoffOptions(libraryCall(callee.module, call, 1));
+  if (callee.module === 'cockatiel' && key === 'retry') return cockatielOptions(libraryCall(callee.module, call, 1), context);
+  if (callee.module === 'axios-retry' && (key === 'default' || key === '*')) return axiosRetryOptions(libraryCall(callee.module, call, 1), context);
+  if (callee.module === 'fetch-retry' && (key === 'default' || key === '*')) return fetchRetryOptions(libraryCall(callee.module, call, 1), context, maxDelayMs);
+  return undefined;
+}
+
+function libraryCall(library: string, call: ts.CallExpression, index: number): LibraryCall {
+  const argument = call.arguments[index];
+  const options = argument && ts.isObjectLiteralExpression(skipParentheses(argument)) ? (skipParentheses(argument) as ts.ObjectLiteralExpression) : undefined;
+  return { library, call, options, omitted: argument === undefined };
+}
+
+function isFunction(node: ts.Expression): boolean {
+  const target = skipParentheses(node);
+  return ts.isArrowFunction(target) || ts.isFunctionExpression(target) || ts.isIdentifier(target);
+}
+
+function property(options: ts.ObjectLiteralExpression | undefined, name: string): ts.PropertyAssignment | undefined {
+  return options?.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name,
+  );
+}
+
+function hasSpread(options: ts.ObjectLiteralExpression | undefined): boolean {
+  return options?.properties.some((p) => ts.isSpreadAssignment(p) || ts.isShorthandPropertyAssignment(p)) ?? false;
+}
+
+function isInfinite(expression: ts.Expression | undefined): boolean {
+  const node = expression && skipParentheses(expression);
+  return !!node && ((ts.isIdentifier(node) && node.text === 'Infinity') || (ts.isPropertyAccessExpression(node) && node.name.text === 'POSITIVE_INFINITY'));
+}
+
+function result(target: LibraryCall, problems: LibraryProblem[], edits: TextEdit[], title: string): LibraryFinding | undefined {
+  if (problems.length === 0) return undefined;
+  const fix = edits.length > 0 ? { title, isPreferred: true, edits } : undefined;
+  return { node: target.options ?? target.call.expression, library: target.library, problems, fix };
+}
+
+/** p-retry, async-retry, promise-retry and retry share node-retry's options. */
+function nodeRetryOptions(target: LibraryCall, sourceFile: ts.SourceFile, maxDelayMs: number): LibraryFinding | undefined {
+  const { options } = target;
+  if (!options || hasSpread(options)) return undefined;
+  const problems: LibraryProblem[] = [];
+  const edits: TextEdit[] = [];
+  const factor = property(options, 'factor');
+  const minTimeout = property(options, 'minTimeout');
+  const maxTimeout = property(options, 'maxTimeout');
+  const factorValue = numericValue(factor?.initializer);
+  if (minTimeout && numericValue(minTimeout.initializer) === 0) {
+    problems.push({ defect: 'libraryWithoutBackoff', reason: '`minTimeout: 0` retries immediately' });
+    edits.push(replaceText(sourceFile, minTimeout.initializer.getStart(sourceFile), minTimeout.initializer.getEnd(), '1000'));
+  } else if (maxTimeout && numericValue(maxTimeout.initializer) === 0) {
+    problems.push({ defect: 'libraryWithoutBackoff', reason: '`maxTimeout: 0` retries immediately' });
+    edits.push(replaceText(sourceFile, maxTimeout.initializer.getStart(sourceFile), maxTimeout.initializer.getEnd(), String(maxDelayMs)));
+  } else if (factor && factorValue !== undefined && factorValue <= 1) {
+    problems.push({ defect: 'libraryWithoutBackoff', reason: `\`factor: ${factor.initializer.getText(sourceFile)}\` keeps every delay the same` });
+    edits.push(replaceText(sourceFile, factor.initializer.getStart(sourceFile), factor.initializer.getEnd(), '2'));
+  } else if (minTimeout && maxTimeout && minTimeout.initializer.getText(sourceFile) === maxTimeout.initializer.getText(sourceFile)) {
+    problems.push({ defect: 'libraryWithoutBackoff', reason: '`minTimeout` equal to `maxTimeout` keeps every delay the same' });
+    edits.push(replaceText(sourceFile, maxTimeout.initializer.getStart(sourceFile), maxTimeout.initializer.getEnd(), String(maxDelayMs)));
+  }
+  const forever = property(options, 'forever');
+  const unbounded = isInfinite(property(options, 'retries')?.initializer) || forever?.initializer.kind === ts.SyntaxKind.TrueKeyword;
+  if (unbounded && !property(options, 'maxRetryTime')) problems.push({ defect: 'unbounded', reason: 'it retries forever' });
+  return result(target, problems, edits, 'Restore exponential backoff');
+}
+
+function exponentialBackoffOptions(target: LibraryCall): LibraryFinding | undefined {
+  const { options } = target;
+  if (!options || hasSpread(options)) return undefined;
+  const problems: LibraryProblem[] = [];
+  const multiple = numericValue(property(options, 'timeMultiple')?.initializer);
+  if (multiple !== undefined && multiple <= 1) problems.push({ defect: 'libraryWithoutBackoff', reason: '`timeMultiple` of 1 or less keeps every delay the same' });
+  if (numericValue(property(options, 'startingDelay')?.initializer) === 0) problems.push({ defect: 'libraryWithoutBackoff', reason: '`startingDelay: 0` retries immediately' });
+  if (isInfinite(property(options, 'numOfAttempts')?.initializer)) problems.push({ defect: 'unbounded', reason: 'it retries forever' });
+  return result(target, problems, [], '');
+}
+
+/** cockatiel: no `backoff` means ConstantBackoff(0), no `maxAttempts` means Infinity. */
+function cockatielOptions(target: LibraryCall, context: SiteContext): LibraryFinding | undefined {
+  const { options } = target;
+  if ((!options && !target.omitted) || hasSpread(options)) return undefined;
+  const { sourceFile } = context;
+  const problems: LibraryProblem[] = [];
+  const edits: TextEdit[] = [];
+  const backoff = property(options, 'backoff');
+  const exponential = cockatielExport(context, 'ExponentialBackoff');
+  const backoffValue = backoff && skipParentheses(backoff.initializer);
+  if (!backoff) {
+    problems.push({ defect: 'libraryWithoutBackoff', reason: 'without a `backoff` it retries immediately' });
+    if (exponential && options) edits.push(addPropertyEdit(sourceFile, options, `backoff: new ${exponential.name}()`), ...exponential.edits);
+  } else if (backoffValue && ts.isNewExpression(backoffValue) && /ConstantBackoff$/.test(backoffValue.expression.getText(sourceFile))) {
+    problems.push({ defect: 'libraryWithoutBackoff', reason: '`ConstantBackoff` keeps every delay the same' });
+    if (exponential) edits.push(replaceText(sourceFile, backoffValue.getStart(sourceFile), backoffValue.getEnd(), `new ${exponential.name}()`), ...exponential.edits);
+  }
+  if (!property(options, 'maxAttempts')) problems.push({ defect: 'unbounded', reason: 'without `maxAttempts` it retries forever' });
+  return result(target, problems, edits, 'Back off exponentially (cockatiel ExponentialBackoff)');
+}
+
+/** How this file can name a cockatiel export, with the import edit that makes it available. */
+function cockatielExport(context: SiteContext, name: string): { name: string; edits: TextEdit[] } | undefined {
+  const bindings = [...importBindings(context.facts, context.sourceFile).values()].filter((b) => b.module === 'cockatiel');
+  const existing = bindings.find((b) => b.imported === name);
+  if (existing) return { name: existing.local, edits: [] };
+  const namespace = bindings.find((b) => b.imported === '*');
+  if (namespace) return { name: `${namespace.local}.${name}`, edits: [] };
+  const named = bindings.map((b) => b.declaration).find((d): d is ts.ImportSpecifier => ts.isImportSpecifier(d));
+  if (!named) return undefined;
+  return { name, edits: [insertText(context.sourceFile, named.parent.elements[named.parent.elements.length - 1]!.getEnd(), `, ${name}`)] };
+}
+
+/** axios-retry: the default `retryDelay` is no delay at all. */
+function axiosRetryOptions(target: LibraryCall, context: SiteContext): LibraryFinding | undefined {
+  const { options } = target;
+  if ((!options && !target.omitted) || hasSpread(options)) return undefined;
+  const problems: LibraryProblem[] = [];
+  const edits: TextEdit[] = [];
+  const retryDelay = property(options, 'retryDelay');
+  const local = skipParentheses(target.call.expression).getText(context.sourceFile);
+  if (!retryDelay) {
+    problems.push({ defect: 'libraryWithoutBackoff', reason: 'without a `retryDelay` it retries immediately' });
+    const delay = `retryDelay: ${local}.exponentialDelay`;
+    edits.push(options ? addPropertyEdit(context.sourceFile, options, delay) : insertText(context.sourceFile, target.call.arguments[0]?.getEnd() ?? target.call.getEnd() - 1, `, { ${delay} }`));
+  } else if (ts.isCallExpression(skipParentheses(retryDelay.initializer)) && /linearDelay$/.test(retryDelay.initializer.getText(context.sourceFile))) {
+    // A function of its own is judged as a delay callback (strategies.ts).
+    problems.push({ defect: 'libraryWithoutBackoff', reason: '`linearDelay` grows the delay only linearly' });
+  }
+  if (isInfinite(property(options, 'retries')?.initializer)) problems.push({ defect: 'unbounded', reason: 'it retries forever' });
+  return result(target, problems, edits, 'Back off exponentially (axios-retry exponentialDelay)');
+}
+
+/** fetch-retry: without a `retryDelay` function every wait is the same second. */
+function fetchRetryOptions(target: LibraryCall, context: SiteContext, maxDelayMs: number): LibraryFinding | undefined {
+  const { options } = target;
+  if ((!options && !target.omitted) || hasSpread(options)) return undefined;
+  const { sourceFile } = context;
+  const retryDelay = property(options, 'retryDelay');
+  const base = retryDelay ? numericValue(retryDelay.initializer) : 1000;
+  if (base === undefined) return undefined; // a retryDelay function is judged as a delay callback (strategies.ts)
+  const backoff = `(attempt) => Math.random() * Math.min(${maxDelayMs}, ${base} * 2 ** attempt)`;
+  let edit: TextEdit;
+  if (retryDelay) edit = replaceText(sourceFile, retryDelay.initializer.getStart(sourceFile), retryDelay.initializer.getEnd(), backoff);
+  else if (options) edit = addPropertyEdit(sourceFile, options, `retryDelay: ${backoff}`);
+  else edit = insertText(sourceFile, target.call.arguments[0]?.getEnd() ?? target.call.getEnd() - 1, `, { retryDelay: ${backoff} }`);
+  const reason = retryDelay ? `\`retryDelay: ${base}\` keeps every delay the same` : 'without a `retryDelay` function it waits the same 1000 ms before every attempt';
+  return result(target, [{ defect: 'libraryWithoutBackoff', reason }], [edit], 'Back off exponentially with full jitter (fetch-retry retryDelay)');
+}

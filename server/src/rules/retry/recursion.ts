@@ -1,0 +1,297 @@
+import { ts } from 'ts-morph';
+import { classMember, resolveCallee } from './callees';
+import { isTimerFunction } from './delays';
+import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
+import {
+  catchVariable,
+  collectCounters,
+  collectWaits,
+  firstOperation,
+  hasAttemptLimit,
+  inspectsError,
+  isLoggingCall,
+  limitsAttempts,
+  rejectsClientErrors,
+  retriesOnlyConflicts,
+} from './retryPath';
+import { calleeName, forEachIncludingCallbacks, functionBody, functionName, isClassMember, isLoop, mentionsAny, referenceKey, skipAwait, skipParentheses } from './syntax';
+
+// Recursive retries: a function that calls itself again when it fails — from a catch
+// block, a `.catch()` handler, or an 'error'/'close' event (reconnects) — directly,
+// through `setTimeout`, or through one helper of the same class (`this.scheduleReconnect()`).
+
+type Failure = 'catch' | 'catchHandler' | 'errorEvent';
+
+interface FailurePath {
+  failure: Failure;
+  /** The catch block or the handler's body: where the error is handled. */
+  handler: ts.Node;
+  errorName: string | undefined;
+  catchClause: ts.CatchClause | undefined;
+  handlerCall: ts.CallExpression | undefined;
+  /** Bodies of the callbacks between the handler and the self-call (`setTimeout(() => …)`). */
+  callbacks: ts.Node[];
+  timers: ts.CallExpression[];
+  /** Conditions that must hold for the self-call to run. */
+  guards: ts.Expression[];
+}
+
+const ERROR_EVENTS = new Set(['error', 'close', 'disconnect', 'disconnected', 'end', 'exit', 'fail', 'failed']);
+const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'addEventListener', 'prependListener']);
+/** Work in the error handler that repairs the cause before trying again: a recovery, not a blind retry. */
+const RECOVERY = /refresh|renew|reauth|login|authenticat|token|mkdir|ensure|migrat|invalidate/i;
+
+export function recursiveRetry(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
+  const target = selfCallTarget(call);
+  if (!target) return undefined;
+  const walk = walkToFunction(call, target.name, target.viaThis);
+  if (!walk) return undefined;
+  let { fn, path } = walk;
+  let helperBody: ts.Node | undefined;
+  if (!path) {
+    // One hop: `connect()` fails into `this.scheduleReconnect()`, which calls `this.connect()` later.
+    const helperName = functionName(fn);
+    if (helperName === undefined || helperName === target.name) return undefined;
+    const retrying = targetFunction(call, target.name, target.viaThis, context);
+    const entry = retrying && failureCallTo(retrying, helperName, target.viaThis);
+    if (!retrying || !entry) return undefined;
+    helperBody = functionBody(fn);
+    path = { ...entry, callbacks: [...entry.callbacks, ...walk.callbacks], timers: [...entry.timers, ...walk.timers], guards: [...entry.guards, ...walk.guards] };
+    fn = retrying;
+  }
+  const timers = target.timer ? [target.timer, ...path.timers] : path.timers;
+  return siteFor(call, target.timer ? (call.arguments[0] ?? call) : call, fn, { ...path, timers }, helperBody, context);
+}
+
+interface SelfCall {
+  name: string;
+  viaThis: boolean;
+  timer: ts.CallExpression | undefined;
+}
+
+/** `f()`, `this.f()`, and `setTimeout(f, ms)` / `setTimeout(this.f.bind(this), ms)`. */
+function selfCallTarget(call: ts.CallExpression): SelfCall | undefined {
+  const callee = skipParentheses(call.expression);
+  if (isTimerFunction(callee, 'setTimeout')) {
+    const first = call.arguments[0];
+    if (!first) return undefined;
+    let reference = skipParentheses(first);
+    if (ts.isCallExpression(reference) && calleeName(reference) === 'bind' && ts.isPropertyAccessExpression(reference.expression)) {
+      reference = reference.expression.expression;
+    }
+    const named = namedReference(reference);
+    return named && { ...named, timer: call };
+  }
+  const named = namedReference(callee);
+  return named && { ...named, timer: undefined };
+}
+
+function namedReference(expression: ts.Expression): { name: string; viaThis: boolean } | undefined {
+  if (ts.isIdentifier(expression)) return { name: expression.text, viaThis: false };
+  if (ts.isPropertyAccessExpression(expression) && expression.expression.kind === ts.SyntaxKind.ThisKeyword) return { name: expression.name.text, viaThis: true };
+  return undefined;
+}
+
+interface Walk {
+  fn: ts.SignatureDeclaration;
+  path: FailurePath | undefined;
+  callbacks: ts.Node[];
+  timers: ts.CallExpression[];
+  guards: ts.Expression[];
+}
+
+/** Walks from a call up to the enclosing function, noting how it got there. */
+function walkToFunction(from: ts.Node, name: string, viaThis: boolean): Walk | undefined {
+  const callbacks: ts.Node[] = [];
+  const timers: ts.CallExpression[] = [];
+  const guards: ts.Expression[] = [];
+  let path: Omit<FailurePath, 'callbacks' | 'timers' | 'guards'> | undefined;
+  let child: ts.Node = from;
+  for (let node = from.parent; node; child = node, node = node.parent) {
+    // A call made from inside a loop is that loop's attempt: the loop is the retry (loops.ts).
+    if (isLoop(node)) return undefined;
+    if (ts.isIfStatement(node) && child !== node.expression) guards.push(node.expression);
+    if (ts.isConditionalExpression(node) && child !== node.condition) guards.push(node.condition);
+    if (ts.isBinaryExpression(node) && child === node.right && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) guards.push(node.left);
+    if (ts.isCatchClause(node) && child === node.block) {
+      path ??= { failure: 'catch', handler: node.block, errorName: catchVariable(node), catchClause: node, handlerCall: undefined };
+    }
+    if (!ts.isFunctionLike(node)) continue;
+    if (ts.isClassLike(node.parent) || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) {
+      // Reached a named function: the one retried, or a helper of it (checked by the caller).
+      const fnName = functionName(node);
+      if (fnName === undefined) return undefined;
+      const isTarget = fnName === name && matchesReceiver(node, viaThis);
+      return { fn: node, path: path && isTarget ? { ...path, callbacks, timers, guards } : undefined, callbacks, timers, guards };
+    }
+    const named = functionName(node);
+    if (named !== undefined) {
+      if (named !== name || !matchesReceiver(node, viaThis)) return undefined;
+      return { fn: node, path: path && { ...path, callbacks, timers, guards }, callbacks, timers, guards };
+    }
+    const role = callbackRole(node);
+    const body = functionBody(node);
+    if (body) callbacks.push(body);
+    if (role?.kind === 'timer') {
+      if (role.call) timers.push(role.call);
+    } else if (role) {
+      path ??= { failure: role.kind, handler: body ?? node, errorName: firstParameterName(node), catchClause: undefined, handlerCall: role.call };
+    }
+  }
+  return undefined;
+}
+
+function matchesReceiver(fn: ts.Node, viaThis: boolean): boolean {
+  return isClassMember(fn) === viaThis;
+}
+
+function callbackRole(fn: ts.Node): { kind: Failure | 'timer'; call: ts.CallExpression | undefined } | undefined {
+  const parent = fn.parent;
+  // `ws.onclose = () => …`
+  if (ts.isBinaryExpression(parent) && parent.right === fn && ts.isPropertyAccessExpression(parent.left) && /^on(error|close)$/i.test(parent.left.name.text)) {
+    return { kind: 'errorEvent', call: undefined };
+  }
+  if (!ts.isCallExpression(parent)) return undefined;
+  const index = parent.arguments.indexOf(fn as ts.Expression);
+  const method = calleeName(parent);
+  if (isTimerFunction(parent.expression, 'setTimeout') && index === 0) return { kind: 'timer', call: parent };
+  if ((method === 'catch' && index === 0) || (method === 'then' && index === 1)) return { kind: 'catchHandler', call: parent };
+  const event = parent.arguments[0];
+  if (method !== undefined && LISTEN_METHODS.has(method) && index === 1 && event && ts.isStringLiteralLike(event) && ERROR_EVENTS.has(event.text.toLowerCase())) {
+    return { kind: 'errorEvent', call: parent };
+  }
+  return undefined;
+}
+
+function firstParameterName(fn: ts.SignatureDeclaration): string | undefined {
+  const name = fn.parameters[0]?.name;
+  return name && ts.isIdentifier(name) ? name.text : undefined;
+}
+
+function targetFunction(call: ts.CallExpression, name: string, viaThis: boolean, context: SiteContext): ts.SignatureDeclaration | undefined {
+  if (viaThis) return classMember(call, name);
+  const resolved = resolveCallee(call, context.sourceFile, context.facts);
+  return resolved?.kind === 'function' && resolved.sourceFile === context.sourceFile ? resolved.fn : undefined;
+}
+
+/** In `fn`, a call to `helperName` made on failure (from a catch block or error handler). */
+function failureCallTo(fn: ts.SignatureDeclaration, helperName: string, viaThis: boolean): FailurePath | undefined {
+  const body = functionBody(fn);
+  if (!body) return undefined;
+  let found: FailurePath | undefined;
+  forEachIncludingCallbacks(body, (node) => {
+    if (found || !ts.isCallExpression(node)) return;
+    const named = namedReference(skipParentheses(node.expression));
+    if (!named || named.name !== helperName || named.viaThis !== viaThis) return;
+    const walk = walkToFunction(node, functionName(fn) ?? '', viaThis);
+    if (walk?.fn === fn && walk.path) found = walk.path;
+  });
+  return found;
+}
+
+function siteFor(
+  call: ts.CallExpression,
+  anchor: ts.Node,
+  fn: ts.SignatureDeclaration,
+  path: FailurePath,
+  helperBody: ts.Node | undefined,
+  context: SiteContext,
+): RetrySite | undefined {
+  const body = functionBody(fn);
+  if (!body) return undefined;
+  const selfCall = path.timers.includes(call) ? undefined : call;
+  const recursiveArguments = new Map<string, ts.Expression[]>();
+  if (selfCall && !bindsSameInputs(fn, selfCall, recursiveArguments)) return undefined;
+  const regions = [path.handler, ...path.callbacks, ...(helperBody ? [helperBody] : [])];
+  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName)) return undefined;
+
+  const counters = collectCounters(regions);
+  for (const [name, args] of recursiveArguments) if (args.some((a) => stepsBy(a, name))) counters.add(name);
+  const env: ExprEnv = { sourceFile: context.sourceFile, scope: body, counters, recursiveArguments };
+  const waits = collectWaits(regions, [path.handler], env, context.delays);
+  const timerDelays: DelayCall[] = path.timers.map((timer) => {
+    const ms = timer.arguments[1];
+    return { node: timer, ms: ms && !ts.isSpreadElement(ms) ? { expression: ms, env } : undefined };
+  });
+  const errorKeys = new Set(path.errorName ? [path.errorName] : []);
+  const bounded =
+    path.guards.some((g) => limitsAttempts(g, counters, errorKeys)) || hasAttemptLimit([body, ...regions], counters, path.errorName);
+  const filters = inspectsError(regions, path.errorName) || path.guards.some((g) => mentionsAny(g, errorKeys));
+  const operation = failingOperation(path, env, context);
+  const reconnect = path.failure === 'errorEvent' || /connect/i.test(functionName(fn) ?? '');
+  return {
+    shape: reconnect ? 'reconnect' : path.failure === 'catchHandler' ? 'promiseChain' : 'recursion',
+    anchor,
+    container: fn,
+    operation,
+    delays: [...timerDelays, ...waits.delays],
+    delayUnknown: waits.unknown,
+    bounded,
+    nonRetryable: filters || path.failure === 'errorEvent' ? undefined : rejectsClientErrors(path.catchClause?.parent ?? path.handler, operation, context.sourceFile, context.facts),
+    counters,
+    env,
+  };
+}
+
+/**
+ * The self-call passes the same inputs: each argument is the parameter itself, a step of it
+ * (`retries - 1`, `delay * 2`), or omitted. Anything else is a different call, not a retry.
+ */
+function bindsSameInputs(fn: ts.SignatureDeclaration, call: ts.CallExpression, recursiveArguments: Map<string, ts.Expression[]>): boolean {
+  if (call.arguments.length > fn.parameters.length) return false;
+  return call.arguments.every((argument, index) => {
+    const parameter = fn.parameters[index]?.name;
+    if (!parameter || !ts.isIdentifier(parameter) || ts.isSpreadElement(argument)) return false;
+    const name = parameter.text;
+    if (referenceKey(argument) === name) return true;
+    if (!mentionsAny(argument, new Set([name]))) return false;
+    recursiveArguments.set(name, [...(recursiveArguments.get(name) ?? []), argument]);
+    return true;
+  });
+}
+
+function stepsBy(argument: ts.Expression, name: string): boolean {
+  const node = skipParentheses(argument);
+  if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && referenceKey(node.operand) === name) return true;
+  return (
+    ts.isBinaryExpression(node) &&
+    (node.operatorToken.kind === ts.SyntaxKind.PlusToken || node.operatorToken.kind === ts.SyntaxKind.MinusToken) &&
+    referenceKey(node.left) === name
+  );
+}
+
+/** `await this.refreshToken(); return this.request(…)` repairs the cause before trying again. */
+function repairsFirst(regions: readonly ts.Node[], selfCall: ts.Node): boolean {
+  let repairs = false;
+  for (const region of regions) {
+    forEachIncludingCallbacks(region, (node) => {
+      if (!ts.isCallExpression(node) || node === selfCall || isLoggingCall(node)) return;
+      if (node.end <= selfCall.pos && RECOVERY.test(calleeName(node) ?? '')) repairs = true;
+    });
+  }
+  return repairs;
+}
+
+function failingOperation(path: FailurePath, env: ExprEnv, context: SiteContext): ts.Node | undefined {
+  if (path.failure === 'catch') {
+    const attempt = path.catchClause?.parent;
+    if (!attempt || !ts.isTryStatement(attempt)) return undefined;
+    return firstOperation(attempt.tryBlock, env, context) ?? firstCall(attempt.tryBlock);
+  }
+  if (path.failure === 'catchHandler' && path.handlerCall && ts.isPropertyAccessExpression(path.handlerCall.expression)) {
+    let receiver = skipAwait(path.handlerCall.expression.expression);
+    while (ts.isCallExpression(receiver) && calleeName(receiver) === 'then' && ts.isPropertyAccessExpression(receiver.expression)) {
+      receiver = skipAwait(receiver.expression.expression);
+    }
+    return ts.isCallExpression(receiver) ? receiver : undefined;
+  }
+  return undefined;
+}
+
+function firstCall(block: ts.Block): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  forEachIncludingCallbacks(block, (node) => {
+    if (!found && (ts.isCallExpression(node) || ts.isNewExpression(node)) && !(ts.isCallExpression(node) && isLoggingCall(node))) found = node;
+  });
+  return found;
+}

@@ -1,0 +1,211 @@
+import { ts } from 'ts-morph';
+
+// Small syntactic helpers the retry analysis shares. Every traversal here uses an
+// explicit stack: expressions in user code can nest thousands deep.
+
+/** Visits `root` and its descendants, but not the bodies of nested functions or classes. */
+export function forEachInScope(root: ts.Node, visit: (node: ts.Node) => void | 'skip'): void {
+  const stack: ts.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === 'skip') continue;
+    if (node !== root && (ts.isFunctionLike(node) || ts.isClassLike(node))) continue;
+    const children: ts.Node[] = [];
+    node.forEachChild((child) => {
+      children.push(child);
+    });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+}
+
+/** Like forEachInScope, but also enters nested arrow functions and function expressions (callbacks). */
+export function forEachIncludingCallbacks(root: ts.Node, visit: (node: ts.Node) => void): void {
+  const stack: ts.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    visit(node);
+    if (node !== root && (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isClassLike(node))) continue;
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
+}
+
+export function findInScope<T extends ts.Node>(root: ts.Node, test: (node: ts.Node) => node is T): T[] {
+  const found: T[] = [];
+  forEachInScope(root, (node) => {
+    if (test(node)) found.push(node);
+  });
+  return found;
+}
+
+export function skipParentheses(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
+    current = current.expression;
+  }
+  return current;
+}
+
+/** `await x`, `(await x)`, `void x` → x. */
+export function skipAwait(expression: ts.Expression): ts.Expression {
+  let current = skipParentheses(expression);
+  while (ts.isAwaitExpression(current) || ts.isVoidExpression(current)) current = skipParentheses(current.expression);
+  return current;
+}
+
+/** The name a call is made by: `sleep` for `sleep()`, `delay` for `this.utils.delay()`. */
+export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = skipParentheses(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return undefined;
+}
+
+/**
+ * A stable key for "the same thing": identifiers and `this.x`/`a.b.c` chains by their text,
+ * so a counter read in one place can be matched with its updates elsewhere.
+ */
+export function referenceKey(expression: ts.Expression): string | undefined {
+  const node = skipParentheses(expression);
+  if (ts.isIdentifier(node)) return node.text;
+  if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isPropertyAccessExpression(node)) {
+    const owner = referenceKey(node.expression);
+    return owner === undefined ? undefined : `${owner}.${node.name.text}`;
+  }
+  return undefined;
+}
+
+/** Every reference key that occurs inside `root` (the root itself included). */
+export function referencedKeys(root: ts.Node): Set<string> {
+  const keys = new Set<string>();
+  forEachIncludingCallbacks(root, (node) => {
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
+      const key = referenceKey(node);
+      if (key !== undefined) keys.add(key);
+    }
+  });
+  return keys;
+}
+
+export function mentionsAny(root: ts.Node, keys: ReadonlySet<string>): boolean {
+  if (keys.size === 0) return false;
+  for (const key of referencedKeys(root)) if (keys.has(key)) return true;
+  return false;
+}
+
+const RELATIONAL = new Set([
+  ts.SyntaxKind.LessThanToken,
+  ts.SyntaxKind.LessThanEqualsToken,
+  ts.SyntaxKind.GreaterThanToken,
+  ts.SyntaxKind.GreaterThanEqualsToken,
+]);
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
+
+export function isRelational(node: ts.Node): node is ts.BinaryExpression {
+  return ts.isBinaryExpression(node) && RELATIONAL.has(node.operatorToken.kind);
+}
+
+export function isAssignment(node: ts.Node): node is ts.BinaryExpression {
+  return ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+}
+
+export function isComparison(node: ts.Node): node is ts.BinaryExpression {
+  return ts.isBinaryExpression(node) && (RELATIONAL.has(node.operatorToken.kind) || EQUALITY.has(node.operatorToken.kind));
+}
+
+/** True when the statement can never complete normally: it always throws, returns, breaks or continues. */
+export function alwaysExits(statement: ts.Statement | undefined): boolean {
+  if (!statement) return false;
+  if (ts.isThrowStatement(statement) || ts.isReturnStatement(statement) || ts.isBreakStatement(statement) || ts.isContinueStatement(statement)) return true;
+  if (ts.isBlock(statement)) return statement.statements.some((s) => alwaysExits(s));
+  if (ts.isIfStatement(statement)) return alwaysExits(statement.thenStatement) && alwaysExits(statement.elseStatement);
+  return false;
+}
+
+export function isLoop(node: ts.Node): node is ts.IterationStatement {
+  return (
+    ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node)
+  );
+}
+
+/** The loop (or switch) an unlabelled `break` inside `node` leaves, or the labelled target. */
+export function breakTarget(statement: ts.BreakStatement | ts.ContinueStatement): ts.Node | undefined {
+  const label = statement.label?.text;
+  for (let node: ts.Node | undefined = statement.parent; node; node = node.parent) {
+    if (ts.isFunctionLike(node)) return undefined;
+    if (label !== undefined) {
+      if (ts.isLabeledStatement(node) && node.label.text === label) return node.statement;
+    } else if (isLoop(node) || (ts.isSwitchStatement(node) && ts.isBreakStatement(statement))) {
+      return node;
+    }
+  }
+  return undefined;
+}
+
+/** Text of a node, shortened for messages. */
+export function shortText(node: ts.Node, sourceFile: ts.SourceFile, max = 48): string {
+  const text = node.getText(sourceFile).replace(/\s+/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The statements a function-like's body runs (an expression body counts as one). */
+export function functionBody(fn: ts.SignatureDeclaration): ts.Node | undefined {
+  return 'body' in fn ? (fn.body as ts.Node | undefined) : undefined;
+}
+
+export function numericValue(expression: ts.Expression | undefined): number | undefined {
+  if (!expression) return undefined;
+  const node = skipParentheses(expression);
+  if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
+    const inner = numericValue(node.operand);
+    return inner === undefined ? undefined : -inner;
+  }
+  if (ts.isBinaryExpression(node)) {
+    const left = numericValue(node.left);
+    const right = numericValue(node.right);
+    if (left === undefined || right === undefined) return undefined;
+    switch (node.operatorToken.kind) {
+      case ts.SyntaxKind.AsteriskToken:
+        return left * right;
+      case ts.SyntaxKind.PlusToken:
+        return left + right;
+      case ts.SyntaxKind.MinusToken:
+        return left - right;
+      case ts.SyntaxKind.SlashToken:
+        return right === 0 ? undefined : left / right;
+      case ts.SyntaxKind.AsteriskAsteriskToken:
+        return left ** right;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The name a function-like is called by: declarations, methods, `const f = () => …`, class fields. */
+export function functionName(fn: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) {
+    return fn.name.text;
+  }
+  if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
+    const parent = fn.parent;
+    if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.initializer === fn && ts.isIdentifier(parent.name)) {
+      return parent.name.text;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a function is a class member (called as `this.name()`). */
+export function isClassMember(fn: ts.Node): boolean {
+  if (ts.isMethodDeclaration(fn)) return ts.isClassLike(fn.parent);
+  return (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isPropertyDeclaration(fn.parent);
+}

@@ -1,0 +1,123 @@
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import type { ProjectFacts } from '../../engine/projectFacts';
+import { clientValueOf } from './clientValues';
+
+// Timeouts set on a client after it was created: `api.defaults.timeout = 5000`,
+// `axios.defaults.timeout = 5000` at start-up, or an interceptor that sets one per
+// request. Collected once per file; the global axios default is looked for along the
+// import graph from the project's entry files, where start-up code lives.
+
+export interface DefaultsEntry {
+  /** The client the default is set on: `api`, `this.http`, `axios`. */
+  target: ts.Expression;
+  /** 'yes': a timeout is set; 'maybe': an interceptor mentions one. Undefined: set to 0 (none). */
+  bounds: 'yes' | 'maybe' | undefined;
+  position: number;
+}
+
+export function clientDefaultsIn(facts: ProjectFacts, sourceFile: ts.SourceFile): readonly DefaultsEntry[] {
+  return facts.perFile(sourceFile, 'missing-timeout:client-defaults', () => collectDefaults(sourceFile));
+}
+
+function collectDefaults(sourceFile: ts.SourceFile): DefaultsEntry[] {
+  const text = sourceFile.text;
+  if (!text.includes('defaults') && !text.includes('interceptors')) return [];
+  const entries: DefaultsEntry[] = [];
+  const stack: ts.Node[] = [sourceFile];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const defaultsOf = defaultsTarget(node.left);
+      if (defaultsOf) entries.push({ target: defaultsOf.target, bounds: bounds(defaultsOf.option, node.right), position: node.getStart(sourceFile) });
+    }
+    if (ts.isCallExpression(node)) {
+      const interceptor = interceptorTarget(node);
+      if (interceptor && /timeout|signal/i.test(node.arguments.map((a) => a.getText(sourceFile)).join(' '))) {
+        entries.push({ target: interceptor, bounds: 'maybe', position: node.getStart(sourceFile) });
+      }
+    }
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
+  return entries;
+}
+
+/** `X.defaults.timeout` / `X.defaults.signal` → X. */
+function defaultsTarget(left: ts.Expression): { target: ts.Expression; option: string } | undefined {
+  if (!ts.isPropertyAccessExpression(left) || !['timeout', 'signal'].includes(left.name.text)) return undefined;
+  const defaults = left.expression;
+  if (!ts.isPropertyAccessExpression(defaults) || defaults.name.text !== 'defaults') return undefined;
+  return { target: defaults.expression, option: left.name.text };
+}
+
+function bounds(option: string, value: ts.Expression): DefaultsEntry['bounds'] {
+  if (option === 'timeout' && ts.isNumericLiteral(value) && Number(value.text) === 0) return undefined;
+  return 'yes';
+}
+
+/** `X.interceptors.request.use(...)` → X. */
+function interceptorTarget(call: ts.CallExpression): ts.Expression | undefined {
+  const use = call.expression;
+  if (!ts.isPropertyAccessExpression(use) || use.name.text !== 'use') return undefined;
+  const request = use.expression;
+  if (!ts.isPropertyAccessExpression(request) || request.name.text !== 'request') return undefined;
+  const interceptors = request.expression;
+  if (!ts.isPropertyAccessExpression(interceptors) || interceptors.name.text !== 'interceptors') return undefined;
+  return interceptors.expression;
+}
+
+const ENTRY_FILES = [
+  'src/main.ts', 'src/index.ts', 'src/server.ts', 'src/app.ts', 'src/bootstrap.ts',
+  'main.ts', 'index.ts', 'server.ts', 'app.ts', 'server/index.ts', 'server/main.ts', 'server/server.ts', 'server/app.ts',
+];
+const MAX_FILES = 2000;
+
+/**
+ * Whether `axios.defaults.timeout` is set (to something other than 0) in this file, a
+ * file it imports, or any file reachable from the project's entry files.
+ */
+export function projectSetsAxiosDefaultTimeout(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
+  const near = [sourceFile, ...relativeImports(facts, sourceFile)];
+  if (near.some((file) => setsAxiosDefault(facts, file))) return true;
+  return facts.perGeneration('missing-timeout:axios-default-from-entries', () => {
+    const queue = ENTRY_FILES.map((file) => facts.getSourceFile(path.join(facts.root, file))).filter((f): f is ts.SourceFile => f !== undefined);
+    const seen = new Set(queue);
+    for (let i = 0; i < queue.length && i < MAX_FILES; i++) {
+      const file = queue[i]!;
+      if (setsAxiosDefault(facts, file)) return true;
+      for (const next of relativeImports(facts, file)) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    return false;
+  });
+}
+
+function setsAxiosDefault(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
+  return facts.perFile(sourceFile, 'missing-timeout:sets-axios-default', () =>
+    clientDefaultsIn(facts, sourceFile).some((entry) => {
+      if (entry.bounds === undefined) return false;
+      const value = clientValueOf(entry.target, { facts, customClasses: new Set() });
+      return value?.kind === 'client' && value.library === 'axios' && value.isDefault;
+    }),
+  );
+}
+
+/** Project files this file imports, including side-effect imports (`import './setup'`) and re-exports. */
+function relativeImports(facts: ProjectFacts, sourceFile: ts.SourceFile): ts.SourceFile[] {
+  return facts.perFile(sourceFile, 'missing-timeout:relative-imports', () => {
+    const files: ts.SourceFile[] = [];
+    for (const statement of sourceFile.statements) {
+      const specifier = ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? statement.moduleSpecifier : undefined;
+      if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) continue;
+      const file = facts.resolveModule(sourceFile.fileName, specifier.text);
+      if (file) files.push(file);
+    }
+    return files;
+  });
+}

@@ -1,0 +1,261 @@
+import { ts } from 'ts-morph';
+import { resolveImportedDeclaration } from '../../engine/imports';
+import type { IssueMode } from '../../engine/ioSummaries';
+import type { ProjectFacts } from '../../engine/projectFacts';
+import { declarationOf, skipOuterExpressions } from './localDeclarations';
+
+// Where code runs once per element of a collection: the body of a for...of / for...in
+// loop, of an index loop bounded by `.length`, of a `while` loop that takes items off a
+// queue, and callbacks of array iteration methods (`map`, `forEach`, ... and p-map).
+// A call counts as per-item only when it uses the element: a retry loop over a list of
+// delays, or a loop that repeats the same request, is not an N+1.
+
+export interface IterationScope {
+  kind: 'for-of' | 'for-in' | 'for' | 'while' | 'callback';
+  /** The loop statement, or the iteration callback. */
+  node: ts.Node;
+  /** The iterated collection, when it is an expression: `lines`, `posts.items`. */
+  collection: ts.Expression | undefined;
+  /** Names bound to the element, and locals computed from it inside the scope. */
+  elementNames: ReadonlySet<string>;
+  /** The element variable, when it is a single identifier. */
+  elementVariable: ts.Identifier | undefined;
+  /** How the call is issued: awaited one after another, or all at once. */
+  mode: IssueMode;
+  /** The iteration method for callbacks: 'map', 'forEach', ... */
+  method?: string;
+}
+
+const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'mapSeries', 'each']);
+/** p-map, Bluebird and async: `pMap(items, fn)`, `Bluebird.map(items, fn)`, `async.mapLimit(items, n, fn)`. */
+const ITERATION_FUNCTIONS = /^(?:pMap|pmap|pMapSeries|pEach|pEachSeries|mapLimit|mapSeries|eachLimit|eachSeries|forEachLimit|forEachSeries)$/;
+
+/** The innermost scope in which `call` runs once per element and uses the element. */
+export function iterationScopeOf(call: ts.CallExpression, facts: ProjectFacts, cache: Map<ts.Node, IterationScope | null>): IterationScope | undefined {
+  let awaited = false;
+  let child: ts.Node = call;
+  for (let node: ts.Node | undefined = call.parent; node && !ts.isSourceFile(node); child = node, node = node.parent) {
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier && child === node.statement)) awaited = true;
+    if (ts.isFunctionLike(node)) {
+      const scope = callbackScope(node, facts, cache);
+      if (scope && usesAny(call, scope.elementNames)) return scope;
+      if (!scope) return undefined; // code in any other function does not run per iteration here
+      awaited = false;
+      continue;
+    }
+    if (isLoop(node) && child === node.statement) {
+      const scope = loopScope(node, facts, cache);
+      if (scope && usesAny(call, scope.elementNames)) return { ...scope, mode: awaited ? 'sequential' : 'concurrent' };
+    }
+  }
+  return undefined;
+}
+
+type Loop = ts.ForOfStatement | ts.ForInStatement | ts.ForStatement | ts.WhileStatement | ts.DoStatement;
+
+function isLoop(node: ts.Node): node is Loop {
+  return ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isForStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node);
+}
+
+function loopScope(loop: Loop, facts: ProjectFacts, cache: Map<ts.Node, IterationScope | null>): IterationScope | undefined {
+  if (cache.has(loop)) return cache.get(loop) ?? undefined;
+  const scope = computeLoopScope(loop, facts);
+  cache.set(loop, scope ?? null);
+  return scope;
+}
+
+function computeLoopScope(loop: Loop, facts: ProjectFacts): IterationScope | undefined {
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) {
+    if (isFixedList(loop.expression, facts) || elementsAreBatches(loop.expression, loop.initializer.getText())) return undefined;
+    const names = declaredNames(loop.initializer);
+    const variable = singleVariable(loop.initializer);
+    return scope(ts.isForOfStatement(loop) ? 'for-of' : 'for-in', loop, loop.expression, names, variable, loop.statement);
+  }
+  if (ts.isForStatement(loop)) {
+    // `for (let i = 0; i < items.length; i++)`: the index is the element.
+    const condition = loop.condition;
+    if (!condition || !ts.isBinaryExpression(condition) || !ts.isIdentifier(condition.left)) return undefined;
+    const bound = condition.right;
+    if (!ts.isPropertyAccessExpression(bound) || (bound.name.text !== 'length' && bound.name.text !== 'size')) return undefined;
+    if (elementsAreBatches(bound.expression, condition.left.text)) return undefined;
+    return scope('for', loop, bound.expression, [condition.left.text], undefined, loop.statement);
+  }
+  // `while (queue.length) { const item = queue.shift(); ... }`
+  const body = loop.statement;
+  if (!ts.isBlock(body)) return undefined;
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const init = declaration.initializer;
+      if (!init || !ts.isCallExpression(init) || !ts.isPropertyAccessExpression(init.expression)) continue;
+      const method = init.expression.name.text;
+      if ((method === 'shift' || method === 'pop') && ts.isIdentifier(declaration.name)) {
+        return scope('while', loop, init.expression.expression, [declaration.name.text], declaration.name, body);
+      }
+    }
+  }
+  return undefined;
+}
+
+function callbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts, cache: Map<ts.Node, IterationScope | null>): IterationScope | undefined {
+  if (cache.has(fn)) return cache.get(fn) ?? undefined;
+  const computed = computeCallbackScope(fn, facts);
+  cache.set(fn, computed ?? null);
+  return computed;
+}
+
+function computeCallbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts): IterationScope | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const call = fn.parent;
+  if (!ts.isCallExpression(call)) return undefined;
+  const callee = call.expression;
+  let collection: ts.Expression | undefined;
+  let method: string;
+  if (ts.isPropertyAccessExpression(callee) && ITERATION_METHODS.has(callee.name.text) && call.arguments[0] === fn) {
+    method = callee.name.text;
+    collection = callee.expression;
+  } else if (ts.isPropertyAccessExpression(callee) && /^(?:map|each|mapSeries|filter)$/.test(callee.name.text) && /^(?:Bluebird|Promise|P)$/.test(callee.expression.getText()) && call.arguments[1] === fn) {
+    method = callee.name.text;
+    collection = call.arguments[0];
+  } else {
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+    if (!ITERATION_FUNCTIONS.test(name) || !call.arguments.includes(fn as ts.Expression) || call.arguments[0] === fn) return undefined;
+    method = name;
+    collection = call.arguments[0];
+  }
+  if (collection && isFixedList(collection, facts)) return undefined;
+  if (elementsAreBatches(collection, fn.parameters[method === 'reduce' ? 1 : 0]?.name.getText() ?? '')) return undefined;
+  const elementIndex = method === 'reduce' ? 1 : 0;
+  const element = fn.parameters[elementIndex];
+  if (!element) return undefined;
+  const variable = ts.isIdentifier(element.name) ? element.name : undefined;
+  const result = scope('callback', fn, collection, bindingNames(element.name), variable, fn.body);
+  result.method = method;
+  result.mode = /Series$/.test(method) ? 'sequential' : 'concurrent';
+  return result;
+}
+
+function scope(
+  kind: IterationScope['kind'],
+  node: ts.Node,
+  collection: ts.Expression | undefined,
+  names: string[],
+  variable: ts.Identifier | undefined,
+  body: ts.Node,
+): IterationScope {
+  return { kind, node, collection, elementNames: derivedNames(body, new Set(names)), elementVariable: variable, mode: 'sequential' };
+}
+
+/**
+ * `for (const chunk of chunks)`, `chunk(ids, 100).map(...)`: each element already is a
+ * batch of keys. `for (const migration of pendingMigrations)`: each step must finish
+ * before the next. (`for (const item of batch)` is per item, so a singular `batch` alone
+ * does not count.)
+ */
+function elementsAreBatches(collection: ts.Expression | undefined, element: string): boolean {
+  return BATCH_ELEMENT.test(element) || (collection !== undefined && BATCH_COLLECTION.test(collection.getText()));
+}
+
+const BATCH_ELEMENT = /chunk|batch|migration/i;
+const BATCH_COLLECTION = /chunks|batches|chunk\w*\(|migrations/i;
+
+/**
+ * A list written out in the code (`['a', 'b']`, `const VIEWS = [...] as const`, imported or
+ * not, and what `filter`/`slice`/`reverse` or `[...new Set(list)]` make of it) has a small
+ * size fixed by the code, not by data: looping over it is not an N+1.
+ */
+function isFixedList(expression: ts.Expression, facts: ProjectFacts, depth = 0): boolean {
+  if (depth > 6) return false;
+  const e = skipOuterExpressions(expression);
+  if (ts.isArrayLiteralExpression(e)) {
+    return e.elements.every((element) => !ts.isSpreadElement(element) || isFixedList(setSource(element.expression), facts, depth + 1));
+  }
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && SIZE_PRESERVING.has(e.expression.name.text)) {
+    return isFixedList(e.expression.expression, facts, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const declaration = declarationOf(e, facts);
+  if (declaration?.kind === 'variable') return isConstWithFixedList(declaration.node, facts, depth);
+  if (declaration?.kind !== 'import') return false;
+  const imported = resolveImportedDeclaration(facts, e.getSourceFile(), declaration.binding);
+  return !!imported && ts.isVariableDeclaration(imported.node) && isConstWithFixedList(imported.node, facts, depth);
+}
+
+const SIZE_PRESERVING = new Set(['filter', 'slice', 'reverse', 'toReversed', 'toSorted', 'sort', 'map']);
+
+/** A const initialised with a non-empty written list that nothing pushes to afterwards. */
+function isConstWithFixedList(declaration: ts.VariableDeclaration, facts: ProjectFacts, depth: number): boolean {
+  const isConst = (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
+  const init = declaration.initializer && skipOuterExpressions(declaration.initializer);
+  if (!isConst || !init || (ts.isArrayLiteralExpression(init) && init.elements.length === 0)) return false;
+  if (!ts.isIdentifier(declaration.name) || isGrown(declaration.name.text, declaration.parent.parent.parent)) return false;
+  return isFixedList(init, facts, depth + 1);
+}
+
+/** `list.push(...)`, `list.unshift(...)`, `list.splice(...)` anywhere in the scope that declares `list`. */
+function isGrown(name: string, scope: ts.Node): boolean {
+  return new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\s*\\.\\s*(?:push|unshift|splice)\\s*\\(`).test(scope.getText());
+}
+
+/** `new Set(list)` spread back into an array has at most the list's elements. */
+function setSource(expression: ts.Expression): ts.Expression {
+  const e = skipOuterExpressions(expression);
+  return ts.isNewExpression(e) && e.arguments?.[0] && e.expression.getText() === 'Set' ? e.arguments[0] : e;
+}
+
+/** `names` plus the locals computed from them in `body`, in source order (one pass over the body). */
+export function derivedNames(body: ts.Node, names: Set<string>): Set<string> {
+  const stack: ts.Node[] = [body];
+  const ordered: ts.VariableDeclaration[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isVariableDeclaration(node)) ordered.push(node);
+    const children: ts.Node[] = [];
+    node.forEachChild((c) => {
+      children.push(c);
+    });
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  for (const declaration of ordered) {
+    if (declaration.initializer && usesAny(declaration.initializer, names)) for (const name of bindingNames(declaration.name)) names.add(name);
+  }
+  return names;
+}
+
+function declaredNames(initializer: ts.ForInitializer): string[] {
+  if (ts.isVariableDeclarationList(initializer)) return initializer.declarations.flatMap((d) => bindingNames(d.name));
+  return ts.isIdentifier(initializer) ? [initializer.text] : [];
+}
+
+function singleVariable(initializer: ts.ForInitializer): ts.Identifier | undefined {
+  if (!ts.isVariableDeclarationList(initializer)) return undefined;
+  const [only] = initializer.declarations;
+  return initializer.declarations.length === 1 && only && ts.isIdentifier(only.name) ? only.name : undefined;
+}
+
+export function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
+}
+
+/** Whether an expression reads any of the names (property names after a dot do not count). */
+export function usesAny(root: ts.Node, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  const stack: ts.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isIdentifier(node) && names.has(node.text) && !isPropertyName(node)) return true;
+    if (ts.isShorthandPropertyAssignment(node) && names.has(node.name.text)) return true;
+    node.forEachChild((c) => {
+      stack.push(c);
+    });
+  }
+  return false;
+}
+
+function isPropertyName(identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  if (ts.isPropertyAccessExpression(parent)) return parent.name === identifier;
+  if (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) return parent.name === identifier;
+  return false;
+}

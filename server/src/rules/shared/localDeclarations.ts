@@ -1,0 +1,277 @@
+import { ts } from 'ts-morph';
+import { findLocalDeclaration, importBindings, resolveImportedDeclaration, type ImportBinding } from '../../engine/imports';
+import type { ProjectFacts } from '../../engine/projectFacts';
+
+// Name resolution without the type checker: which declaration an identifier or a
+// `this.member` refers to, by walking the enclosing scopes. Good enough for the shapes
+// rules trace (a client held in a const, a class field, a parameter) and free of the
+// cost of a program build.
+
+export type LocalDeclaration =
+  | { kind: 'variable'; node: ts.VariableDeclaration }
+  | { kind: 'parameter'; node: ts.ParameterDeclaration }
+  /** A name destructured from a parameter or a variable: `{ signal }` in `({ signal }) => ...`. */
+  | { kind: 'binding'; node: ts.BindingElement }
+  | { kind: 'function'; node: ts.FunctionDeclaration }
+  | { kind: 'class'; node: ts.ClassDeclaration }
+  | { kind: 'import'; binding: ImportBinding }
+  /** Catch variables, loop variables, enums: declared, but nothing a rule traces. */
+  | { kind: 'other' };
+
+export type FunctionLike = ts.FunctionDeclaration | ts.MethodDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
+
+export function isFunctionLikeDeclaration(node: ts.Node): node is FunctionLike {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+/** The nearest function the node is inside (not the node itself). */
+export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
+  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
+    if (isFunctionLikeDeclaration(current)) return current;
+  }
+  return undefined;
+}
+
+/** The declaration `identifier` refers to, from the innermost scope outwards. */
+export function declarationOf(identifier: ts.Identifier, facts: ProjectFacts): LocalDeclaration | undefined {
+  const name = identifier.text;
+  let child: ts.Node = identifier;
+  for (let scope = identifier.parent; scope; child = scope, scope = scope.parent) {
+    const found = declarationIn(scope, child, name, facts);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function declarationIn(scope: ts.Node, child: ts.Node, name: string, facts: ProjectFacts): LocalDeclaration | undefined {
+  if (ts.isSourceFile(scope)) {
+    // `const x = require('y')` counts as an import, as it does for import tracing.
+    const binding = importBindings(facts, scope).get(name);
+    return binding ? { kind: 'import', binding } : statementsDeclaration(scope.statements, name);
+  }
+  if (ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+    return statementsDeclaration(scope.statements, name);
+  }
+  if (isFunctionLikeDeclaration(scope)) {
+    for (const parameter of scope.parameters) {
+      if (ts.isIdentifier(parameter.name)) {
+        if (parameter.name.text === name) return { kind: 'parameter', node: parameter };
+      } else {
+        const element = bindingElementNamed(parameter.name, name);
+        if (element) return { kind: 'binding', node: element };
+      }
+    }
+    if (ts.isFunctionExpression(scope) && scope.name?.text === name) return { kind: 'other' };
+    return undefined;
+  }
+  if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && child !== scope.initializer) {
+    if (ts.isVariableDeclarationList(scope.initializer) && scope.initializer.declarations.some((d) => declaresName(d.name, name))) return { kind: 'other' };
+  }
+  if (ts.isCatchClause(scope) && scope.variableDeclaration && declaresName(scope.variableDeclaration.name, name)) return { kind: 'other' };
+  return undefined;
+}
+
+function statementsDeclaration(statements: ts.NodeArray<ts.Statement>, name: string): LocalDeclaration | undefined {
+  for (const statement of statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name)) {
+          if (declaration.name.text === name) return { kind: 'variable', node: declaration };
+        } else {
+          const element = bindingElementNamed(declaration.name, name);
+          if (element) return { kind: 'binding', node: element };
+        }
+      }
+    } else if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) {
+      return { kind: 'function', node: statement };
+    } else if (ts.isClassDeclaration(statement) && statement.name?.text === name) {
+      return { kind: 'class', node: statement };
+    } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && ts.isIdentifier(statement.name) && statement.name.text === name) {
+      return { kind: 'other' };
+    }
+  }
+  return undefined;
+}
+
+function bindingElementNamed(pattern: ts.BindingName, name: string): ts.BindingElement | undefined {
+  if (ts.isIdentifier(pattern)) return undefined;
+  for (const element of pattern.elements) {
+    if (ts.isOmittedExpression(element)) continue;
+    if (ts.isIdentifier(element.name)) {
+      if (element.name.text === name) return element;
+    } else {
+      const nested = bindingElementNamed(element.name, name);
+      if (nested) return nested;
+    }
+  }
+  return undefined;
+}
+
+function declaresName(pattern: ts.BindingName, name: string): boolean {
+  return ts.isIdentifier(pattern) ? pattern.text === name : bindingElementNamed(pattern, name) !== undefined;
+}
+
+/** The parameter a destructured name comes from, and the property path to it: `({ a: { b } })` → b: ['a', 'b']. */
+export function bindingPath(element: ts.BindingElement): { root: ts.ParameterDeclaration | ts.VariableDeclaration; path: string[] } | undefined {
+  const path: string[] = [];
+  let node: ts.Node = element;
+  while (ts.isBindingElement(node)) {
+    const pattern = node.parent;
+    if (!ts.isObjectBindingPattern(pattern)) return undefined;
+    const property = node.propertyName ?? node.name;
+    if (!ts.isIdentifier(property) && !ts.isStringLiteral(property)) return undefined;
+    path.unshift(property.text);
+    node = pattern.parent;
+  }
+  return ts.isParameter(node) || ts.isVariableDeclaration(node) ? { root: node, path } : undefined;
+}
+
+export type ClassLike = ts.ClassDeclaration | ts.ClassExpression;
+
+/** The class whose instance `this` means at `node`: arrow functions keep it, other functions rebind it. */
+export function classOfThis(node: ts.Node): ClassLike | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassDeclaration(current) || ts.isClassExpression(current)) return current;
+    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) return undefined;
+    if (ts.isSourceFile(current)) return undefined;
+  }
+  return undefined;
+}
+
+export interface MemberSources {
+  /** The class that declares the member (the class itself or a base class). */
+  owner: ClassLike;
+  /** Property declarations, parameter properties, methods and accessors named so. */
+  declarations: ts.Node[];
+  /** Right-hand sides of `this.name = value` anywhere in the owner class. */
+  assignments: ts.Expression[];
+}
+
+const MAX_HERITAGE_DEPTH = 6;
+
+/** Where `this.name` is declared and assigned, following `extends` into base classes (also imported ones). */
+export function memberOf(cls: ClassLike, name: string, facts: ProjectFacts): MemberSources | undefined {
+  let current: ClassLike | undefined = cls;
+  for (let depth = 0; current && depth < MAX_HERITAGE_DEPTH; depth++) {
+    const sources = ownMember(current, name, facts);
+    if (sources) return sources;
+    current = baseClassOf(current, facts);
+  }
+  return undefined;
+}
+
+function ownMember(cls: ClassLike, name: string, facts: ProjectFacts): MemberSources | undefined {
+  const declarations: ts.Node[] = [];
+  for (const member of cls.members) {
+    if (ts.isConstructorDeclaration(member)) {
+      for (const parameter of member.parameters) {
+        const isProperty = (ts.getModifiers(parameter)?.length ?? 0) > 0; // `private x`, `readonly x`: a parameter property
+        if (isProperty && ts.isIdentifier(parameter.name) && parameter.name.text === name) declarations.push(parameter);
+      }
+    } else if (member.name && memberName(member.name) === name) {
+      declarations.push(member);
+    }
+  }
+  const assignments = thisAssignments(cls, facts).get(name) ?? [];
+  return declarations.length > 0 || assignments.length > 0 ? { owner: cls, declarations, assignments } : undefined;
+}
+
+function memberName(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name) ? name.text : undefined;
+}
+
+/** `this.name = value` in the class's own members (not in nested classes), by name; one walk per class. */
+function thisAssignments(cls: ClassLike, facts: ProjectFacts): ReadonlyMap<string, ts.Expression[]> {
+  return facts.perFile(cls.getSourceFile(), `this-assignments:${cls.pos}`, () => {
+    const byName = new Map<string, ts.Expression[]>();
+    const stack: ts.Node[] = [...cls.members];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) continue;
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isPropertyAccessExpression(node.left) &&
+        node.left.expression.kind === ts.SyntaxKind.ThisKeyword
+      ) {
+        const list = byName.get(node.left.name.text) ?? [];
+        list.push(node.right);
+        byName.set(node.left.name.text, list);
+      }
+      node.forEachChild((child) => {
+        stack.push(child);
+      });
+    }
+    return byName;
+  });
+}
+
+/** The class named in `extends`, when it is declared in this file or a project file it imports. */
+export function baseClassOf(cls: ClassLike, facts: ProjectFacts): ClassLike | undefined {
+  const heritage = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  if (!heritage || !ts.isIdentifier(heritage.expression)) return undefined;
+  return classNamed(heritage.expression, facts);
+}
+
+/**
+ * The declaration an import of a project file names, following `export default name` to
+ * the declaration of `name` in that file.
+ */
+export function importedDeclaration(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): ts.Node | undefined {
+  const resolved = resolveImportedDeclaration(facts, fromFile, binding);
+  if (!resolved) return undefined;
+  const node = resolved.node;
+  if (ts.isIdentifier(node)) return findLocalDeclaration(resolved.sourceFile, node.text);
+  return node;
+}
+
+/** The class declaration an identifier (a class name) refers to, locally or through an import. */
+export function classNamed(identifier: ts.Identifier, facts: ProjectFacts): ClassLike | undefined {
+  const declaration = declarationOf(identifier, facts);
+  if (declaration?.kind === 'class') return declaration.node;
+  if (declaration?.kind === 'import') {
+    const target = importedDeclaration(facts, identifier.getSourceFile(), declaration.binding);
+    if (target && (ts.isClassDeclaration(target) || ts.isClassExpression(target))) return target;
+  }
+  return undefined;
+}
+
+/** A method (or function-valued property) of a class or its bases. */
+export function methodOf(cls: ClassLike, name: string, facts: ProjectFacts): FunctionLike | undefined {
+  const sources = memberOf(cls, name, facts);
+  for (const declaration of sources?.declarations ?? []) {
+    if (ts.isMethodDeclaration(declaration) && declaration.body) return declaration;
+    if (ts.isPropertyDeclaration(declaration) && declaration.initializer) {
+      const value = skipOuterExpressions(declaration.initializer);
+      if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return value;
+    }
+  }
+  return undefined;
+}
+
+/** Strips parentheses, `as`, `satisfies`, `!` and `<T>x`. */
+export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  for (;;) {
+    if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current)) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** The text of a property name when it is static: `a`, `'a'`, `"a"`. */
+export function staticPropertyName(name: ts.PropertyName | ts.MemberName | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}

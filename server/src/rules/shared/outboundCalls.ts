@@ -1,0 +1,251 @@
+import { ts } from 'ts-morph';
+import type { ProjectFacts } from '../../engine/projectFacts';
+import type { RuleContext } from '../../engine/rule';
+import { clientOfTypeName, clientValueOf, functionNamed, libraryOfModule, type ClientValue, type Library, type TraceOptions } from './clientValues';
+import { declarationOf, isFunctionLikeDeclaration, skipOuterExpressions, type FunctionLike } from './localDeclarations';
+
+// Outbound call recognition: which calls leave the process over HTTP or RPC.
+//
+//   outboundCallKind(call, context) → 'fetch' | 'axios' | 'got' | 'ky' | 'undici' |
+//                                     'node-http' | 'grpc' | undefined
+//
+// answers "is this call a network round trip, and through which client" for any rule (the
+// N+1 rules use it to classify I/O). It recognises global fetch and its imports
+// (node-fetch, undici, cross-fetch), axios/got/ky default exports and their instances,
+// undici request/Pool/Client, node:http(s) request/get and generated gRPC clients, traced
+// through consts, class fields, factory functions and project imports; where that
+// tracing finds nothing and the project depends on a client library, the type checker
+// names the receiver's type (AxiosInstance, Got, KyInstance, ...). Calls to project
+// functions that wrap such a call ("httpGet(url)") are recognised one level deep.
+//
+// recognizeOutboundCall gives the details missing-timeout needs: the argument that
+// holds per-call options and the instance (with the calls that created it).
+
+export type OutboundClient = Library | 'fetch' | 'custom';
+
+export interface OutboundCall {
+  client: OutboundClient;
+  call: ts.CallExpression;
+  /** The callee as written, for messages: 'axios.get', 'this.api.post', 'https.request'. */
+  label: string;
+  /** Index of the per-call options argument (it may be absent); undefined when the call shape cannot tell. */
+  optionsIndex: number | undefined;
+  value: ClientValue;
+}
+
+export interface RecognitionOptions extends TraceOptions {
+  /** Function names the project configured as outbound clients. */
+  customFunctions: ReadonlySet<string>;
+  /** Class → methods configured as outbound calls (empty set: every method). */
+  customMethods: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The type checker, built on first use; asked only when syntax cannot decide. */
+  typeChecker?: () => ts.TypeChecker | undefined;
+}
+
+const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+const AXIOS_URL_CONFIG = new Set(['get', 'delete', 'head', 'options', 'getUri']);
+const AXIOS_URL_DATA_CONFIG = new Set(['post', 'put', 'patch', 'postForm', 'putForm', 'patchForm']);
+/** Members of grpc's Client that do not call a remote method. */
+const GRPC_CLIENT_MEMBERS = new Set([
+  'close', 'getChannel', 'waitForReady', 'makeUnaryRequest', 'makeClientStreamRequest', 'makeServerStreamRequest',
+  'makeBidiStreamRequest', 'on', 'once', 'emit', 'bind', 'call', 'apply', 'toString', 'constructor',
+]);
+const CLIENT_PACKAGES = ['axios', 'got', 'ky', 'undici', '@grpc/grpc-js', 'grpc', 'node-fetch'];
+
+/** Recognises an outbound call and how it takes options. */
+export function recognizeOutboundCall(call: ts.CallExpression, options: RecognitionOptions): OutboundCall | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  const sourceFile = call.getSourceFile();
+  const label = callee.getText(sourceFile);
+  const make = (client: OutboundClient, optionsIndex: number | undefined, value: ClientValue): OutboundCall => ({ client, call, label, optionsIndex, value });
+
+  if (ts.isIdentifier(callee)) {
+    if (options.customFunctions.has(callee.text)) return make('custom', undefined, { kind: 'custom', className: callee.text });
+    const value = clientValueOf(callee, options);
+    return value && callableCall(value, call, options, make);
+  }
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  if (options.customFunctions.has(method)) return make('custom', undefined, { kind: 'custom', className: method });
+  const worthTracing = CALLABLE_MEMBERS.has(method) || HTTP_VERBS.has(method) || options.customMethods.size > 0 || mayBeGrpc(options.facts);
+  if (!worthTracing) return undefined;
+
+  const direct = CALLABLE_MEMBERS.has(method) ? clientValueOf(callee, options) : undefined;
+  if (direct) return callableCall(direct, call, options, make);
+  const receiver = clientValueOf(callee.expression, options) ?? typedReceiver(callee, options);
+  if (!receiver) return undefined;
+  if (receiver.kind === 'custom') {
+    const methods = options.customMethods.get(receiver.className);
+    return methods && (methods.size === 0 || methods.has(method)) ? make('custom', undefined, receiver) : undefined;
+  }
+  if (receiver.kind !== 'client') return undefined;
+  switch (receiver.library) {
+    case 'axios':
+      if (method === 'request') return make('axios', 0, receiver);
+      if (AXIOS_URL_CONFIG.has(method) && method !== 'getUri') return make('axios', 1, receiver);
+      if (AXIOS_URL_DATA_CONFIG.has(method)) return make('axios', 2, receiver);
+      return undefined;
+    case 'got':
+      if (HTTP_VERBS.has(method) && method !== 'options') return make('got', urlOrOptionsIndex(call.arguments[0], call.arguments.length, options.facts), receiver);
+      return method === 'stream' ? make('got', urlOrOptionsIndex(call.arguments[0], call.arguments.length, options.facts), receiver) : undefined;
+    case 'ky':
+      return HTTP_VERBS.has(method) && method !== 'options' ? make('ky', 1, receiver) : undefined;
+    case 'undici':
+      return method === 'request' || method === 'stream' ? make('undici', 0, receiver) : undefined;
+    case 'grpc':
+      return GRPC_CLIENT_MEMBERS.has(method) || method.startsWith('$') ? undefined : make('grpc', undefined, receiver);
+    default:
+      return undefined;
+  }
+}
+
+/** Members that are themselves request functions: `globalThis.fetch`, `https.get`, `undici.request`. */
+const CALLABLE_MEMBERS = new Set(['fetch', 'request', 'get']);
+
+function callableCall(
+  value: ClientValue,
+  call: ts.CallExpression,
+  options: RecognitionOptions,
+  make: (client: OutboundClient, optionsIndex: number | undefined, value: ClientValue) => OutboundCall,
+): OutboundCall | undefined {
+  const [first] = call.arguments;
+  switch (value.kind) {
+    case 'fetch':
+      return make('fetch', 1, value);
+    case 'requestFunction':
+      return value.library === 'undici' ? make('undici', 1, value) : make('node-http', urlOrOptionsIndex(first, call.arguments.length, options.facts, true), value);
+    case 'client':
+      if (value.library === 'axios' || value.library === 'got') return make(value.library, urlOrOptionsIndex(first, call.arguments.length, options.facts), value);
+      if (value.library === 'ky') return make('ky', 1, value);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `client(url, options)` or `client(options)`: options are the second argument unless the
+ * first one is itself an options object. Undefined when a lone argument could be either.
+ */
+function urlOrOptionsIndex(first: ts.Expression | undefined, count: number, facts: ProjectFacts, callbackLast = false): number | undefined {
+  if (!first) return undefined;
+  const value = skipOuterExpressions(first);
+  if (ts.isObjectLiteralExpression(value)) return 0;
+  if (isUrlExpression(value)) return 1;
+  if (ts.isIdentifier(value)) {
+    const declaration = declarationOf(value, facts);
+    const init = declaration?.kind === 'variable' ? declaration.node.initializer : undefined;
+    if (init && ts.isObjectLiteralExpression(skipOuterExpressions(init))) return 0;
+    if (init && isUrlExpression(skipOuterExpressions(init))) return 1;
+    const type = declaration?.kind === 'parameter' || declaration?.kind === 'variable' ? declaration.node.type : undefined;
+    if (type && (type.kind === ts.SyntaxKind.StringKeyword || (ts.isTypeReferenceNode(type) && type.typeName.getText() === 'URL'))) return 1;
+  }
+  // `http.get(options, callback)`: a function second argument means the first was the options.
+  const second = ts.isCallExpression(first.parent) ? first.parent.arguments[1] : undefined;
+  const callbackSecond = callbackLast && second !== undefined && (ts.isArrowFunction(second) || ts.isFunctionExpression(second));
+  if (count >= 2 && !callbackSecond) return 1;
+  return undefined;
+}
+
+function isUrlExpression(value: ts.Expression): boolean {
+  if (ts.isStringLiteralLike(value) || ts.isTemplateExpression(value)) return true;
+  if (ts.isNewExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === 'URL') return true;
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
+  const name = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
+  return name !== undefined && /(?:url|uri|href|endpoint|link|path)$/i.test(name);
+}
+
+function mayBeGrpc(facts: ProjectFacts): boolean {
+  const deps = facts.dependencies();
+  return deps.has('@grpc/grpc-js') || deps.has('grpc');
+}
+
+/**
+ * Asks the type checker what the receiver is, when tracing found nothing: only for
+ * HTTP-verb methods (or any method in a gRPC project) in projects that depend on a client
+ * library, so ordinary code never pays for a program build.
+ */
+function typedReceiver(callee: ts.PropertyAccessExpression, options: RecognitionOptions): ClientValue | undefined {
+  if (!options.typeChecker) return undefined;
+  const deps = options.facts.dependencies();
+  const method = callee.name.text;
+  const httpCandidate = (HTTP_VERBS.has(method) || method === 'request') && CLIENT_PACKAGES.some((p) => deps.has(p));
+  const grpcCandidate = mayBeGrpc(options.facts) && /client|stub|service|grpc/i.test(callee.expression.getText(callee.getSourceFile()));
+  const customCandidate = options.customMethods.size > 0;
+  if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
+  const checker = options.typeChecker();
+  if (!checker) return undefined;
+  const type = checker.getTypeAtLocation(callee.expression);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
+  return clientOfType(type, checker, options, 0);
+}
+
+function clientOfType(type: ts.Type, checker: ts.TypeChecker, options: RecognitionOptions, depth: number): ClientValue | undefined {
+  for (const symbol of [type.aliasSymbol, type.getSymbol()]) {
+    if (!symbol) continue;
+    if (options.customMethods.has(symbol.name)) return { kind: 'custom', className: symbol.name };
+    const module = declaringModule(symbol);
+    const value = module === undefined ? undefined : clientOfTypeName(libraryOfModule(module), symbol.name);
+    if (value) return value;
+  }
+  if (depth < 4 && type.isClassOrInterface()) {
+    for (const base of checker.getBaseTypes(type)) {
+      const value = clientOfType(base, checker, options, depth + 1);
+      if (value) return value;
+    }
+  }
+  return undefined;
+}
+
+/** The package a symbol is declared in: from its node_modules path or its `declare module 'x'`. */
+function declaringModule(symbol: ts.Symbol): string | undefined {
+  const declaration = symbol.declarations?.[0];
+  if (!declaration) return undefined;
+  for (let node: ts.Node | undefined = declaration.parent; node; node = node.parent) {
+    if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) return node.name.text;
+  }
+  const fileName = declaration.getSourceFile().fileName.replace(/\\/g, '/');
+  const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(fileName.slice(fileName.lastIndexOf('/node_modules/')));
+  const pkg = match?.[1];
+  if (pkg === 'undici-types') return 'undici';
+  if (pkg === '@types/node') return /\/https?\.d\.ts$/.test(fileName) ? 'http' : undefined;
+  return pkg;
+}
+
+/**
+ * The client an outbound call goes through, or undefined when the call is not an
+ * outbound HTTP/RPC call. Also recognises calls to project functions whose body makes
+ * such a call (one level deep), since for cost analysis they are round trips too.
+ */
+export function outboundCallKind(call: ts.CallExpression, context: Pick<RuleContext, 'facts' | 'getTypeChecker'>): Exclude<OutboundClient, 'custom'> | undefined {
+  const options = plainRecognition(context);
+  const direct = recognizeOutboundCall(call, options);
+  if (direct && direct.client !== 'custom') return direct.client;
+  const callee = skipOuterExpressions(call.expression);
+  const fn = ts.isIdentifier(callee) ? functionNamed(callee, context.facts) : undefined;
+  return fn ? clientCalledInside(fn, options) : undefined;
+}
+
+function plainRecognition(context: Pick<RuleContext, 'facts' | 'getTypeChecker'>): RecognitionOptions {
+  return { facts: context.facts, customClasses: new Set(), customFunctions: new Set(), customMethods: new Map(), typeChecker: () => context.getTypeChecker() };
+}
+
+/** The first client a function calls directly, memoised per file. */
+function clientCalledInside(fn: FunctionLike, options: RecognitionOptions): Exclude<OutboundClient, 'custom'> | undefined {
+  const sourceFile = fn.getSourceFile();
+  return options.facts.perFile(sourceFile, `outbound:inside:${fn.pos}`, () => {
+    const stack: ts.Node[] = fn.body ? [fn.body] : [];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (ts.isCallExpression(node)) {
+        const found = recognizeOutboundCall(node, options);
+        if (found && found.client !== 'custom') return found.client;
+      }
+      if (ts.isClassLike(node) || (isFunctionLikeDeclaration(node) && node !== fn && ts.isFunctionDeclaration(node))) continue;
+      node.forEachChild((child) => {
+        stack.push(child);
+      });
+    }
+    return undefined;
+  });
+}

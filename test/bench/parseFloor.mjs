@@ -1,0 +1,37 @@
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { sourceFilesUnder } from './sourceFiles.mjs';
+
+// The parse floor: what any TypeScript-aware tool must at least pay on a folder. Reads
+// every source file, parses it with the `typescript` package (ts.createSourceFile, all
+// defaults, parent pointers set) and walks every node. Run as its own process so that its
+// wall time includes loading the compiler, like the scan it is compared with.
+// Usage: node test/bench/parseFloor.mjs <dir>   → one JSON line on stdout.
+
+const ts = createRequire(import.meta.url)('typescript');
+const root = process.argv[2];
+if (!root) {
+  process.stderr.write('usage: parseFloor.mjs <dir>\n');
+  process.exit(2);
+}
+
+let nodes = 0;
+let lines = 0;
+let bytes = 0;
+const files = sourceFilesUnder(root);
+for (const file of files) {
+  const text = fs.readFileSync(file, 'utf8');
+  bytes += text.length;
+  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  lines += sourceFile.getLineStarts().length;
+  // Explicit stack: deep expressions must not overflow the floor either.
+  const stack = [sourceFile];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    nodes++;
+    ts.forEachChild(node, (child) => {
+      stack.push(child);
+    });
+  }
+}
+process.stdout.write(JSON.stringify({ typescript: ts.version, files: files.length, lines, bytes, nodes }) + '\n');

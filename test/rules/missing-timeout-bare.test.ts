@@ -1,0 +1,101 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { analyzeFile, walk } from '../../server/src/engine/analyzer';
+import { ConfigResolver } from '../../server/src/engine/config';
+import { Workspace } from '../../server/src/engine/workspace';
+import rule from '../../server/src/rules/missing-timeout';
+import { outboundCallKind } from '../../server/src/rules/shared/outboundCalls';
+
+// A bare checkout: no node_modules, so no library types. Import tracing alone must find
+// the clients, as it does when the CLI runs in CI before `npm install`.
+
+function bareProject(files: Record<string, string>): { dir: string; dispose(): void } {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-bare-')));
+  const all = {
+    'package.json': JSON.stringify({ name: 'bare', dependencies: { axios: '^1.0.0', got: '^14.0.0' } }),
+    'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs' }, include: ['src'] }),
+    ...files,
+  };
+  for (const [relative, text] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+    fs.writeFileSync(path.join(dir, relative), text);
+  }
+  return { dir, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+function findings(dir: string, file: string) {
+  const workspace = new Workspace(dir);
+  const result = analyzeFile({ workspace, configs: new ConfigResolver(dir), rules: [rule as never] }, path.join(dir, file));
+  assert.deepEqual(result.ruleErrors, []);
+  return result.findings.map((f) => `${f.messageId}:${f.range.start.line + 1}`);
+}
+
+describe('missing-timeout on a bare checkout (no node_modules)', () => {
+  it('traces an axios instance created in another file', () => {
+    const project = bareProject({
+      'src/http.ts': `import axios from 'axios';\nexport const http = axios.create({ baseURL: 'https://x' });\nexport const safe = axios.create({ timeout: 1000 });\n`,
+      'src/main.ts': `import { http, safe } from './http';\nexport const a = () => http.get('/a');\nexport const b = () => safe.get('/b');\n`,
+    });
+    try {
+      assert.deepEqual(findings(project.dir, 'src/main.ts'), ['axiosNoTimeout:2']);
+    } finally {
+      project.dispose();
+    }
+  });
+
+  it('traces got and fetch wrappers', () => {
+    const project = bareProject({
+      'src/main.ts': `import got from 'got';
+export const a = (url: string) => got(url);
+export async function load(url: string, init?: RequestInit) {
+  return fetch(url, init);
+}
+export const b = () => load('/b');
+`,
+    });
+    try {
+      assert.deepEqual(findings(project.dir, 'src/main.ts'), ['gotNoTimeout:2', 'wrapperCallNoTimeout:6']);
+    } finally {
+      project.dispose();
+    }
+  });
+});
+
+describe('outboundCallKind', () => {
+  it('names the client of each outbound call, including calls to a project wrapper', () => {
+    const project = bareProject({
+      'src/main.ts': `import axios from 'axios';
+import got from 'got';
+import * as https from 'node:https';
+const api = axios.create({ timeout: 1000 });
+function loadUser(id: string) {
+  return fetch('/users/' + id);
+}
+export async function all(ids: string[]) {
+  await api.get('/a');
+  await got('https://b');
+  https.get('https://c');
+  await loadUser('1');
+  ids.map((id) => id.trim());
+}
+`,
+    });
+    try {
+      const workspace = new Workspace(project.dir);
+      const facts = workspace.projectFor(path.join(project.dir, 'src/main.ts'));
+      const sourceFile = facts.getSourceFile(path.join(project.dir, 'src/main.ts'))!;
+      const kinds: string[] = [];
+      walk(sourceFile, (node) => {
+        if (!ts.isCallExpression(node)) return;
+        const kind = outboundCallKind(node, { facts, getTypeChecker: () => undefined });
+        if (kind) kinds.push(`${node.expression.getText(sourceFile)}=${kind}`);
+      });
+      assert.deepEqual(kinds, ['fetch=fetch', 'api.get=axios', 'got=got', 'https.get=node-http', 'loadUser=fetch']);
+    } finally {
+      project.dispose();
+    }
+  });
+});

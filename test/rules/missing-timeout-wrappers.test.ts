@@ -1,0 +1,275 @@
+import rule from '../../server/src/rules/missing-timeout';
+import { runRuleTests } from '../ruleTester';
+
+// A project's own helpers around fetch/axios, and calls bounded from the outside
+// (withTimeout, Promise.race, p-timeout).
+
+const fetchWrapper = `export async function httpGet(url: string, init?: RequestInit): Promise<unknown> {
+  const res = await fetch(url, { ...init, method: 'GET' });
+  return res.json();
+}
+`;
+
+const axiosWrapper = `import axios, { type AxiosRequestConfig } from 'axios';
+export async function getJson<T>(url: string, config?: AxiosRequestConfig): Promise<T> {
+  const { data } = await axios.get<T>(url, config);
+  return data;
+}
+`;
+
+runRuleTests(rule, {
+  valid: [
+    {
+      name: 'a wrapper that forwards its init: callers that pass a signal are clean',
+      files: { 'src/http.ts': fetchWrapper },
+      code: `import { httpGet } from './http';\nexport const f = () => httpGet('/x', { signal: AbortSignal.timeout(3000) });`,
+    },
+    {
+      name: 'a forwarding wrapper itself is not reported',
+      code: fetchWrapper,
+    },
+    {
+      name: 'a wrapper that always enforces a timeout: its callers are clean',
+      files: {
+        'src/http.ts': `export async function httpGet(url: string): Promise<unknown> {\n  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });\n  return res.json();\n}\n`,
+      },
+      code: `import { httpGet } from './http';\nexport const f = () => httpGet('/x');`,
+    },
+    {
+      name: 'a wrapper whose instance has a timeout: callers that pass no config are clean',
+      files: {
+        'src/http.ts': `import axios, { type AxiosRequestConfig } from 'axios';
+const api = axios.create({ timeout: 5000 });
+export const get = (url: string, config?: AxiosRequestConfig) => api.get(url, config);
+`,
+      },
+      code: `import { get } from './http';\nexport const f = () => get('/x');`,
+    },
+    {
+      name: 'a parameter default that sets the timeout covers callers that pass nothing',
+      files: {
+        'src/http.ts': `import axios, { type AxiosRequestConfig } from 'axios';\nexport const get = (url: string, config: AxiosRequestConfig = { timeout: 5000 }) => axios.get(url, config);\n`,
+      },
+      code: `import { get } from './http';\nexport const f = () => get('/x');`,
+    },
+    {
+      name: 'a caller that forwards its own caller\'s config is judged at its callers',
+      files: { 'src/http.ts': axiosWrapper },
+      code: `import type { AxiosRequestConfig } from 'axios';\nimport { getJson } from './http';\nexport const orders = (config?: AxiosRequestConfig) => getJson<string[]>('/orders', config);`,
+    },
+    {
+      name: 'the wrapped call raced against a timer',
+      files: { 'src/http.ts': fetchWrapper },
+      code: `import { httpGet } from './http';
+const timeout = (ms: number) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms));
+export const f = () => Promise.race([httpGet('/x'), timeout(3000)]);`,
+    },
+    {
+      name: 'withTimeout around the call',
+      code: `declare function withTimeout<T>(p: Promise<T>, ms: number): Promise<T>;\nexport const f = (url: string) => withTimeout(fetch(url), 3000);`,
+    },
+    {
+      name: 'withTimeout around a callback that makes the call',
+      code: `declare function withTimeout<T>(op: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T>;
+export const f = (url: string) =>
+  withTimeout(async (signal) => {
+    const res = await fetch(url, { signal });
+    return res.json();
+  }, 3000);
+export const g = (url: string) =>
+  withTimeout(async () => {
+    const res = await fetch(url);
+    return res.text();
+  }, 3000);`,
+    },
+    {
+      name: 'a promise stored in a const and then raced',
+      code: `declare function sleep(ms: number): Promise<void>;
+export async function f(url: string) {
+  const request = fetch(url);
+  return Promise.race([request, sleep(2000).then(() => { throw new Error('timeout'); })]);
+}`,
+    },
+    {
+      name: 'p-timeout under any local name',
+      files: { 'src/types.d.ts': `declare module 'p-timeout' {\n  export default function pTimeout<T>(p: Promise<T>, o: { milliseconds: number }): Promise<T>;\n}\n` },
+      code: `import bounded from 'p-timeout';\nexport const f = (url: string) => bounded(fetch(url), { milliseconds: 3000 });`,
+    },
+    {
+      name: 'a class method wrapper whose callers in subclasses pass a timeout',
+      files: {
+        'src/base.ts': `import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+export class ExternalApi {
+  protected axios: AxiosInstance;
+  constructor(baseURL: string) {
+    this.axios = axios.create({ baseURL });
+  }
+  protected async get<T>(endpoint: string, config?: AxiosRequestConfig): Promise<T> {
+    const response = await this.axios.get<T>(endpoint, config);
+    return response.data;
+  }
+}
+`,
+      },
+      code: `import { ExternalApi } from './base';
+export class Movies extends ExternalApi {
+  list() {
+    return this.get<string[]>('/movies', { timeout: 4000 });
+  }
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a wrapper that offers no way to set a timeout is reported inside',
+      code: `export async function getStock(sku: string): Promise<number> {\n  const res = await fetch(\`/stock/\${sku}\`);\n  return (await res.json()) as number;\n}\n`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 2 }],
+    },
+    {
+      name: 'a wrapper whose options type cannot carry a signal is reported inside',
+      code: `interface GetOptions { headers?: Record<string, string> }
+export async function httpGet(url: string, options: GetOptions = {}) {
+  return fetch(url, { ...options });
+}
+export const f = () => httpGet('/x');
+`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 3 }],
+      output: `interface GetOptions { headers?: Record<string, string> }
+export async function httpGet(url: string, options: GetOptions = {}) {
+  return fetch(url, { ...options, signal: AbortSignal.timeout(10000) });
+}
+export const f = () => httpGet('/x');
+`,
+    },
+    {
+      name: 'callers of a forwarding fetch wrapper that omit the signal, in another file',
+      files: { 'src/http.ts': fetchWrapper },
+      code: `import { httpGet } from './http';\nexport const a = () => httpGet('/a');\nexport const b = () => httpGet('/b', { headers: { accept: 'application/json' } });\nexport const c = () => httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
+      errors: [
+        {
+          messageId: 'wrapperCallNoTimeout',
+          line: 2,
+          message: 'httpGet() passes its signal option on to fetch(), and this call sets none: if the server stops responding, it waits forever.',
+          relatedFiles: ['src/http.ts'],
+        },
+        { messageId: 'wrapperCallNoTimeout', line: 3 },
+      ],
+      output: `import { httpGet } from './http';\nexport const a = () => httpGet('/a', { signal: AbortSignal.timeout(10000) });\nexport const b = () => httpGet('/b', { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10000) });\nexport const c = () => httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
+    },
+    {
+      name: 'callers of an axios wrapper that omit the timeout',
+      files: { 'src/http.ts': axiosWrapper },
+      code: `import { getJson } from './http';\nexport const orders = () => getJson<string[]>('/orders');\nexport const zero = () => getJson<string[]>('/orders', { timeout: 0 });\n`,
+      errors: [
+        { messageId: 'wrapperCallNoTimeout', line: 2, message: 'getJson() passes its timeout option on to axios.get(), and this call sets none: if the server stops responding, it waits forever.' },
+        { messageId: 'wrapperCallNoTimeout', line: 3 },
+      ],
+      output: `import { getJson } from './http';\nexport const orders = () => getJson<string[]>('/orders', { timeout: 10000 });\nexport const zero = () => getJson<string[]>('/orders', { timeout: 10000 });\n`,
+    },
+    {
+      name: 'a wrapper that forwards options.signal',
+      code: `interface Options { signal?: AbortSignal; retries?: number }
+async function call(url: string, options: Options = {}) {
+  return fetch(url, { method: 'POST', signal: options.signal });
+}
+export const f = () => call('/a', { retries: 2 });
+export const g = () => call('/b', { signal: AbortSignal.timeout(500) });
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 5 }],
+      output: `interface Options { signal?: AbortSignal; retries?: number }
+async function call(url: string, options: Options = {}) {
+  return fetch(url, { method: 'POST', signal: options.signal });
+}
+export const f = () => call('/a', { retries: 2, signal: AbortSignal.timeout(10000) });
+export const g = () => call('/b', { signal: AbortSignal.timeout(500) });
+`,
+    },
+    {
+      name: 'a wrapper that takes the signal itself',
+      code: `const load = (url: string, signal?: AbortSignal) => fetch(url, { signal });
+export const f = () => load('/a');
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 2 }],
+      output: `const load = (url: string, signal?: AbortSignal) => fetch(url, { signal });
+export const f = () => load('/a', AbortSignal.timeout(10000));
+`,
+    },
+    {
+      name: 'a destructured timeout option',
+      code: `import axios from 'axios';
+export async function post(url: string, body: unknown, { timeout }: { timeout?: number } = {}) {
+  return axios.post(url, body, { timeout });
+}
+export const f = () => post('/a', {}, {});
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 5 }],
+      output: `import axios from 'axios';
+export async function post(url: string, body: unknown, { timeout }: { timeout?: number } = {}) {
+  return axios.post(url, body, { timeout });
+}
+export const f = () => post('/a', {}, { timeout: 10000 });
+`,
+    },
+    {
+      name: 'a chain of wrappers: the outer callers are reported',
+      files: {
+        'src/http.ts': `export function request(method: string, url: string, init?: RequestInit) {\n  return fetch(url, { ...init, method });\n}\nexport function get(url: string, init?: RequestInit) {\n  return request('GET', url, init);\n}\n`,
+      },
+      code: `import { get } from './http';\nexport const f = () => get('/x');\n`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 2 }],
+      output: `import { get } from './http';\nexport const f = () => get('/x', { signal: AbortSignal.timeout(10000) });\n`,
+    },
+    {
+      name: 'class method wrappers: this.get in a subclass, and a service calling it',
+      files: {
+        'src/base.ts': `import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+export class ExternalApi {
+  protected axios: AxiosInstance;
+  constructor(baseURL: string) {
+    this.axios = axios.create({ baseURL });
+  }
+  protected async get<T>(endpoint: string, config?: AxiosRequestConfig): Promise<T> {
+    const response = await this.axios.get<T>(endpoint, config);
+    return response.data;
+  }
+}
+`,
+      },
+      code: `import { ExternalApi } from './base';
+export class Movies extends ExternalApi {
+  list() {
+    return this.get<string[]>('/movies', { params: { page: 1 } });
+  }
+}
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 4 }],
+      output: `import { ExternalApi } from './base';
+export class Movies extends ExternalApi {
+  list() {
+    return this.get<string[]>('/movies', { params: { page: 1 }, timeout: 10000 });
+  }
+}
+`,
+    },
+    {
+      name: 'a method of an injected service class',
+      files: {
+        'src/httpClient.ts': `export class HttpClient {\n  get(url: string, init?: RequestInit) {\n    return fetch(url, init);\n  }\n}\n`,
+      },
+      code: `import { HttpClient } from './httpClient';
+export class Orders {
+  constructor(private readonly http: HttpClient) {}
+  list() {
+    return this.http.get('/orders');
+  }
+}
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 5 }],
+    },
+    {
+      name: 'a .then chain is not a timer race',
+      code: `declare function sleep(ms: number): Promise<void>;\nexport const f = (url: string) => Promise.all([fetch(url), sleep(10)]);\n`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 2 }],
+    },
+  ],
+});

@@ -1,0 +1,563 @@
+import rule from '../../server/src/rules/n-plus-one-query';
+import { runRuleTests } from '../ruleTester';
+
+// Stand-ins for ORM packages that are not installed: tsconfig `paths` maps the package
+// name to a project file, so import tracing and the type checker both see it.
+const PRISMA = {
+  'src/stubs/prisma.ts': `
+export interface Customer { id: string; name: string }
+export interface Comment { id: string; postId: string; body: string }
+interface CustomerDelegate {
+  findFirst(args: { where: { id?: string } }): Promise<Customer | null>;
+  findUnique(args: { where: { id: string } }): Promise<Customer | null>;
+  findMany(args: { where: { id?: string | { in: string[] } } }): Promise<Customer[]>;
+  update(args: { where: { id: string }; data: Partial<Customer> }): Promise<Customer>;
+}
+interface CommentDelegate {
+  findMany(args: { where: { postId?: string | { in: string[] } } }): Promise<Comment[]>;
+}
+export declare class PrismaClient {
+  customer: CustomerDelegate;
+  comment: CommentDelegate;
+}
+`,
+};
+const TYPEORM = {
+  'src/stubs/typeorm.ts': `
+export type FindOptionsWhere<T> = { [K in keyof T]?: T[K] | FindOperator<T[K]> };
+export declare class FindOperator<T> { private value: T }
+export declare function In<T>(values: readonly T[]): FindOperator<T>;
+export declare class Repository<T> {
+  findOneBy(where: FindOptionsWhere<T>): Promise<T | null>;
+  findBy(where: FindOptionsWhere<T>): Promise<T[]>;
+  find(options?: { where?: FindOptionsWhere<T> }): Promise<T[]>;
+  save(entity: T): Promise<T>;
+}
+export declare function getMetadataArgsStorage(): { filterColumns(target: Function): { propertyName: string }[] };
+`,
+};
+const paths = (map: Record<string, string>) => ({ baseUrl: '.', paths: Object.fromEntries(Object.entries(map).map(([k, v]) => [k, [v]])) });
+const prismaProject = { files: PRISMA, compilerOptions: paths({ '@prisma/client': 'src/stubs/prisma.ts' }) };
+const typeormProject = { files: TYPEORM, compilerOptions: paths({ typeorm: 'src/stubs/typeorm.ts' }) };
+
+const INVENTORY_CLIENT = `
+export interface StockLevel { sku: string; available: number }
+export async function getStock(sku: string): Promise<StockLevel> {
+  const res = await fetch(\`https://inventory.example/stock/\${encodeURIComponent(sku)}\`);
+  return (await res.json()) as StockLevel;
+}
+export function formatSku(sku: string): string {
+  return sku.trim().toUpperCase();
+}
+`;
+
+runRuleTests(rule, {
+  valid: [
+    {
+      name: 'in-memory work per element is not I/O',
+      code: `export function totals(lines: { sku: string; qty: number }[], prices: Map<string, number>) {
+  let total = 0;
+  for (const line of lines) total += (prices.get(line.sku) ?? 0) * line.qty;
+  return total;
+}`,
+    },
+    {
+      name: 'a project function that only computes, in another file, is not I/O',
+      files: { 'src/clients/inventory.ts': INVENTORY_CLIENT },
+      code: `import { formatSku } from './clients/inventory';
+export async function normalise(skus: string[]) {
+  const out: string[] = [];
+  for (const sku of skus) out.push(await Promise.resolve(formatSku(sku)));
+  return out;
+}`,
+    },
+    {
+      name: 'loads through a DataLoader are batched',
+      code: `import DataLoader from 'dataloader';
+const users = new DataLoader(async (ids: readonly string[]) => ids.map((id) => ({ id })));
+export async function owners(posts: { ownerId: string }[]) {
+  const result = [];
+  for (const post of posts) result.push(await users.load(post.ownerId));
+  return result;
+}`,
+    },
+    {
+      name: 'a loop over chunks of ids that queries each chunk with IN is batching',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function load(idChunks: string[][]) {
+  for (const chunk of idChunks) await prisma.customer.findMany({ where: { id: { in: chunk } } });
+}`,
+    },
+    {
+      name: 'findUnique issued concurrently is batched by Prisma within the tick',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export const load = (ids: string[]) => Promise.all(ids.map((id) => prisma.customer.findUnique({ where: { id } })));`,
+    },
+    {
+      name: 'a retry loop repeats one request: not per element',
+      code: `export async function get(url: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    if (res.ok) return res;
+  }
+  throw new Error('unavailable');
+}`,
+    },
+    {
+      name: 'trying mirrors until one answers is a search, sequential by design',
+      code: `export async function firstAvailable(mirrors: string[]) {
+  for (const mirror of mirrors) {
+    const res = await fetch(mirror, { signal: AbortSignal.timeout(1000) });
+    if (res.ok) return res;
+  }
+  return undefined;
+}`,
+    },
+    {
+      name: 'a literal list of a few constants is not a growing collection',
+      code: `export async function warm() {
+  for (const path of ['/a', '/b']) await fetch(path, { signal: AbortSignal.timeout(1000) });
+}`,
+    },
+    {
+      name: 'a search loop that returns the element once a request succeeds',
+      code: `export async function reachableDomain(domains: string[]) {
+  for (const domain of domains) {
+    const ok = await fetch(\`https://\${domain}\`, { method: 'HEAD', signal: AbortSignal.timeout(1000) });
+    if (ok.status < 400) {
+      return domain;
+    }
+  }
+  return null;
+}`,
+    },
+    {
+      name: 'a const list written in another file (migration steps, view names) has a fixed size',
+      files: { 'src/views.ts': `export const VIEWS = ['daily', 'weekly', 'monthly'] as const;\n` },
+      code: `import { Pool } from 'pg';
+import { VIEWS } from './views';
+const pool = new Pool();
+export async function refresh() {
+  for (const view of [...VIEWS].reverse()) await pool.query(\`REFRESH MATERIALIZED VIEW \${view}\`);
+  await Promise.all([...new Set(VIEWS)].map((view) => pool.query(\`ANALYZE \${view}\`)));
+}`,
+    },
+    {
+      name: 'chunks processed with an index loop or chunk(...).map are batches, not items',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+declare function chunk<T>(items: T[], size: number): T[][];
+export async function purge(ids: number[]) {
+  const deleteBatches = chunk(ids, 100);
+  for (let i = 0; i < deleteBatches.length; i++) await pool.query('SELECT purge_documents($1)', [deleteBatches[i]]);
+  await Promise.all(chunk(ids, 100).map((group) => pool.query('SELECT archive_documents($1)', [group])));
+}`,
+    },
+    {
+      name: 'a migration runner applies and records steps one by one, by design',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export async function migrate(pendingMigrations: { id: number; sql: string }[]) {
+  for (const migration of pendingMigrations) {
+    await pool.query(migration.sql);
+    await pool.query('INSERT INTO migrations(id) VALUES ($1)', [migration.id]);
+  }
+}`,
+    },
+    {
+      name: 'test files are ignored by default (fixture setup loops)',
+      filename: 'src/__tests__/users.test.ts',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export async function seed(names: string[]) {
+  for (const name of names) await pool.query('INSERT INTO users(name) VALUES ($1)', [name]);
+}`,
+    },
+    {
+      name: 'migrations are ignored by default',
+      filename: 'src/migrations/1700000000000-backfill.ts',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export async function up(ids: number[]) {
+  for (const id of ids) await pool.query('UPDATE users SET flag = true WHERE id = $1', [id]);
+}`,
+    },
+    {
+      name: 'array methods on ORM metadata are not queries',
+      ...typeormProject,
+      code: `import { getMetadataArgsStorage } from 'typeorm';
+export function columnsOf(entities: Function[], wanted: string) {
+  return entities.map((entity) => getMetadataArgsStorage().filterColumns(entity).find((c) => c.propertyName === wanted));
+}`,
+    },
+    {
+      name: 'array data held by a query builder is not a query',
+      ...typeormProject,
+      code: `import type { Repository } from 'typeorm';
+interface Builder { expressionMap: { joinAttributes: { alias: string }[] } }
+export function aliases(qb: Builder, repo: Repository<{ id: string }>, names: string[]) {
+  void repo;
+  return names.map((name) => qb.expressionMap.joinAttributes.find((j) => j.alias === name));
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'an await per element on a function that fetches in another file (the shop fixture)',
+      files: { 'src/clients/inventory.ts': INVENTORY_CLIENT },
+      code: `import { getStock } from './clients/inventory';
+export async function check(lines: { sku: string; quantity: number }[]) {
+  for (const line of lines) {
+    const stock = await getStock(line.sku);
+    if (stock.available < line.quantity) throw new Error(line.sku);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'sequential',
+          line: 4,
+          message:
+            '`getStock()` performs an HTTP request (`fetch` in src/clients/inventory.ts) once per element of `lines`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).',
+          relatedFiles: ['src/clients/inventory.ts'],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'a Prisma lookup per element is hoisted into one findMany and a Map',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function customerNames(orders: { id: string; customerId: string }[]) {
+  const names: string[] = [];
+  for (const order of orders) {
+    const customer = await prisma.customer.findFirst({ where: { id: order.customerId } });
+    if (customer) names.push(customer.name);
+  }
+  return names;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 6 }],
+      output: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function customerNames(orders: { id: string; customerId: string }[]) {
+  const names: string[] = [];
+  const customerRows = await prisma.customer.findMany({ where: { id: { in: orders.map((order) => order.customerId) } } });
+  const customerById = new Map(customerRows.map((row) => [row.id, row] as const));
+  for (const order of orders) {
+    const customer = customerById.get(order.customerId) ?? null;
+    if (customer) names.push(customer.name);
+  }
+  return names;
+}
+`,
+    },
+    {
+      name: 'findUnique awaited one after another is not batched: reported, and hoisted',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function load(ids: string[]) {
+  const found = [];
+  for (const id of ids) found.push(await prisma.customer.findUnique({ where: { id: id } }));
+  return found;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 5 }],
+      output: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function load(ids: string[]) {
+  const found = [];
+  const rowRows = await prisma.customer.findMany({ where: { id: { in: Array.from(ids) } } });
+  const rowById = new Map(rowRows.map((row) => [row.id, row] as const));
+  for (const id of ids) found.push(rowById.get(id) ?? null);
+  return found;
+}
+`,
+    },
+    {
+      name: 'a list per element (findMany by foreign key) is grouped by key',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function threads(posts: { id: string }[]) {
+  const counts: number[] = [];
+  for (const post of posts) {
+    const comments = await prisma.comment.findMany({ where: { postId: post.id } });
+    counts.push(comments.length);
+  }
+  return counts;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 6 }],
+      output: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function threads(posts: { id: string }[]) {
+  const counts: number[] = [];
+  const commentsRows = await prisma.comment.findMany({ where: { postId: { in: posts.map((post) => post.id) } } });
+  const commentsByPostId = new Map<string, typeof commentsRows>();
+  for (const row of commentsRows) {
+    const group = commentsByPostId.get(row.postId);
+    if (group) group.push(row);
+    else commentsByPostId.set(row.postId, [row]);
+  }
+  for (const post of posts) {
+    const comments = commentsByPostId.get(post.id) ?? [];
+    counts.push(comments.length);
+  }
+  return counts;
+}
+`,
+    },
+    {
+      name: 'a TypeORM repository injected into a service: findOneBy({ id }) becomes findBy with In',
+      ...typeormProject,
+      code: `import { Repository } from 'typeorm';
+export interface User { id: string; email: string }
+export class UsersService {
+  constructor(private readonly users: Repository<User>) {}
+  async emails(ids: string[]) {
+    const out: string[] = [];
+    for (const id of ids) {
+      const user = await this.users.findOneBy({ id });
+      if (user) out.push(user.email);
+    }
+    return out;
+  }
+}
+`,
+      errors: [{ messageId: 'sequential', line: 8 }],
+      output: `import { Repository, In } from 'typeorm';
+export interface User { id: string; email: string }
+export class UsersService {
+  constructor(private readonly users: Repository<User>) {}
+  async emails(ids: string[]) {
+    const out: string[] = [];
+    const userRows = await this.users.findBy({ id: In(Array.from(ids)) });
+    const userById = new Map(userRows.map((row) => [row.id, row] as const));
+    for (const id of ids) {
+      const user = userById.get(id) ?? null;
+      if (user) out.push(user.email);
+    }
+    return out;
+  }
+}
+`,
+    },
+    {
+      name: 'TypeORM findOneBy with an explicit key is rewritten, adding In to the import',
+      ...typeormProject,
+      code: `import { Repository } from 'typeorm';
+export interface User { id: string; email: string }
+export class UsersService {
+  constructor(private readonly users: Repository<User>) {}
+  async emails(posts: { authorId: string }[]) {
+    const out: string[] = [];
+    for (const post of posts) {
+      const user = await this.users.findOneBy({ id: post.authorId });
+      if (user) out.push(user.email);
+    }
+    return out;
+  }
+}
+`,
+      errors: [{ messageId: 'sequential', line: 8 }],
+      output: `import { Repository, In } from 'typeorm';
+export interface User { id: string; email: string }
+export class UsersService {
+  constructor(private readonly users: Repository<User>) {}
+  async emails(posts: { authorId: string }[]) {
+    const out: string[] = [];
+    const userRows = await this.users.findBy({ id: In(posts.map((post) => post.authorId)) });
+    const userById = new Map(userRows.map((row) => [row.id, row] as const));
+    for (const post of posts) {
+      const user = userById.get(post.authorId) ?? null;
+      if (user) out.push(user.email);
+    }
+    return out;
+  }
+}
+`,
+    },
+    {
+      name: 'Promise.all over items.map with axios: concurrent, still N requests',
+      code: `import axios from 'axios';
+export async function profiles(ids: string[]) {
+  return Promise.all(ids.map((id) => axios.get(\`https://users.example/\${id}\`, { timeout: 1000 })));
+}
+`,
+      errors: [
+        {
+          messageId: 'concurrent',
+          line: 3,
+          message:
+            '`axios.get` performs an HTTP request once per element of `ids` (inside .map()): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).',
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'a chain across three files: controller → service → repository (TypeORM)',
+      ...typeormProject,
+      files: {
+        ...TYPEORM,
+        'src/users/user.repository.ts': `import { Repository } from 'typeorm';
+export interface User { id: string; email: string }
+export class UserRepository {
+  constructor(private readonly repo: Repository<User>) {}
+  byEmail(email: string) {
+    return this.repo.find({ where: { email } });
+  }
+}
+`,
+        'src/users/users.service.ts': `import { UserRepository } from './user.repository';
+export class UsersService {
+  constructor(private readonly users: UserRepository) {}
+  async exists(email: string) {
+    const found = await this.users.byEmail(email.toLowerCase());
+    return found.length > 0;
+  }
+}
+`,
+      },
+      code: `import { UsersService } from './users/users.service';
+export class InviteController {
+  constructor(private readonly users: UsersService) {}
+  async invite(emails: string[]) {
+    const fresh: string[] = [];
+    for (const email of emails) if (!(await this.users.exists(email))) fresh.push(email);
+    return fresh;
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'sequential',
+          line: 6,
+          message:
+            '`UsersService.exists()` performs a database query (`this.repo.find` in src/users/user.repository.ts, through UserRepository.byEmail()) once per element of `emails`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).',
+          relatedFiles: ['src/users/users.service.ts', 'src/users/user.repository.ts'],
+        },
+      ],
+    },
+    {
+      name: 'forEach with an async callback and a Mongoose model',
+      code: `import mongoose from 'mongoose';
+const Order = mongoose.model('Order');
+export function touch(ids: string[]) {
+  ids.forEach(async (id) => {
+    await Order.updateOne({ _id: id }, { touchedAt: new Date() });
+  });
+}
+`,
+      errors: [{ messageId: 'concurrent', line: 5 }],
+    },
+    {
+      name: 'a queue drained one item at a time with Redis',
+      code: `import Redis from 'ioredis';
+const redis = new Redis();
+export async function drain(queue: string[]) {
+  const values: (string | null)[] = [];
+  while (queue.length > 0) {
+    const key = queue.shift();
+    if (key) values.push(await redis.get(key));
+  }
+  return values;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 7 }],
+    },
+    {
+      name: 'an index loop over an array with pg',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export async function names(ids: number[]) {
+  const rows = [];
+  for (let i = 0; i < ids.length; i++) rows.push(await pool.query('SELECT name FROM users WHERE id = $1', [ids[i]]));
+  return rows;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 5 }],
+    },
+    {
+      name: 'a knex chain is reported once, at the query that starts it',
+      code: `import knex from 'knex';
+const db = knex({ client: 'pg' });
+export async function lookup(ids: number[]) {
+  for (const id of ids) await db('users').where({ id }).first();
+}
+`,
+      errors: [{ messageId: 'sequential', line: 4 }],
+    },
+    {
+      name: 'a Prisma client reached through a GraphQL context, in a loop started without await',
+      code: `interface Context { prisma: { customer: { update(args: { where: { id: string }; data: { seen: boolean } }): Promise<unknown> } } }
+export function markSeen(ctx: Context, ids: string[]) {
+  const pending: Promise<unknown>[] = [];
+  for (const id of ids) pending.push(ctx.prisma.customer.update({ where: { id }, data: { seen: true } }));
+  return Promise.all(pending);
+}
+`,
+      errors: [{ messageId: 'concurrent', line: 4 }],
+    },
+    {
+      name: 'ignorePaths can be emptied to check test files too',
+      filename: 'src/__tests__/users.test.ts',
+      options: { ignorePaths: [] },
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export async function seed(names: string[]) {
+  for (const name of names) await pool.query('INSERT INTO users(name) VALUES ($1)', [name]);
+}
+`,
+      errors: [{ messageId: 'sequential', line: 4 }],
+    },
+    {
+      name: 'a const list that starts empty and is filled at run time is data, not a fixed list',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export async function backfill(days: number) {
+  const periods: number[] = [];
+  for (let d = 0; d < days; d++) periods.push(d);
+  for (const period of periods) await pool.query('SELECT backfill_day($1)', [period]);
+}
+`,
+      errors: [{ messageId: 'sequential', line: 6 }],
+    },
+    {
+      name: 'a validation exit (if (!row) return) does not make a loop a search',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function allExist(ids: string[]) {
+  for (const id of ids) {
+    const customer = await prisma.customer.findFirst({ where: { id } });
+    if (!customer) return false;
+  }
+  return true;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 5 }],
+    },
+    {
+      name: 'no rewrite when the key comes from a local computed inside the loop',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function load(refs: string[]) {
+  for (const ref of refs) {
+    const id = ref.split(':')[1] ?? '';
+    await prisma.customer.findFirst({ where: { id } });
+  }
+}
+`,
+      errors: [{ messageId: 'sequential', line: 6 }],
+      output: null,
+    },
+  ],
+});

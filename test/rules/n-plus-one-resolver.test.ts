@@ -1,0 +1,337 @@
+import rule from '../../server/src/rules/n-plus-one-resolver';
+import { runRuleTests } from '../ruleTester';
+
+// GraphQL framework stand-ins: NestJS, TypeGraphQL, Pothos, Nexus and TypeORM are not
+// installed, so tsconfig `paths` maps each package name to a small project file.
+const STUBS = {
+  'src/stubs/nestjs-graphql.ts': `
+export declare function Resolver(of?: unknown): ClassDecorator;
+export declare function ResolveField(name?: unknown, options?: unknown): MethodDecorator;
+export declare function Query(returns?: unknown): MethodDecorator;
+export declare function Parent(): ParameterDecorator;
+export declare function Context(): ParameterDecorator;
+`,
+  'src/stubs/type-graphql.ts': `
+export declare function Resolver(of?: unknown): ClassDecorator;
+export declare function FieldResolver(returns?: unknown): MethodDecorator;
+export declare function Root(): ParameterDecorator;
+`,
+  'src/stubs/typeorm.ts': `
+export declare class Repository<T> {
+  findOne(options: { where: Partial<T> }): Promise<T | null>;
+  find(options?: { where?: Partial<T> }): Promise<T[]>;
+}
+`,
+  'src/stubs/pothos.ts': `
+export interface FieldBuilder { field(options: { type: unknown; resolve: (...args: any[]) => unknown }): unknown; string(options: { resolve: (...args: any[]) => unknown }): unknown }
+export declare class SchemaBuilder { objectType(name: string, options: { fields: (t: FieldBuilder) => Record<string, unknown> }): void; queryType(options: { fields: (t: FieldBuilder) => Record<string, unknown> }): void }
+export default SchemaBuilder;
+`,
+  'src/stubs/nexus.ts': `
+export interface DefinitionBlock { field(name: string, options: { type: string; resolve: (...args: any[]) => unknown }): void }
+export declare function objectType(config: { name: string; definition(t: DefinitionBlock): void }): unknown;
+`,
+};
+const stubPaths = {
+  baseUrl: '.',
+  paths: {
+    '@nestjs/graphql': ['src/stubs/nestjs-graphql.ts'],
+    'type-graphql': ['src/stubs/type-graphql.ts'],
+    typeorm: ['src/stubs/typeorm.ts'],
+    '@pothos/core': ['src/stubs/pothos.ts'],
+    nexus: ['src/stubs/nexus.ts'],
+  },
+};
+const withStubs = { files: STUBS, compilerOptions: stubPaths };
+
+const DB = `export interface Product { id: string; name: string; vendorId: string }
+export interface Vendor { id: string; name: string }
+interface VendorDelegate {
+  findFirst(args: { where: { id?: string } }): Promise<Vendor | null>;
+  findUnique(args: { where: { id: string } }): Promise<Vendor | null>;
+  findMany(args: { where: { id?: string | { in: string[] }; name?: string } }): Promise<Vendor[]>;
+}
+export interface Context { db: { vendor: VendorDelegate } }
+`;
+
+const USERS_SERVICE = `import { Repository } from 'typeorm';
+export interface User { id: string; name: string }
+export class UsersService {
+  constructor(private readonly users: Repository<User>) {}
+  findById(id: string) {
+    return this.users.findOne({ where: { id } });
+  }
+}
+`;
+
+runRuleTests(rule, {
+  valid: [
+    {
+      name: 'root Query and Mutation fields run once per operation',
+      code: `${DB}
+export const resolvers = {
+  Query: { vendor: (_: unknown, args: { id: string }, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: args.id } }) },
+  Mutation: { touch: (_: unknown, args: { id: string }, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: args.id } }) },
+};`,
+    },
+    {
+      name: 'a field that loads through a DataLoader on the context is batched',
+      code: `interface Context { loaders: { user: { load(id: string): Promise<{ name: string }> } } }
+export const resolvers = {
+  Post: { author: (post: { authorId: string }, _: unknown, ctx: Context) => ctx.loaders.user.load(post.authorId) },
+};`,
+    },
+    {
+      name: 'Prisma findUnique in a field resolver is batched by Prisma within the tick',
+      code: `${DB}
+export const resolvers = {
+  Product: { vendor: (product: Product, _: unknown, ctx: Context) => ctx.db.vendor.findUnique({ where: { id: product.vendorId } }) },
+};`,
+    },
+    {
+      name: 'a computed field does no I/O',
+      code: `export const resolvers = {
+  User: { fullName: (user: { first: string; last: string }) => \`\${user.first} \${user.last}\` },
+};`,
+    },
+    {
+      name: 'a lookup that ignores the parent is the same for every parent (a namespace type)',
+      ...withStubs,
+      files: { ...STUBS, 'src/users.service.ts': USERS_SERVICE },
+      code: `import { Resolver, ResolveField } from '@nestjs/graphql';
+import { UsersService } from './users.service';
+@Resolver('Infra')
+export class InfraResolver {
+  constructor(private readonly users: UsersService) {}
+  @ResolveField('admin')
+  admin() {
+    return this.users.findById('admin');
+  }
+}`,
+    },
+    {
+      name: 'an object with type-like keys that nothing marks as resolvers is not a resolver map',
+      code: `${DB}
+export const handlers = {
+  Product: { vendor: (product: Product, _: unknown, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: product.vendorId } }) },
+};`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Apollo resolver map: a query per parent becomes a per-request DataLoader (the shop fixture)',
+      code: `${DB}
+export const resolvers = {
+  Query: {
+    products: () => [] as Product[],
+  },
+  Product: {
+    vendor: (product: Product, _args: unknown, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: product.vendorId } }),
+  },
+};
+`,
+      errors: [
+        {
+          messageId: 'perParent',
+          line: 15,
+          message:
+            'The Product.vendor resolver runs once per Product, and `ctx.db.vendor.findFirst` performs a database query: a list of N Product objects costs N extra round trips. Batch it with a per-request DataLoader.',
+        },
+      ],
+      output: `import DataLoader from 'dataloader';
+import { batchByKey } from './resilience/batch-loader';
+
+${DB}
+/** Loads vendor rows for every key requested in the same tick with one query. */
+function createVendorByIdLoader(ctx: Context) {
+  return new DataLoader(batchByKey((keys: readonly string[]) => ctx.db.vendor.findMany({ where: { id: { in: [...keys] } } }), (row) => row.id));
+}
+
+// One loader per request, keyed by the request's context object: rows are never cached across requests.
+const vendorByIdLoaders = new WeakMap<Context, ReturnType<typeof createVendorByIdLoader>>();
+
+function vendorByIdLoader(ctx: Context): ReturnType<typeof createVendorByIdLoader> {
+  let loader = vendorByIdLoaders.get(ctx);
+  if (!loader) {
+    loader = createVendorByIdLoader(ctx);
+    vendorByIdLoaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+export const resolvers = {
+  Query: {
+    products: () => [] as Product[],
+  },
+  Product: {
+    vendor: (product: Product, _args: unknown, ctx: Context) => vendorByIdLoader(ctx).load(product.vendorId),
+  },
+};
+`,
+      createdFiles: { 'src/resilience/batch-loader.ts': /^\/\/ resilint-pattern: batch-loader v1/ },
+    },
+    {
+      name: 'a per-type resolver object merged from another file (name ends in resolvers), method syntax',
+      code: `${DB}
+export const productResolvers = {
+  Product: {
+    async vendor(product: Product, _args: unknown, ctx: Context) {
+      const vendor = await ctx.db.vendor.findFirst({ where: { id: product.vendorId } });
+      return vendor?.name ?? null;
+    },
+  },
+};
+`,
+      errors: [{ messageId: 'perParent', line: 13 }],
+    },
+    {
+      name: 'a codegen-typed per-type object: const Product: ProductResolvers',
+      code: `${DB}
+type ProductResolvers = Record<string, (parent: Product, args: unknown, ctx: Context) => unknown>;
+export const Product: ProductResolvers = {
+  vendor: (product, _args, ctx) => ctx.db.vendor.findFirst({ where: { id: product.vendorId } }),
+};
+`,
+      errors: [{ messageId: 'perParent', line: 12 }],
+    },
+    {
+      name: 'NestJS @ResolveField through a service in another file (TypeORM), chain as related locations',
+      ...withStubs,
+      files: { ...STUBS, 'src/users.service.ts': USERS_SERVICE },
+      code: `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { UsersService } from './users.service';
+interface Post { id: string; authorId: string }
+@Resolver('Post')
+export class PostResolver {
+  constructor(private readonly users: UsersService) {}
+  @ResolveField('author')
+  author(@Parent() post: Post) {
+    return this.users.findById(post.authorId);
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'perParent',
+          line: 9,
+          message:
+            'The Post.author resolver runs once per Post, and `UsersService.findById()` performs a database query (`this.users.findOne` in src/users.service.ts): a list of N Post objects costs N extra round trips. Batch it with a per-request DataLoader.',
+          relatedFiles: ['src/users.service.ts'],
+        },
+      ],
+    },
+    {
+      name: 'TypeGraphQL @FieldResolver with @Root, type from @Resolver(() => Recipe)',
+      ...withStubs,
+      files: { ...STUBS, 'src/users.service.ts': USERS_SERVICE },
+      code: `import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { UsersService } from './users.service';
+class Recipe { authorId = '' }
+@Resolver(() => Recipe)
+export class RecipeResolver {
+  constructor(private readonly users: UsersService) {}
+  @FieldResolver()
+  async author(@Root() recipe: Recipe) {
+    return this.users.findById(recipe.authorId);
+  }
+}
+`,
+      errors: [{ messageId: 'perParent', line: 9, message: 'The Recipe.author resolver runs once per Recipe, and `UsersService.findById()` performs a database query (`this.users.findOne` in src/users.service.ts): a list of N Recipe objects costs N extra round trips. Batch it with a per-request DataLoader.' }],
+    },
+    {
+      name: 'Pothos t.field({ resolve }) inside builder.objectType; queryType fields are root',
+      ...withStubs,
+      code: `import SchemaBuilder from '@pothos/core';
+${DB}
+declare const db: Context['db'];
+const builder = new SchemaBuilder();
+builder.queryType({ fields: (t) => ({ vendor: t.field({ type: 'Vendor', resolve: () => db.vendor.findFirst({ where: {} }) }) }) });
+builder.objectType('Product', {
+  fields: (t) => ({
+    vendor: t.field({ type: 'Vendor', resolve: (product: Product) => db.vendor.findFirst({ where: { id: product.vendorId } }) }),
+  }),
+});
+`,
+      errors: [{ messageId: 'perParent', line: 16 }],
+    },
+    {
+      name: 'Nexus objectType definition(t) { t.field(name, { resolve }) }',
+      ...withStubs,
+      code: `import { objectType } from 'nexus';
+${DB}
+export const ProductType = objectType({
+  name: 'Product',
+  definition(t) {
+    t.field('vendor', {
+      type: 'Vendor',
+      resolve: (product: Product, _args: unknown, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: product.vendorId } }),
+    });
+  },
+});
+`,
+      errors: [{ messageId: 'perParent', line: 16, message: 'The Product.vendor resolver runs once per Product, and `ctx.db.vendor.findFirst` performs a database query: a list of N Product objects costs N extra round trips. Batch it with a per-request DataLoader.' }],
+    },
+    {
+      name: 'graphql-js GraphQLObjectType fields thunk with resolve, using fetch',
+      code: `import { GraphQLObjectType, GraphQLString } from 'graphql';
+export const ProductType: GraphQLObjectType = new GraphQLObjectType({
+  name: 'Product',
+  fields: () => ({
+    vendorName: {
+      type: GraphQLString,
+      resolve: async (product: { vendorId: string }) => {
+        const res = await fetch(\`https://vendors.example/\${product.vendorId}\`, { signal: AbortSignal.timeout(2000) });
+        return ((await res.json()) as { name: string }).name;
+      },
+    },
+  }),
+});
+`,
+      errors: [
+        {
+          messageId: 'perParent',
+          line: 8,
+          message:
+            'The Product.vendorName resolver runs once per Product, and `fetch` performs an HTTP request: a list of N Product objects costs N extra round trips. Batch it with a per-request DataLoader.',
+        },
+      ],
+    },
+    {
+      name: 'Apollo Federation __resolveReference runs once per entity reference',
+      code: `${DB}
+export const resolvers = {
+  Vendor: {
+    __resolveReference: (ref: { id: string }, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: ref.id } }),
+  },
+};
+`,
+      errors: [{ messageId: 'perParent', line: 12 }],
+    },
+    {
+      name: 'a resolver that cannot be rewritten gets the pattern inserted, not a guessed rewrite',
+      code: `${DB}
+export const resolvers = {
+  Product: {
+    vendor: async (product: Product, _args: unknown, ctx: Context) => {
+      const vendors = await ctx.db.vendor.findMany({ where: { id: product.vendorId, name: product.name } });
+      return vendors[0] ?? null;
+    },
+  },
+};
+`,
+      errors: [{ messageId: 'perParent', line: 13 }],
+      fixTitle: /^Add the batch-loader pattern/,
+      output: `${DB}
+export const resolvers = {
+  Product: {
+    vendor: async (product: Product, _args: unknown, ctx: Context) => {
+      const vendors = await ctx.db.vendor.findMany({ where: { id: product.vendorId, name: product.name } });
+      return vendors[0] ?? null;
+    },
+  },
+};
+`,
+      createdFiles: { 'src/resilience/batch-loader.ts': /export function batchByKey/ },
+    },
+  ],
+});

@@ -1,0 +1,857 @@
+import rule from '../../server/src/rules/retry-without-backoff';
+import { runRuleTests } from '../ruleTester';
+
+// Detection: every retry shape, each defect, and the false-positive classes found while
+// auditing real code bases (each named after what it is, not where it was found).
+
+const API = `declare const api: { get(url: string): Promise<string> };\ndeclare function sleep(ms: number): Promise<void>;\n`;
+
+runRuleTests(rule, {
+  valid: [
+    {
+      name: 'exponential backoff with full jitter, a cap and an attempt limit',
+      code: `${API}export async function get(url: string) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await api.get(url);
+    } catch (error) {
+      if (attempt === 4) throw error;
+      await sleep(Math.random() * Math.min(30_000, 100 * 2 ** attempt));
+    }
+  }
+  throw new Error('unreachable');
+}
+`,
+    },
+    {
+      name: 'a loop over items that moves on to the next item after a failure',
+      code: `${API}export async function all(urls: string[]) {
+  for (const url of urls) {
+    try {
+      await api.get(url);
+    } catch (error) {
+      console.error(error);
+      continue;
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'failover across mirrors is not a retry of the same call',
+      code: `${API}export async function first(mirrors: string[]) {
+  for (const mirror of mirrors) {
+    try {
+      return await api.get(mirror);
+    } catch {
+      // next mirror
+    }
+  }
+  return undefined;
+}
+`,
+    },
+    {
+      name: 'a consumer loop that processes messages is not a retry',
+      code: `declare const queue: { receive(): Promise<string | undefined> };
+declare function handle(message: string): Promise<void>;
+export async function consume() {
+  while (true) {
+    const message = await queue.receive();
+    if (!message) return;
+    try {
+      await handle(message);
+    } catch (error) {
+      console.error(error);
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'a scheduler ticking at a fixed interval is not a retry',
+      code: `declare function refreshPrices(): Promise<void>;
+export const timer = setInterval(() => void refreshPrices(), 60_000);
+`,
+    },
+    {
+      name: 'a function that reschedules itself on success is polling, not retrying',
+      code: `declare function collect(): Promise<void>;
+export function poll(): void {
+  void collect().then(() => setTimeout(poll, 5000));
+}
+`,
+    },
+    {
+      name: 'a batch loop that ends when a batch comes back short (not a success exit)',
+      code: `declare function processBatch(): Promise<number>;
+declare function skipBatch(): Promise<void>;
+export async function drain() {
+  while (true) {
+    try {
+      const updated = await processBatch();
+      if (updated < 100) break;
+    } catch (error) {
+      await skipBatch();
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'retrying only a uniqueness conflict resolves a race between writers',
+      code: `class UniqueConstraintError extends Error {}
+export async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintError) || attempt >= attempts) throw err;
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'waiting for a local file to appear polls the disk, not a dependency',
+      code: `import { promises as fs } from 'node:fs';
+declare function pause(): Promise<void>;
+export async function waitForFile(path: string) {
+  for (let attempts = 0; attempts < 10; attempts++) {
+    try {
+      return await fs.readFile(path, 'utf-8');
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error('missing ' + path);
+}
+`,
+    },
+    {
+      name: 'resetting a counter on success is not leaving the loop',
+      code: `declare function createOrder(): Promise<void>;
+export async function generate(count: number) {
+  let created = 0;
+  let failures = 0;
+  while (created < count && failures < 5) {
+    try {
+      await createOrder();
+      created++;
+      failures = 0;
+    } catch (error) {
+      failures++;
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'polling a job until it has finished (status compared with words) is not a retry',
+      code: `declare function getJob(id: string): Promise<{ status: string }>;
+export async function waitForJob(id: string) {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const job = await getJob(id);
+    if (job.status === 'finished') return job;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error('timed out');
+}
+`,
+    },
+    {
+      name: 'a reconnect that backs off exponentially with jitter and a cap may run for ever',
+      code: `declare class Socket { constructor(url: string); on(event: 'close', listener: () => void): void }
+export class Client {
+  private attempts = 0;
+  private socket: Socket | undefined;
+  connect(): void {
+    this.socket = new Socket('wss://example.test');
+    this.socket.on('close', () => {
+      this.attempts++;
+      setTimeout(() => this.connect(), Math.random() * Math.min(30_000, 500 * 2 ** this.attempts));
+    });
+  }
+}
+`,
+    },
+    {
+      name: 'refreshing a token before trying again is a recovery, not a blind retry',
+      code: `declare const http: { get(url: string): Promise<string> };
+declare function refreshToken(): Promise<void>;
+export async function request(url: string): Promise<string> {
+  try {
+    return await http.get(url);
+  } catch (error) {
+    await refreshToken();
+    return request(url);
+  }
+}
+`,
+    },
+    {
+      name: 'trying again with a different input is not a retry of the same call',
+      code: `declare function insert(slug: string): Promise<void>;
+export async function save(title: string) {
+  let slug = title;
+  for (let i = 0; i < 5; i++) {
+    try {
+      return await insert(slug);
+    } catch {
+      slug = title + '-' + i;
+    }
+  }
+  throw new Error('no free slug');
+}
+`,
+    },
+    {
+      name: 'a wait whose length the server decides (Retry-After) is not judged',
+      code: `declare function send(): Promise<Response>;
+export async function post() {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const retryAfter = Number((error as { retryAfter?: number }).retryAfter);
+      await new Promise((resolve) => setTimeout(resolve, retryAfter));
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+    },
+    {
+      name: 'an error handler that calls code this analysis cannot see into may be waiting',
+      code: `${API}declare const backoff: { wait(): Promise<void> };
+export async function get(url: string) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await backoff.wait();
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+    },
+    {
+      name: 'a project helper in another file that backs off with jitter is followed',
+      files: {
+        'src/backoff.ts': `export function backoff(attempt: number): Promise<void> {
+  const delay = Math.random() * Math.min(10_000, 200 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, delay));
+}
+`,
+      },
+      code: `import { backoff } from './backoff';
+declare const api: { get(url: string): Promise<string> };
+export async function get(url: string) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await backoff(attempt);
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+    },
+    {
+      name: 'retries in tests are not checked by default',
+      filename: 'src/client.test.ts',
+      code: `${API}export async function get(url: string) {
+  while (true) {
+    try {
+      return await api.get(url);
+    } catch {
+      // again
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'p-retry, async-retry and cockatiel configured with backoff',
+      code: `import pRetry from 'p-retry';
+import asyncRetry from 'async-retry';
+import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+declare function load(): Promise<string>;
+export const a = pRetry(load, { retries: 5, factor: 2, randomize: true, maxTimeout: 10_000 });
+export const b = asyncRetry(load, { retries: 3 });
+export const policy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });
+`,
+    },
+    {
+      name: 'axios-retry with exponentialDelay',
+      files: { 'src/types.d.ts': AXIOS_RETRY_TYPES() },
+      code: `import axios from 'axios';
+import axiosRetry from 'axios-retry';
+const client = axios.create();
+axiosRetry(client, { retries: 3, retryDelay: axiosRetry.exponentialDelay });
+export { client };
+`,
+    },
+    {
+      name: 'a suppression comment with a reason',
+      code: `${API}export async function get(url: string) {
+  for (let i = 0; i < 2; i++) {
+    try {
+      // resilint-disable-next-line retry-without-backoff -- an in-process cache, not a remote call
+      return await api.get(url);
+    } catch {
+      // again
+    }
+  }
+  throw new Error('x');
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a for loop that retries at once',
+      code: `${API}export async function get(url: string) {
+  for (let i = 0; i < 3; i++) {
+    try {
+      return await api.get(url);
+    } catch (e) {
+      console.warn(e);
+    }
+  }
+  throw new Error('x');
+}
+`,
+      errors: [{ messageId: 'noDelay', line: 6, message: 'This retry loop retries immediately, with no delay between attempts.' }],
+    },
+    {
+      name: 'while (true) without an attempt limit or delay',
+      code: `${API}export async function get(url: string) {
+  while (true) {
+    try {
+      return await api.get(url);
+    } catch {
+      // try again
+    }
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'noDelay',
+          line: 6,
+          message: 'This retry loop retries immediately, with no delay between attempts; it also has no maximum number of attempts.',
+        },
+      ],
+    },
+    {
+      name: 'a constant delay',
+      code: `${API}export async function get(url: string) {
+  let attempt = 0;
+  while (true) {
+    try {
+      return await api.get(url);
+    } catch (e) {
+      attempt++;
+      if (attempt >= 5) throw e;
+      await sleep(1000);
+    }
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'constantDelay',
+          line: 7,
+          message: 'This retry loop waits the same delay (1000) before every attempt instead of backing off exponentially.',
+          relatedFiles: ['src/main.ts', 'src/main.ts', 'src/main.ts'],
+        },
+      ],
+    },
+    {
+      name: 'a linearly growing delay (attempt * 1000)',
+      code: `${API}export async function get(url: string) {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
+    }
+  }
+  return undefined;
+}
+`,
+      errors: [{ messageId: 'linearDelay', line: 6 }],
+    },
+    {
+      name: 'exponential without jitter and, with ten attempts, without a cap',
+      code: `${API}export async function get(url: string) {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await sleep(1000 * 2 ** attempt);
+    }
+  }
+  return undefined;
+}
+`,
+      errors: [
+        {
+          messageId: 'noJitter',
+          line: 6,
+          message:
+            'This retry loop backs off (1000 * 2 ** attempt) without jitter, so clients that failed together retry together; it also has no cap on the delay.',
+        },
+      ],
+    },
+    {
+      name: 'a delay variable doubled each time, with jitter but no cap and no limit',
+      code: `${API}export async function get(url: string) {
+  let delay = 500;
+  while (true) {
+    try {
+      return await api.get(url);
+    } catch {
+      await sleep(delay + Math.random() * delay);
+      delay *= 2;
+    }
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'noCap',
+          line: 7,
+          message:
+            'This retry loop has no cap on its delay (delay + Math.random() * delay), so late attempts wait longer and longer; it also has no maximum number of attempts.',
+        },
+      ],
+    },
+    {
+      name: 'the guide\'s RetryHandler: capped by its attempt limit, but jitter of 100 ms is added to the delay',
+      code: `export class RetryHandler {
+  private maxRetries = 3;
+  private baseDelay = 1000;
+  async executeWithRetry<T>(operation: () => Promise<T>): Promise<T> {
+    let retries = 0;
+    while (true) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (retries >= this.maxRetries) throw error;
+        const delay = this.baseDelay * Math.pow(2, retries);
+        await this.sleep(delay);
+        retries++;
+      }
+    }
+  }
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+`,
+      errors: [{ messageId: 'noJitter', line: 8 }],
+    },
+    {
+      name: 'axios rejects 4xx responses and the loop retries every rejection',
+      code: `import axios from 'axios';
+declare function sleep(ms: number): Promise<void>;
+export async function get(url: string) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await axios.get(url);
+    } catch {
+      await sleep(Math.random() * Math.min(5000, 200 * 2 ** attempt));
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+      errors: [
+        {
+          messageId: 'retriesNonRetryable',
+          line: 6,
+          message: 'This retry loop retries errors that will fail again: axios rejects 4xx responses, and every rejection is retried.',
+        },
+      ],
+    },
+    {
+      name: 'an explicit throw on any non-OK response makes 4xx retried',
+      code: `declare function sleep(ms: number): Promise<void>;
+export async function get(url: string) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(String(res.status));
+      return await res.json();
+    } catch {
+      await sleep(Math.random() * Math.min(5000, 200 * 2 ** attempt));
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+      errors: [{ messageId: 'retriesNonRetryable', line: 5 }],
+    },
+    {
+      name: 'a loop with an attempts counter that retries on the status, without try/catch',
+      code: `export async function get(url: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (res.ok) return res;
+  }
+  throw new Error('gave up');
+}
+`,
+      errors: [
+        {
+          messageId: 'noDelay',
+          line: 3,
+          message:
+            'This retry loop retries immediately, with no delay between attempts; it also has retries of errors that will fail again (only `res.ok` ends the loop, so 4xx responses are retried too).',
+        },
+      ],
+    },
+    {
+      name: 'a loop that counts attempts and retries on a false result, growing the wait linearly',
+      code: `declare function tryLock(): Promise<boolean>;
+export async function lock() {
+  let attempts = 0;
+  while (attempts < 25) {
+    const locked = await tryLock();
+    if (locked) return;
+    attempts++;
+    await new Promise((resolve) => setTimeout(resolve, attempts * 20));
+  }
+  throw new Error('busy');
+}
+`,
+      errors: [{ messageId: 'linearDelay', line: 5 }],
+    },
+    {
+      name: 'a do-while that goes round again when the error handler sets a flag',
+      code: `declare function run(): Promise<void>;
+export async function runWithRetry() {
+  let failed = false;
+  let tries = 0;
+  do {
+    tries++;
+    try {
+      await run();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EAGAIN') failed = true;
+      else throw error;
+    }
+  } while (failed && tries <= 3);
+}
+`,
+      errors: [{ messageId: 'noDelay', line: 8 }],
+    },
+    {
+      name: 'a table of delays without jitter',
+      code: `${API}export async function get(url: string) {
+  for (const wait of [100, 400, 1600]) {
+    try {
+      return await api.get(url);
+    } catch {
+      await sleep(wait);
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+      errors: [{ messageId: 'noJitter', line: 4 }],
+    },
+    {
+      name: 'recursion from the catch block with a retries parameter',
+      code: `${API}export async function get(url: string, retries = 3): Promise<string> {
+  try {
+    return await api.get(url);
+  } catch (err) {
+    if (retries <= 0) throw err;
+    return get(url, retries - 1);
+  }
+}
+`,
+      errors: [{ messageId: 'noDelay', line: 7, message: 'This recursive retry retries immediately, with no delay between attempts.' }],
+    },
+    {
+      name: 'recursion without a counter retries for ever',
+      code: `${API}export class Loader {
+  async load(url: string): Promise<string> {
+    try {
+      return await api.get(url);
+    } catch {
+      await sleep(2000);
+      return this.load(url);
+    }
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'constantDelay',
+          line: 8,
+          message: 'This recursive retry waits the same delay (2000) before every attempt instead of backing off exponentially; it also has no maximum number of attempts.',
+        },
+      ],
+    },
+    {
+      name: 'recursion from a .catch() handler through setTimeout',
+      code: `${API}export function load(url: string, retriesLeft = 3, interval = 1000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    api.get(url).then(resolve).catch((error) => {
+      setTimeout(() => {
+        if (retriesLeft === 1) return reject(error);
+        load(url, retriesLeft - 1, interval).then(resolve, reject);
+      }, interval);
+    });
+  });
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 7 }],
+    },
+    {
+      name: 'a promise chain that repeats the call in .catch()',
+      code: `${API}export function get(url: string) {
+  return api.get(url).catch(() => api.get(url));
+}
+`,
+      errors: [{ messageId: 'noDelay', line: 3, message: 'This `.catch()` retry retries immediately, with no delay between attempts.' }],
+    },
+    {
+      name: 'a WebSocket reconnect on close after a fixed second (it may run for ever: not reported as unbounded)',
+      code: `declare class Socket { constructor(url: string); on(event: 'close', listener: () => void): void }
+export class Client {
+  private socket: Socket | undefined;
+  connect(): void {
+    this.socket = new Socket('wss://example.test');
+    this.socket.on('close', () => setTimeout(() => this.connect(), 1000));
+  }
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 6, message: 'This reconnect waits the same delay (1000) before every attempt instead of backing off exponentially.' }],
+    },
+    {
+      name: 'onclose reconnecting at once',
+      code: `export class Live {
+  private ws: WebSocket | undefined;
+  open(): void {
+    this.ws = new WebSocket('wss://example.test');
+    this.ws.onclose = () => this.open();
+  }
+}
+`,
+      errors: [{ messageId: 'noDelay', line: 5 }],
+    },
+    {
+      name: 'the guide\'s WebSocketManager: a reconnect helper with a capped exponential delay but no jitter',
+      code: `export class WebSocketManager {
+  private attempts = 0;
+  private maxAttempts = 5;
+  private ws: WebSocket | undefined;
+  connect(): void {
+    try {
+      this.ws = new WebSocket('wss://example.test');
+    } catch (err) {
+      this.handleReconnect();
+    }
+  }
+  private handleReconnect(): void {
+    const backoff = Math.min(1000 * Math.pow(2, this.attempts), 10000);
+    setTimeout(() => {
+      this.attempts++;
+      if (this.attempts < this.maxAttempts) this.connect();
+    }, backoff);
+  }
+}
+`,
+      errors: [{ messageId: 'noJitter', line: 16 }],
+    },
+    {
+      name: 'a setInterval that keeps trying until it works',
+      code: `declare function connect(): Promise<void>;
+export function start(): void {
+  const timer = setInterval(async () => {
+    try {
+      await connect();
+      clearInterval(timer);
+    } catch (error) {
+      console.error(error);
+    }
+  }, 5000);
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 5 }],
+    },
+    {
+      name: 'a sleep helper in another project file is resolved through the import',
+      files: { 'src/util/time.ts': `export const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));\n` },
+      code: `import { wait } from './util/time';
+declare const api: { get(url: string): Promise<string> };
+export async function get(url: string) {
+  for (let i = 0; i < 3; i++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await wait(750);
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 6, relatedFiles: ['src/main.ts', 'src/main.ts', 'src/main.ts'] }],
+    },
+    {
+      name: 'setTimeout from timers/promises',
+      code: `import { setTimeout as delay } from 'node:timers/promises';
+declare const api: { get(url: string): Promise<string> };
+export async function get(url: string) {
+  for (let i = 0; i < 3; i++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await delay(i * 500);
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+      errors: [{ messageId: 'linearDelay', line: 6 }],
+    },
+    {
+      name: 'a wait helper named in the sleepFunctions option',
+      options: { sleepFunctions: ['nap'] },
+      code: `declare const api: { get(url: string): Promise<string> };
+declare const timing: { nap(ms: number): Promise<void> };
+export async function get(url: string) {
+  for (let i = 0; i < 3; i++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await timing.nap(300);
+    }
+  }
+  throw new Error('gave up');
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 6 }],
+    },
+    {
+      name: 'tests are checked when checkTests is on',
+      filename: 'src/client.test.ts',
+      options: { checkTests: true },
+      code: `${API}export async function get(url: string) {
+  for (let i = 0; i < 2; i++) {
+    try {
+      return await api.get(url);
+    } catch {
+      // again
+    }
+  }
+  throw new Error('x');
+}
+`,
+      errors: [{ messageId: 'noDelay', line: 6 }],
+    },
+    {
+      name: 'an ioredis retryStrategy that grows linearly (Math.exp and Math.min are read too)',
+      code: `export const options = {
+  retryStrategy(times: number) {
+    return Math.min(times * 500, 3000);
+  },
+  reconnectStrategy: (retries: number) => Math.max(Math.min(Math.exp(retries), 20_000), 1000),
+};
+`,
+      errors: [
+        { messageId: 'linearDelay', line: 2, message: 'This retry delay callback grows its delay only linearly (Math.min(times * 500, 3000)) instead of exponentially.' },
+        { messageId: 'noJitter', line: 5 },
+      ],
+    },
+    {
+      name: 'p-retry without backoff (factor 1) and async-retry retrying for ever',
+      code: `import pRetry from 'p-retry';
+import asyncRetry from 'async-retry';
+declare function load(): Promise<string>;
+export const a = pRetry(load, { retries: 5, factor: 1 });
+export const b = asyncRetry(load, { retries: Infinity, minTimeout: 0 });
+`,
+      errors: [
+        { messageId: 'libraryWithoutBackoff', line: 4, message: 'p-retry is configured without backoff: `factor: 1` keeps every delay the same.' },
+        {
+          messageId: 'libraryWithoutBackoff',
+          line: 5,
+          message: 'async-retry is configured without backoff: `minTimeout: 0` retries immediately; it also it retries forever.',
+        },
+      ],
+    },
+    {
+      name: 'node-retry operation with equal min and max timeouts',
+      code: `import retry from 'retry';
+export const operation = retry.operation({ retries: 5, minTimeout: 1000, maxTimeout: 1000 });
+`,
+      errors: [{ messageId: 'libraryWithoutBackoff', line: 2 }],
+    },
+    {
+      name: 'cockatiel without a backoff or an attempt limit',
+      code: `import { handleAll, retry } from 'cockatiel';
+export const policy = retry(handleAll, {});
+`,
+      errors: [
+        {
+          messageId: 'libraryWithoutBackoff',
+          line: 2,
+          message: 'cockatiel is configured without backoff: without a `backoff` it retries immediately; it also without `maxAttempts` it retries forever.',
+        },
+      ],
+    },
+    {
+      name: 'axios-retry without a retryDelay, and with linearDelay',
+      files: { 'src/types.d.ts': AXIOS_RETRY_TYPES() },
+      code: `import axios from 'axios';
+import axiosRetry from 'axios-retry';
+export const client = axios.create();
+axiosRetry(client, { retries: 3 });
+axiosRetry(axios, { retryDelay: axiosRetry.linearDelay() });
+`,
+      errors: [
+        { messageId: 'libraryWithoutBackoff', line: 4 },
+        { messageId: 'libraryWithoutBackoff', line: 5 },
+      ],
+    },
+    {
+      name: 'fetch-retry waits a constant second by default',
+      files: { 'src/types.d.ts': FETCH_RETRY_TYPES() },
+      code: `import fetchRetry from 'fetch-retry';
+export const fetchWithRetry = fetchRetry(fetch);
+`,
+      errors: [{ messageId: 'libraryWithoutBackoff', line: 2 }],
+    },
+  ],
+});
+
+function AXIOS_RETRY_TYPES(): string {
+  return `declare module 'axios-retry' {
+  import type { AxiosInstance, AxiosStatic } from 'axios';
+  interface Options { retries?: number; retryDelay?: (retryCount: number) => number }
+  interface AxiosRetry {
+    (client: AxiosInstance | AxiosStatic, options?: Options): void;
+    exponentialDelay(retryCount: number): number;
+    linearDelay(delayFactor?: number): (retryCount: number) => number;
+  }
+  const axiosRetry: AxiosRetry;
+  export default axiosRetry;
+}
+`;
+}
+
+function FETCH_RETRY_TYPES(): string {
+  return `declare module 'fetch-retry' {
+  type Delay = number | ((attempt: number, error: Error | null, response: Response | null) => number);
+  export default function fetchRetry(fetch: typeof globalThis.fetch, defaults?: { retries?: number; retryDelay?: Delay }): typeof globalThis.fetch;
+}
+`;
+}

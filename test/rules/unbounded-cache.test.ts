@@ -1,0 +1,183 @@
+import rule from '../../server/src/rules/unbounded-cache';
+import { runRuleTests } from '../ruleTester';
+
+// Detection: which long-lived collections are caches, and what counts as a bound.
+// Fixes are in unbounded-cache-fixes.test.ts; audit false-positive classes in
+// unbounded-cache-audit.test.ts.
+
+const loader = `declare function loadPrice(sku: string): Promise<number>;\n`;
+
+runRuleTests(rule, {
+  valid: [
+    {
+      name: 'a Map local to one call is collected with it',
+      code: `${loader}export async function total(skus: string[]) {\n  const prices = new Map<string, number>();\n  for (const sku of skus) {\n    if (!prices.has(sku)) prices.set(sku, await loadPrice(sku));\n  }\n  return [...prices.values()].reduce((a, b) => a + b, 0);\n}\n`,
+    },
+    {
+      name: 'a lookup table filled at start-up from a fixed set',
+      code: `const currencies = new Map<string, number>();\nfor (const [code, digits] of [['EUR', 2], ['JPY', 0]] as const) currencies.set(code, digits);\nexport function digitsOf(code: string) { return currencies.get(code) ?? 2; }\n`,
+    },
+    {
+      name: 'a lookup table filled in the constructor of a singleton',
+      code: `export class Units {\n  static readonly instance = new Units();\n  private readonly factors = new Map<string, number>();\n  constructor() { this.factors.set('km', 1000); this.factors.set('m', 1); }\n  factor(unit: string) { return this.factors.get(unit); }\n}\n`,
+    },
+    {
+      name: 'evicts the oldest entry when over a size limit',
+      code: `${loader}const MAX = 500;\nconst prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const cached = prices.get(sku);\n  if (cached !== undefined) return cached;\n  const price = await loadPrice(sku);\n  if (prices.size >= MAX) prices.delete(prices.keys().next().value!);\n  prices.set(sku, price);\n  return price;\n}\n`,
+    },
+    {
+      name: 'a size check that clears everything',
+      code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  if (prices.has(sku)) return prices.get(sku)!;\n  if (prices.size > 10_000) prices.clear();\n  const price = await loadPrice(sku);\n  prices.set(sku, price);\n  return price;\n}\n`,
+    },
+    {
+      name: 'a sweep on an interval deletes expired entries',
+      code: `${loader}const prices = new Map<string, { value: number; at: number }>();\nsetInterval(() => {\n  for (const [sku, entry] of prices) if (Date.now() - entry.at > 60_000) prices.delete(sku);\n}, 10_000).unref();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit) return hit.value;\n  const value = await loadPrice(sku);\n  prices.set(sku, { value, at: Date.now() });\n  return value;\n}\n`,
+    },
+    {
+      name: 'a sweep method that an interval calls',
+      code: `${loader}export class PriceService {\n  static readonly instance = new PriceService();\n  private readonly prices = new Map<string, number>();\n  private readonly timer = setInterval(() => this.flush(), 60_000);\n  async priceOf(sku: string) {\n    const hit = this.prices.get(sku);\n    if (hit !== undefined) return hit;\n    const value = await loadPrice(sku);\n    this.prices.set(sku, value);\n    return value;\n  }\n  private flush() { for (const sku of [...this.prices.keys()]) this.prices.delete(sku); }\n  stop() { clearInterval(this.timer); }\n}\n`,
+    },
+    {
+      name: 'a reset that reassigns the Map',
+      code: `${loader}let prices = new Map<string, number>();\nexport function resetPrices() { prices = new Map(); }\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  return value;\n}\n`,
+    },
+    {
+      name: 'in-flight requests removed when they settle (single-flight)',
+      code: `${loader}const inFlight = new Map<string, Promise<number>>();\nexport function priceOf(sku: string) {\n  const pending = inFlight.get(sku);\n  if (pending) return pending;\n  const promise = loadPrice(sku).finally(() => inFlight.delete(sku));\n  inFlight.set(sku, promise);\n  return promise;\n}\n`,
+    },
+    {
+      name: 'a per-entry expiry timer deletes each key',
+      code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  setTimeout(() => prices.delete(sku), 60_000).unref();\n  return value;\n}\n`,
+    },
+    {
+      name: 'an expiry check on read that deletes what expired',
+      code: `${loader}const prices = new Map<string, { value: number; expires: number }>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit && hit.expires > Date.now()) return hit.value;\n  if (hit) prices.delete(sku);\n  const value = await loadPrice(sku);\n  prices.set(sku, { value, expires: Date.now() + 60_000 });\n  return value;\n}\n`,
+    },
+    {
+      name: 'a WeakMap cache is collected with its keys',
+      code: `const sizes = new WeakMap<object, number>();\nexport function sizeOf(o: object) {\n  let s = sizes.get(o);\n  if (s === undefined) { s = JSON.stringify(o).length; sizes.set(o, s); }\n  return s;\n}\n`,
+    },
+    {
+      name: 'WeakRef values can be collected',
+      code: `class Doc { constructor(readonly id: string) {} }\nconst docs = new Map<string, WeakRef<Doc>>();\nexport function docOf(id: string) {\n  const hit = docs.get(id)?.deref();\n  if (hit) return hit;\n  const doc = new Doc(id);\n  docs.set(id, new WeakRef(doc));\n  return doc;\n}\n`,
+    },
+    {
+      name: 'lru-cache is bounded',
+      code: `import { LRUCache } from 'lru-cache';\n${loader}const prices = new LRUCache<string, number>({ max: 100 });\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  return value;\n}\n`,
+    },
+    {
+      name: 'a field of a class made per request dies with the request',
+      code: `${loader}export class RequestContext {\n  private readonly prices = new Map<string, number>();\n  async priceOf(sku: string) {\n    const hit = this.prices.get(sku);\n    if (hit !== undefined) return hit;\n    const value = await loadPrice(sku);\n    this.prices.set(sku, value);\n    return value;\n  }\n}\n`,
+    },
+    {
+      name: 'a request-scoped NestJS provider',
+      files: { 'src/nest.d.ts': `declare module '@nestjs/common' {\n  export enum Scope { DEFAULT, REQUEST, TRANSIENT }\n  export function Injectable(options?: { scope?: Scope }): ClassDecorator;\n}\n` },
+      code: `import { Injectable, Scope } from '@nestjs/common';\n${loader}@Injectable({ scope: Scope.REQUEST })\nexport class PriceLoader {\n  private readonly prices = new Map<string, number>();\n  async priceOf(sku: string) {\n    const hit = this.prices.get(sku);\n    if (hit !== undefined) return hit;\n    const value = await loadPrice(sku);\n    this.prices.set(sku, value);\n    return value;\n  }\n}\n`,
+    },
+    {
+      name: 'a Map handed to other code may be evicted there',
+      code: `${loader}declare function trackCache(cache: Map<string, number>): void;\nconst prices = new Map<string, number>();\ntrackCache(prices);\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  return value;\n}\n`,
+    },
+    {
+      name: 'a local variable of the same name is not the module Map',
+      code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const prices = new Map<string, number>();\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  return value;\n}\nexport const count = () => prices.size;\n`,
+    },
+    {
+      name: 'a Map without cache use: written and read by different code, not named like a cache',
+      code: `const handlers = new Map<string, () => void>();\nexport function on(event: string, handler: () => void) { handlers.set(event, handler); }\nexport function emit(event: string) { handlers.get(event)?.(); }\n`,
+    },
+    {
+      name: 'a 5,000-deep expression over a holder does not overflow the stack',
+      code: `const prices = new Map<string, number>([['a', 1]]);\nexport const total = ${Array.from({ length: 5000 }, () => "(prices.get('a') ?? 0)").join(' + ')};\n`,
+    },
+    {
+      name: 'suppressed with a reason',
+      code: `${loader}// resilint-disable-next-line unbounded-cache -- keys are the 40 warehouse codes\nconst prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  return value;\n}\n`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'the shop fixture: a module-level Map with get-then-set',
+      code: `// Prices rarely change, so they are remembered per SKU.\nconst prices = new Map<string, number>();\n\nexport async function priceOf(sku: string, load: (sku: string) => Promise<number>): Promise<number> {\n  const cached = prices.get(sku);\n  if (cached !== undefined) return cached;\n  const price = await load(sku);\n  prices.set(sku, price);\n  return price;\n}\n`,
+      errors: [
+        {
+          messageId: 'neverEvicted',
+          line: 2,
+          message: '`prices` is a module-level Map used as a cache (get-then-set) and is never evicted: it grows with every distinct key.',
+          relatedFiles: ['src/main.ts', 'src/main.ts'],
+        },
+      ],
+    },
+    {
+      name: 'has-then-set and a static field',
+      code: `${loader}export class Prices {\n  private static cache: Map<string, number> = new Map();\n  static async of(sku: string) {\n    if (Prices.cache.has(sku)) return Prices.cache.get(sku)!;\n    const value = await loadPrice(sku);\n    Prices.cache.set(sku, value);\n    return value;\n  }\n}\n`,
+      errors: [{ messageId: 'neverEvicted', line: 3, message: '`Prices.cache` is a static Map field used as a cache (get-then-set) and is never evicted: it grows with every distinct key.' }],
+    },
+    {
+      name: 'a Set of seen ids',
+      code: `const seen = new Set<string>();\nexport function firstTime(eventId: string): boolean {\n  if (seen.has(eventId)) return false;\n  seen.add(eventId);\n  return true;\n}\n`,
+      errors: [{ messageId: 'neverEvicted', line: 1, message: '`seen` is a module-level Set used as a cache (has-then-add) and is never evicted: it grows with every distinct value.' }],
+    },
+    {
+      name: 'a Record memo with ??=',
+      code: `const slugs: Record<string, string> = {};\nexport function slugOf(title: string) {\n  return (slugs[title] ??= title.toLowerCase().replace(/\\W+/g, '-'));\n}\n`,
+      errors: [{ messageId: 'neverEvicted', line: 1, message: '`slugs` is a module-level object used as a cache (read-then-assign) and is never evicted: it grows with every distinct key.' }],
+    },
+    {
+      name: 'find-then-push in an array',
+      code: `interface User { id: string; name: string }\ndeclare function fetchUser(id: string): Promise<User>;\nconst users: User[] = [];\nexport async function userOf(id: string) {\n  const known = users.find((u) => u.id === id);\n  if (known) return known;\n  const user = await fetchUser(id);\n  users.push(user);\n  return user;\n}\n`,
+      errors: [{ messageId: 'neverEvicted', line: 3, message: '`users` is a module-level array used as a cache (find-then-push) and is never evicted: it grows with every distinct item.' }],
+    },
+    {
+      name: 'named like a cache, filled by one function and read by another',
+      code: `const responseCache = new Map<string, string>();\nexport function remember(url: string, body: string) { responseCache.set(url, body); }\nexport function recall(url: string) { return responseCache.get(url); }\n`,
+      errors: [{ messageId: 'neverEvicted', line: 1, message: '`responseCache` is a module-level Map used as a cache (named like one, filled at run time) and is never evicted: it grows with every distinct key.' }],
+    },
+    {
+      name: 'a field of an @Injectable() provider',
+      files: { 'src/nest.d.ts': `declare module '@nestjs/common' {\n  export function Injectable(options?: object): ClassDecorator;\n}\n` },
+      code: `import { Injectable } from '@nestjs/common';\n${loader}@Injectable()\nexport class PriceService {\n  private readonly prices = new Map<string, number>();\n  async priceOf(sku: string) {\n    const hit = this.prices.get(sku);\n    if (hit !== undefined) return hit;\n    const value = await loadPrice(sku);\n    this.prices.set(sku, value);\n    return value;\n  }\n}\n`,
+      errors: [{ messageId: 'neverEvicted', line: 5, message: '`prices` is a Map field of an @Injectable() provider (one instance) used as a cache (get-then-set) and is never evicted: it grows with every distinct key.' }],
+    },
+    {
+      name: 'a field of a class instantiated once at module level, created in the constructor',
+      code: `${loader}class PriceService {\n  private readonly prices: Map<string, number>;\n  constructor() { this.prices = new Map(); }\n  async priceOf(sku: string) {\n    let value = this.prices.get(sku);\n    if (value === undefined) {\n      value = await loadPrice(sku);\n      this.prices.set(sku, value);\n    }\n    return value;\n  }\n}\nexport const priceService = new PriceService();\n`,
+      errors: [{ messageId: 'neverEvicted', line: 3, message: '`prices` is a Map field of a class instantiated once at module level used as a cache (get-then-set) and is never evicted: it grows with every distinct key.' }],
+    },
+    {
+      name: 'a singleton with getInstance()',
+      code: `${loader}export class PriceService {\n  private static instance: PriceService | undefined;\n  static getInstance() { return (PriceService.instance ??= new PriceService()); }\n  #prices = new Map<string, number>();\n  async priceOf(sku: string) {\n    if (!this.#prices.has(sku)) this.#prices.set(sku, await loadPrice(sku));\n    return this.#prices.get(sku)!;\n  }\n}\n`,
+      errors: [{ messageId: 'neverEvicted', line: 5 }],
+    },
+    {
+      name: 'a route handler registered at module level fills the cache per request',
+      code: `declare const app: { get(path: string, handler: (req: { params: { id: string } }, res: { json(v: unknown): void }) => void): void };\ndeclare function render(id: string): string;\nconst pages = new Map<string, string>();\napp.get('/pages/:id', (req, res) => {\n  const id = req.params.id;\n  if (!pages.has(id)) pages.set(id, render(id));\n  res.json(pages.get(id));\n});\n`,
+      errors: [{ messageId: 'neverEvicted', line: 3 }],
+    },
+    {
+      name: 'deletes only when the data changes',
+      code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  return value;\n}\nexport function onPriceChanged(sku: string) {\n  prices.delete(sku);\n}\n`,
+      errors: [{ messageId: 'invalidationOnly', line: 2, message: '`prices` is a module-level Map used as a cache (get-then-set); entries are deleted only on invalidation (line 11), never by size or age: it grows with every distinct key.' }],
+    },
+    {
+      name: 'an expiry check on read that never deletes',
+      code: `${loader}const prices = new Map<string, { value: number; expires: number }>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit && hit.expires > Date.now()) return hit.value;\n  const value = await loadPrice(sku);\n  prices.set(sku, { value, expires: Date.now() + 60_000 });\n  return value;\n}\n`,
+      errors: [{ messageId: 'expiryNeverDeletes', line: 2, message: '`prices` is a module-level Map used as a cache (get-then-set); it checks expiry on read (line 4) but never deletes expired entries: it grows with every distinct key.' }],
+    },
+    {
+      name: 'a size check on a Map that reads length can never evict',
+      code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  if ((prices as unknown as unknown[]).length > 1000) prices.clear();\n  prices.set(sku, value);\n  return value;\n}\n`,
+      errors: [{ messageId: 'deadSizeCheck', line: 2, message: '`prices` is a module-level Map used as a cache (get-then-set); its size check on line 7 can never evict (a Map has no `length`, so it is always undefined): it grows with every distinct key.' }],
+    },
+    {
+      name: 'a size check against an Infinity limit can never evict',
+      code: `${loader}const MAX_PRICES = Infinity;\nconst prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  if (prices.size > MAX_PRICES) prices.delete(prices.keys().next().value!);\n  prices.set(sku, value);\n  return value;\n}\n`,
+      errors: [{ messageId: 'deadSizeCheck', line: 3, message: '`prices` is a module-level Map used as a cache (get-then-set); its size check on line 8 can never evict (the limit is Infinity): it grows with every distinct key.' }],
+    },
+    {
+      name: 'Object.keys() of a Map is always empty',
+      code: `const cache = new Map<string, string>();\nexport function upper(s: string) {\n  if (cache.has(s)) return cache.get(s)!;\n  if (Object.keys(cache).length >= 100) cache.clear();\n  const v = s.toUpperCase();\n  cache.set(s, v);\n  return v;\n}\n`,
+      errors: [{ messageId: 'deadSizeCheck', line: 1 }],
+    },
+  ],
+});
