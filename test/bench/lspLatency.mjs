@@ -14,7 +14,8 @@ import { sourceFilesUnder } from './sourceFiles.mjs';
 //    arrive, minus the debounce the server was told to use;
 //  - memory over a long day: the server's RSS after each of many open/edit/close cycles.
 // The edited file is the largest source file unless --edit-file names one (relative to <dir>).
-// Usage: node test/bench/lspLatency.mjs <dir> [--server dist/server.js] [--edit-file F] [--edits 40] [--cycles 30]
+// --node-args passes flags to the server's node (e.g. "--cpu-prof" to profile it).
+// Usage: node test/bench/lspLatency.mjs <dir> [--server dist/server.js] [--edit-file F] [--edits 40] [--cycles 30] [--node-args ARGS]
 
 const require = createRequire(import.meta.url);
 const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
@@ -23,10 +24,10 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEBOUNCE_MS = 250;
 const EDIT_MARK = ' // bench edit';
 
-export async function measureLsp({ root, server, editFile, edits = 40, cycles = 30, filesPerCycle = 5 }) {
+export async function measureLsp({ root, server, editFile, edits = 40, cycles = 30, filesPerCycle = 5, nodeArgs = [] }) {
   const files = sourceFilesUnder(root);
   const largest = editFile ? path.resolve(root, editFile) : files.reduce((a, b) => (fs.statSync(b).size > fs.statSync(a).size ? b : a));
-  const client = startClient(server);
+  const client = startClient(server, nodeArgs);
   try {
     const rootUri = pathToFileURL(root).href;
     await client.connection.sendRequest('initialize', {
@@ -82,8 +83,8 @@ export async function measureLsp({ root, server, editFile, edits = 40, cycles = 
   }
 }
 
-function startClient(server) {
-  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+function startClient(server, nodeArgs) {
+  const child = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -223,6 +224,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     editFile: option('--edit-file', undefined),
     edits: Number(option('--edits', 40)),
     cycles: Number(option('--cycles', 30)),
+    nodeArgs: option('--node-args', '').split(' ').filter(Boolean),
   });
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { repoRoot, startVSCode } from './codeServer.mjs';
 import { installDependencies, newTypeErrors, typeErrors } from './journeyProject.mjs';
 import { docsUrlPrefix, positionOf, ruleExamples } from './journeyRules.mjs';
-import { dismissHover, filteredProblems, hoverWarningsAtCursor, insertSnippet, openFile, pickQuickInputRow, runCommand, waitForProblems } from './journeyWorkbench.mjs';
+import { dismissHover, filteredProblems, hoverWarningsAtCursor, insertSnippet, newFileInExplorer, openFile, pickQuickInputRow, runCommand, waitForProblems } from './journeyWorkbench.mjs';
 import { chooseQuickFix, goToPosition, openQuickFixMenu, openWorkbench } from './workbench.mjs';
 
 const vsixPath = path.join(repoRoot, 'resilint.vsix');
@@ -19,6 +19,7 @@ const extensionName = 'Resilint — resilience linter for TypeScript';
 // No mechanical rewrite exists for an HTTP call per loop element: this is where a person
 // reaches for "Disable for this line" (with a reason) instead.
 const suppressed = { rule: 'n-plus-one-query', file: 'src/services/orderService.ts', line: 'const stock = await getStock(line.sku);', at: 'getStock(' };
+const diagramLabels = ['OrderService', 'resolvers', 'inventoryClient', 'paymentClient', 'inventory.internal.example'];
 const diagramNode = { label: 'paymentClient', file: 'src/clients/paymentClient.ts' };
 const snippet = { prefix: 'resilint-retry', file: 'src/resilience/retry.ts', marker: '// resilint-pattern: retry v1' };
 const walkthrough = {
@@ -100,7 +101,7 @@ export async function checkUserJourney({ workspace, artifactsDir }) {
       await step(`${example.rule}-fixed`, async () => {
         console.log(`      chose "${await chooseQuickFix(page, example.fix)}"`);
         // A fix may also add a pattern file to the project: save everything it touched.
-        await runCommand(page, 'File: Save All');
+        await runCommand(page, 'File: Save All Files');
         const saved = await waitForDisk(workspace, example.file, (text) => text !== before && example.checkFixed(text) === undefined,
           () => example.checkFixed(onDisk(example.file)) ?? 'the file did not change');
         assert.equal(await dirtyEditors(page), 0, 'editors left unsaved');
@@ -139,9 +140,7 @@ export async function checkUserJourney({ workspace, artifactsDir }) {
     await step('architecture-diagram', async () => {
       await runCommand(page, 'Resilint: Show Architecture Diagram');
       await node.waitFor({ timeout: 60_000 });
-      for (const label of ['OrderService', 'resolvers', 'inventoryClient', 'paymentClient']) {
-        assert.equal(await diagram.locator('svg g.node', { hasText: label }).count(), 1, `diagram node ${label}`);
-      }
+      for (const label of diagramLabels) await diagram.locator('svg g.node', { hasText: label }).first().waitFor();
     });
     await step('diagram-node-opens-source', async () => {
       await node.click();
@@ -152,9 +151,7 @@ export async function checkUserJourney({ workspace, artifactsDir }) {
 
     // 5. A pattern inserted through its snippet prefix, in a new file.
     await step('snippet', async () => {
-      await runCommand(page, 'File: New File...');
-      await pickQuickInputRow(page, snippet.file, snippet.file);
-      await page.locator('.tabs-container .tab.active', { hasText: path.basename(snippet.file) }).waitFor();
+      await newFileInExplorer(page, snippet.file);
       await insertSnippet(page, snippet.prefix);
       await page.keyboard.press('Control+S');
       const saved = await waitForDisk(workspace, snippet.file, (text) => text.includes(snippet.marker), () => `no ${snippet.marker}`);

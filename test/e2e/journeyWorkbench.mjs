@@ -54,8 +54,9 @@ export async function pickQuickInputRow(page, text, label) {
  * @returns {Promise<{ message: string, code: string, href: string }[]>}
  */
 export async function hoverWarningsAtCursor(page) {
-  const cursor = await page.locator('.monaco-editor.focused .cursor').first().boundingBox();
-  if (!cursor) throw new Error('the editor shows no text cursor');
+  // The cursor blinks; its box is read from the layout, which does not.
+  const cursor = await page.locator('.monaco-editor.focused .cursor').first()
+    .evaluate((element) => { const r = element.getBoundingClientRect(); return { x: r.x, y: r.y, height: r.height }; });
   const x = cursor.x + 4;
   const y = cursor.y + cursor.height / 2;
   await page.waitForFunction(([px, py]) => [...document.querySelectorAll('.monaco-editor.focused .squiggly-warning')].some((el) => {
@@ -134,6 +135,24 @@ export async function waitForProblems(page, filter, accept, description, timeout
     if (Date.now() > deadline) throw new Error(`the Problems panel (filter "${filter}") never showed ${description}; it shows ${JSON.stringify(markers, null, 1)}`);
     await page.waitForTimeout(500);
   }
+}
+
+/**
+ * Creates a file from the Explorer: select the top folder of `relativePath`, "File: New File...",
+ * type the rest of the path (the Explorer creates missing folders), Enter. The file opens.
+ */
+export async function newFileInExplorer(page, relativePath) {
+  const [top, ...rest] = relativePath.split('/');
+  await page.keyboard.press('Control+Shift+E');
+  await page.locator('.explorer-folders-view .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(top)}$`) }) })
+    .first().click();
+  await runCommand(page, 'File: New File...');
+  const name = page.locator('.explorer-folders-view .monaco-inputbox input');
+  await name.fill(rest.join('/'));
+  await page.keyboard.press('Enter');
+  await page.locator('.editor-group-container.active .tab.active', { hasText: path.posix.basename(relativePath) }).waitFor();
+  await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
 }
 
 /** Types a snippet's prefix in the focused editor and accepts it from the suggestions. */

@@ -48,8 +48,9 @@ runRuleTests(rule, {
       code: `const directoryCache = new Map<string, Record<string, unknown>>();\nexport function __setDirectoryCache(suffix: string, modules: Record<string, unknown>) { directoryCache.set(suffix, modules); }\nexport function modulesIn(dir: string) {\n  for (const [suffix, modules] of directoryCache) if (dir.endsWith(suffix)) return Object.keys(modules);\n  return [];\n}\n`,
     },
     {
-      name: 'test helpers live for one test run',
-      filename: 'src/test-utils/id-map.ts',
+      name: 'a test-helper package lives for one test run',
+      files: { 'packages/catalog-test-utils/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include: ['src'] }) },
+      filename: 'packages/catalog-test-utils/src/id-map.ts',
       code: `class IdMap {\n  private ids: Record<string, string> = {};\n  getId(key: string) {\n    if (this.ids[key]) return this.ids[key]!;\n    const id = Math.random().toString(36).slice(2);\n    this.ids[key] = id;\n    return id;\n  }\n}\nexport default new IdMap();\n`,
     },
     {

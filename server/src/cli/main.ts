@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import packageJson from '../../../package.json';
 import { BaselineFileError } from '../engine/baseline';
 import { changedLinesSince, GitRefError } from '../engine/gitChanges';
+import { serveScanWorker } from '../engine/parallelScan';
 import { MissingPathError, runAnalysis } from '../engine/runner';
 import { writeBaselineFor } from './baselineCommand';
 import { closeCache, openCache } from './cacheOption';
@@ -104,7 +105,8 @@ function run(argv: string[]): number {
   // Before the analysis, so a CI job with a missing ref fails in a second, not a minute.
   const changedLines = changedSince === undefined ? undefined : changedLinesSince(targets[0]!, changedSince);
   const cache = values.cache ? openCache(values['cache-location'], { version: packageJson.version, rules: allRules, ...(values.config ? { configFile: values.config } : {}) }) : undefined;
-  const run = runAnalysis({ paths: targets, rules: allRules, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
+  // Worker threads run this same script (see the last line) to take their share of the files.
+  const run = runAnalysis({ paths: targets, rules: allRules, parallel: { script: __filename }, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
   if (cache) closeCache(cache);
   const configProblems = [...new Set(run.results.flatMap((r) => r.configProblems))];
   if (configProblems.length > 0) throw new UsageError(`configuration error: ${configProblems.join('\n')}`);
@@ -137,4 +139,4 @@ function run(argv: string[]): number {
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (!serveScanWorker(allRules)) process.exitCode = main(process.argv.slice(2));

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { planCachedRun, type AnalysisCache } from './analysisCache';
 import { analyzeFile, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
+import { analyseInParallel, threadsFor, type ParallelScan } from './parallelScan';
 import type { Rule } from './rule';
 import { isAnalysableFile, normalizePath, Workspace } from './workspace';
 
@@ -14,6 +15,8 @@ export interface RunOptions {
   configFile?: string;
   /** Reuse analyses of unchanged files (`--cache`). */
   cache?: AnalysisCache;
+  /** Spread the files to analyse over worker threads (the CLI); absent: this thread only. */
+  parallel?: ParallelScan;
 }
 
 export interface RunResult {
@@ -34,9 +37,16 @@ export function runAnalysis(options: RunOptions): RunResult {
   const configs = new ConfigResolver(root, options.configFile);
   const env = { workspace, configs, rules: options.rules };
   const files = filesUnder(workspace, targets);
-  const analyze = (file: string) => analyzeFile(env, file);
-  const cached = options.cache && planCachedRun(options.cache, env, files, analyze);
-  workspace.planBatch(cached ? cached.misses : files);
+  let analyze = (file: string) => analyzeFile(env, file);
+  const cached = options.cache && planCachedRun(options.cache, env, files, (file) => analyze(file));
+  const pending = cached ? cached.misses : files;
+  const threads = options.parallel ? threadsFor(pending.length, options.parallel) : 1;
+  if (threads > 1) {
+    const analysed = analyseInParallel(env, pending, threads, options.parallel!, options.configFile);
+    analyze = (file) => analysed.get(file) ?? analyzeFile(env, file);
+  } else {
+    workspace.planBatch(pending);
+  }
   return { root, workspace, configs, results: files.map(cached ? cached.analyze : analyze) };
 }
 

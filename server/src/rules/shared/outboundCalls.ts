@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import type { RuleContext } from '../../engine/rule';
 import { clientOfTypeName, clientValueOf, functionNamed, libraryOfModule, type ClientValue, type Library, type TraceOptions } from './clientValues';
@@ -50,14 +51,15 @@ const GRPC_CLIENT_MEMBERS = new Set([
   'close', 'getChannel', 'waitForReady', 'makeUnaryRequest', 'makeClientStreamRequest', 'makeServerStreamRequest',
   'makeBidiStreamRequest', 'on', 'once', 'emit', 'bind', 'call', 'apply', 'toString', 'constructor',
 ]);
-const CLIENT_PACKAGES = ['axios', 'got', 'ky', 'undici', '@grpc/grpc-js', 'grpc', 'node-fetch'];
+const CLIENT_PACKAGES = ['axios', 'got', 'ky', 'undici'];
+/** Receivers worth a type lookup: `map.get(key)` is far more common than `api.get(url)`. */
+const CLIENT_LIKE_NAME = /http|api|client|axios|got|ky|fetch|request|rest|sdk|service|agent|pool|instance|grpc|stub|transport|connector/i;
 
 /** Recognises an outbound call and how it takes options. */
 export function recognizeOutboundCall(call: ts.CallExpression, options: RecognitionOptions): OutboundCall | undefined {
   const callee = skipOuterExpressions(call.expression);
   const sourceFile = call.getSourceFile();
-  const label = callee.getText(sourceFile);
-  const make = (client: OutboundClient, optionsIndex: number | undefined, value: ClientValue): OutboundCall => ({ client, call, label, optionsIndex, value });
+  const make = (client: OutboundClient, optionsIndex: number | undefined, value: ClientValue): OutboundCall => ({ client, call, label: callee.getText(sourceFile), optionsIndex, value });
 
   if (ts.isIdentifier(callee)) {
     if (options.customFunctions.has(callee.text)) return make('custom', undefined, { kind: 'custom', className: callee.text });
@@ -67,7 +69,7 @@ export function recognizeOutboundCall(call: ts.CallExpression, options: Recognit
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
   if (options.customFunctions.has(method)) return make('custom', undefined, { kind: 'custom', className: method });
-  const worthTracing = CALLABLE_MEMBERS.has(method) || HTTP_VERBS.has(method) || options.customMethods.size > 0 || mayBeGrpc(options.facts);
+  const worthTracing = CALLABLE_MEMBERS.has(method) || HTTP_VERBS.has(method) || options.customMethods.size > 0 || mayBeGrpc(options.facts, sourceFile);
   if (!worthTracing) return undefined;
 
   const direct = CALLABLE_MEMBERS.has(method) ? clientValueOf(callee, options) : undefined;
@@ -155,9 +157,14 @@ function isUrlExpression(value: ts.Expression): boolean {
   return name !== undefined && /(?:url|uri|href|endpoint|link|path)$/i.test(name);
 }
 
-function mayBeGrpc(facts: ProjectFacts): boolean {
+/** gRPC clients have any method names: only trace arbitrary method calls where gRPC is in use. */
+function mayBeGrpc(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
   const deps = facts.dependencies();
-  return deps.has('@grpc/grpc-js') || deps.has('grpc');
+  if (deps.has('@grpc/grpc-js') || deps.has('grpc')) return true;
+  return facts.perFile(sourceFile, 'outbound:imports-grpc', () => {
+    for (const binding of importBindings(facts, sourceFile).values()) if (libraryOfModule(binding.module) === 'grpc') return true;
+    return false;
+  });
 }
 
 /**
@@ -169,15 +176,25 @@ function typedReceiver(callee: ts.PropertyAccessExpression, options: Recognition
   if (!options.typeChecker) return undefined;
   const deps = options.facts.dependencies();
   const method = callee.name.text;
-  const httpCandidate = (HTTP_VERBS.has(method) || method === 'request') && CLIENT_PACKAGES.some((p) => deps.has(p));
-  const grpcCandidate = mayBeGrpc(options.facts) && /client|stub|service|grpc/i.test(callee.expression.getText(callee.getSourceFile()));
-  const customCandidate = options.customMethods.size > 0;
+  const receiverName = lastName(callee.expression);
+  if (receiverName === undefined) return undefined;
+  const httpCandidate = (HTTP_VERBS.has(method) || method === 'request') && CLIENT_PACKAGES.some((p) => deps.has(p)) && CLIENT_LIKE_NAME.test(receiverName);
+  const grpcCandidate = mayBeGrpc(options.facts, callee.getSourceFile()) && /client|stub|service|grpc/i.test(receiverName);
+  const customCandidate = options.customMethods.size > 0 && !/^(?:map|set|cache|list|array|items|result|results)$/i.test(receiverName);
   if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
   const checker = options.typeChecker();
   if (!checker) return undefined;
   const type = checker.getTypeAtLocation(callee.expression);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   return clientOfType(type, checker, options, 0);
+}
+
+/** `client` for `client`, `this.client`, `deps.client`; undefined for calls and other shapes. */
+function lastName(expression: ts.Expression): string | undefined {
+  const e = skipOuterExpressions(expression);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return undefined;
 }
 
 function clientOfType(type: ts.Type, checker: ts.TypeChecker, options: RecognitionOptions, depth: number): ClientValue | undefined {
@@ -230,10 +247,9 @@ function plainRecognition(context: Pick<RuleContext, 'facts' | 'getTypeChecker'>
   return { facts: context.facts, customClasses: new Set(), customFunctions: new Set(), customMethods: new Map(), typeChecker: () => context.getTypeChecker() };
 }
 
-/** The first client a function calls directly, memoised per file. */
+/** The first client a function calls directly; memoised until a file changes (instances may live elsewhere). */
 function clientCalledInside(fn: FunctionLike, options: RecognitionOptions): Exclude<OutboundClient, 'custom'> | undefined {
-  const sourceFile = fn.getSourceFile();
-  return options.facts.perFile(sourceFile, `outbound:inside:${fn.pos}`, () => {
+  return options.facts.perGeneration(`outbound:inside:${fn.getSourceFile().fileName}:${fn.pos}`, () => {
     const stack: ts.Node[] = fn.body ? [fn.body] : [];
     while (stack.length > 0) {
       const node = stack.pop()!;

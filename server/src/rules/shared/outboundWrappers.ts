@@ -72,10 +72,13 @@ function argumentSite(forward: Forward, call: ts.CallExpression): MissingSite {
   return { kind: 'none' };
 }
 
-/** The forwarding summary of a project function, memoised per file. */
+/**
+ * The forwarding summary of a project function. It depends on other files (the client
+ * instance, inner wrappers), so it is memoised until any file changes.
+ */
 export function wrapperSummary(fn: FunctionLike, options: RecognitionOptions): WrapperSummary | undefined {
   if (inProgress.has(fn) || inProgress.size >= MAX_WRAPPER_DEPTH || !fn.body || fn.parameters.length === 0) return undefined;
-  return options.facts.perFile(fn.getSourceFile(), `missing-timeout:wrapper:${fn.pos}`, () => {
+  return options.facts.perGeneration(`missing-timeout:wrapper:${fn.getSourceFile().fileName}:${fn.pos}`, () => {
     inProgress.add(fn);
     try {
       return findForwardingCall(fn, options);

@@ -76,11 +76,11 @@ function memberName(call: ts.CallExpression): string | undefined {
 }
 
 /** `resolve`, `{ resolve, reject }`, or a callback that calls one of them. */
-function settles(expression: ts.Expression, settlers: ReadonlySet<string>): boolean {
+function settles(expression: ts.Expression, settlers: ReadonlySet<string>, depth = 0): boolean {
   const e = skipOuterExpressions(expression);
   if (ts.isIdentifier(e)) return settlers.has(e.text);
-  if (ts.isObjectLiteralExpression(e)) {
-    return e.properties.some((p) => (ts.isShorthandPropertyAssignment(p) && settlers.has(p.name.text)) || (ts.isPropertyAssignment(p) && settles(p.initializer, settlers)));
+  if (ts.isObjectLiteralExpression(e) && depth < 3) {
+    return e.properties.some((p) => (ts.isShorthandPropertyAssignment(p) && settlers.has(p.name.text)) || (ts.isPropertyAssignment(p) && settles(p.initializer, settlers, depth + 1)));
   }
   if (isFunctionLikeDeclaration(e)) return callsAny(e, settlers);
   return false;

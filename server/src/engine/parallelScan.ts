@@ -1,0 +1,131 @@
+import * as os from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { analyzeFile, type AnalyzerEnvironment, type FileAnalysis } from './analyzer';
+import { ConfigResolver } from './config';
+import type { Rule } from './rule';
+import { Workspace } from './workspace';
+
+// A batch scan spread over the machine's cores: the calling thread and worker threads
+// take chunks of neighbouring files from a shared queue. Each thread has its own
+// workspace, so a file one thread imports from another's chunk is parsed twice: chunks
+// are runs of neighbouring paths because imports mostly stay close. The caller blocks
+// (Atomics.wait) instead of awaiting, so batch analysis keeps its synchronous API, and
+// reads the workers' results with receiveMessageOnPort.
+
+/** Below this, starting a worker (loading the bundle again) costs more than it saves. */
+const FILES_PER_THREAD = 150;
+const CHUNKS_PER_THREAD = 4;
+const MAX_THREADS = 4;
+/** A worker that has not finished a file for this long is presumed dead; the caller redoes its files. */
+const STALL_MS = 5 * 60_000;
+const NEXT_CHUNK = 0;
+const WORKERS_DONE = 1;
+const FILES_DONE = 2;
+
+export interface ParallelScan {
+  /** The script whose worker-thread branch calls serveScanWorker (the CLI bundle). */
+  script: string;
+  /** Threads to use at most, the caller's included; default: the machine's parallelism, at most 4. */
+  threads?: number;
+}
+
+interface ScanJob {
+  kind: 'resilint-scan';
+  root: string;
+  configFile: string | undefined;
+  chunks: string[][];
+  control: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+type WorkerMessage = { results: FileAnalysis[] } | { error: string };
+
+export function threadsFor(files: number, parallel: ParallelScan): number {
+  const cores = parallel.threads ?? Math.min(os.availableParallelism(), MAX_THREADS);
+  return Math.max(1, Math.min(cores, Math.floor(files / FILES_PER_THREAD)));
+}
+
+/** Analyses `files` on `threads` threads; returns every file's analysis. */
+export function analyseInParallel(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, configFile: string | undefined): Map<string, FileAnalysis> {
+  const chunks = contiguousChunks(files, threads * CHUNKS_PER_THREAD);
+  const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+  const counters = new Int32Array(control);
+  const ports: MessagePort[] = [];
+  const workers: Worker[] = [];
+  for (let i = 1; i < threads; i++) {
+    const { port1, port2 } = new MessageChannel();
+    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, chunks, control, port: port2 };
+    const worker = new Worker(parallel.script, { workerData: job, transferList: [port2] });
+    worker.unref();
+    workers.push(worker);
+    ports.push(port1);
+  }
+
+  const results = new Map<string, FileAnalysis>();
+  drainChunks(env, chunks, counters, (analyses) => {
+    for (const analysis of analyses) results.set(analysis.filePath, analysis);
+  });
+
+  let progress = Atomics.load(counters, FILES_DONE);
+  let lastProgressAt = Date.now();
+  while (Atomics.load(counters, WORKERS_DONE) < workers.length && Date.now() - lastProgressAt < STALL_MS) {
+    Atomics.wait(counters, WORKERS_DONE, Atomics.load(counters, WORKERS_DONE), 1000);
+    const now = Atomics.load(counters, FILES_DONE);
+    if (now !== progress) [progress, lastProgressAt] = [now, Date.now()];
+  }
+  const errors: string[] = [];
+  for (const port of ports) {
+    for (let received = receiveMessageOnPort(port); received; received = receiveMessageOnPort(port)) {
+      const message = received.message as WorkerMessage;
+      if ('error' in message) errors.push(message.error);
+      else for (const analysis of message.results) results.set(analysis.filePath, analysis);
+    }
+    port.close();
+  }
+  for (const worker of workers) void worker.terminate();
+  // Whatever a failed or stalled worker left undone is analysed here: slower, never lost.
+  for (const file of files) if (!results.has(file)) results.set(file, analyzeFile(env, file));
+  if (errors.length > 0) process.emitWarning(`resilint: a scan worker failed (${errors[0]}); its files were analysed on the main thread`);
+  return results;
+}
+
+/** The worker-thread side: true when this thread was started by analyseInParallel (and has now done its share). */
+export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[]): boolean {
+  const job = workerData as ScanJob | undefined;
+  if (job?.kind !== 'resilint-scan') return false;
+  const counters = new Int32Array(job.control);
+  try {
+    const workspace = new Workspace(job.root);
+    const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules };
+    drainChunks(env, job.chunks, counters, (results) => job.port.postMessage({ results } satisfies WorkerMessage));
+  } catch (error) {
+    job.port.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);
+  } finally {
+    job.port.close();
+    Atomics.add(counters, WORKERS_DONE, 1);
+    Atomics.notify(counters, WORKERS_DONE);
+  }
+  return true;
+}
+
+function drainChunks(env: AnalyzerEnvironment, chunks: readonly string[][], counters: Int32Array, deliver: (results: FileAnalysis[]) => void): void {
+  for (let index = Atomics.add(counters, NEXT_CHUNK, 1); index < chunks.length; index = Atomics.add(counters, NEXT_CHUNK, 1)) {
+    const chunk = chunks[index]!;
+    // One type-checking program for the whole chunk rather than one per file needing it.
+    env.workspace.planBatch(chunk);
+    const results = chunk.map((file) => {
+      const analysis = analyzeFile(env, file);
+      Atomics.add(counters, FILES_DONE, 1);
+      return analysis;
+    });
+    deliver(results);
+  }
+}
+
+/** Runs of neighbouring files (the input is sorted by path), as many files in each. */
+function contiguousChunks(files: readonly string[], count: number): string[][] {
+  const size = Math.ceil(files.length / Math.max(1, count));
+  const chunks: string[][] = [];
+  for (let start = 0; start < files.length; start += size) chunks.push(files.slice(start, start + size));
+  return chunks;
+}
