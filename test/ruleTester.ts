@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { analyzeFile } from '../server/src/engine/analyzer';
 import { ConfigResolver } from '../server/src/engine/config';
-import { applyTextEdits } from '../server/src/engine/edits';
+import { applyTextEdits, mergeFixes } from '../server/src/engine/edits';
 import type { Finding, Fix } from '../server/src/engine/findings';
 import type { Rule } from '../server/src/engine/rule';
 import { Workspace } from '../server/src/engine/workspace';
@@ -167,14 +167,15 @@ function checkFixes(project: TempProject, testCase: InvalidCase, findings: Findi
   assert.ok(chosen.length > 0, 'expected a fix');
   const before = typeErrors(project.dir);
   const original = fs.readFileSync(project.mainFile, 'utf8');
-  const edits = chosen.flatMap((fix) => fix.edits);
+  // Applied together, as fix-all applies them (identical import insertions taken once).
+  const { edits, createFiles } = mergeFixes(chosen);
   for (const edit of edits) assert.equal(edit.filePath, project.mainFile, 'fixes of this case edit only the analysed file');
   const output = applyTextEdits(original, edits);
   assert.equal(output, testCase.output);
   fs.writeFileSync(project.mainFile, output);
   const created = new Map<string, string>();
-  for (const creation of chosen.flatMap((fix) => fix.createFiles ?? [])) {
-    assert.ok(!fs.existsSync(creation.filePath) || created.has(creation.filePath), `fix would overwrite ${creation.filePath}`);
+  for (const creation of createFiles) {
+    assert.ok(!fs.existsSync(creation.filePath), `fix would overwrite ${creation.filePath}`);
     created.set(creation.filePath, creation.text);
     fs.mkdirSync(path.dirname(creation.filePath), { recursive: true });
     fs.writeFileSync(creation.filePath, creation.text);

@@ -138,6 +138,9 @@ export async function checkUserJourney({ workspace, artifactsDir }) {
     const diagram = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const node = diagram.locator('svg g.node', { hasText: diagramNode.label });
     await step('architecture-diagram', async () => {
+      // Room for the diagram: a person closes what they are done with first.
+      await runCommand(page, 'View: Close All Editors');
+      await runCommand(page, 'View: Hide Panel');
       await runCommand(page, 'Resilint: Show Architecture Diagram');
       await node.waitFor({ timeout: 60_000 });
       for (const label of diagramLabels) await diagram.locator('svg g.node', { hasText: label }).first().waitFor();
@@ -161,6 +164,7 @@ export async function checkUserJourney({ workspace, artifactsDir }) {
 
     // 6. The walkthrough.
     await step('walkthrough', async () => {
+      await runCommand(page, 'View: Close All Editors');
       await runCommand(page, 'Welcome: Open Walkthrough...');
       await pickQuickInputRow(page, 'Resilint', walkthrough.title);
       const container = page.locator('.gettingStartedContainer');

@@ -48,6 +48,14 @@ export const f = () => api.get('/orders');`,
       code: `import axios from 'axios';\nexport const f = () => axios.post('https://example.com/x', {});`,
     },
     {
+      name: "an instance's defaults.timeout set by start-up code in another file",
+      files: {
+        'src/http.ts': `import axios from 'axios';\nexport const http = axios.create({ baseURL: 'https://x' });\n`,
+        'src/index.ts': `import { http } from './http';\nimport './main';\nhttp.defaults.timeout = 5000;\n`,
+      },
+      code: `import { http } from './http';\nexport const f = () => http.get('/orders');`,
+    },
+    {
       name: 'an instance imported from another file that was created with a timeout',
       files: { 'src/http.ts': `import axios from 'axios';\nexport const http = axios.create({ timeout: 3000 });\n` },
       code: `import { http } from './http';\nexport const f = () => http.get('/x');`,

@@ -82,6 +82,10 @@ export async function f(url: string) {
       code: `import { fetch } from './api';\nexport const f = () => fetch(1);`,
     },
     {
+      name: 'a 5,000-deep options expression does not exhaust the stack',
+      code: `declare const a: RequestInit | undefined;\nexport const f = (url: string) => fetch(url, ${'a || '.repeat(5000)}a);\nexport const g = (url: string) => fetch(url, ${'('.repeat(5000)}a${')'.repeat(5000)});`,
+    },
+    {
       name: 'suppressed on the next line with a reason',
       code: `export async function f(url: string) {\n  // resilint-disable-next-line missing-timeout -- streaming endpoint, cancelled by the caller\n  return fetch(url);\n}`,
     },

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { rangeOfOffsets } from './analyzer';
-import type { TextEdit } from './findings';
+import { rangesOverlap, type FileCreation, type Fix, type TextEdit } from './findings';
 
 // Helpers rules use to express fixes as text edits against the analysed file.
 
@@ -66,4 +66,25 @@ export function applyTextEdits(text: string, edits: readonly Pick<TextEdit, 'ran
     cursor = edit.end;
   }
   return result + text.slice(cursor);
+}
+
+/**
+ * Combines several fixes into one edit set, as fix-all applies them: an edit identical to
+ * one already taken (two fixes adding the same import) is taken once, and a fix that
+ * overlaps a different edit already taken is left out whole, so no fix is half-applied.
+ */
+export function mergeFixes(fixes: readonly Fix[]): { edits: TextEdit[]; createFiles: FileCreation[] } {
+  const edits: TextEdit[] = [];
+  const creations = new Map<string, string>();
+  const same = (a: TextEdit, b: TextEdit) =>
+    a.filePath === b.filePath && a.newText === b.newText && JSON.stringify(a.range) === JSON.stringify(b.range);
+  for (const fix of fixes) {
+    const fresh = fix.edits.filter((edit) => !edits.some((taken) => same(taken, edit)));
+    const conflicts = fresh.some((edit) => edits.some((taken) => taken.filePath === edit.filePath && rangesOverlap(taken.range, edit.range)));
+    const clashingFile = (fix.createFiles ?? []).some((c) => creations.has(c.filePath) && creations.get(c.filePath) !== c.text);
+    if (conflicts || clashingFile) continue;
+    edits.push(...fresh);
+    for (const creation of fix.createFiles ?? []) creations.set(creation.filePath, creation.text);
+  }
+  return { edits, createFiles: [...creations].map(([filePath, text]) => ({ filePath, text })) };
 }

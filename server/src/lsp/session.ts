@@ -12,7 +12,8 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile, type AnalyzerEnvironment, type FileAnalysis } from '../engine/analyzer';
 import { ConfigResolver } from '../engine/config';
-import { rangesOverlap, type Finding, type TextEdit } from '../engine/findings';
+import { mergeFixes } from '../engine/edits';
+import { rangesOverlap, type Finding, type Fix } from '../engine/findings';
 import { disableNextLineEdit } from '../engine/suppressions';
 import { isAnalysableFile, normalizePath, Workspace } from '../engine/workspace';
 import { BASELINE_FILE_NAME } from '../engine/baseline';
@@ -221,19 +222,10 @@ export class Session {
 
   /** Every preferred fix of the file whose edits do not overlap an earlier one. */
   private fixAll(findings: readonly Finding[], versions: OpenVersions): CodeAction | undefined {
-    const chosen: TextEdit[] = [];
-    const creations = new Map<string, string>();
-    for (const finding of findings) {
-      const fix = finding.fixes.find((f) => f.isPreferred);
-      if (!fix) continue;
-      const conflicts = fix.edits.some((edit) => chosen.some((c) => c.filePath === edit.filePath && rangesOverlap(c.range, edit.range)));
-      if (conflicts) continue;
-      chosen.push(...fix.edits);
-      for (const creation of fix.createFiles ?? []) creations.set(creation.filePath, creation.text);
-    }
-    if (chosen.length === 0) return undefined;
-    const createFiles = [...creations].map(([filePath, text]) => ({ filePath, text }));
-    return CodeAction.create('Fix all Resilint problems', toWorkspaceEdit(chosen, createFiles, versions), FIX_ALL_KIND);
+    const preferred = findings.map((f) => f.fixes.find((fix) => fix.isPreferred)).filter((fix): fix is Fix => fix !== undefined);
+    const { edits, createFiles } = mergeFixes(preferred);
+    if (edits.length === 0) return undefined;
+    return CodeAction.create('Fix all Resilint problems', toWorkspaceEdit(edits, createFiles, versions), FIX_ALL_KIND);
   }
 
   // ---- helpers ---------------------------------------------------------------------

@@ -67,7 +67,7 @@ export default defineRule<MissingTimeoutOptions>({
         context.report({
           node: found.promise.expression,
           messageId: 'requestReplyNoTimeout',
-          data: { send: shortText(found.send.expression, context.sourceFile) },
+          data: { send: shortText(found.send.expression.getText(context.sourceFile)) },
           fixes: fix ? [fix] : [],
         });
       },
@@ -76,15 +76,17 @@ export default defineRule<MissingTimeoutOptions>({
 });
 
 function recognitionOptions(context: RuleContext<MissingTimeoutOptions>): RecognitionOptions {
+  // 'PaymentsClient' configures every method; 'PaymentsClient.charge' one. An empty set means all.
+  const everyMethod = new Set<string>();
   const customMethods = new Map<string, Set<string>>();
   for (const entry of stringList(context.options.clientClasses)) {
     const [className, method] = entry.split('.', 2) as [string, string | undefined];
     const methods = customMethods.get(className) ?? new Set<string>();
     if (method) methods.add(method);
-    // 'Client' after 'Client.get' widens to every method; an empty set means all.
-    if (!method || (customMethods.has(className) && customMethods.get(className)!.size === 0)) methods.clear();
+    else everyMethod.add(className);
     customMethods.set(className, methods);
   }
+  for (const className of everyMethod) customMethods.set(className, new Set());
   return {
     facts: context.facts,
     customClasses: new Set(customMethods.keys()),
@@ -109,9 +111,9 @@ function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement:
       node: judgement.call.expression,
       messageId: 'wrapperCallNoTimeout',
       data: {
-        callee: shortText(judgement.call.expression, sourceFile),
+        callee: shortText(judgement.call.expression.getText(sourceFile)),
         option: forward.target.kind === 'option' ? forward.target.name : forward.spec.preferred,
-        inner: inner.label,
+        inner: shortText(inner.label),
       },
       related: [{ filePath: inner.call.getSourceFile().fileName, range: rangeOfNode(inner.call.getSourceFile(), inner.call), message: 'the call that receives the option' }],
       fixes,
@@ -131,7 +133,7 @@ function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement:
   context.report({
     node: outbound.call.expression,
     messageId: messageIdFor(outbound.client, missing.reason),
-    data: { callee: shortText(outbound.call.expression, sourceFile) },
+    data: { callee: shortText(outbound.label) },
     fixes,
   });
 }
@@ -166,8 +168,8 @@ function returnsPromise(call: ts.CallExpression, context: RuleContext<MissingTim
   return type.getSymbol()?.name === 'Promise';
 }
 
-function shortText(node: ts.Node, sourceFile: ts.SourceFile): string {
-  // `axios\n  .get` reads as `axios.get`.
-  const text = node.getText(sourceFile).replace(/\s*(\??\.)\s*/g, '$1').replace(/\s+/g, ' ');
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** A callee for a message: on one line (`axios\n  .get` reads `axios.get`), and not too long. */
+function shortText(text: string): string {
+  const oneLine = text.replace(/\s*(\??\.)\s*/g, '$1').replace(/\s+/g, ' ');
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
 }

@@ -121,7 +121,7 @@ function hasFiniteKeys(holder: Holder, sourceFile: ts.SourceFile): boolean {
   return keyType !== undefined && isFiniteType(keyType, sourceFile, 0);
 }
 
-export function keyTypeOf(holder: Holder): ts.TypeNode | undefined {
+function keyTypeOf(holder: Holder): ts.TypeNode | undefined {
   const declared = holder.typeNode;
   if (declared && ts.isTypeReferenceNode(declared)) return declared.typeArguments?.[0];
   if (declared && ts.isTypeLiteralNode(declared)) {

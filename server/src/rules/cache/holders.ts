@@ -110,7 +110,7 @@ function assignmentsInConstructor(classNode: ts.ClassLikeDeclaration): Map<strin
 }
 
 /** What kind of collection an expression creates, if it creates one. */
-export function holderKindOf(expression: ts.Expression): HolderKind | undefined {
+function holderKindOf(expression: ts.Expression): HolderKind | undefined {
   const bare = skipOuterExpressions(expression);
   if (ts.isNewExpression(bare) && ts.isIdentifier(bare.expression)) {
     const name = bare.expression.text;

@@ -80,21 +80,23 @@ const MAX_FILES = 2000;
  */
 export function projectSetsAxiosDefaultTimeout(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
   const near = [sourceFile, ...relativeImports(facts, sourceFile)];
-  if (near.some((file) => setsAxiosDefault(facts, file))) return true;
-  return facts.perGeneration('missing-timeout:axios-default-from-entries', () => {
+  return near.some((file) => setsAxiosDefault(facts, file)) || startupFiles(facts).some((file) => setsAxiosDefault(facts, file));
+}
+
+/** Files reachable through imports from the project's entry files: where start-up configuration runs. */
+export function startupFiles(facts: ProjectFacts): readonly ts.SourceFile[] {
+  return facts.perGeneration('missing-timeout:startup-files', () => {
     const queue = ENTRY_FILES.map((file) => facts.getSourceFile(path.join(facts.root, file))).filter((f): f is ts.SourceFile => f !== undefined);
     const seen = new Set(queue);
-    for (let i = 0; i < queue.length && i < MAX_FILES; i++) {
-      const file = queue[i]!;
-      if (setsAxiosDefault(facts, file)) return true;
-      for (const next of relativeImports(facts, file)) {
+    for (let i = 0; i < queue.length && queue.length < MAX_FILES; i++) {
+      for (const next of relativeImports(facts, queue[i]!)) {
         if (!seen.has(next)) {
           seen.add(next);
           queue.push(next);
         }
       }
     }
-    return false;
+    return queue;
   });
 }
 

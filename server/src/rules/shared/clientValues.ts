@@ -256,7 +256,7 @@ function looksLikeGrpcClient(expression: ts.NewExpression, options: TraceOptions
 }
 
 /** A type annotation naming a client type: `AxiosInstance`, `Got`, `KyInstance`, undici's `Pool`, grpc's `Client`. */
-export function valueOfType(type: ts.TypeNode, options: TraceOptions): ClientValue | undefined {
+function valueOfType(type: ts.TypeNode, options: TraceOptions): ClientValue | undefined {
   if (!ts.isTypeReferenceNode(type)) return undefined;
   const name = type.typeName;
   let binding: ImportBinding | undefined;

@@ -275,3 +275,11 @@ export function staticPropertyName(name: ts.PropertyName | ts.MemberName | undef
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
   return undefined;
 }
+
+/** The name an expression ends in: `client` for `client`, `this.client` or `deps.client`. */
+export function lastNameOf(expression: ts.Expression): string | undefined {
+  const e = skipOuterExpressions(expression);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return undefined;
+}

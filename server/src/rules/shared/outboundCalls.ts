@@ -3,7 +3,7 @@ import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import type { RuleContext } from '../../engine/rule';
 import { clientOfTypeName, clientValueOf, functionNamed, libraryOfModule, type ClientValue, type Library, type TraceOptions } from './clientValues';
-import { declarationOf, isFunctionLikeDeclaration, skipOuterExpressions, type FunctionLike } from './localDeclarations';
+import { declarationOf, isFunctionLikeDeclaration, lastNameOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
 
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
 //
@@ -176,7 +176,7 @@ function typedReceiver(callee: ts.PropertyAccessExpression, options: Recognition
   if (!options.typeChecker) return undefined;
   const deps = options.facts.dependencies();
   const method = callee.name.text;
-  const receiverName = lastName(callee.expression);
+  const receiverName = lastNameOf(callee.expression);
   if (receiverName === undefined) return undefined;
   const httpCandidate = (HTTP_VERBS.has(method) || method === 'request') && CLIENT_PACKAGES.some((p) => deps.has(p)) && CLIENT_LIKE_NAME.test(receiverName);
   const grpcCandidate = mayBeGrpc(options.facts, callee.getSourceFile()) && /client|stub|service|grpc/i.test(receiverName);
@@ -187,14 +187,6 @@ function typedReceiver(callee: ts.PropertyAccessExpression, options: Recognition
   const type = checker.getTypeAtLocation(callee.expression);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   return clientOfType(type, checker, options, 0);
-}
-
-/** `client` for `client`, `this.client`, `deps.client`; undefined for calls and other shapes. */
-function lastName(expression: ts.Expression): string | undefined {
-  const e = skipOuterExpressions(expression);
-  if (ts.isIdentifier(e)) return e.text;
-  if (ts.isPropertyAccessExpression(e)) return e.name.text;
-  return undefined;
 }
 
 function clientOfType(type: ts.Type, checker: ts.TypeChecker, options: RecognitionOptions, depth: number): ClientValue | undefined {

@@ -76,7 +76,7 @@ function argumentSite(forward: Forward, call: ts.CallExpression): MissingSite {
  * The forwarding summary of a project function. It depends on other files (the client
  * instance, inner wrappers), so it is memoised until any file changes.
  */
-export function wrapperSummary(fn: FunctionLike, options: RecognitionOptions): WrapperSummary | undefined {
+function wrapperSummary(fn: FunctionLike, options: RecognitionOptions): WrapperSummary | undefined {
   if (inProgress.has(fn) || inProgress.size >= MAX_WRAPPER_DEPTH || !fn.body || fn.parameters.length === 0) return undefined;
   return options.facts.perGeneration(`missing-timeout:wrapper:${fn.getSourceFile().fileName}:${fn.pos}`, () => {
     inProgress.add(fn);
@@ -108,7 +108,7 @@ function findForwardingCall(fn: FunctionLike, options: RecognitionOptions): Wrap
 }
 
 /** The project function or method a call invokes, when syntax can tell. */
-export function calledFunction(call: ts.CallExpression, facts: ProjectFacts): FunctionLike | undefined {
+function calledFunction(call: ts.CallExpression, facts: ProjectFacts): FunctionLike | undefined {
   const callee = skipOuterExpressions(call.expression);
   if (ts.isIdentifier(callee)) return functionNamed(callee, facts);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;

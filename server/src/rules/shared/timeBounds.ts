@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { declarationOf, enclosingFunction, isFunctionLikeDeclaration, skipOuterExpressions } from './localDeclarations';
+import { declarationOf, enclosingFunction, isFunctionLikeDeclaration, lastNameOf, skipOuterExpressions } from './localDeclarations';
 
 // Timers that bound a wait from the outside: a call raced against a timer
 // (`withTimeout(call, ms)`, `Promise.race([call, sleep(ms)])`, `p.timeout(ms)`), and
@@ -19,10 +19,7 @@ export function isTimerCall(call: ts.CallExpression): boolean {
 }
 
 function calleeName(call: ts.CallExpression): string | undefined {
-  const callee = skipOuterExpressions(call.expression);
-  if (ts.isIdentifier(callee)) return callee.text;
-  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
-  return undefined;
+  return lastNameOf(call.expression);
 }
 
 /**

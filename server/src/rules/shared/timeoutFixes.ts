@@ -19,7 +19,7 @@ export interface FixSettings {
   context: RuleContext<Record<string, unknown>>;
 }
 
-export function valueText(kind: OptionKind | undefined, ms: number): string {
+function valueText(kind: OptionKind | undefined, ms: number): string {
   switch (kind) {
     case 'signal':
       return `AbortSignal.timeout(${ms})`;

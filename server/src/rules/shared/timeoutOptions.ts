@@ -139,7 +139,7 @@ function evaluateObject(object: ts.ObjectLiteralExpression, path: readonly strin
 }
 
 /** The value of one option. */
-export function evaluateOption(name: string, spec: OptionSpec, value: ts.Expression, facts: ProjectFacts, depth: number): Coverage {
+function evaluateOption(name: string, spec: OptionSpec, value: ts.Expression, facts: ProjectFacts, depth: number): Coverage {
   const kind = spec.options.get(name);
   const e = skipOuterExpressions(value);
   const missing = (reason: MissingReason): Coverage => ({ status: 'missing', reason, site: { kind: 'none' }, spec });
@@ -248,7 +248,7 @@ function localObjectMembers(type: ts.TypeNode): readonly ts.TypeElement[] | unde
 }
 
 /** Functions whose call sites can be found by name: declarations, methods, and functions stored in a const or field. */
-export function isCallableByName(fn: FunctionLike): boolean {
+function isCallableByName(fn: FunctionLike): boolean {
   if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined;
   if (ts.isMethodDeclaration(fn)) return ts.isClassLike(fn.parent);
   if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
