@@ -105,7 +105,9 @@ class DiagramPanel {
     const node = this.diagram?.graph.nodes.find((n) => n.id === id);
     if (!node?.filePath) return;
     const start = new vscode.Position(node.range?.start.line ?? 0, node.range?.start.character ?? 0);
-    await vscode.window.showTextDocument(vscode.Uri.file(node.filePath), { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(start, start) });
+    // Open the source next to the diagram, never on top of it.
+    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+    await vscode.window.showTextDocument(vscode.Uri.file(node.filePath), { viewColumn: column, selection: new vscode.Range(start, start) });
   }
 
   private async export(message: Extract<FromWebview, { type: 'export' }>): Promise<void> {

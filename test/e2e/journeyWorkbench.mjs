@@ -108,10 +108,11 @@ export async function filteredProblems(page, text) {
     const markers = [];
     let file = '';
     for (const row of rows) {
-      const resource = row.querySelector('.monaco-icon-label[aria-label]');
+      // Level 1: a file (its label's aria-label is the path); level 2: its diagnostics; deeper: related information.
+      const level = row.getAttribute('aria-level');
+      if (level === '1') file = row.querySelector('.monaco-icon-label[aria-label]')?.getAttribute('aria-label') ?? '';
       const message = row.querySelector('.marker-message');
-      if (resource && !message) file = resource.getAttribute('aria-label') ?? '';
-      if (!message) continue;
+      if (level !== '2' || !message) continue;
       const link = row.querySelector('a.monaco-link');
       markers.push({
         file,

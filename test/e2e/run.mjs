@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './codeServer.mjs';
 import { runExtensionSuite } from './extensionSuite.mjs';
+import { checkUserJourney } from './journey.mjs';
 import { checkMissingTimeoutInUi } from './missingTimeoutInUi.mjs';
 
 const fixture = path.join(repoRoot, 'test/fixtures/shop');
@@ -15,6 +16,7 @@ const artifactsRoot = path.join(repoRoot, 'test-results/e2e');
 const checks = [
   { name: 'missing-timeout fixed by a person in the workbench (Playwright)', folder: 'ui', run: checkMissingTimeoutInUi },
   { name: 'missing-timeout in the extension host (mocha via runTests)', folder: 'extension-host', run: runExtensionSuite },
+  { name: 'a marketplace user\'s journey with the packaged .vsix (Playwright)', folder: 'journey', run: checkUserJourney },
 ];
 
 // Turn signals into a normal exit so the clean-up hooks in codeServer.mjs run.

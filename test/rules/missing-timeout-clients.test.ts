@@ -212,6 +212,11 @@ export function f(url: string) {
       output: `import axios from 'axios';\nexport const f = (url: string) => axios.get(url, { timeout: 10000 });\n`,
     },
     {
+      name: 'a callee split over lines reads as one name in the message',
+      code: `import axios from 'axios';\nexport const f = (url: string) =>\n  axios\n    .delete(url);\n`,
+      errors: [{ messageId: 'axiosNoTimeout', line: 3, message: 'axios.delete() has no timeout, and axios sets none by default: if the server stops responding, this call waits forever.' }],
+    },
+    {
       name: 'axios.post without a config gets one after the data',
       code: `import axios from 'axios';\nexport const f = (url: string, body: object) => axios.post(url, body);\n`,
       errors: [{ messageId: 'axiosNoTimeout', line: 2 }],

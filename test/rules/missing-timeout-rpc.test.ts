@@ -303,6 +303,14 @@ export class Checkout {
       createdFiles: { 'src/resilience/with-timeout.ts': /export async function withTimeout/ },
     },
     {
+      name: 'a class configured both whole and by method: every method counts',
+      options: { clientClasses: ['PaymentsClient.charge', 'PaymentsClient'] },
+      files: { 'src/payments.ts': paymentsClient },
+      code: `import { PaymentsClient } from './payments';\nexport const stop = (payments: PaymentsClient) => payments.close();\n`,
+      errors: [{ messageId: 'customClientNoTimeout', line: 2 }],
+      output: null,
+    },
+    {
       name: 'the default axios reached only through a package type (AxiosStatic)',
       packageJson: { dependencies: { axios: '^1.0.0' } },
       files: { 'src/types.d.ts': `declare module 'acme-sdk' {\n  import type { AxiosStatic } from 'axios';\n  export const http: AxiosStatic;\n}\n` },

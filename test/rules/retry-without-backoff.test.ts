@@ -190,6 +190,42 @@ export async function request(url: string): Promise<string> {
 `,
     },
     {
+      name: 'a recursive reconnect that waits at the start of the next attempt (sleep from a package, by name)',
+      code: `import { sleep } from '@acme/internal-utils';
+declare const connection: { open(): Promise<void> };
+declare const options: { retryDelayMs(attempt: number): number };
+export function reconnect(): Promise<void> {
+  const tryReconnect = async (attemptIndex: number): Promise<void> => {
+    try {
+      await sleep(options.retryDelayMs(attemptIndex));
+      await connection.open();
+    } catch {
+      await tryReconnect(attemptIndex + 1);
+    }
+  };
+  return tryReconnect(0);
+}
+`,
+      files: { 'src/types.d.ts': `declare module '@acme/internal-utils' { export function sleep(ms: number): Promise<void>; }\n` },
+    },
+    {
+      name: 'switching to other credentials before trying again is a recovery',
+      code: `declare const config: { get(key: string): string; set(key: string, value: string): void };
+declare function databaseExists(): Promise<boolean>;
+export async function ensureDatabase(): Promise<boolean> {
+  try {
+    return await databaseExists();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ORA-01017' && config.get('user') !== 'system') {
+      config.set('user', 'system');
+      return ensureDatabase();
+    }
+    throw e;
+  }
+}
+`,
+    },
+    {
       name: 'trying again with a different input is not a retry of the same call',
       code: `declare function insert(slug: string): Promise<void>;
 export async function save(title: string) {
@@ -563,7 +599,7 @@ export async function runWithRetry() {
   throw new Error('gave up');
 }
 `,
-      errors: [{ messageId: 'noJitter', line: 4 }],
+      errors: [{ messageId: 'noJitter', line: 6 }],
     },
     {
       name: 'recursion from the catch block with a retries parameter',
@@ -576,7 +612,7 @@ export async function runWithRetry() {
   }
 }
 `,
-      errors: [{ messageId: 'noDelay', line: 7, message: 'This recursive retry retries immediately, with no delay between attempts.' }],
+      errors: [{ messageId: 'noDelay', line: 8, message: 'This recursive retry retries immediately, with no delay between attempts.' }],
     },
     {
       name: 'recursion without a counter retries for ever',
@@ -594,7 +630,7 @@ export async function runWithRetry() {
       errors: [
         {
           messageId: 'constantDelay',
-          line: 8,
+          line: 9,
           message: 'This recursive retry waits the same delay (2000) before every attempt instead of backing off exponentially; it also has no maximum number of attempts.',
         },
       ],
@@ -612,15 +648,15 @@ export async function runWithRetry() {
   });
 }
 `,
-      errors: [{ messageId: 'constantDelay', line: 7 }],
+      errors: [{ messageId: 'constantDelay', line: 8 }],
     },
     {
       name: 'a promise chain that repeats the call in .catch()',
-      code: `${API}export function get(url: string) {
+      code: `${API}export function fetchPage(url: string) {
   return api.get(url).catch(() => api.get(url));
 }
 `,
-      errors: [{ messageId: 'noDelay', line: 3, message: 'This `.catch()` retry retries immediately, with no delay between attempts.' }],
+      errors: [{ messageId: 'noDelay', line: 4, message: 'This `.catch()` retry retries immediately, with no delay between attempts.' }],
     },
     {
       name: 'a WebSocket reconnect on close after a fixed second (it may run for ever: not reported as unbounded)',

@@ -79,6 +79,11 @@ export class Workspace {
     for (const file of files) this.batch.add(normalizePath(file));
   }
 
+  /** Whether some project's type checker had to take in most of the project (see ProjectEntry.getTypeChecker). */
+  typesNeededWidely(): boolean {
+    return this.loadedProjects().some((project) => project.typesNeededWidely);
+  }
+
   /** The planned batch files a project owns. */
   batchFilesOf(project: ProjectEntry): string[] {
     return [...this.batch].filter((file) => this.projectFor(file) === project);
@@ -170,10 +175,19 @@ export class Workspace {
 
 export class ProjectEntry implements ProjectFacts {
   private readonly parsed = new Map<string, ts.SourceFile>();
+  /** The last parse of files changed since, kept so the next parse reuses their unchanged nodes. */
+  private readonly superseded = new Map<string, ts.SourceFile>();
   private readonly host: ts.CompilerHost;
   /** The last program built; kept after edits so the next one reuses its unchanged files. */
   private program: ts.Program | undefined;
   private programOutdated = false;
+  /** Files rules asked types for: the roots of the program. */
+  private readonly typedRoots = new Set<string>();
+  private programGrowths = 0;
+
+  get typesNeededWidely(): boolean {
+    return this.programGrowths >= 2;
+  }
   private readonly perFileCache = new WeakMap<ts.SourceFile, Map<string, unknown>>();
   private generationCache = new Map<string, unknown>();
   private readonly resolutionCache: ts.ModuleResolutionCache;
@@ -227,15 +241,21 @@ export class ProjectEntry implements ProjectFacts {
     const existing = this.parsed.get(file);
     if (existing) return existing;
     const text = this.workspace.readText(file);
+    const previous = this.superseded.get(file);
+    this.superseded.delete(file);
     if (text === undefined) return undefined;
-    const options = sourceFileOptions(file, this.compilerOptions, this.host, this.resolutionCache);
-    const sourceFile = ts.createSourceFile(file, text, options, true, scriptKindOf(file));
+    const sourceFile = previous
+      ? reparse(previous, text)
+      : ts.createSourceFile(file, text, sourceFileOptions(file, this.compilerOptions, this.host, this.resolutionCache), true, scriptKindOf(file));
     this.parsed.set(file, sourceFile);
     return sourceFile;
   }
 
   invalidate(file: string): void {
-    if (this.parsed.delete(file)) {
+    const previous = this.parsed.get(file);
+    if (previous) {
+      this.parsed.delete(file);
+      this.superseded.set(file, previous);
       this.generationCache = new Map();
       this.programOutdated = true;
     } else if (this.program?.getSourceFile(file)) {
@@ -295,20 +315,46 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   /**
-   * The type checker over every file parsed so far, what they import, and the project's
-   * declaration files. Built on first use; rebuilt (reusing the previous program's
-   * unchanged files and their binding) once a file changed or when `sourceFile` is not
-   * in it yet — so batch callers parse everything first and get a single program.
+   * A type checker whose program contains `sourceFile` (the very object rules walk), built
+   * on first use and rebuilt — reusing the previous program's unchanged files and their
+   * binding — once a file changed or when `sourceFile` is not in it yet. The program
+   * starts as the import closure of the files that asked for types, which keeps projects
+   * where few files need types cheap; once it had to grow twice, types are evidently
+   * needed all over, so it takes in every parsed and planned file at once rather than
+   * being rebuilt for file after file.
    */
   getTypeChecker(sourceFile?: ts.SourceFile): ts.TypeChecker {
     const current = this.program && !this.programOutdated && (!sourceFile || this.program.getSourceFile(sourceFile.fileName) === sourceFile);
     if (!current) {
-      const rootNames = [...new Set([...this.declarationFileNames, ...this.parsed.keys(), ...this.workspace.batchFilesOf(this)])];
+      if (sourceFile && this.program && !this.programOutdated) this.programGrowths++;
+      if (sourceFile) this.typedRoots.add(sourceFile.fileName);
+      const wide = this.programGrowths >= 2 ? [...this.parsed.keys(), ...this.workspace.batchFilesOf(this)] : [];
+      const rootNames = [...new Set([...this.declarationFileNames, ...this.typedRoots, ...wide])];
       this.program = ts.createProgram({ rootNames, options: this.compilerOptions, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
       this.programOutdated = false;
     }
     return this.program!.getTypeChecker();
   }
+}
+
+/**
+ * Incremental re-parse after an edit, as the TypeScript language service does it: only
+ * the nodes around the changed span are parsed again (typing in an 85 KB file costs a
+ * few milliseconds, not a full parse). The previous tree must not be used afterwards.
+ */
+function reparse(previous: ts.SourceFile, text: string): ts.SourceFile {
+  const before = previous.text;
+  if (before === text) return previous;
+  let start = 0;
+  const shorter = Math.min(before.length, text.length);
+  while (start < shorter && before.charCodeAt(start) === text.charCodeAt(start)) start++;
+  let oldEnd = before.length;
+  let newEnd = text.length;
+  while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return ts.updateSourceFile(previous, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
 }
 
 function scriptKindOf(file: string): ts.ScriptKind {

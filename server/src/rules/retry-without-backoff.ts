@@ -7,6 +7,7 @@ import { docsUrl } from './docs';
 import { assess, type Assessment, type Defect } from './retry/assessment';
 import { intervalRetry, promiseChainRetry } from './retry/chains';
 import { retryFixes } from './retry/fixes';
+import { passedThrough } from './retry/delays';
 import { checkLibraryCall, type LibraryFinding } from './retry/libraries';
 import { retryLoop } from './retry/loops';
 import type { RetrySite, SiteContext } from './retry/model';
@@ -116,7 +117,8 @@ function reportSite(context: RuleContext<RetryOptions>, site: RetrySite): void {
   const [primary, ...others] = assessment.defects;
   if (!primary) return;
   const { sourceFile } = context;
-  const delayNode = assessment.delay?.ms?.env.sourceFile === sourceFile ? assessment.delay.ms.expression : assessment.delay?.node;
+  const ms = assessment.delay?.ms && passedThrough(assessment.delay.ms);
+  const delayNode = ms?.env.sourceFile === sourceFile ? ms.expression : assessment.delay?.node;
   context.report({
     node: site.anchor,
     messageId: primary,
@@ -149,7 +151,7 @@ function relatedLocations(sourceFile: ts.SourceFile, site: RetrySite, assessment
     related.push({ filePath, range: rangeOfNode(sourceFile, name ?? container), message: `the retrying function${functionName(container) ? ` ${functionName(container)}` : ''}` });
   }
   if (site.operation) related.push({ filePath, range: rangeOfNode(sourceFile, site.operation), message: 'the call that fails and is retried' });
-  const ms = assessment.delay?.ms;
+  const ms = assessment.delay?.ms && passedThrough(assessment.delay.ms);
   if (ms) {
     related.push({ filePath: ms.env.sourceFile.fileName, range: rangeOfNode(ms.env.sourceFile, ms.expression), message: 'the delay between attempts' });
   }

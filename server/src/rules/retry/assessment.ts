@@ -26,7 +26,7 @@ export function assess(site: RetrySite, facts: ProjectFacts): Assessment {
   const judged = judgeDelays(site.delays, facts);
   if (!judged && !site.delayUnknown) defects.add('noDelay');
   const shape = judged?.shape;
-  if (shape && shape.growth !== 'unknown') {
+  if (shape && shape.growth !== 'unknown' && !site.singleRetry) {
     if (shape.growth === 'constant') defects.add('constantDelay');
     if (shape.growth === 'linear') defects.add('linearDelay');
     const grows = shape.growth === 'exponential' || shape.growth === 'schedule';

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
-import { awaitedDelay, isTimerFunction } from './delays';
+import { isTimerFunction } from './delays';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
-import { catchVariable, collectCounters, collectWaits, firstOperation, hasAttemptLimit, inspectsError, rejectsClientErrors, scopeOf } from './retryPath';
+import { catchVariable, collectCounters, collectWaits, firstOperation, hasAttemptLimit, inspectsError, rejectsClientErrors, scopeOf, waitsAround } from './retryPath';
 import { calleeName, forEachInScope, forEachIncludingCallbacks, functionBody, functionName, skipAwait, skipParentheses } from './syntax';
 
 // Retries that are neither loops nor self-calls: a promise chain that repeats the same
@@ -13,7 +13,7 @@ export function promiseChainRetry(call: ts.CallExpression, context: SiteContext)
   if (!handler || !(ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
   const attempt = call.expression.expression;
   const operation = chainRoot(attempt);
-  if (!operation || enclosingFunctionNamed(call, calleeName(operation))) return undefined; // a recursive retry: reported as one
+  if (!operation || enclosingFunctionNamed(call, selfCallName(operation))) return undefined; // a recursive retry: reported as one
   const repeat = sameCallIn(handler.body, operation, context.sourceFile);
   if (!repeat) return undefined;
 
@@ -29,6 +29,7 @@ export function promiseChainRetry(call: ts.CallExpression, context: SiteContext)
     delays: [...waitsAround(repeat, handler, env, context), ...waits.delays],
     delayUnknown: waits.unknown,
     bounded: true,
+    singleRetry: true,
     nonRetryable: inspectsError(regions, errorName) ? undefined : rejectsClientErrors(attempt, operation, context.sourceFile, context.facts),
     counters: new Set(),
     env,
@@ -42,6 +43,13 @@ function chainRoot(expression: ts.Expression): ts.CallExpression | undefined {
     current = skipParentheses(current.expression.expression);
   }
   return ts.isCallExpression(current) ? current : undefined;
+}
+
+/** `f()` or `this.f()`: calls that may be the enclosing function calling itself. */
+function selfCallName(call: ts.CallExpression): string | undefined {
+  const callee = skipParentheses(call.expression);
+  if (ts.isIdentifier(callee)) return callee.text;
+  return ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword ? callee.name.text : undefined;
 }
 
 function enclosingFunctionNamed(from: ts.Node, name: string | undefined): boolean {
@@ -69,23 +77,6 @@ function callbackBodiesBetween(inner: ts.Node, outer: ts.Node): ts.Node[] {
     if (body) bodies.push(body);
   }
   return bodies;
-}
-
-/** `setTimeout(() => op(), ms)` and `sleep(ms).then(() => op())` around the repeated call. */
-function waitsAround(repeat: ts.Node, handler: ts.Node, env: ExprEnv, context: SiteContext): DelayCall[] {
-  const delays: DelayCall[] = [];
-  for (let node = repeat.parent; node && node !== handler; node = node.parent) {
-    if (!ts.isFunctionLike(node) || !ts.isCallExpression(node.parent)) continue;
-    const owner = node.parent;
-    if (isTimerFunction(owner.expression, 'setTimeout') && owner.arguments[0] === node) {
-      const ms = owner.arguments[1];
-      delays.push({ node: owner, ms: ms && !ts.isSpreadElement(ms) ? { expression: ms, env } : undefined });
-    } else if (calleeName(owner) === 'then' && ts.isPropertyAccessExpression(owner.expression)) {
-      const delay = awaitedDelay(owner.expression.expression, env, context.delays);
-      if (delay) delays.push(delay);
-    }
-  }
-  return delays;
 }
 
 /**

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import { replaceText } from '../../engine/edits';
 import type { Fix } from '../../engine/findings';
 import type { Assessment } from './assessment';
+import { passedThrough } from './delays';
 import type { RetrySite } from './model';
 import { forEachIncludingCallbacks, forEachInScope, isAssignment, mentionsAny, referenceKey, skipParentheses } from './syntax';
 
@@ -12,7 +13,8 @@ import { forEachIncludingCallbacks, forEachInScope, isAssignment, mentionsAny, r
 const DELAY_DEFECTS = new Set(['constantDelay', 'linearDelay', 'noJitter', 'noCap']);
 
 export function delayFix(site: RetrySite, assessment: Assessment, sourceFile: ts.SourceFile, maxDelayMs: number): Fix | undefined {
-  const ms = assessment.delay?.ms;
+  // A duration passed to a wait helper is fixed where it is passed, never inside the shared helper.
+  const ms = assessment.delay?.ms && passedThrough(assessment.delay.ms);
   const shape = assessment.shape;
   if (!ms || !shape || ms.env.sourceFile !== sourceFile || ms.env.params) return undefined;
   if (!assessment.defects.some((d) => DELAY_DEFECTS.has(d))) return undefined;
@@ -26,11 +28,13 @@ export function delayFix(site: RetrySite, assessment: Assessment, sourceFile: ts
     const counter = risingCounter(site);
     const base = shape.growth === 'constant' ? target : linearFactor(target, site.counters);
     if (!counter || !base) return undefined;
-    replacement = `Math.random() * Math.min(${maxDelayMs}, ${operand(text(base), base)} * 2 ** ${counter})`;
+    // A cap the code already has (`Math.min(times * 500, 3000)`) is kept.
+    const cap = shape.cap ? capOf(target, site.counters) : undefined;
+    replacement = `Math.random() * Math.min(${cap ? text(cap) : maxDelayMs}, ${operand(text(base), base)} * 2 ** ${counter})`;
   }
   if (replacement === undefined) return undefined;
   return {
-    title: `Back off exponentially with full jitter, capped at ${maxDelayMs} ms`,
+    title: 'Back off exponentially with full jitter and a cap',
     edits: [replaceText(sourceFile, target.getStart(sourceFile), target.getEnd(), replacement)],
   };
 }
@@ -73,13 +77,26 @@ function risingCounter(site: RetrySite): string | undefined {
   return [...site.counters].find((c) => rising.has(c));
 }
 
-/** `attempt * 1000`, `1000 * (attempt + 1)` → `1000`. */
+/** `attempt * 1000`, `1000 * (attempt + 1)`, `Math.min(times * 500, 3000)` → `1000` / `500`. */
 export function linearFactor(expression: ts.Expression, counters: ReadonlySet<string>): ts.Expression | undefined {
-  const node = skipParentheses(expression);
-  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.AsteriskToken) return undefined;
-  if (mentionsAny(node.left, counters) && !mentionsAny(node.right, counters)) return node.right;
-  if (mentionsAny(node.right, counters) && !mentionsAny(node.left, counters)) return node.left;
-  return undefined;
+  let factor: ts.Expression | undefined;
+  forEachInScope(expression, (node) => {
+    if (factor || !ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.AsteriskToken) return;
+    if (mentionsAny(node.left, counters) && !mentionsAny(node.right, counters)) factor = node.right;
+    else if (mentionsAny(node.right, counters) && !mentionsAny(node.left, counters)) factor = node.left;
+  });
+  return factor;
+}
+
+/** The argument of `Math.min(…)` that does not grow: the cap. */
+export function capOf(expression: ts.Expression, growing: ReadonlySet<string>): ts.Expression | undefined {
+  let cap: ts.Expression | undefined;
+  forEachInScope(expression, (node) => {
+    if (cap || !ts.isCallExpression(node) || node.expression.getText() !== 'Math.min' || node.arguments.length !== 2) return;
+    const fixed = node.arguments.filter((a) => !ts.isSpreadElement(a) && !mentionsAny(a, growing));
+    if (fixed.length === 1) cap = fixed[0];
+  });
+  return cap;
 }
 
 /** Parenthesises what would bind more loosely than `*`. */

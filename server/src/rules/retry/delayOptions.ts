@@ -1,9 +1,9 @@
 import { ts } from 'ts-morph';
 import type { Assessment } from './assessment';
-import { delayExpression, linearFactor } from './delayFix';
+import { capOf, delayExpression, linearFactor } from './delayFix';
 import { passedThrough } from './delays';
 import type { RetrySite } from './model';
-import { forEachInScope, mentionsAny, numericValue, referencedKeys, skipParentheses } from './syntax';
+import { forEachInScope, isAssignment, mentionsAny, numericValue, referencedKeys, skipParentheses } from './syntax';
 
 // The user's own numbers, carried into retry()'s options: the base delay (the constant,
 // the linear step, the factor in front of `2 ** attempt`) and the cap (`Math.min(…, cap)`).
@@ -18,7 +18,11 @@ export function delayOptions(site: RetrySite, assessment: Assessment, bookkeepin
   const portable = (node: ts.Expression | undefined) => node !== undefined && !mentionsAny(node, bookkeeping) && !declaredWithin(node, site.container);
   const options: string[] = [];
   const start = startingValue(expression, site);
-  if (start) return [`baseDelay: ${start.getText(sourceFile)}`, ...capOption(shape.cap, expression, bookkeeping, portable, sourceFile)];
+  if (start) {
+    const updates = assignedValues(expression, site);
+    const cap = updates.map((update) => capOption(shape.cap, update, bookkeeping, portable, sourceFile)).find((option) => option.length > 0) ?? [];
+    return [`baseDelay: ${start.getText(sourceFile)}`, ...cap];
+  }
   const base = shape.growth === 'constant' ? expression : shape.growth === 'linear' ? linearFactor(expression, site.counters) : shape.growth === 'exponential' ? exponentialBase(expression, site.counters) : undefined;
   if (portable(base)) options.push(`baseDelay: ${base!.getText(sourceFile)}`);
   return [...options, ...capOption(shape.cap, expression, bookkeeping, portable, sourceFile)];
@@ -63,15 +67,16 @@ function isPowerOfCounter(expression: ts.Expression, counters: ReadonlySet<strin
   return ts.isCallExpression(node) && node.expression.getText() === 'Math.pow' && node.arguments[1] !== undefined && mentionsAny(node.arguments[1], counters);
 }
 
-/** The argument of `Math.min(…)` that is not the growing delay. */
-function capOf(expression: ts.Expression, bookkeeping: ReadonlySet<string>): ts.Expression | undefined {
-  let cap: ts.Expression | undefined;
-  forEachInScope(expression, (node) => {
-    if (cap || !ts.isCallExpression(node) || node.expression.getText() !== 'Math.min' || node.arguments.length !== 2) return;
-    const fixed = node.arguments.filter((a) => !mentionsAny(a, bookkeeping) && !ts.isSpreadElement(a));
-    if (fixed.length === 1) cap = fixed[0];
-  });
-  return cap;
+/** What a delay variable is assigned on each pass: `delay = Math.min(delay * 2, 5000)`. */
+function assignedValues(expression: ts.Expression, site: RetrySite): ts.Expression[] {
+  const node = skipParentheses(expression);
+  const values: ts.Expression[] = [...(ts.isIdentifier(node) ? (site.env.recursiveArguments?.get(node.text) ?? []) : [])];
+  if (ts.isIdentifier(node) && site.env.scope) {
+    forEachInScope(site.env.scope, (inner) => {
+      if (isAssignment(inner) && ts.isIdentifier(inner.left) && inner.left.text === node.text) values.push(inner.right);
+    });
+  }
+  return values;
 }
 
 /** A variable declared inside the retry itself cannot be read before it starts. */

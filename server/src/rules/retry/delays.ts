@@ -46,7 +46,8 @@ export function awaitedDelay(expression: ts.Expression, env: ExprEnv, context: D
     const argument = target.arguments[0];
     return argument && !ts.isSpreadElement(argument) ? { expression: argument, env } : undefined;
   };
-  if (resolved?.kind === 'package') return isPackageWait(resolved) ? { node: target, ms: firstArgument() } : undefined;
+  // An unknown package's `sleep` is judged by its name below, like any unresolved callee.
+  if (resolved?.kind === 'package' && isPackageWait(resolved)) return { node: target, ms: firstArgument() };
   if (resolved?.kind === 'function') {
     if (depth >= MAX_HELPER_DEPTH) return undefined;
     const helper = timerHelper(resolved, context, depth);
@@ -55,8 +56,10 @@ export function awaitedDelay(expression: ts.Expression, env: ExprEnv, context: D
     return helper.unknownDuration ? { node: target, ms, durationUnknown: true } : { node: target, ms };
   }
   const name = calleeName(target);
-  if (name !== undefined && (SLEEP_NAME.test(name) || context.sleepNames.has(name))) return { node: target, ms: firstArgument() };
-  return undefined;
+  if (name === undefined || !(SLEEP_NAME.test(name) || context.sleepNames.has(name))) return undefined;
+  // Trusted by name only: without an argument, how long it waits is its own business.
+  const ms = firstArgument();
+  return ms ? { node: target, ms } : { node: target, ms: undefined, durationUnknown: true };
 }
 
 function isPackageWait(callee: Extract<Callee, { kind: 'package' }>): boolean {

@@ -4,7 +4,7 @@ import type { Fix, TextEdit } from '../../engine/findings';
 import { importBindings } from '../../engine/imports';
 import { resolveCallee } from './callees';
 import type { SiteContext } from './model';
-import { numericValue, skipParentheses } from './syntax';
+import { calleeName, numericValue, skipParentheses } from './syntax';
 
 // Retry libraries are the right tool, but their options can switch the backoff off:
 // `factor: 1`, `minTimeout: 0`, cockatiel without a `backoff`, axios-retry without a
@@ -55,6 +55,11 @@ function libraryCall(library: string, call: ts.CallExpression, index: number): L
   const argument = call.arguments[index];
   const options = argument && ts.isObjectLiteralExpression(skipParentheses(argument)) ? (skipParentheses(argument) as ts.ObjectLiteralExpression) : undefined;
   return { library, call, options, omitted: argument === undefined };
+}
+
+function isCallTo(expression: ts.Expression, name: string): boolean {
+  const node = skipParentheses(expression);
+  return ts.isCallExpression(node) && calleeName(node) === name;
 }
 
 function isFunction(node: ts.Expression): boolean {
@@ -168,7 +173,7 @@ function axiosRetryOptions(target: LibraryCall, context: SiteContext): LibraryFi
     problems.push({ defect: 'libraryWithoutBackoff', reason: 'without a `retryDelay` it retries immediately' });
     const delay = `retryDelay: ${local}.exponentialDelay`;
     edits.push(options ? addPropertyEdit(context.sourceFile, options, delay) : insertText(context.sourceFile, target.call.arguments[0]?.getEnd() ?? target.call.getEnd() - 1, `, { ${delay} }`));
-  } else if (ts.isCallExpression(skipParentheses(retryDelay.initializer)) && /linearDelay$/.test(retryDelay.initializer.getText(context.sourceFile))) {
+  } else if (isCallTo(retryDelay.initializer, 'linearDelay')) {
     // A function of its own is judged as a delay callback (strategies.ts).
     problems.push({ defect: 'libraryWithoutBackoff', reason: '`linearDelay` grows the delay only linearly' });
   }

@@ -63,6 +63,8 @@ export interface RetrySite {
   /** Why the retried errors include ones that cannot succeed on retry, when the code shows it. */
   nonRetryable: { reason: string; node: ts.Node } | undefined;
   counters: ReadonlySet<string>;
+  /** One retry of one call (`op().catch(() => op())`): how the delay grows cannot matter. */
+  singleRetry?: boolean;
   /** Counters known to go up by one per attempt without an update in sight (a callback's attempt parameter). */
   risingCounters?: ReadonlySet<string>;
   env: ExprEnv;

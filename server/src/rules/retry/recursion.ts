@@ -13,6 +13,7 @@ import {
   limitsAttempts,
   rejectsClientErrors,
   retriesOnlyConflicts,
+  waitsAround,
 } from './retryPath';
 import { calleeName, forEachIncludingCallbacks, functionBody, functionName, isClassMember, isLoop, mentionsAny, referenceKey, skipAwait, skipParentheses } from './syntax';
 
@@ -38,8 +39,12 @@ interface FailurePath {
 
 const ERROR_EVENTS = new Set(['error', 'close', 'disconnect', 'disconnected', 'end', 'exit', 'fail', 'failed']);
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'addEventListener', 'prependListener']);
-/** Work in the error handler that repairs the cause before trying again: a recovery, not a blind retry. */
-const RECOVERY = /refresh|renew|reauth|login|authenticat|token|mkdir|ensure|migrat|invalidate/i;
+/**
+ * Work in the error handler that repairs the cause, or changes the configuration, before
+ * trying again: a recovery, not a blind retry.
+ */
+const RECOVERY = /refresh|renew|reauth|login|authenticat|token|mkdir|ensure|migrat|invalidate|reconnect|configure/i;
+const SETTER = /^set($|[A-Z])/;
 
 export function recursiveRetry(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
   const target = selfCallTarget(call);
@@ -174,19 +179,22 @@ function targetFunction(call: ts.CallExpression, name: string, viaThis: boolean,
   return resolved?.kind === 'function' && resolved.sourceFile === context.sourceFile ? resolved.fn : undefined;
 }
 
-/** In `fn`, a call to `helperName` made on failure (from a catch block or error handler). */
+/**
+ * In `fn`, a call to `helperName` made on failure (from a catch block or error handler).
+ * An event handler wins: a connection that is restarted when it closes is a reconnect.
+ */
 function failureCallTo(fn: ts.SignatureDeclaration, helperName: string, viaThis: boolean): FailurePath | undefined {
   const body = functionBody(fn);
   if (!body) return undefined;
-  let found: FailurePath | undefined;
+  const found: FailurePath[] = [];
   forEachIncludingCallbacks(body, (node) => {
-    if (found || !ts.isCallExpression(node)) return;
+    if (!ts.isCallExpression(node)) return;
     const named = namedReference(skipParentheses(node.expression));
     if (!named || named.name !== helperName || named.viaThis !== viaThis) return;
     const walk = walkToFunction(node, functionName(fn) ?? '', viaThis);
-    if (walk?.fn === fn && walk.path) found = walk.path;
+    if (walk?.fn === fn && walk.path) found.push(walk.path);
   });
-  return found;
+  return found.find((path) => path.failure === 'errorEvent') ?? found[0];
 }
 
 function siteFor(
@@ -209,6 +217,14 @@ function siteFor(
   for (const [name, args] of recursiveArguments) if (args.some((a) => stepsBy(a, name))) counters.add(name);
   const env: ExprEnv = { sourceFile: context.sourceFile, scope: body, counters, recursiveArguments };
   const waits = collectWaits(regions, [path.handler], env, context.delays);
+  const operation = failingOperation(path, env, context);
+  // `try { await sleep(backoff(attempt)); await connect(); } catch { return tryAgain(attempt + 1) }`
+  const attempt = path.catchClause?.parent;
+  if (attempt && ts.isTryStatement(attempt)) {
+    const upFront = collectWaits([attempt.tryBlock], [], env, context.delays).delays;
+    waits.delays.push(...upFront.filter((d) => !operation || d.node.end <= operation.getStart()));
+  }
+  const thenDelays = waitsAround(call, fn, env, context).filter((d) => !path.timers.includes(d.node as ts.CallExpression));
   const timerDelays: DelayCall[] = path.timers.map((timer) => {
     const ms = timer.arguments[1];
     return { node: timer, ms: ms && !ts.isSpreadElement(ms) ? { expression: ms, env } : undefined };
@@ -217,14 +233,13 @@ function siteFor(
   const bounded =
     path.guards.some((g) => limitsAttempts(g, counters, errorKeys)) || hasAttemptLimit([body, ...regions], counters, path.errorName);
   const filters = inspectsError(regions, path.errorName) || path.guards.some((g) => mentionsAny(g, errorKeys));
-  const operation = failingOperation(path, env, context);
   const reconnect = path.failure === 'errorEvent' || /connect/i.test(functionName(fn) ?? '');
   return {
     shape: reconnect ? 'reconnect' : path.failure === 'catchHandler' ? 'promiseChain' : 'recursion',
     anchor,
     container: fn,
     operation,
-    delays: [...timerDelays, ...waits.delays],
+    delays: [...timerDelays, ...thenDelays, ...waits.delays],
     delayUnknown: waits.unknown,
     bounded,
     nonRetryable: filters || path.failure === 'errorEvent' ? undefined : rejectsClientErrors(path.catchClause?.parent ?? path.handler, operation, context.sourceFile, context.facts),
@@ -266,7 +281,8 @@ function repairsFirst(regions: readonly ts.Node[], selfCall: ts.Node): boolean {
   for (const region of regions) {
     forEachIncludingCallbacks(region, (node) => {
       if (!ts.isCallExpression(node) || node === selfCall || isLoggingCall(node)) return;
-      if (node.end <= selfCall.pos && RECOVERY.test(calleeName(node) ?? '')) repairs = true;
+      const name = calleeName(node) ?? '';
+      if (node.end <= selfCall.pos && (RECOVERY.test(name) || SETTER.test(name))) repairs = true;
     });
   }
   return repairs;

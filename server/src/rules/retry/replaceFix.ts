@@ -187,6 +187,10 @@ function attemptWork(block: ts.Block, loop: ts.IterationStatement | undefined, b
       operation: (sourceFile, indent, unit) => (expression ? `async () => ${expression.getText(sourceFile)}` : asyncBlock(statements, sourceFile, indent, unit)),
     };
   }
+  // A recursive retry of a call whose result is not used: `try { await op(); } catch { … return f(); }`.
+  if (!loop && !containsReturn(block)) {
+    return { prefix: 'return', operation: (sourceFile, indent, unit) => asyncBlock(statements, sourceFile, indent, unit) };
+  }
   // `result = await op(); break;`
   const [assignment, exit] = statements;
   if (statements.length !== 2 || !assignment || !exit || !ts.isBreakStatement(exit) || !ts.isExpressionStatement(assignment)) return undefined;
@@ -217,6 +221,14 @@ function exitsElsewhere(block: ts.Block, loop: ts.IterationStatement | undefined
   return found;
 }
 
+function containsReturn(block: ts.Block): boolean {
+  let found = false;
+  forEachInScope(block, (node) => {
+    if (ts.isReturnStatement(node)) found = true;
+  });
+  return found;
+}
+
 function containsYield(block: ts.Block): boolean {
   let found = false;
   forEachInScope(block, (node) => {
@@ -239,7 +251,8 @@ function retryOptions(site: RetrySite, assessment: Assessment, handler: HandlerP
   }
   if (handler.logs.length > 0) {
     const usesError = errorName !== undefined && handler.logs.some((l) => mentionsAny(l, new Set([errorName])));
-    const parameter = usesError ? `({ error: ${errorName} }${errorParameter.includes(':') ? ': { error: any }' : ''})` : '()';
+    const binding = errorName === 'error' ? 'error' : `error: ${errorName}`;
+    const parameter = usesError ? `({ ${binding} }${errorParameter.includes(':') ? ': { error: any }' : ''})` : '()';
     const body = handler.logs.map((l) => l.getText(context.sourceFile)).join(' ');
     options.push(`onRetry: ${parameter} => ${handler.logs.length === 1 ? skipSemicolon(body) : `{ ${body} }`}`);
   }

@@ -2,10 +2,11 @@ import { ts } from 'ts-morph';
 import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { resolveCallee } from './callees';
-import { awaitedDelay, type DelayContext } from './delays';
+import { awaitedDelay, isTimerFunction, type DelayContext } from './delays';
 import type { DelayCall, ExprEnv, SiteContext } from './model';
 import {
   alwaysExits,
+  calleeName,
   forEachInScope,
   isComparison,
   isRelational,
@@ -283,4 +284,21 @@ export function isLocalFileCall(call: ts.CallExpression | ts.NewExpression, cont
   if (!ts.isIdentifier(root)) return false;
   const module = importBindings(context.facts, context.sourceFile).get(root.text)?.module;
   return module !== undefined ? FILE_MODULES.has(module) : /^(fs|fsp|fse|fsPromises)$/.test(root.text);
+}
+
+/** `setTimeout(() => op(), ms)` and `sleep(ms).then(() => op())` between a repeated call and its handler. */
+export function waitsAround(repeat: ts.Node, handler: ts.Node, env: ExprEnv, context: SiteContext): DelayCall[] {
+  const delays: DelayCall[] = [];
+  for (let node = repeat.parent; node && node !== handler; node = node.parent) {
+    if (!ts.isFunctionLike(node) || !ts.isCallExpression(node.parent)) continue;
+    const owner = node.parent;
+    if (isTimerFunction(owner.expression, 'setTimeout') && owner.arguments[0] === node) {
+      const ms = owner.arguments[1];
+      delays.push({ node: owner, ms: ms && !ts.isSpreadElement(ms) ? { expression: ms, env } : undefined });
+    } else if (calleeName(owner) === 'then' && ts.isPropertyAccessExpression(owner.expression)) {
+      const delay = awaitedDelay(owner.expression.expression, env, context.delays);
+      if (delay) delays.push(delay);
+    }
+  }
+  return delays;
 }
