@@ -43,7 +43,7 @@ const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'addEventListener',
  * Work in the error handler that repairs the cause, or changes the configuration, before
  * trying again: a recovery, not a blind retry.
  */
-const RECOVERY = /refresh|renew|reauth|login|authenticat|token|mkdir|ensure|migrat|invalidate|reconnect|configure/i;
+const RECOVERY = /refresh|renew|reauth|login|authenticat|token|mkdir|ensure|migrat|invalidate|configure/i;
 const SETTER = /^set($|[A-Z])/;
 
 export function recursiveRetry(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {

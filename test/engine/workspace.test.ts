@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { Workspace } from '../../server/src/engine/workspace';
+
+// The workspace parses on demand, re-parses edits incrementally and builds the type
+// checker from the same tree objects the rules walk. These tests pin what must hold
+// whatever the caching: an edited tree equals a fresh parse, and types follow edits.
+
+function project(files: Record<string, string>): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-workspace-')));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true }, include: ['src'] }));
+  for (const [relative, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+    fs.writeFileSync(path.join(dir, relative), text);
+  }
+  return dir;
+}
+
+/** Every node's kind and span, in walk order: two trees with the same shape print the same. */
+function shape(sourceFile: ts.SourceFile): string {
+  const parts: string[] = [];
+  const visit = (node: ts.Node, parent: ts.Node | undefined): void => {
+    assert.equal(node.parent, parent, 'parent pointers are set and consistent');
+    parts.push(`${ts.SyntaxKind[node.kind]}@${node.pos}-${node.end}`);
+    node.forEachChild((child) => visit(child, node));
+  };
+  sourceFile.forEachChild((child) => visit(child, sourceFile));
+  return parts.join(' ');
+}
+
+function typeOfLastIdentifier(workspace: Workspace, file: string, name: string): string {
+  const sourceFile = workspace.getSourceFile(file)!;
+  let found: ts.Identifier | undefined;
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node.text === name) found = node;
+    node.forEachChild(visit);
+  };
+  visit(sourceFile);
+  const checker = workspace.projectFor(file).getTypeChecker(sourceFile);
+  return checker.typeToString(checker.getTypeAtLocation(found!));
+}
+
+describe('workspace', () => {
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('re-parses edits incrementally into the same tree a fresh parse gives', () => {
+    const original = [
+      'export class Orders {',
+      '  constructor(private readonly base: string) {}',
+      '  async load(id: string) {',
+      '    const res = await fetch(`${this.base}/orders/${id}`);',
+      '    return res.json();',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    dir = project({ 'src/orders.ts': original });
+    const file = path.join(dir, 'src', 'orders.ts');
+    const workspace = new Workspace(dir);
+    const first = workspace.getSourceFile(file)!;
+    let text = original;
+    const edits: [number, number, string][] = [
+      [original.indexOf('return'), 0, 'console.log(id);\n    '],
+      [original.indexOf('async'), 'async '.length, ''],
+      [original.length, 0, 'export const extra = { a: 1, b: [2, 3] };\n'],
+      [original.indexOf('{}'), 2, '{ this.base = base.trim(); }'],
+      [10, 3, ''], // leaves the file broken: the parser must recover the same way both times
+    ];
+    let previous = first;
+    for (const [start, length, inserted] of edits) {
+      const at = Math.min(start, text.length);
+      text = text.slice(0, at) + inserted + text.slice(at + length);
+      workspace.setOverlay(file, text);
+      const edited = workspace.getSourceFile(file)!;
+      assert.notEqual(edited, previous, 'an edit yields a new tree');
+      assert.equal(edited.text, text);
+      assert.equal(shape(edited), shape(ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true)));
+      previous = edited;
+    }
+  });
+
+  it('answers type questions about the trees rules walk, and follows edits of imported files', () => {
+    dir = project({
+      'src/config.ts': 'export const timeoutMs: number = 5000;\n',
+      'src/client.ts': "import { timeoutMs } from './config';\nexport const budget = timeoutMs;\nexport const later = Promise.resolve(budget);\n",
+    });
+    const client = path.join(dir, 'src', 'client.ts');
+    const workspace = new Workspace(dir);
+    assert.equal(typeOfLastIdentifier(workspace, client, 'budget'), 'number');
+    assert.equal(typeOfLastIdentifier(workspace, client, 'later'), 'Promise<number>', 'the bundled lib files are loaded');
+
+    workspace.setOverlay(path.join(dir, 'src', 'config.ts'), "export const timeoutMs: string = '5s';\n");
+    assert.equal(typeOfLastIdentifier(workspace, client, 'budget'), 'string', 'the program was rebuilt after the imported file changed');
+  });
+
+  it('serves the unchanged tree object when a file is re-read with the same text', () => {
+    dir = project({ 'src/a.ts': 'export const a = 1;\n' });
+    const file = path.join(dir, 'src', 'a.ts');
+    const workspace = new Workspace(dir);
+    const before = workspace.getSourceFile(file);
+    workspace.fileChanged(file); // a watcher event for a save that changed nothing
+    assert.equal(workspace.getSourceFile(file), before, 'memoised per-file facts survive');
+    fs.writeFileSync(file, 'export const a = 2;\n');
+    workspace.fileChanged(file);
+    assert.match(workspace.getSourceFile(file)!.text, /= 2/);
+  });
+});
