@@ -91,6 +91,34 @@ runRuleTests(rule, {
 `,
     },
     {
+      name: 'delay fix: a delay computed before the loop is scaled where it is used, inside the loop',
+      code: `${API}export async function get(url: string, retryDelay?: number) {
+  const delay = Math.max(retryDelay ?? 25, 1);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return undefined;
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 7 }],
+      output: `${API}export async function get(url: string, retryDelay?: number) {
+  const delay = Math.max(retryDelay ?? 25, 1);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(30000, delay * 2 ** attempt)));
+    }
+  }
+  return undefined;
+}
+`,
+    },
+    {
       name: 'delay fix: a retryStrategy callback backs off on its attempt parameter',
       code: `export const options = {
   retryStrategy(times: number) {
@@ -240,7 +268,7 @@ export async function load(url: string, maxRetries: number) {
     return response.id;
   }, {
     maxAttempts: maxRetries + 1,
-    shouldRetry: (error) => !(!isTransient(error)),
+    shouldRetry: (error) => isTransient(error),
     onRetry: ({ error }) => console.warn('retrying', error),
   });
 }
@@ -266,7 +294,7 @@ export async function load(url: string, maxRetries: number) {
 ${API}export async function get(url: string) {
   return await retry(async () => api.get(url), {
     maxAttempts: 3,
-    shouldRetry: (e: any) => !(e.status === 404),
+    shouldRetry: (e: any) => e.status !== 404,
   });
 }
 `,
@@ -361,6 +389,57 @@ ${API}export class Users {
   async find(id: string, attemptsLeft = 2): Promise<string> {
     return await retry(async () => api.get(id), { maxAttempts: attemptsLeft + 1 });
   }
+}
+`,
+    },
+    {
+      name: 'no p-retry replacement either when giving up does something else than rethrowing',
+      packageJson: { dependencies: { 'p-retry': '^7.0.0' } },
+      code: `import { api } from './api';
+
+export async function get(url: string, maxRetries: number) {
+  for (let i = 0; i <= maxRetries; i++) {
+    try {
+      return await api.get(url);
+    } catch (error) {
+      if (i === maxRetries) throw error;
+    }
+  }
+  throw new Error('unreachable');
+}
+`,
+      files: { 'src/api.ts': `export const api = { get: async (url: string) => url };\n` },
+      errors: [{ messageId: 'noDelay', line: 6 }],
+      fixTitle: /p-retry/,
+      output: null,
+    },
+    {
+      name: 'replacement with p-retry when the project depends on it (the loop cannot end by itself)',
+      packageJson: { dependencies: { 'p-retry': '^7.0.0' } },
+      code: `import { api } from './api';
+
+export async function get(url: string, maxRetries: number) {
+  for (let i = 0; ; i++) {
+    try {
+      return await api.get(url);
+    } catch (error) {
+      if (i >= maxRetries) throw error;
+    }
+  }
+}
+`,
+      files: { 'src/api.ts': `export const api = { get: async (url: string) => url };\n` },
+      errors: [{ messageId: 'noDelay', line: 6 }],
+      fixTitle: /p-retry/,
+      output: `import { api } from './api';
+import pRetry from 'p-retry';
+
+export async function get(url: string, maxRetries: number) {
+  return await pRetry(async () => api.get(url), {
+    retries: maxRetries,
+    maxTimeout: 30000,
+    randomize: true,
+  });
 }
 `,
     },

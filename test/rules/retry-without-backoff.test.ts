@@ -226,6 +226,175 @@ export async function ensureDatabase(): Promise<boolean> {
 `,
     },
     {
+      name: 'playing again after muting the element is a different call',
+      code: `export function play(element: HTMLMediaElement): void {
+  element.play().catch(() => {
+    element.muted = true;
+    element.play().catch(() => undefined);
+  });
+}
+`,
+    },
+    {
+      name: 'calling itself with other options is a fallback, not a retry',
+      code: `declare function openTracks(options: { audio: boolean; exact: boolean }): Promise<MediaStream>;
+export async function createTracks(options: { audio: boolean; exact: boolean }): Promise<MediaStream> {
+  try {
+    return await openTracks(options);
+  } catch (e) {
+    if (!options.exact) throw e;
+    return createTracks({ ...options, exact: false });
+  }
+}
+`,
+    },
+    {
+      name: 'an attempt that waits before it starts over (the delay is inside the operation)',
+      code: `declare function retryWait(retries: number): Promise<void>;
+declare function open(): Promise<void>;
+let retrying = false;
+let retries = 0;
+async function connect(): Promise<void> {
+  await new Promise<void>((resolve) =>
+    void (async () => {
+      if (retrying) {
+        await retryWait(retries);
+        retries++;
+      }
+      await open();
+      resolve();
+    })(),
+  );
+}
+export async function keepConnected(): Promise<void> {
+  for (;;) {
+    try {
+      return await connect();
+    } catch {
+      retrying = true;
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'a poller that reschedules itself after success and after errors alike',
+      code: `declare function fetchEvents(): Promise<string[]>;
+export function pollEvents(): void {
+  const poll = async () => {
+    try {
+      await fetchEvents();
+      setTimeout(poll, 500);
+    } catch (err) {
+      console.error(err);
+      setTimeout(poll, 1000);
+    }
+  };
+  void poll();
+}
+`,
+    },
+    {
+      name: 'a polling loop that stops when the job says it is complete',
+      code: `declare function getProgress(id: string): Promise<{ status: string }>;
+export async function follow(id: string) {
+  while (true) {
+    try {
+      const data = await getProgress(id);
+      if (data.status === 'complete' || data.status === 'error') break;
+    } catch {
+      // ignore, poll again
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+`,
+    },
+    {
+      name: 'a subscription loop that reconnects until cancelled may run for ever',
+      code: `declare function subscribe(): Promise<{ read(): Promise<boolean> }>;
+declare function reconnectDelay(attempt: number): number;
+export async function run(signal: AbortSignal) {
+  let reconnectAttempt = 0;
+  while (!signal.aborted) {
+    try {
+      const stream = await subscribe();
+      reconnectAttempt = 0;
+      while (await stream.read()) {
+        // handle messages
+      }
+      return;
+    } catch (error) {
+      console.error(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, reconnectDelay(reconnectAttempt++)));
+  }
+}
+`,
+    },
+    {
+      name: 'trying each schema in a list named for attempts is iterating items',
+      code: `declare function validate(schema: string, event: unknown): Promise<unknown>;
+export async function check(event: unknown, schemasToAttempt: string[]) {
+  for (const schemaName of schemasToAttempt) {
+    try {
+      return await validate(schemaName, event);
+    } catch {
+      // next schema
+    }
+  }
+  return undefined;
+}
+`,
+    },
+    {
+      name: 'calling itself again after changing what the attempt reads is a different attempt',
+      code: `export function inlineImage(image: HTMLImageElement, canvas: HTMLCanvasElement): void {
+  const record = () => {
+    try {
+      canvas.getContext('2d')?.drawImage(image, 0, 0);
+    } catch {
+      if (image.crossOrigin !== 'anonymous') {
+        image.crossOrigin = 'anonymous';
+        record();
+      }
+    }
+  };
+  record();
+}
+`,
+    },
+    {
+      name: 'Playwright fixtures are test code',
+      filename: 'playwright/fixtures/ingestion.ts',
+      code: `${API}export async function waitForEvents(url: string) {
+  for (let i = 0; i < 30; i++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await sleep(1000);
+    }
+  }
+  throw new Error('no events');
+}
+`,
+    },
+    {
+      name: 'a test-harness package is test code',
+      filename: 'test-harness/src/devServer.ts',
+      code: `${API}export async function ready(url: string) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await sleep(500);
+    }
+  }
+  throw new Error('not ready');
+}
+`,
+    },
+    {
       name: 'trying again with a different input is not a retry of the same call',
       code: `declare function insert(slug: string): Promise<void>;
 export async function save(title: string) {
@@ -672,6 +841,22 @@ export class Client {
       errors: [{ messageId: 'constantDelay', line: 6, message: 'This reconnect waits the same delay (1000) before every attempt instead of backing off exponentially.' }],
     },
     {
+      name: 'a reconnect that clears the socket it is about to replace is still the same retry',
+      code: `export class Feed {
+  private ws: WebSocket | undefined;
+  connect(): void {
+    try {
+      this.ws = new WebSocket('wss://example.test');
+    } catch {
+      this.ws = undefined;
+      setTimeout(() => this.connect(), 3000);
+    }
+  }
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 8 }],
+    },
+    {
       name: 'onclose reconnecting at once',
       code: `export class Live {
   private ws: WebSocket | undefined;
@@ -794,6 +979,23 @@ export async function get(url: string) {
       errors: [{ messageId: 'noDelay', line: 6 }],
     },
     {
+      name: 'a test-harness package is checked when checkTests is on',
+      filename: 'test-harness/src/devServer.ts',
+      options: { checkTests: true },
+      code: `${API}export async function ready(url: string) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      return await api.get(url);
+    } catch {
+      await sleep(500);
+    }
+  }
+  throw new Error('not ready');
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 6 }],
+    },
+    {
       name: 'an ioredis retryStrategy that grows linearly (Math.exp and Math.min are read too)',
       code: `export const options = {
   retryStrategy(times: number) {
@@ -820,7 +1022,7 @@ export const b = asyncRetry(load, { retries: Infinity, minTimeout: 0 });
         {
           messageId: 'libraryWithoutBackoff',
           line: 5,
-          message: 'async-retry is configured without backoff: `minTimeout: 0` retries immediately; it also it retries forever.',
+          message: 'async-retry is configured without backoff: `minTimeout: 0` retries immediately; it also retries for ever.',
         },
       ],
     },
@@ -840,7 +1042,7 @@ export const policy = retry(handleAll, {});
         {
           messageId: 'libraryWithoutBackoff',
           line: 2,
-          message: 'cockatiel is configured without backoff: without a `backoff` it retries immediately; it also without `maxAttempts` it retries forever.',
+          message: 'cockatiel is configured without backoff: without a `backoff` it retries immediately; it also retries for ever (no `maxAttempts`).',
         },
       ],
     },

@@ -40,6 +40,8 @@ interface ScanJob {
   root: string;
   configFile: string | undefined;
   chunks: string[][];
+  /** The chunk reserved for this worker, so each one does a share however late it starts. */
+  first: number;
   control: SharedArrayBuffer;
   port: MessagePort;
 }
@@ -70,11 +72,12 @@ function analyseInWorkers(env: AnalyzerEnvironment, files: readonly string[], th
   const chunks = contiguousChunks(files, threads * CHUNKS_PER_THREAD);
   const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(control);
+  Atomics.store(counters, NEXT_CHUNK, threads);
   const ports: MessagePort[] = [];
   const workers: Worker[] = [];
   for (let i = 1; i < threads; i++) {
     const { port1, port2 } = new MessageChannel();
-    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, chunks, control, port: port2 };
+    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, chunks, first: i, control, port: port2 };
     const worker = new Worker(parallel.script, { workerData: job, transferList: [port2] });
     worker.unref();
     workers.push(worker);
@@ -82,7 +85,7 @@ function analyseInWorkers(env: AnalyzerEnvironment, files: readonly string[], th
   }
 
   const results = new Map<string, FileAnalysis>();
-  drainChunks(env, chunks, counters, (analyses) => {
+  drainChunks(env, chunks, 0, counters, (analyses) => {
     for (const analysis of analyses) results.set(analysis.filePath, analysis);
   });
 
@@ -117,7 +120,7 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[])
   try {
     const workspace = new Workspace(job.root);
     const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules };
-    drainChunks(env, job.chunks, counters, (results) => job.port.postMessage({ results } satisfies WorkerMessage));
+    drainChunks(env, job.chunks, job.first, counters, (results) => job.port.postMessage({ results } satisfies WorkerMessage));
   } catch (error) {
     job.port.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);
   } finally {
@@ -128,8 +131,9 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[])
   return true;
 }
 
-function drainChunks(env: AnalyzerEnvironment, chunks: readonly string[][], counters: Int32Array, deliver: (results: FileAnalysis[]) => void): void {
-  for (let index = Atomics.add(counters, NEXT_CHUNK, 1); index < chunks.length; index = Atomics.add(counters, NEXT_CHUNK, 1)) {
+/** Analyses the thread's reserved chunk, then takes chunks from the shared queue until it is empty. */
+function drainChunks(env: AnalyzerEnvironment, chunks: readonly string[][], first: number, counters: Int32Array, deliver: (results: FileAnalysis[]) => void): void {
+  for (let index = first; index < chunks.length; index = Atomics.add(counters, NEXT_CHUNK, 1)) {
     const chunk = chunks[index]!;
     // One type-checking program for the whole chunk rather than one per file needing it.
     env.workspace.planBatch(chunk);

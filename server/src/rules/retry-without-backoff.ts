@@ -31,7 +31,7 @@ export interface RetryOptions extends Record<string, unknown> {
   maxAttempts: number;
 }
 
-const TEST_FILE = /(^|\/)(__tests__|__mocks__|tests?|specs?|e2e|testing|test-utils|[\w.-]+-tests?)\/|\.(test|spec|e2e-spec|e2e)\.[cm]?tsx?$/;
+const TEST_FILE = /(^|\/)(__tests__|__mocks__|e2e|specs?|tests?([-_.][\w.-]*)?|testing|fixtures|playwright|cypress|[\w.-]+[-_.]tests?)\/|\.(test|spec|e2e-spec|e2e)\.[cm]?tsx?$/;
 
 const SHAPE_NAMES: Record<RetrySite['shape'], string> = {
   loop: 'This retry loop',
@@ -118,7 +118,8 @@ function reportSite(context: RuleContext<RetryOptions>, site: RetrySite): void {
   if (!primary) return;
   const { sourceFile } = context;
   const ms = assessment.delay?.ms && passedThrough(assessment.delay.ms);
-  const delayNode = ms?.env.sourceFile === sourceFile ? ms.expression : assessment.delay?.node;
+  // Quote the delay as the retry writes it, not as a shared helper computes it.
+  const delayNode = ms?.env.sourceFile === sourceFile && !ms.env.params ? ms.expression : assessment.delay?.node;
   context.report({
     node: site.anchor,
     messageId: primary,

@@ -9,7 +9,7 @@ import { forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, ref
 
 export type Defect = 'noDelay' | 'constantDelay' | 'linearDelay' | 'noJitter' | 'noCap' | 'unbounded' | 'retriesNonRetryable';
 
-export const DEFECT_ORDER: readonly Defect[] = ['noDelay', 'constantDelay', 'linearDelay', 'noJitter', 'noCap', 'unbounded', 'retriesNonRetryable'];
+const DEFECT_ORDER: readonly Defect[] = ['noDelay', 'constantDelay', 'linearDelay', 'noJitter', 'noCap', 'unbounded', 'retriesNonRetryable'];
 
 export interface Assessment {
   defects: Defect[];

@@ -7,7 +7,7 @@ import { mentionsAny, referenceKey, skipParentheses } from './syntax';
 // `for (let i = 0; i <= maxRetries; i++)` gives `maxRetries + 1`. Anything the evaluator
 // does not understand gives up: a fix built on a guessed count would change behaviour.
 
-export class Unsupported extends Error {}
+class Unsupported extends Error {}
 
 export type Step =
   /** Evaluated for its side effects on counters. */

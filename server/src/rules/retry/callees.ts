@@ -32,7 +32,7 @@ export function resolveCallee(call: ts.CallExpression | ts.NewExpression, source
 
 function resolveName(identifier: ts.Identifier, sourceFile: ts.SourceFile, facts: ProjectFacts, path: readonly string[]): Callee | undefined {
   const name = identifier.text;
-  const local = localFunction(identifier, name);
+  const local = localFunction(identifier, name, sourceFile, facts);
   if (local) return path.length === 0 ? { kind: 'function', fn: local, sourceFile } : undefined;
   const binding = importBindings(facts, sourceFile).get(name);
   if (!binding) return undefined;
@@ -44,9 +44,10 @@ function resolveName(identifier: ts.Identifier, sourceFile: ts.SourceFile, facts
 }
 
 /** A function declared in an enclosing block or at the top of the file, by name. */
-function localFunction(from: ts.Node, name: string): ts.SignatureDeclaration | undefined {
+function localFunction(from: ts.Node, name: string, sourceFile: ts.SourceFile, facts: ProjectFacts): ts.SignatureDeclaration | undefined {
   for (let node: ts.Node | undefined = from.parent; node; node = node.parent) {
-    const statements = ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node) ? node.statements : undefined;
+    if (ts.isSourceFile(node)) return topLevelFunctions(sourceFile, facts).get(name);
+    const statements = ts.isBlock(node) || ts.isModuleBlock(node) ? node.statements : undefined;
     if (!statements) continue;
     for (const statement of statements) {
       if (ts.isFunctionDeclaration(statement) && statement.name?.text === name && statement.body) return statement;
@@ -58,6 +59,21 @@ function localFunction(from: ts.Node, name: string): ts.SignatureDeclaration | u
     }
   }
   return undefined;
+}
+
+/** The file's top-level functions by name, computed once per version of the file. */
+function topLevelFunctions(sourceFile: ts.SourceFile, facts: ProjectFacts): ReadonlyMap<string, ts.SignatureDeclaration | undefined> {
+  return facts.perFile(sourceFile, 'retry-without-backoff/top-level-functions', () => {
+    const functions = new Map<string, ts.SignatureDeclaration | undefined>();
+    for (const statement of sourceFile.statements) {
+      if (ts.isFunctionDeclaration(statement) && statement.name && statement.body && !functions.has(statement.name.text)) functions.set(statement.name.text, statement);
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && !functions.has(declaration.name.text)) functions.set(declaration.name.text, asFunction(declaration));
+      }
+    }
+    return functions;
+  });
 }
 
 export function asFunction(node: ts.Node): ts.SignatureDeclaration | undefined {

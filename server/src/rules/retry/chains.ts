@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { isTimerFunction } from './delays';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
-import { catchVariable, collectCounters, collectWaits, firstOperation, hasAttemptLimit, inspectsError, rejectsClientErrors, scopeOf, waitsAround } from './retryPath';
+import { catchVariable, changesInput, collectCounters, collectWaits, firstOperation, hasAttemptLimit, inspectsError, rejectsClientErrors, scopeOf, waitsAround } from './retryPath';
 import { calleeName, forEachInScope, forEachIncludingCallbacks, functionBody, functionName, skipAwait, skipParentheses } from './syntax';
 
 // Retries that are neither loops nor self-calls: a promise chain that repeats the same
@@ -19,6 +19,7 @@ export function promiseChainRetry(call: ts.CallExpression, context: SiteContext)
 
   const env: ExprEnv = { sourceFile: context.sourceFile, scope: scopeOf(call), counters: new Set() };
   const regions = [handler.body, ...callbackBodiesBetween(repeat, handler)];
+  if (changesInput(regions, operation)) return undefined;
   const waits = collectWaits(regions, [handler.body], env, context.delays);
   const errorName = handler.parameters[0] && ts.isIdentifier(handler.parameters[0].name) ? handler.parameters[0].name.text : undefined;
   return {

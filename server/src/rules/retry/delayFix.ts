@@ -19,6 +19,8 @@ export function delayFix(site: RetrySite, assessment: Assessment, sourceFile: ts
   if (!ms || !shape || ms.env.sourceFile !== sourceFile || ms.env.params) return undefined;
   if (!assessment.defects.some((d) => DELAY_DEFECTS.has(d))) return undefined;
   const target = delayExpression(ms.expression, site);
+  // The rewrite reads the attempt counter: it must sit where the counter is in scope.
+  if (!(site.container.pos <= target.pos && target.end <= site.container.end)) return undefined;
   const text = (node: ts.Node) => node.getText(sourceFile);
   let replacement: string | undefined;
   if (shape.growth === 'exponential' || shape.growth === 'schedule') {
@@ -55,7 +57,9 @@ export function delayExpression(expression: ts.Expression, site: RetrySite): ts.
       assigned = true;
     }
   });
-  return initializer && !assigned ? skipParentheses(initializer) : expression;
+  // A const computed before the retry starts is shared; the use inside the retry is rewritten instead.
+  const inside = initializer !== undefined && site.container.pos <= initializer.pos && initializer.end <= site.container.end;
+  return initializer && inside && !assigned ? skipParentheses(initializer) : expression;
 }
 
 /** A counter that goes up once per attempt: `attempt++`, `this.retries += 1`, `f(attempt + 1)`. */

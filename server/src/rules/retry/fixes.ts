@@ -3,7 +3,7 @@ import type { RuleContext } from '../../engine/rule';
 import type { Assessment } from './assessment';
 import { delayFix } from './delayFix';
 import type { RetrySite } from './model';
-import { replaceWithRetryFix, type ReplaceOptions } from './replaceFix';
+import { replaceWithRetryFixes, type ReplaceOptions } from './replaceFix';
 
 // Which fixes a retry gets. When only the delay is wrong, rewriting the delay is the
 // smallest correct change and is preferred; otherwise replacing the retry with the
@@ -13,8 +13,8 @@ const DELAY_DEFECTS = new Set(['constantDelay', 'linearDelay', 'noJitter', 'noCa
 
 export function retryFixes(site: RetrySite, assessment: Assessment, context: RuleContext<ReplaceOptions>): Fix[] {
   const small = delayFix(site, assessment, context.sourceFile, context.options.maxDelayMs);
-  const replacement = replaceWithRetryFix(site, assessment, context);
+  const [replacement, ...alternatives] = replaceWithRetryFixes(site, assessment, context);
   const onlyDelay = assessment.defects.every((d) => DELAY_DEFECTS.has(d));
-  if (small && (onlyDelay || !replacement)) return [{ ...small, isPreferred: true }, ...(replacement ? [replacement] : [])];
-  return [...(replacement ? [{ ...replacement, isPreferred: true }] : []), ...(small ? [small] : [])];
+  if (small && (onlyDelay || !replacement)) return [{ ...small, isPreferred: true }, ...(replacement ? [replacement] : []), ...alternatives];
+  return [...(replacement ? [{ ...replacement, isPreferred: true }] : []), ...alternatives, ...(small ? [small] : [])];
 }

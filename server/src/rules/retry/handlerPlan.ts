@@ -88,7 +88,7 @@ export function rethrows(statement: ts.Statement, errorName: string | undefined,
   return thrown !== undefined && (thrown === errorName || thrown === lastError);
 }
 
-export function isUpdateOf(expression: ts.Expression, keys: ReadonlySet<string>): boolean {
+function isUpdateOf(expression: ts.Expression, keys: ReadonlySet<string>): boolean {
   const node = skipParentheses(expression);
   if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) {
     const key = referenceKey(node.operand);

@@ -38,7 +38,14 @@ const NODE_RETRY_FAMILY: Record<string, { imported: string[]; optionsIndex: (cal
   retry: { imported: ['operation', 'timeouts', 'default.operation', '*.operation', 'default.timeouts', '*.timeouts'], optionsIndex: () => 0 },
 };
 
+const LIBRARIES = new Set([...Object.keys(NODE_RETRY_FAMILY), 'exponential-backoff', 'cockatiel', 'axios-retry', 'fetch-retry']);
+
 export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, maxDelayMs: number): LibraryFinding | undefined {
+  // Only a call on an import of one of these libraries is worth resolving.
+  let root: ts.Expression = skipParentheses(call.expression);
+  while (ts.isPropertyAccessExpression(root)) root = skipParentheses(root.expression);
+  const module = ts.isIdentifier(root) ? importBindings(context.facts, context.sourceFile).get(root.text)?.module : undefined;
+  if (module === undefined || !LIBRARIES.has(module)) return undefined;
   const callee = resolveCallee(call, context.sourceFile, context.facts);
   if (callee?.kind !== 'package') return undefined;
   const key = [callee.imported, ...callee.path].join('.');
@@ -113,7 +120,7 @@ function nodeRetryOptions(target: LibraryCall, sourceFile: ts.SourceFile, maxDel
   }
   const forever = property(options, 'forever');
   const unbounded = isInfinite(property(options, 'retries')?.initializer) || forever?.initializer.kind === ts.SyntaxKind.TrueKeyword;
-  if (unbounded && !property(options, 'maxRetryTime')) problems.push({ defect: 'unbounded', reason: 'it retries forever' });
+  if (unbounded && !property(options, 'maxRetryTime')) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
   return result(target, problems, edits, 'Restore exponential backoff');
 }
 
@@ -124,7 +131,7 @@ function exponentialBackoffOptions(target: LibraryCall): LibraryFinding | undefi
   const multiple = numericValue(property(options, 'timeMultiple')?.initializer);
   if (multiple !== undefined && multiple <= 1) problems.push({ defect: 'libraryWithoutBackoff', reason: '`timeMultiple` of 1 or less keeps every delay the same' });
   if (numericValue(property(options, 'startingDelay')?.initializer) === 0) problems.push({ defect: 'libraryWithoutBackoff', reason: '`startingDelay: 0` retries immediately' });
-  if (isInfinite(property(options, 'numOfAttempts')?.initializer)) problems.push({ defect: 'unbounded', reason: 'it retries forever' });
+  if (isInfinite(property(options, 'numOfAttempts')?.initializer)) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
   return result(target, problems, [], '');
 }
 
@@ -145,7 +152,7 @@ function cockatielOptions(target: LibraryCall, context: SiteContext): LibraryFin
     problems.push({ defect: 'libraryWithoutBackoff', reason: '`ConstantBackoff` keeps every delay the same' });
     if (exponential) edits.push(replaceText(sourceFile, backoffValue.getStart(sourceFile), backoffValue.getEnd(), `new ${exponential.name}()`), ...exponential.edits);
   }
-  if (!property(options, 'maxAttempts')) problems.push({ defect: 'unbounded', reason: 'without `maxAttempts` it retries forever' });
+  if (!property(options, 'maxAttempts')) problems.push({ defect: 'unbounded', reason: 'retries for ever (no `maxAttempts`)' });
   return result(target, problems, edits, 'Back off exponentially (cockatiel ExponentialBackoff)');
 }
 
@@ -177,7 +184,7 @@ function axiosRetryOptions(target: LibraryCall, context: SiteContext): LibraryFi
     // A function of its own is judged as a delay callback (strategies.ts).
     problems.push({ defect: 'libraryWithoutBackoff', reason: '`linearDelay` grows the delay only linearly' });
   }
-  if (isInfinite(property(options, 'retries')?.initializer)) problems.push({ defect: 'unbounded', reason: 'it retries forever' });
+  if (isInfinite(property(options, 'retries')?.initializer)) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
   return result(target, problems, edits, 'Back off exponentially (axios-retry exponentialDelay)');
 }
 

@@ -9,6 +9,8 @@ import {
   hasAttemptLimit,
   inspectsError,
   limitsAttempts,
+  changesInput,
+  operationWaits,
   rejectsClientErrors,
   retriesOnlyConflicts,
   scopeOf,
@@ -18,9 +20,9 @@ import {
   breakTarget,
   calleeName,
   forEachInScope,
-  isAssignment,
   isComparison,
   isLoop,
+  mentionsAny,
   numericValue,
   referenceKey,
   referencedKeys,
@@ -80,21 +82,44 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   const env: ExprEnv = { ...env0, counters, scheduled };
   const waits = collectWaits(path, [clause.block], env, context.delays);
   const errorName = catchVariable(clause);
+  if (ts.isForOfStatement(loop) && mentionsAny(attempt.tryBlock, forOfVariables(loop))) return undefined; // trying each item in turn
   if (retriesOnlyConflicts(path, errorName)) return undefined;
   const bounded = ts.isForOfStatement(loop) || conditionLimits(loop, counters) || hasAttemptLimit(path, counters, errorName);
   const nonRetryable = inspectsError(path, errorName) ? undefined : rejectsClientErrors(attempt.tryBlock, operation, context.sourceFile, context.facts);
   return {
-    shape: /connect/i.test(calleeName(operation) ?? '') ? 'reconnect' : 'loop',
+    shape: reconnects(attempt.tryBlock, path) ? 'reconnect' : 'loop',
     anchor: operation.expression,
     container: loop,
     operation,
     delays: waits.delays,
-    delayUnknown: waits.unknown,
+    delayUnknown: waits.unknown || operationWaits(operation, context),
     bounded,
     nonRetryable,
     counters,
     env,
   };
+}
+
+const RECONNECT = /connect|subscribe|listen|consume|stream|watch/i;
+
+/** A loop that (re)opens a long-lived connection or subscription, or says so in its names. */
+function reconnects(attempt: ts.Block, path: readonly ts.Node[]): boolean {
+  let found = false;
+  forEachInScope(attempt, (node) => {
+    if ((ts.isAwaitExpression(node) || ts.isYieldExpression(node)) && node.expression) {
+      const target = skipAwait(node.expression);
+      if ((ts.isCallExpression(target) || ts.isNewExpression(target)) && RECONNECT.test(calleeName(target) ?? '')) found = true;
+    }
+  });
+  return found || path.some((part) => [...referencedKeys(part)].some((key) => /reconnect/i.test(key)));
+}
+
+function forOfVariables(loop: ts.ForOfStatement): Set<string> {
+  const names = new Set<string>();
+  if (ts.isVariableDeclarationList(loop.initializer)) {
+    for (const declaration of loop.initializer.declarations) if (ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
+  }
+  return names;
 }
 
 /** The attempt leaves the loop when it succeeds: return, break, or setting what the loop tests. */
@@ -124,11 +149,21 @@ const SUCCESS_WORDS = /\b(ok|status|statusCode|success|successful|succeeded|read
 function looksLikeSuccess(condition: ts.Expression): boolean {
   const node = skipParentheses(condition);
   if (isNegative(node)) return false;
+  // `data.status === 'complete'`: a job or a stream being polled reached its end.
+  if (comparesWithWords(node)) return false;
   if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isCallExpression(node)) return true;
   if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
     return looksLikeSuccess(node.left) || looksLikeSuccess(node.right);
   }
   return SUCCESS_WORDS.test(node.getText());
+}
+
+function comparesWithWords(condition: ts.Expression): boolean {
+  let words = false;
+  forEachInScope(condition, (node) => {
+    if (isComparison(node) && (ts.isStringLiteralLike(node.left) || ts.isStringLiteralLike(node.right))) words = true;
+  });
+  return words;
 }
 
 function exitsLoop(statement: ts.Statement, loop: ts.IterationStatement): boolean {
@@ -193,22 +228,6 @@ function surroundings(attempt: ts.Node, loop: ts.IterationStatement): ts.Node[] 
   return parts;
 }
 
-/** Retrying with another input (next slug, next mirror, rebuilt client) is not a retry of the same call. */
-function changesInput(path: readonly ts.Node[], operation: ts.Node): boolean {
-  const used = referencedKeys(operation);
-  used.delete('this');
-  let changes = false;
-  for (const part of path) {
-    forEachInScope(part, (node) => {
-      if (isAssignment(node)) {
-        const key = referenceKey(node.left);
-        if (key !== undefined && used.has(key)) changes = true;
-      }
-    });
-  }
-  return changes;
-}
-
 function conditionLimits(loop: ts.IterationStatement, counters: ReadonlySet<string>): boolean {
   const condition = loopCondition(loop);
   if (!condition || skipParentheses(condition).kind === ts.SyntaxKind.TrueKeyword) return false;
@@ -261,6 +280,7 @@ function statusCheckRetry(loop: ts.IterationStatement, context: SiteContext): Re
   const env: ExprEnv = { sourceFile: context.sourceFile, scope: scopeOf(loop), counters };
   const waits = collectWaits(path, [], env, context.delays);
   const bounded = conditionLimits(loop, counters) || hasAttemptLimit(path, counters, undefined);
+  const delayUnknown = waits.unknown || operationWaits(operation, context);
   const limitedToServerErrors = /\b(4\d\d|5\d\d)\b/.test(condition.getText()) || otherStatusExit(body, loop, condition);
   return {
     shape: 'loop',
@@ -268,7 +288,7 @@ function statusCheckRetry(loop: ts.IterationStatement, context: SiteContext): Re
     container: loop,
     operation,
     delays: waits.delays,
-    delayUnknown: waits.unknown,
+    delayUnknown,
     bounded,
     nonRetryable: limitedToServerErrors || !status
       ? undefined

@@ -4,6 +4,7 @@ import { isTimerFunction } from './delays';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
 import {
   catchVariable,
+  changesInput,
   collectCounters,
   collectWaits,
   firstOperation,
@@ -45,10 +46,11 @@ const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'addEventListener',
  */
 const RECOVERY = /refresh|renew|reauth|login|authenticat|token|mkdir|ensure|migrat|invalidate|configure/i;
 const SETTER = /^set($|[A-Z])/;
+const TIMER = /^set(Timeout|Interval|Immediate)$/;
 
 export function recursiveRetry(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
   const target = selfCallTarget(call);
-  if (!target) return undefined;
+  if (!target || !mayRetrySelf(call, target)) return undefined;
   const walk = walkToFunction(call, target.name, target.viaThis);
   if (!walk) return undefined;
   let { fn, path } = walk;
@@ -56,7 +58,8 @@ export function recursiveRetry(call: ts.CallExpression, context: SiteContext): R
   if (!path) {
     // One hop: `connect()` fails into `this.scheduleReconnect()`, which calls `this.connect()` later.
     const helperName = functionName(fn);
-    if (helperName === undefined || helperName === target.name) return undefined;
+    // Only a helper that schedules the call again on a timer is followed (and this keeps every other call cheap).
+    if (helperName === undefined || helperName === target.name || (walk.timers.length === 0 && !target.timer)) return undefined;
     const retrying = targetFunction(call, target.name, target.viaThis, context);
     const entry = retrying && failureCallTo(retrying, helperName, target.viaThis);
     if (!retrying || !entry) return undefined;
@@ -66,6 +69,17 @@ export function recursiveRetry(call: ts.CallExpression, context: SiteContext): R
   }
   const timers = target.timer ? [target.timer, ...path.timers] : path.timers;
   return siteFor(call, target.timer ? (call.arguments[0] ?? call) : call, fn, { ...path, timers }, helperBody, context);
+}
+
+/** Cheap first look: an enclosing function has the callee's name, or a timer schedules the call. */
+function mayRetrySelf(call: ts.CallExpression, target: SelfCall): boolean {
+  if (target.timer) return true;
+  for (let node: ts.Node | undefined = call.parent; node; node = node.parent) {
+    if (!ts.isFunctionLike(node)) continue;
+    if (functionName(node) === target.name) return true;
+    if (ts.isCallExpression(node.parent) && node.parent.arguments[0] === node && isTimerFunction(node.parent.expression, 'setTimeout')) return true;
+  }
+  return false;
 }
 
 interface SelfCall {
@@ -211,7 +225,9 @@ function siteFor(
   const recursiveArguments = new Map<string, ts.Expression[]>();
   if (selfCall && !bindsSameInputs(fn, selfCall, recursiveArguments)) return undefined;
   const regions = [path.handler, ...path.callbacks, ...(helperBody ? [helperBody] : [])];
-  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName)) return undefined;
+  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName) || pollsOnSuccessToo(fn, path)) return undefined;
+  const attemptBlock = path.catchClause && ts.isTryStatement(path.catchClause.parent) ? path.catchClause.parent.tryBlock : undefined;
+  if (attemptBlock && changesInput(regions, attemptBlock, call)) return undefined; // `image.crossOrigin = 'anonymous'`, then again
 
   const counters = collectCounters(regions);
   for (const [name, args] of recursiveArguments) if (args.some((a) => stepsBy(a, name))) counters.add(name);
@@ -259,10 +275,23 @@ function bindsSameInputs(fn: ts.SignatureDeclaration, call: ts.CallExpression, r
     if (!parameter || !ts.isIdentifier(parameter) || ts.isSpreadElement(argument)) return false;
     const name = parameter.text;
     if (referenceKey(argument) === name) return true;
-    if (!mentionsAny(argument, new Set([name]))) return false;
+    // A counter or delay stepping (`retries - 1`, `delay * 2`); `{ ...options, audio: false }` is another call.
+    if (!mentionsAny(argument, new Set([name])) || !isArithmetic(argument)) return false;
     recursiveArguments.set(name, [...(recursiveArguments.get(name) ?? []), argument]);
     return true;
   });
+}
+
+function isArithmetic(expression: ts.Expression, depth = 0): boolean {
+  if (depth > 16) return false; // a step is short; do not follow pathological nesting
+  const node = skipParentheses(expression);
+  if (ts.isIdentifier(node) || ts.isNumericLiteral(node) || ts.isPropertyAccessExpression(node)) return true;
+  if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) return isArithmetic(node.operand as ts.Expression, depth + 1);
+  if (ts.isBinaryExpression(node)) {
+    const arithmetic = [ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.AsteriskAsteriskToken];
+    return arithmetic.includes(node.operatorToken.kind) && isArithmetic(node.left, depth + 1) && isArithmetic(node.right, depth + 1);
+  }
+  return ts.isCallExpression(node) && /^Math\.(min|max|round|floor|ceil)$/.test(node.expression.getText()) && node.arguments.every((a) => !ts.isSpreadElement(a) && isArithmetic(a, depth + 1));
 }
 
 function stepsBy(argument: ts.Expression, name: string): boolean {
@@ -275,6 +304,25 @@ function stepsBy(argument: ts.Expression, name: string): boolean {
   );
 }
 
+/**
+ * A function that also schedules itself again when the attempt worked is a poller whose
+ * errors merely keep it polling: `try { …; setTimeout(poll, 500) } catch { setTimeout(poll, 1000) }`.
+ */
+function pollsOnSuccessToo(fn: ts.SignatureDeclaration, path: FailurePath): boolean {
+  const body = functionBody(fn);
+  const name = functionName(fn);
+  if (!body || name === undefined) return false;
+  let polls = false;
+  forEachIncludingCallbacks(body, (node) => {
+    if (polls || !ts.isCallExpression(node) || path.handler.pos <= node.pos && node.end <= path.handler.end) return;
+    const target = selfCallTarget(node);
+    if (target?.name !== name) return;
+    const walk = walkToFunction(node, name, target.viaThis);
+    if (walk?.fn === fn && !walk.path) polls = true;
+  });
+  return polls;
+}
+
 /** `await this.refreshToken(); return this.request(…)` repairs the cause before trying again. */
 function repairsFirst(regions: readonly ts.Node[], selfCall: ts.Node): boolean {
   let repairs = false;
@@ -282,7 +330,7 @@ function repairsFirst(regions: readonly ts.Node[], selfCall: ts.Node): boolean {
     forEachIncludingCallbacks(region, (node) => {
       if (!ts.isCallExpression(node) || node === selfCall || isLoggingCall(node)) return;
       const name = calleeName(node) ?? '';
-      if (node.end <= selfCall.pos && (RECOVERY.test(name) || SETTER.test(name))) repairs = true;
+      if (node.end <= selfCall.pos && (RECOVERY.test(name) || (SETTER.test(name) && !TIMER.test(name)))) repairs = true;
     });
   }
   return repairs;

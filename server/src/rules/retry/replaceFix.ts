@@ -8,6 +8,7 @@ import { attemptCountText, type AttemptProgram, type Step } from './attemptCount
 import { delayOptions } from './delayOptions';
 import { planHandler, rethrows, type HandlerPlan } from './handlerPlan';
 import type { RetrySite } from './model';
+import { canImportRetry, deleteLines, isAsync, isAsyncContext, unitOf } from './replaceEditing';
 import { catchVariable } from './retryPath';
 import { breakTarget, forEachInScope, functionBody, functionName, isLoop, mentionsAny, referencedKeys, skipParentheses } from './syntax';
 
@@ -31,12 +32,20 @@ interface Replacement {
   deletions: ts.Node[];
 }
 
-export function replaceWithRetryFix(site: RetrySite, assessment: Assessment, context: RuleContext<ReplaceOptions>): Fix | undefined {
-  if (!site.bounded && site.shape === 'reconnect') return undefined; // a reconnect may rightly run for ever; retry() stops
+/** The retry() pattern fix, and the same rewrite with p-retry when the project already depends on it. */
+export function replaceWithRetryFixes(site: RetrySite, assessment: Assessment, context: RuleContext<ReplaceOptions>): Fix[] {
+  if (!site.bounded && site.shape === 'reconnect') return []; // a reconnect may rightly run for ever; retry() stops
   const container = site.container;
   const replacement = isLoop(container) ? loopReplacement(container, site, assessment, context) : site.shape === 'recursion' && ts.isFunctionLike(container) ? recursionReplacement(container, site, assessment, context) : undefined;
-  if (!replacement || !canImportRetry(site.anchor, context.sourceFile)) return undefined;
+  if (!replacement) return [];
+  const library = pRetryFix(replacement, site, context);
+  const pattern = canImportRetry(site.anchor, context.sourceFile) ? patternFix(replacement, site, context) : undefined;
+  return [...(pattern ? [pattern] : []), ...(library ? [library] : [])];
+}
+
+function patternFix(replacement: Replacement, site: RetrySite, context: RuleContext<ReplaceOptions>): Fix {
   const { sourceFile } = context;
+  const container = site.container;
   const plan = planPatternImport({
     pattern: 'retry',
     symbols: ['retry'],
@@ -48,11 +57,64 @@ export function replaceWithRetryFix(site: RetrySite, assessment: Assessment, con
   });
   const indent = indentationAt(sourceFile, replacement.range.start);
   const edits: TextEdit[] = [
-    replaceText(sourceFile, replacement.range.start, replacement.range.end, render(replacement, indent, lineEnding(sourceFile), unitOf(sourceFile, container))),
+    replaceText(sourceFile, replacement.range.start, replacement.range.end, render('retry', replacement, indent, lineEnding(sourceFile), unitOf(sourceFile, container))),
     ...replacement.deletions.map((node) => deleteLines(sourceFile, node)),
     ...plan.edits,
   ];
   return { title: 'Replace with retry() (exponential backoff, full jitter, cap, attempt limit)', edits, createFiles: plan.createFiles };
+}
+
+/**
+ * The same rewrite with p-retry (randomized exponential backoff), for projects that depend
+ * on it. Its callbacks receive p-retry's own context, so a filter or logging is not moved.
+ */
+function pRetryFix(replacement: Replacement, site: RetrySite, context: RuleContext<ReplaceOptions>): Fix | undefined {
+  const { sourceFile } = context;
+  if (!context.facts.dependencies().has('p-retry')) return undefined;
+  const options = pRetryOptions(replacement.options, context.options.maxDelayMs);
+  const library = pRetryImport(sourceFile);
+  if (!options || !library) return undefined;
+  const indent = indentationAt(sourceFile, replacement.range.start);
+  const text = render(library.name, { ...replacement, options }, indent, lineEnding(sourceFile), unitOf(sourceFile, site.container));
+  return {
+    title: 'Replace with p-retry (randomized exponential backoff, cap, attempt limit)',
+    edits: [replaceText(sourceFile, replacement.range.start, replacement.range.end, text), ...replacement.deletions.map((node) => deleteLines(sourceFile, node)), ...library.edits],
+  };
+}
+
+function pRetryOptions(options: readonly string[], maxDelayMs: number): string[] | undefined {
+  const mapped: string[] = [];
+  let capped = false;
+  for (const option of options) {
+    const [name, value] = [option.slice(0, option.indexOf(':')), option.slice(option.indexOf(':') + 1).trim()];
+    if (name === 'maxAttempts') mapped.push(`retries: ${oneLess(value)}`);
+    else if (name === 'baseDelay') mapped.push(`minTimeout: ${value}`);
+    else if (name === 'maxDelay') {
+      capped = true;
+      mapped.push(`maxTimeout: ${value}`);
+    } else return undefined;
+  }
+  return [...mapped, ...(capped ? [] : [`maxTimeout: ${maxDelayMs}`]), 'randomize: true'];
+}
+
+/** p-retry counts retries, not attempts: `maxRetries + 1` → `maxRetries`, `5` → `4`. */
+function oneLess(attempts: string): string {
+  if (/^\d+$/.test(attempts)) return String(Number(attempts) - 1);
+  const plusOne = /^(.*) \+ 1$/.exec(attempts);
+  return plusOne ? plusOne[1]! : `${attempts} - 1`;
+}
+
+/** The file's default import of p-retry, or a new one (unless `pRetry` is taken). */
+function pRetryImport(sourceFile: ts.SourceFile): { name: string; edits: TextEdit[] } | undefined {
+  const imports = sourceFile.statements.filter(ts.isImportDeclaration);
+  const existing = imports.find((i) => ts.isStringLiteral(i.moduleSpecifier) && i.moduleSpecifier.text === 'p-retry' && i.importClause?.name);
+  if (existing?.importClause?.name) return { name: existing.importClause.name.text, edits: [] };
+  if (/\bpRetry\b/.test(sourceFile.text)) return undefined;
+  const last = imports[imports.length - 1];
+  const statement = `import pRetry from 'p-retry';`;
+  const eol = lineEnding(sourceFile);
+  const edit = last ? replaceText(sourceFile, last.getEnd(), last.getEnd(), `${eol}${statement}`) : replaceText(sourceFile, 0, 0, `${statement}${eol}${eol}`);
+  return { name: 'pRetry', edits: [edit] };
 }
 
 function loopReplacement(loop: ts.IterationStatement, site: RetrySite, assessment: Assessment, context: RuleContext<ReplaceOptions>): Replacement | undefined {
@@ -246,7 +308,7 @@ function retryOptions(site: RetrySite, assessment: Assessment, handler: HandlerP
   if (errorParameter === undefined) return undefined;
   if (handler.filters.length > 0) {
     const usesError = handler.filters.some((f) => errorName !== undefined && mentionsAny(f, new Set([errorName])));
-    const predicate = handler.filters.map((f) => `!(${f.getText(context.sourceFile)})`).join(' && ');
+    const predicate = handler.filters.map((f) => negation(f, context.sourceFile)).join(' && ');
     options.push(`shouldRetry: (${usesError ? errorParameter : ''}) => ${predicate}`);
   }
   if (handler.logs.length > 0) {
@@ -257,6 +319,21 @@ function retryOptions(site: RetrySite, assessment: Assessment, handler: HandlerP
     options.push(`onRetry: ${parameter} => ${handler.logs.length === 1 ? skipSemicolon(body) : `{ ${body} }`}`);
   }
   return options;
+}
+
+/** `!x` → `x`, `a !== b` → `a === b`, anything else → `!(…)`. */
+function negation(condition: ts.Expression, sourceFile: ts.SourceFile): string {
+  const node = skipParentheses(condition);
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) return node.operand.getText(sourceFile);
+  const flipped: Partial<Record<ts.SyntaxKind, string>> = {
+    [ts.SyntaxKind.ExclamationEqualsEqualsToken]: '===',
+    [ts.SyntaxKind.EqualsEqualsEqualsToken]: '!==',
+    [ts.SyntaxKind.ExclamationEqualsToken]: '==',
+    [ts.SyntaxKind.EqualsEqualsToken]: '!=',
+  };
+  const operator = ts.isBinaryExpression(node) ? flipped[node.operatorToken.kind] : undefined;
+  if (operator && ts.isBinaryExpression(node)) return `${node.left.getText(sourceFile)} ${operator} ${node.right.getText(sourceFile)}`;
+  return `!(${condition.getText(sourceFile)})`;
 }
 
 function findCatch(site: RetrySite): ts.CatchClause | undefined {
@@ -287,8 +364,8 @@ function skipSemicolon(text: string): string {
   return text.endsWith(';') ? text.slice(0, -1) : text;
 }
 
-function render(replacement: Replacement, indent: string, eol: string, unit: string): string {
-  const head = `${replacement.prefix} await retry(${replacement.operation}, {`;
+function render(callee: string, replacement: Replacement, indent: string, eol: string, unit: string): string {
+  const head = `${replacement.prefix} await ${callee}(${replacement.operation}, {`;
   const oneLine = `${head} ${replacement.options.join(', ')} });`;
   if (oneLine.length + indent.length <= 100 && !replacement.operation.includes('\n')) return oneLine;
   return `${head}${eol}${replacement.options.map((o) => `${indent}${unit}${o},`).join(eol)}${eol}${indent}});`;
@@ -344,57 +421,4 @@ function usedOutside(block: ts.Block, name: string, inside: readonly (ts.Node | 
 
 function forInitializers(loop: ts.IterationStatement): ts.VariableDeclaration[] {
   return ts.isForStatement(loop) && loop.initializer && ts.isVariableDeclarationList(loop.initializer) ? [...loop.initializer.declarations] : [];
-}
-
-function isAsyncContext(node: ts.Node): boolean {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isFunctionLike(current)) return isAsync(current);
-  }
-  return false;
-}
-
-function isAsync(fn: ts.SignatureDeclaration): boolean {
-  return ts.canHaveModifiers(fn) && (ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
-}
-
-/** No `retry` of the file's own, or of an enclosing function, that the import would clash with. */
-function canImportRetry(from: ts.Node, sourceFile: ts.SourceFile): boolean {
-  let clash = false;
-  for (let node: ts.Node | undefined = from; node; node = node.parent) {
-    if (ts.isFunctionLike(node)) {
-      if (functionName(node) === 'retry' || node.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === 'retry')) clash = true;
-    }
-    if (ts.isBlock(node) || ts.isSourceFile(node)) {
-      for (const statement of node.statements) if (declaresRetry(statement)) clash = true;
-    }
-  }
-  return !clash && sourceFile.statements.every((s) => !declaresRetry(s));
-}
-
-function declaresRetry(statement: ts.Statement): boolean {
-  if (ts.isImportDeclaration(statement)) {
-    const specifier = ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : '';
-    const names = referencedKeys(statement);
-    return names.has('retry') && !/(^|\/)retry(\.js|\.ts)?$/.test(specifier);
-  }
-  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === 'retry') return true;
-  return ts.isVariableStatement(statement) && statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === 'retry');
-}
-
-/** One indentation step, as the file uses it. */
-function unitOf(sourceFile: ts.SourceFile, node: ts.Node): string {
-  const outer = indentationAt(sourceFile, node.getStart(sourceFile));
-  let inner: string | undefined;
-  node.forEachChild((child) => {
-    if (inner === undefined && ts.isBlock(child) && child.statements[0]) inner = indentationAt(sourceFile, child.statements[0].getStart(sourceFile));
-  });
-  return inner !== undefined && inner.startsWith(outer) && inner.length > outer.length ? inner.slice(outer.length) : '  ';
-}
-
-/** Removes whole lines a statement occupies. */
-function deleteLines(sourceFile: ts.SourceFile, node: ts.Node): TextEdit {
-  const start = node.getStart(sourceFile);
-  const lineStart = sourceFile.getLineStarts()[sourceFile.getLineAndCharacterOfPosition(start).line] ?? start;
-  const newline = sourceFile.text.indexOf('\n', node.getEnd());
-  return replaceText(sourceFile, lineStart, newline < 0 ? node.getEnd() : newline + 1, '');
 }

@@ -7,7 +7,10 @@ import type { DelayCall, ExprEnv, SiteContext } from './model';
 import {
   alwaysExits,
   calleeName,
+  forEachIncludingCallbacks,
   forEachInScope,
+  functionBody,
+  isAssignment,
   isComparison,
   isRelational,
   mentionsAny,
@@ -301,4 +304,59 @@ export function waitsAround(repeat: ts.Node, handler: ts.Node, env: ExprEnv, con
     }
   }
   return delays;
+}
+
+/**
+ * Retrying with another input (the next slug, a rebuilt client, `element.muted = true`)
+ * is not a retry of the same call: something the call reads, or the object it is made
+ * on, is assigned on the way round.
+ */
+export function changesInput(path: readonly ts.Node[], operation: ts.Node, retryCall?: ts.Node): boolean {
+  const used = referencedKeys(operation);
+  used.delete('this');
+  // What the attempt assigns itself (`this.socket = new WebSocket(url)`) is its output, not its input.
+  forEachInScope(operation, (node) => {
+    const assigned = isAssignment(node) ? referenceKey(node.left) : undefined;
+    if (assigned !== undefined) used.delete(assigned);
+  });
+  let changes = false;
+  for (const part of path) {
+    forEachInScope(part, (node) => {
+      if (!isAssignment(node) || (retryCall && !runsBefore(node, retryCall))) return;
+      const key = referenceKey(node.left);
+      if (key === undefined) return;
+      const owners = key.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
+      if (owners.some((owner) => owner !== 'this' && used.has(owner))) changes = true;
+    });
+  }
+  return changes;
+}
+
+/** `node` runs before `call` on the way to it: earlier, in a block that also holds the call. */
+function runsBefore(node: ts.Node, call: ts.Node): boolean {
+  if (node.end > call.pos) return false;
+  let block: ts.Node | undefined = node.parent;
+  while (block && !ts.isBlock(block) && !ts.isSourceFile(block)) block = block.parent;
+  return block !== undefined && block.pos <= call.pos && call.end <= block.end;
+}
+
+const WAIT_NAME = /wait|sleep|delay|backoff|pause/i;
+
+/**
+ * The attempt itself waits before it starts over (`connect()` awaits `retryWait(retries)`
+ * when retrying): the delay is there, only not on the error path.
+ */
+export function operationWaits(operation: ts.Node | undefined, context: SiteContext): boolean {
+  if (!operation || !ts.isCallExpression(operation)) return false;
+  const callee = resolveCallee(operation, context.sourceFile, context.facts);
+  const body = callee?.kind === 'function' ? functionBody(callee.fn) : undefined;
+  if (!body || callee?.kind !== 'function') return false;
+  const env: ExprEnv = { sourceFile: callee.sourceFile, scope: body, counters: new Set() };
+  let waits = false;
+  forEachIncludingCallbacks(body, (node) => {
+    if (waits || !ts.isAwaitExpression(node)) return;
+    const target = skipAwait(node.expression);
+    if (awaitedDelay(node.expression, env, context.delays) || (ts.isCallExpression(target) && WAIT_NAME.test(calleeName(target) ?? ''))) waits = true;
+  });
+  return waits;
 }

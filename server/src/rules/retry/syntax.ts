@@ -31,14 +31,6 @@ export function forEachIncludingCallbacks(root: ts.Node, visit: (node: ts.Node) 
   }
 }
 
-export function findInScope<T extends ts.Node>(root: ts.Node, test: (node: ts.Node) => node is T): T[] {
-  const found: T[] = [];
-  forEachInScope(root, (node) => {
-    if (test(node)) found.push(node);
-  });
-  return found;
-}
-
 export function skipParentheses(expression: ts.Expression): ts.Expression {
   let current = expression;
   while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {

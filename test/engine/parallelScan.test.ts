@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runAnalysis } from '../../server/src/engine/runner';
+import type { FileAnalysis } from '../../server/src/engine/analyzer';
+import { syntacticRules, typedRules } from './scanProbeRules';
+
+// The CLI spreads a scan over worker threads when types are rarely needed. Whatever the
+// threads, the results must be those of a single-threaded scan, in the same order.
+
+const FILES = 320;
+
+function corpus(): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-parallel-')));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true }, include: ['src'] }));
+  for (let i = 0; i < FILES; i++) {
+    const folder = path.join(dir, 'src', `m${String(Math.floor(i / 10)).padStart(2, '0')}`);
+    fs.mkdirSync(folder, { recursive: true });
+    const neighbour = i % 10 === 0 ? '' : `import { load${i - 1} } from './f${i - 1}';\n`;
+    // Enough work per file that the worker is up before the calling thread has done it all.
+    const calls = Array.from({ length: 150 }, (_, k) => `  const r${k} = await fetch(url + '/${i}/${k}');`).join('\n');
+    fs.writeFileSync(path.join(folder, `f${i}.ts`), `${neighbour}export async function load${i}(url: string) {\n${calls}\n  return r0.json();\n}\n`);
+  }
+  return dir;
+}
+
+/** A worker entry like the CLI bundle's: serve the scan with the test rules. */
+function workerScript(dir: string, rulesExport: 'syntacticRules' | 'typedRules'): string {
+  const script = path.join(dir, 'scan-worker.js');
+  const engine = JSON.stringify(path.join(__dirname, '..', '..', 'server', 'src', 'engine', 'parallelScan.js'));
+  const rules = JSON.stringify(path.join(__dirname, 'scanProbeRules.js'));
+  fs.writeFileSync(script, `require(${engine}).serveScanWorker(require(${rules}).${rulesExport});\n`);
+  return script;
+}
+
+const threadsOf = (results: FileAnalysis[]) => new Set(results.flatMap((r) => r.findings.map((f) => /thread (\d+)/.exec(f.message)![1])));
+const withoutThreads = (results: FileAnalysis[]) => results.map((r) => ({ ...r, findings: r.findings.map((f) => ({ ...f, message: f.message.replace(/ \(thread \d+\)/, '') })) }));
+
+describe('parallel scan', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => (dir = corpus()));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('spreads syntactic analysis over threads and returns exactly the single-threaded results', () => {
+    const single = runAnalysis({ paths: [dir], rules: syntacticRules }).results;
+    const parallel = runAnalysis({ paths: [dir], rules: syntacticRules, parallel: { script: workerScript(dir, 'syntacticRules'), threads: 2 } }).results;
+    assert.equal(parallel.length, FILES);
+    assert.equal(threadsOf(single).size, 1);
+    assert.equal(threadsOf(parallel).size, 2, 'a worker thread analysed part of the files');
+    assert.deepEqual(withoutThreads(parallel), withoutThreads(single));
+  });
+
+  it('stays on one thread when most files need the type checker', () => {
+    const results = runAnalysis({ paths: [dir], rules: typedRules, parallel: { script: workerScript(dir, 'typedRules'), threads: 2 } }).results;
+    assert.equal(results.length, FILES);
+    assert.deepEqual([...threadsOf(results)], ['0'], 'no worker: each would have to parse and bind the whole import closure');
+  });
+});

@@ -1,0 +1,32 @@
+import { threadId } from 'node:worker_threads';
+import { ts } from 'ts-morph';
+import { defineRule, type Rule } from '../../server/src/engine/rule';
+
+// Rules for the parallel-scan tests, in their own module so the worker threads those
+// tests start can load them: each finding names the thread that produced it.
+
+function callReporter(id: string, asksForTypes: boolean): Rule<Record<string, unknown>> {
+  return defineRule({
+    meta: {
+      id,
+      description: 'Reports every call, naming the analysing thread.',
+      docsUrl: 'https://example.invalid',
+      messages: { call: 'call to {{callee}} (thread {{thread}})' },
+      defaultSeverity: 'warning',
+      requiresTypes: asksForTypes,
+      defaultOptions: {},
+    },
+    create(context) {
+      if (asksForTypes) context.getTypeChecker();
+      return {
+        [ts.SyntaxKind.CallExpression](node) {
+          const call = node as ts.CallExpression;
+          context.report({ node: call, messageId: 'call', data: { callee: call.expression.getText(context.sourceFile), thread: threadId } });
+        },
+      };
+    },
+  }) as Rule<Record<string, unknown>>;
+}
+
+export const syntacticRules = [callReporter('probe-calls', false)];
+export const typedRules = [callReporter('probe-typed-calls', true)];
