@@ -20,9 +20,13 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const session = new Session(connection, documents);
 
+// Asking a client for folders it never declared support for throws inside the handler.
+let clientTracksFolders = false;
+
 connection.onInitialize((params) => {
   const capabilities = params.capabilities;
   setConfigurationSupport(capabilities.workspace?.configuration === true);
+  clientTracksFolders = capabilities.workspace?.workspaceFolders === true;
   session.setFolders(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []));
   return {
     capabilities: {
@@ -36,9 +40,11 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(() => {
   void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
-  connection.workspace.onDidChangeWorkspaceFolders(() => {
-    void connection.workspace.getWorkspaceFolders().then((folders) => session.setFolders(folders));
-  });
+  if (clientTracksFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders(() => {
+      void connection.workspace.getWorkspaceFolders().then((folders) => session.setFolders(folders));
+    });
+  }
   void session.analyzeWorkspace();
 });
 

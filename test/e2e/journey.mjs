@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { repoRoot, startVSCode } from './codeServer.mjs';
 import { installDependencies, newTypeErrors, typeErrors } from './journeyProject.mjs';
 import { docsUrlPrefix, positionOf, ruleExamples } from './journeyRules.mjs';
-import { dismissHover, filteredProblems, hoverWarningsAtCursor, insertSnippet, newFileInExplorer, openFile, pickQuickInputRow, runCommand, waitForProblems } from './journeyWorkbench.mjs';
-import { chooseQuickFix, goToPosition, openQuickFixMenu, openWorkbench } from './workbench.mjs';
+import { dismissHover, filteredProblems, hoverWarningsAtCursor, insertSnippet, newFileInExplorer, pickQuickInputRow, runCommand, waitForProblems } from './journeyWorkbench.mjs';
+import { chooseQuickFix, goToPosition, openFile, openQuickFixMenu, openWorkbench } from './workbench.mjs';
 
 const vsixPath = path.join(repoRoot, 'resilint.vsix');
 const extensionName = 'Resilint — resilience linter for TypeScript';

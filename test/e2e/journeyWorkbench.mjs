@@ -2,29 +2,10 @@
 // hover, filtering the Problems panel, running palette commands, accepting a suggestion.
 // Selectors are those of the code-server 4.100.3 (VS Code 1.100) workbench.
 import * as path from 'node:path';
+import { escapeRegExp } from './workbench.mjs';
 
 const quickInput = '.quick-input-widget .quick-input-box input';
 const quickInputRow = '.quick-input-list .monaco-list-row';
-
-/**
- * Opens a file through Quick Open (Ctrl+P). Unlike workbench.mjs's openFile, Enter waits until
- * the focused result is the file typed: right after typing, the list still shows recently
- * opened files, and Enter would reopen one of those.
- */
-export async function openFile(page, relativePath) {
-  const name = path.posix.basename(relativePath);
-  const folder = path.posix.dirname(relativePath);
-  await page.keyboard.press('Control+P');
-  await page.locator(quickInput).fill(relativePath);
-  await page.locator(`${quickInputRow}.focused`)
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
-    .filter({ has: page.locator('.label-description', { hasText: folder }) })
-    .waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
-  await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
-}
 
 /** Runs a command from the palette (F1) by its exact title. */
 export async function runCommand(page, title) {
@@ -167,8 +148,4 @@ export async function insertSnippet(page, prefix) {
   });
   await page.keyboard.press('Enter');
   await page.locator('.suggest-widget').waitFor({ state: 'hidden' });
-}
-
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

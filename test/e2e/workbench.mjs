@@ -1,7 +1,10 @@
 // What a person does in the VS Code window, expressed with the selectors and keystrokes that
 // /work/shared/vscode-in-ci.md verified against the code-server 4.100.3 workbench.
 
+import * as path from 'node:path';
+
 const quickInput = '.quick-input-widget .quick-input-box input';
+const quickInputRow = '.quick-input-list .monaco-list-row';
 const actionRow = '.action-widget .monaco-list-row.action';
 
 /** @param {import('playwright-core').Page} page */
@@ -12,16 +15,28 @@ export async function openWorkbench(page, url) {
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 30_000 });
 }
 
-/** Opens a file through Quick Open (Ctrl+P), as a person would. */
+/**
+ * Opens a file through Quick Open (Ctrl+P), as a person would. Enter waits until the focused
+ * result is the file typed: right after typing, the list still shows recently opened files,
+ * and Enter would reopen one of those.
+ */
 export async function openFile(page, relativePath) {
-  const name = relativePath.split('/').pop();
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+  const name = path.posix.basename(relativePath);
+  const folder = path.posix.dirname(relativePath);
   await page.keyboard.press('Control+P');
   await page.locator(quickInput).fill(relativePath);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await page.locator(`${quickInputRow}.focused`)
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
+    .filter({ has: page.locator('.label-description', { hasText: folder }) })
+    .waitFor();
   await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab:has-text("${name}")`).waitFor();
-  await page.locator('.monaco-editor .view-lines').first().waitFor();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
+  await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
+}
+
+export function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G). */

@@ -15,11 +15,6 @@ import type { ProjectFacts } from './projectFacts';
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'coverage', '.next', '.turbo']);
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
 
-export interface Notice {
-  filePath: string;
-  message: string;
-}
-
 export interface WorkspaceOptions {
   maxFileBytes?: number;
 }
