@@ -20,13 +20,30 @@ const common = {
   absWorkingDir: root,
 };
 
+// Every `ts.X` written against ts-morph's re-export is, once bundled, a chain of four
+// getters (esbuild's CJS interop, ts-morph's re-export, its namespace wrapper, the
+// compiler's own export): 13% of a whole scan's CPU on vendure. The engine reads the
+// compiler's namespace only, so the bundles see one plain copy of it instead.
+const flatTypeScript = {
+  name: 'flat-typescript',
+  setup(build) {
+    build.onResolve({ filter: /^ts-morph$/ }, (args) => (args.namespace === 'flat-typescript' ? undefined : { path: 'ts-morph', namespace: 'flat-typescript' }));
+    build.onLoad({ filter: /.*/, namespace: 'flat-typescript' }, () => ({
+      contents: "import { ts as compiler } from 'ts-morph';\nexport const ts = { ...compiler };\n",
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [flatTypeScript] }),
   esbuild.build({
     ...common,
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
+    plugins: [flatTypeScript],
     banner: { js: '#!/usr/bin/env node' },
   }),
   ...(fs.existsSync(path.join(root, 'client/webview/diagram.ts'))
