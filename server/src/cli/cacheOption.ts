@@ -12,13 +12,15 @@ interface CacheOwner {
   version: string;
   rules: readonly Rule<Record<string, unknown>>[];
   configFile?: string;
+  /** Whether findings carry fixes: a cache written without them cannot serve a run that lists them. */
+  fixes: boolean;
 }
 
 /** Opens the cache; an unreadable or corrupt cache file is reported and ignored. */
 export function openCache(location: string | undefined, owner: CacheOwner): AnalysisCache {
   const cache = AnalysisCache.open(cacheFilePath(location), {
     version: buildIdentity(owner.version),
-    settings: digest(...owner.rules.map((rule) => rule.meta.id), owner.configFile ? path.resolve(owner.configFile) : ''),
+    settings: digest(...owner.rules.map((rule) => rule.meta.id), owner.configFile ? path.resolve(owner.configFile) : '', owner.fixes ? 'fixes' : ''),
   });
   if (cache.problem) process.stderr.write(`resilint: ${cache.problem}\n`);
   return cache;

@@ -64,7 +64,7 @@ export function runDiagramCommand(argv: string[]): number {
   const files = (fs.statSync(target).isFile() ? [target] : workspace.allFiles()).filter((file) => isMappedFile(root, file) && isFileIncluded(configs.forFile(file), file));
   const diagram = buildDiagram(
     { root, files, projectFor: (file) => workspace.projectFor(file) },
-    (nodeFiles) => nodeFiles.flatMap((file) => analyzeFile({ workspace, configs, rules: allRules }, file).findings),
+    (nodeFiles) => nodeFiles.flatMap((file) => analyzeFile({ workspace, configs, rules: allRules, fixes: false }, file).findings),
     { ...(values.focus !== undefined ? { focus: values.focus } : {}), ...(depth !== undefined ? { depth } : {}), ...(maxNodes !== undefined ? { maxNodes } : {}) },
   );
   const text =

@@ -104,9 +104,11 @@ function run(argv: string[]): number {
   const changedSince = values['changed-since'];
   // Before the analysis, so a CI job with a missing ref fails in a second, not a minute.
   const changedLines = changedSince === undefined ? undefined : changedLinesSince(targets[0]!, changedSince);
-  const cache = values.cache ? openCache(values['cache-location'], { version: packageJson.version, rules: allRules, ...(values.config ? { configFile: values.config } : {}) }) : undefined;
+  // Only the JSON report lists fixes; computing them for the others is wasted work.
+  const fixes = formatName === 'json';
+  const cache = values.cache ? openCache(values['cache-location'], { version: packageJson.version, rules: allRules, fixes, ...(values.config ? { configFile: values.config } : {}) }) : undefined;
   // Worker threads run this same script (see the last line) to take their share of the files.
-  const run = runAnalysis({ paths: targets, rules: allRules, parallel: { script: __filename }, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
+  const run = runAnalysis({ paths: targets, rules: allRules, fixes, parallel: { script: __filename }, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
   if (cache) closeCache(cache);
   const configProblems = [...new Set(run.results.flatMap((r) => r.configProblems))];
   if (configProblems.length > 0) throw new UsageError(`configuration error: ${configProblems.join('\n')}`);

@@ -30,6 +30,8 @@ export interface AnalyzerEnvironment {
   workspace: Workspace;
   configs: ConfigResolver;
   rules: readonly Rule<Record<string, unknown>>[];
+  /** Whether findings carry their fixes (see ReportDescriptor.fixes); default true. */
+  fixes?: boolean;
 }
 
 interface ActiveRule {
@@ -86,7 +88,7 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
           filePath: sourceFile.fileName,
           range,
           related: descriptor.related ?? [],
-          fixes: descriptor.fixes ?? [],
+          fixes: env.fixes !== false && descriptor.fixes ? descriptor.fixes() : [],
         });
       },
     };

@@ -39,6 +39,7 @@ interface ScanJob {
   kind: 'resilint-scan';
   root: string;
   configFile: string | undefined;
+  fixes: boolean;
   chunks: string[][];
   /** The chunk reserved for this worker, so each one does a share however late it starts. */
   first: number;
@@ -77,7 +78,7 @@ function analyseInWorkers(env: AnalyzerEnvironment, files: readonly string[], th
   const workers: Worker[] = [];
   for (let i = 1; i < threads; i++) {
     const { port1, port2 } = new MessageChannel();
-    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, chunks, first: i, control, port: port2 };
+    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, fixes: env.fixes !== false, chunks, first: i, control, port: port2 };
     const worker = new Worker(parallel.script, { workerData: job, transferList: [port2] });
     worker.unref();
     workers.push(worker);
@@ -119,7 +120,7 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[])
   const counters = new Int32Array(job.control);
   try {
     const workspace = new Workspace(job.root);
-    const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules };
+    const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules, fixes: job.fixes };
     drainChunks(env, job.chunks, job.first, counters, (results) => job.port.postMessage({ results } satisfies WorkerMessage));
   } catch (error) {
     job.port.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);

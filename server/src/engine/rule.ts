@@ -24,7 +24,12 @@ export interface ReportDescriptor {
   messageId: string;
   data?: Record<string, string | number>;
   related?: RelatedLocation[];
-  fixes?: Fix[];
+  /**
+   * Called right away, while the tree is current, but only when the caller wants fixes:
+   * the editor and JSON reports do, a CI report does not — and some fixes need the type
+   * checker, a whole program build, for nothing else.
+   */
+  fixes?: () => Fix[];
 }
 
 export interface AnalysisSettings {

@@ -17,6 +17,8 @@ export interface RunOptions {
   cache?: AnalysisCache;
   /** Spread the files to analyse over worker threads (the CLI); absent: this thread only. */
   parallel?: ParallelScan;
+  /** Whether findings carry their fixes; default true. */
+  fixes?: boolean;
 }
 
 export interface RunResult {
@@ -35,7 +37,7 @@ export function runAnalysis(options: RunOptions): RunResult {
   const root = commonRoot(targets);
   const workspace = new Workspace(root);
   const configs = new ConfigResolver(root, options.configFile);
-  const env = { workspace, configs, rules: options.rules };
+  const env = { workspace, configs, rules: options.rules, fixes: options.fixes !== false };
   const files = filesUnder(workspace, targets);
   let analyze = (file: string) => analyzeFile(env, file);
   const cached = options.cache && planCachedRun(options.cache, env, files, (file) => analyze(file));

@@ -63,12 +63,14 @@ export default defineRule<MissingTimeoutOptions>({
       [ts.SyntaxKind.NewExpression](node) {
         const found = unboundedRequestReply(node as ts.NewExpression, recognition);
         if (!found) return;
-        const fix = withTimeoutFix(found.promise, settings, true);
         context.report({
           node: found.promise.expression,
           messageId: 'requestReplyNoTimeout',
           data: { send: shortText(found.send.expression.getText(context.sourceFile)) },
-          fixes: fix ? [fix] : [],
+          fixes: () => {
+            const fix = withTimeoutFix(found.promise, settings, true);
+            return fix ? [fix] : [];
+          },
         });
       },
     };
@@ -102,9 +104,7 @@ function stringList(value: unknown): string[] {
 
 function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement: Judgement, missing: Missing, settings: FixSettings): void {
   const sourceFile = context.sourceFile;
-  const fixes: Fix[] = [];
-  const fix = optionFix(missing, settings);
-  if (fix) fixes.push(fix);
+  const fixes = () => judgementFixes(context, judgement, missing, settings);
   if (judgement.kind === 'wrapper') {
     const { forward, inner } = judgement.summary;
     context.report({
@@ -120,6 +120,19 @@ function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement:
     });
     return;
   }
+  context.report({
+    node: judgement.outbound.call.expression,
+    messageId: messageIdFor(judgement.outbound.client, missing.reason),
+    data: { callee: shortText(judgement.outbound.label) },
+    fixes,
+  });
+}
+
+function judgementFixes(context: RuleContext<MissingTimeoutOptions>, judgement: Judgement, missing: Missing, settings: FixSettings): Fix[] {
+  const fixes: Fix[] = [];
+  const fix = optionFix(missing, settings);
+  if (fix) fixes.push(fix);
+  if (judgement.kind === 'wrapper') return fixes;
   const { outbound } = judgement;
   const value = outbound.value;
   if ((outbound.client === 'axios' || outbound.client === 'got') && missing.reason === 'absent' && value.kind === 'client' && value.creations.length === 1 && !value.unknownOrigin) {
@@ -130,12 +143,7 @@ function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement:
     const wrap = withTimeoutFix(outbound.call, settings, true);
     if (wrap) fixes.push(wrap);
   }
-  context.report({
-    node: outbound.call.expression,
-    messageId: messageIdFor(outbound.client, missing.reason),
-    data: { callee: shortText(outbound.label) },
-    fixes,
-  });
+  return fixes;
 }
 
 function messageIdFor(client: string, reason: Missing['reason']): string {

@@ -50,7 +50,7 @@ export default defineRule<{ ignorePaths: string[] }>({
             messageId: concurrent ? 'concurrent' : 'sequential',
             data: { subject, collection: collectionText(scope), how: howText(scope) },
             related,
-            fixes: loopBatchFixes(context, scope, witness),
+            fixes: () => loopBatchFixes(context, scope, witness),
           });
         }
       },

@@ -67,7 +67,7 @@ export default defineRule({
             messageId: 'perParent',
             data: { type: resolver.typeName, field: resolver.fieldName, subject },
             related,
-            fixes: resolverLoaderFixes(context, resolver, witness),
+            fixes: () => resolverLoaderFixes(context, resolver, witness),
           });
         }
       },

@@ -130,7 +130,7 @@ function reportSite(context: RuleContext<RetryOptions>, site: RetrySite): void {
       also: alsoText(others, site),
     },
     related: relatedLocations(sourceFile, site, assessment),
-    fixes: retryFixes(site, assessment, context),
+    fixes: () => retryFixes(site, assessment, context),
   });
 }
 
@@ -173,6 +173,6 @@ function reportLibrary(context: RuleContext<RetryOptions>, finding: LibraryFindi
       also,
       delay: '',
     },
-    fixes: finding.fix ? [finding.fix] : [],
+    fixes: () => (finding.fix ? [finding.fix] : []),
   });
 }

@@ -105,7 +105,7 @@ export default defineRule<{ maxEntries: number }>({
             messageId: verdict.kind === 'none' ? 'neverEvicted' : verdict.kind,
             data: { ...messageData(holder, evidence.usage), ...verdictData(verdict) },
             related: relatedLocations(sourceFile, holder, evidence.runtimeAdds),
-            fixes: lruCacheFixes(context, holder, own, foreign.length > 0),
+            fixes: () => lruCacheFixes(context, holder, own, foreign.length > 0),
           });
         }
       },
