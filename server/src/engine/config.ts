@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { minimatch } from 'minimatch';
 import schema from '../config/resilint.schema.json';
 import type { SeveritySetting } from './findings';
@@ -32,7 +32,11 @@ export interface LoadedConfig {
   problems: string[];
 }
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+let compiled: ValidateFunction | undefined;
+/** Compiled on first use: most projects have no configuration file, and every scan worker loads this module. */
+function validator(): ValidateFunction {
+  return (compiled ??= new Ajv({ allErrors: true, strict: false }).compile(schema));
+}
 
 /** Parses and validates configuration text; on any problem the defaults are used. */
 export function parseConfig(text: string, source: string, packageJsonKey = false): { config: ResilintConfig; problems: string[] } {
@@ -44,6 +48,7 @@ export function parseConfig(text: string, source: string, packageJsonKey = false
   }
   if (packageJsonKey) parsed = (parsed as Record<string, unknown> | null)?.['resilint'];
   if (parsed === undefined) return { config: {}, problems: [] };
+  const validate = validator();
   if (validate(parsed)) {
     const config = parsed as ResilintConfig;
     const escape = config.patternsDir !== undefined && escapesProject(config.patternsDir);
