@@ -98,7 +98,17 @@ export function resolveImportedDeclaration(facts: ProjectFacts, fromFile: ts.Sou
 
 type ExportLookup = { node: ts.Node } | { module: string; name: string };
 
+/** Lookups by file and name: barrel files are asked for name after name, by every file that imports through them. */
+const exportLookups = new WeakMap<ts.SourceFile, Map<string, ExportLookup | undefined>>();
+
 function findExport(sourceFile: ts.SourceFile, name: string): ExportLookup | undefined {
+  let lookups = exportLookups.get(sourceFile);
+  if (!lookups) exportLookups.set(sourceFile, (lookups = new Map()));
+  if (!lookups.has(name)) lookups.set(name, scanExports(sourceFile, name));
+  return lookups.get(name);
+}
+
+function scanExports(sourceFile: ts.SourceFile, name: string): ExportLookup | undefined {
   const starModules: string[] = [];
   for (const statement of sourceFile.statements) {
     if (ts.isExportDeclaration(statement)) {

@@ -8,14 +8,16 @@ import { localCallTarget, resolveDeclarationPath, type FunctionNode, type LocalT
 // Per-function I/O summaries: does calling this function perform a round trip, directly
 // or through further calls in any file of the project, and by which chain?
 //
-// Two layers keep this cheap and incremental:
+// Three layers keep this cheap and incremental:
 // - per file (facts.perFile, memoised on the ts.SourceFile, so recomputed only when that
 //   file changes): which calls each function makes, and where each callee leads as far as
 //   the file itself can tell (valueTrace.ts);
-// - per generation (facts.perGeneration, dropped whenever any file changes): callees
-//   resolved across files and the transitive closure. The closure is computed lazily from
-//   the functions a rule asks about, with an iterative Tarjan SCC pass, so every function
-//   and call edge is visited once per generation: linear in the call graph it reaches.
+// - across files (facts.acrossFiles, dropped when a file the resolution read changes):
+//   where each call leads once imports are followed;
+// - per generation (facts.perGeneration, dropped whenever any file changes): the
+//   transitive closure, computed lazily from the functions a rule asks about with an
+//   iterative Tarjan SCC pass, so every function and call edge is visited once per
+//   generation: linear in the call graph it reaches.
 
 /** How a caller issues a call: awaited one after another, or concurrently (same tick). */
 export type IssueMode = 'sequential' | 'concurrent';
@@ -49,18 +51,19 @@ interface Summary {
 }
 
 interface Generation {
-  targets: Map<ts.CallExpression, CallTarget | undefined>;
   summaries: Map<ts.Node, Summary>;
 }
 
 /** Where a call leads once other files are looked at: a round trip, a project function, or unknown. */
 export function callTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): CallTarget | undefined {
-  const generation = generationOf(facts);
-  if (generation.targets.has(call)) return generation.targets.get(call);
-  const resolved = resolveCrossFile(facts, localTarget(facts, sourceFile, call), call);
-  const target = resolved?.kind === 'io' || resolved?.kind === 'function' ? resolved : (outboundTarget(facts, call) ?? resolved);
-  generation.targets.set(call, target);
-  return target;
+  return facts.acrossFiles(
+    `io-target:${sourceFile.fileName}:${call.pos}:${call.end}`,
+    () => {
+      const resolved = resolveCrossFile(facts, localTarget(facts, sourceFile, call), call);
+      return resolved?.kind === 'io' || resolved?.kind === 'function' ? resolved : (outboundTarget(facts, call) ?? resolved);
+    },
+    sourceFile,
+  );
 }
 
 /**
@@ -113,7 +116,7 @@ function counts(batching: Batching, mode: IssueMode): boolean {
 }
 
 function generationOf(facts: ProjectFacts): Generation {
-  return facts.perGeneration('io-summaries', () => ({ targets: new Map(), summaries: new Map() }));
+  return facts.perGeneration('io-summaries', () => ({ summaries: new Map() }));
 }
 
 function fileSummary(facts: ProjectFacts, sourceFile: ts.SourceFile): FileSummary {

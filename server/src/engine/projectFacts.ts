@@ -14,9 +14,18 @@ export interface ProjectFacts {
    * (relative paths, index files, tsconfig `paths`); undefined for packages and misses.
    */
   resolveModule(fromFile: string, specifier: string): ts.SourceFile | undefined;
-  /** Memoises a computation on one file; recomputed automatically once that file changes. */
+  /**
+   * Memoises a computation about one file; recomputed once that file, or another file the
+   * computation read through these facts, changes.
+   */
   perFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T;
-  /** Memoises a computation until any file of the project changes (cross-file closures). */
+  /**
+   * Memoises a computation that reads across files (a wrapper's summary, the start-up
+   * files); recomputed once `origin` (the file its inputs come from) or any file it read
+   * through these facts changes. Reads through the type checker count as reading every file.
+   */
+  acrossFiles<T>(key: string, compute: () => T, origin?: ts.SourceFile): T;
+  /** Memoises a store filled as rules go (the I/O closure) until any file of the project changes. */
   perGeneration<T>(key: string, compute: () => T): T;
   /** Names of the packages the project's package.json depends on (all dependency kinds). */
   dependencies(): ReadonlySet<string>;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { readFileText, DEFAULT_MAX_FILE_BYTES } from './fileText';
 import { createProgramHost, DeclarationFiles, sourceFileOptions } from './programHost';
+import { Memos } from './memos';
 import type { ProjectFacts } from './projectFacts';
 
 // The workspace model: one project per tsconfig.json (monorepos have many) and one
@@ -183,8 +184,7 @@ export class ProjectEntry implements ProjectFacts {
   get typesNeededWidely(): boolean {
     return this.programGrowths >= 2;
   }
-  private readonly perFileCache = new WeakMap<ts.SourceFile, Map<string, unknown>>();
-  private generationCache = new Map<string, unknown>();
+  private readonly memos = new Memos((file) => this.parsed.get(file));
   private readonly resolutionCache: ts.ModuleResolutionCache;
   private packageDependencies: Set<string> | undefined;
   private esm: boolean | undefined;
@@ -233,6 +233,7 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   load(file: string): ts.SourceFile | undefined {
+    this.memos.read(file);
     const existing = this.parsed.get(file);
     if (existing) return existing;
     const text = this.workspace.readText(file);
@@ -248,10 +249,10 @@ export class ProjectEntry implements ProjectFacts {
 
   invalidate(file: string): void {
     const previous = this.parsed.get(file);
+    this.memos.changed(file);
     if (previous) {
       this.parsed.delete(file);
       this.superseded.set(file, previous);
-      this.generationCache = new Map();
       this.programOutdated = true;
     } else if (this.program?.getSourceFile(file)) {
       this.programOutdated = true; // a declaration file the program read
@@ -265,7 +266,7 @@ export class ProjectEntry implements ProjectFacts {
 
   resolveModule(fromFile: string, specifier: string): ts.SourceFile | undefined {
     const resolved = this.resolveModulePath(fromFile, specifier);
-    return resolved !== undefined && isAnalysableFile(resolved) ? this.getSourceFile(resolved) : undefined;
+    return resolved !== undefined && isAnalysableFile(resolved) ? this.load(resolved) : undefined;
   }
 
   /** The project file (declaration files included) an import resolves to, without parsing anything. */
@@ -275,15 +276,15 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   perFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T {
-    let cache = this.perFileCache.get(sourceFile);
-    if (!cache) this.perFileCache.set(sourceFile, (cache = new Map()));
-    if (!cache.has(key)) cache.set(key, compute());
-    return cache.get(key) as T;
+    return this.memos.perFile(sourceFile, key, compute);
+  }
+
+  acrossFiles<T>(key: string, compute: () => T, origin?: ts.SourceFile): T {
+    return this.memos.acrossFiles(key, compute, origin);
   }
 
   perGeneration<T>(key: string, compute: () => T): T {
-    if (!this.generationCache.has(key)) this.generationCache.set(key, compute());
-    return this.generationCache.get(key) as T;
+    return this.memos.perGeneration(key, compute);
   }
 
   dependencies(): ReadonlySet<string> {
@@ -319,6 +320,7 @@ export class ProjectEntry implements ProjectFacts {
    * being rebuilt for file after file.
    */
   getTypeChecker(sourceFile?: ts.SourceFile): ts.TypeChecker {
+    this.memos.readAnyFile();
     const current = this.program && !this.programOutdated && (!sourceFile || this.program.getSourceFile(sourceFile.fileName) === sourceFile);
     if (!current) {
       if (sourceFile && this.program && !this.programOutdated) this.programGrowths++;

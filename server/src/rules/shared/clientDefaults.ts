@@ -85,7 +85,7 @@ export function projectSetsAxiosDefaultTimeout(facts: ProjectFacts, sourceFile: 
 
 /** Files reachable through imports from the project's entry files: where start-up configuration runs. */
 export function startupFiles(facts: ProjectFacts): readonly ts.SourceFile[] {
-  return facts.perGeneration('missing-timeout:startup-files', () => {
+  return facts.acrossFiles('missing-timeout:startup-files', () => {
     const queue = ENTRY_FILES.map((file) => facts.getSourceFile(path.join(facts.root, file))).filter((f): f is ts.SourceFile => f !== undefined);
     const seen = new Set(queue);
     for (let i = 0; i < queue.length && queue.length < MAX_FILES; i++) {

@@ -79,40 +79,57 @@ function declarationIn(scope: ts.Node, child: ts.Node, name: string, facts: Proj
   return undefined;
 }
 
+/**
+ * Each statement list's declarations by name, built in one pass on first lookup: rules
+ * resolve thousands of identifiers per file, each through every enclosing block, and a
+ * scan per lookup made name resolution the largest cost of re-analysing a large file.
+ * Keyed by the list itself, so an edit (a new tree) simply starts afresh.
+ */
+const declarationTables = new WeakMap<ts.NodeArray<ts.Statement>, Map<string, LocalDeclaration>>();
+
 function statementsDeclaration(statements: ts.NodeArray<ts.Statement>, name: string): LocalDeclaration | undefined {
+  let table = declarationTables.get(statements);
+  if (!table) declarationTables.set(statements, (table = declarationTable(statements)));
+  return table.get(name);
+}
+
+function declarationTable(statements: ts.NodeArray<ts.Statement>): Map<string, LocalDeclaration> {
+  const table = new Map<string, LocalDeclaration>();
+  // The first declaration of a name wins, as a scan in source order would find it.
+  const add = (name: string, declaration: LocalDeclaration) => {
+    if (!table.has(name)) table.set(name, declaration);
+  };
   for (const statement of statements) {
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name)) {
-          if (declaration.name.text === name) return { kind: 'variable', node: declaration };
-        } else {
-          const element = bindingElementNamed(declaration.name, name);
-          if (element) return { kind: 'binding', node: element };
-        }
+        if (ts.isIdentifier(declaration.name)) add(declaration.name.text, { kind: 'variable', node: declaration });
+        else for (const element of bindingElements(declaration.name)) add((element.name as ts.Identifier).text, { kind: 'binding', node: element });
       }
-    } else if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) {
-      return { kind: 'function', node: statement };
-    } else if (ts.isClassDeclaration(statement) && statement.name?.text === name) {
-      return { kind: 'class', node: statement };
-    } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && ts.isIdentifier(statement.name) && statement.name.text === name) {
-      return { kind: 'other' };
+    } else if (ts.isFunctionDeclaration(statement) && statement.name) {
+      add(statement.name.text, { kind: 'function', node: statement });
+    } else if (ts.isClassDeclaration(statement) && statement.name) {
+      add(statement.name.text, { kind: 'class', node: statement });
+    } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && ts.isIdentifier(statement.name)) {
+      add(statement.name.text, { kind: 'other' });
     }
   }
-  return undefined;
+  return table;
+}
+
+/** The identifier-named elements of a destructuring pattern, nested ones included, in source order. */
+function bindingElements(pattern: ts.BindingName): ts.BindingElement[] {
+  if (ts.isIdentifier(pattern)) return [];
+  const found: ts.BindingElement[] = [];
+  for (const element of pattern.elements) {
+    if (ts.isOmittedExpression(element)) continue;
+    if (ts.isIdentifier(element.name)) found.push(element);
+    else found.push(...bindingElements(element.name));
+  }
+  return found;
 }
 
 function bindingElementNamed(pattern: ts.BindingName, name: string): ts.BindingElement | undefined {
-  if (ts.isIdentifier(pattern)) return undefined;
-  for (const element of pattern.elements) {
-    if (ts.isOmittedExpression(element)) continue;
-    if (ts.isIdentifier(element.name)) {
-      if (element.name.text === name) return element;
-    } else {
-      const nested = bindingElementNamed(element.name, name);
-      if (nested) return nested;
-    }
-  }
-  return undefined;
+  return bindingElements(pattern).find((element) => (element.name as ts.Identifier).text === name);
 }
 
 function declaresName(pattern: ts.BindingName, name: string): boolean {
@@ -169,19 +186,35 @@ export function memberOf(cls: ClassLike, name: string, facts: ProjectFacts): Mem
 }
 
 function ownMember(cls: ClassLike, name: string, facts: ProjectFacts): MemberSources | undefined {
-  const declarations: ts.Node[] = [];
+  const declarations = memberDeclarations(cls).get(name) ?? [];
+  const assignments = thisAssignments(cls, facts).get(name) ?? [];
+  return declarations.length > 0 || assignments.length > 0 ? { owner: cls, declarations, assignments } : undefined;
+}
+
+/** Property declarations, parameter properties, methods and accessors, by name; one pass per class (as declarationTables). */
+const memberTables = new WeakMap<ClassLike, Map<string, ts.Node[]>>();
+
+function memberDeclarations(cls: ClassLike): ReadonlyMap<string, ts.Node[]> {
+  let table = memberTables.get(cls);
+  if (table) return table;
+  memberTables.set(cls, (table = new Map()));
+  const add = (name: string, node: ts.Node) => {
+    const list = table.get(name);
+    if (list) list.push(node);
+    else table.set(name, [node]);
+  };
   for (const member of cls.members) {
     if (ts.isConstructorDeclaration(member)) {
       for (const parameter of member.parameters) {
         const isProperty = (ts.getModifiers(parameter)?.length ?? 0) > 0; // `private x`, `readonly x`: a parameter property
-        if (isProperty && ts.isIdentifier(parameter.name) && parameter.name.text === name) declarations.push(parameter);
+        if (isProperty && ts.isIdentifier(parameter.name)) add(parameter.name.text, parameter);
       }
-    } else if (member.name && memberName(member.name) === name) {
-      declarations.push(member);
+    } else if (member.name) {
+      const name = memberName(member.name);
+      if (name !== undefined) add(name, member);
     }
   }
-  const assignments = thisAssignments(cls, facts).get(name) ?? [];
-  return declarations.length > 0 || assignments.length > 0 ? { owner: cls, declarations, assignments } : undefined;
+  return table;
 }
 
 function memberName(name: ts.PropertyName): string | undefined {

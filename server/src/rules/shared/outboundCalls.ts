@@ -239,9 +239,10 @@ function plainRecognition(context: Pick<RuleContext, 'facts' | 'getTypeChecker'>
   return { facts: context.facts, customClasses: new Set(), customFunctions: new Set(), customMethods: new Map(), typeChecker: () => context.getTypeChecker() };
 }
 
-/** The first client a function calls directly; memoised until a file changes (instances may live elsewhere). */
+/** The first client a function calls directly; memoised until a file it read changes (instances may live elsewhere). */
 function clientCalledInside(fn: FunctionLike, options: RecognitionOptions): Exclude<OutboundClient, 'custom'> | undefined {
-  return options.facts.perGeneration(`outbound:inside:${fn.getSourceFile().fileName}:${fn.pos}`, () => {
+  const sourceFile = fn.getSourceFile();
+  return options.facts.acrossFiles(`outbound:inside:${sourceFile.fileName}:${fn.pos}`, () => {
     const stack: ts.Node[] = fn.body ? [fn.body] : [];
     while (stack.length > 0) {
       const node = stack.pop()!;
@@ -255,5 +256,5 @@ function clientCalledInside(fn: FunctionLike, options: RecognitionOptions): Excl
       });
     }
     return undefined;
-  });
+  }, sourceFile);
 }

@@ -74,18 +74,23 @@ function argumentSite(forward: Forward, call: ts.CallExpression): MissingSite {
 
 /**
  * The forwarding summary of a project function. It depends on other files (the client
- * instance, inner wrappers), so it is memoised until any file changes.
+ * instance, inner wrappers): memoised until one of the files it read changes.
  */
 function wrapperSummary(fn: FunctionLike, options: RecognitionOptions): WrapperSummary | undefined {
   if (inProgress.has(fn) || inProgress.size >= MAX_WRAPPER_DEPTH || !fn.body || fn.parameters.length === 0) return undefined;
-  return options.facts.perGeneration(`missing-timeout:wrapper:${fn.getSourceFile().fileName}:${fn.pos}`, () => {
-    inProgress.add(fn);
-    try {
-      return findForwardingCall(fn, options);
-    } finally {
-      inProgress.delete(fn);
-    }
-  });
+  const sourceFile = fn.getSourceFile();
+  return options.facts.acrossFiles(
+    `missing-timeout:wrapper:${sourceFile.fileName}:${fn.pos}`,
+    () => {
+      inProgress.add(fn);
+      try {
+        return findForwardingCall(fn, options);
+      } finally {
+        inProgress.delete(fn);
+      }
+    },
+    sourceFile,
+  );
 }
 
 function findForwardingCall(fn: FunctionLike, options: RecognitionOptions): WrapperSummary | undefined {

@@ -1,0 +1,119 @@
+import type { ts } from 'ts-morph';
+
+// Memoised facts, and what invalidates them. A rule's question about one file is often
+// answered from others (an imported client, a wrapper's body, a base class), so every
+// memo records the files its computation read, directly or through the memos it
+// consulted, and is dropped when one of those changes: typing in one file keeps the
+// facts about the rest of the project warm instead of recomputing them after every key.
+
+/** Read by a computation that asked the type checker or a generation-wide store: any change may alter it. */
+const ANY_FILE = '\0any file';
+
+interface CrossFileMemo {
+  value: unknown;
+  reads: ReadonlySet<string>;
+}
+
+export class Memos {
+  private readonly perFileValues = new WeakMap<ts.SourceFile, Map<string, unknown>>();
+  /** Other files a file's per-file memos read, for the files whose memos read any. */
+  private readonly foreignReads = new WeakMap<ts.SourceFile, Set<string>>();
+  /** A file → the files whose per-file memos read it (by name: old trees must not be kept alive). */
+  private readonly perFileReaders = new Map<string, Set<string>>();
+  private readonly crossFile = new Map<string, CrossFileMemo>();
+  private generation = new Map<string, unknown>();
+  /** The read sets of the computations in progress, innermost last. */
+  private readonly reading: Set<string>[] = [];
+
+  /** `parsed` finds the current tree of a file, whose per-file memos a change elsewhere may drop. */
+  constructor(private readonly parsed: (file: string) => ts.SourceFile | undefined) {}
+
+  /** The computation in progress, if any, read `file` (also when the file does not exist: it may appear). */
+  read(file: string): void {
+    this.reading[this.reading.length - 1]?.add(file);
+  }
+
+  readAnyFile(): void {
+    this.read(ANY_FILE);
+  }
+
+  perFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T {
+    let values = this.perFileValues.get(sourceFile);
+    if (!values) this.perFileValues.set(sourceFile, (values = new Map()));
+    if (!values.has(key)) {
+      const { value, reads } = this.tracked(compute);
+      values.set(key, value);
+      reads.delete(sourceFile.fileName);
+      if (reads.size > 0) this.addForeignReads(sourceFile, reads);
+    }
+    if (this.reading.length > 0) {
+      this.read(sourceFile.fileName);
+      const foreign = this.foreignReads.get(sourceFile);
+      if (foreign) this.readAll(foreign);
+    }
+    return values.get(key) as T;
+  }
+
+  acrossFiles<T>(key: string, compute: () => T, origin?: ts.SourceFile): T {
+    let memo = this.crossFile.get(key);
+    if (!memo) {
+      const { value, reads } = this.tracked(compute);
+      if (origin) reads.add(origin.fileName);
+      this.crossFile.set(key, (memo = { value, reads }));
+    }
+    this.readAll(memo.reads);
+    return memo.value as T;
+  }
+
+  perGeneration<T>(key: string, compute: () => T): T {
+    this.readAnyFile();
+    if (!this.generation.has(key)) this.generation.set(key, compute());
+    return this.generation.get(key) as T;
+  }
+
+  /** `file` changed (or appeared, or went away): drop what read it. */
+  changed(file: string): void {
+    this.generation = new Map();
+    for (const [key, memo] of this.crossFile) {
+      if (memo.reads.has(file) || memo.reads.has(ANY_FILE)) this.crossFile.delete(key);
+    }
+    for (const read of [file, ANY_FILE]) {
+      const readers = this.perFileReaders.get(read);
+      if (!readers) continue;
+      this.perFileReaders.delete(read);
+      for (const reader of readers) {
+        const tree = this.parsed(reader);
+        if (tree) {
+          this.perFileValues.delete(tree);
+          this.foreignReads.delete(tree);
+        }
+      }
+    }
+  }
+
+  private tracked<T>(compute: () => T): { value: T; reads: Set<string> } {
+    const reads = new Set<string>();
+    this.reading.push(reads);
+    try {
+      return { value: compute(), reads };
+    } finally {
+      this.reading.pop();
+    }
+  }
+
+  private readAll(files: ReadonlySet<string>): void {
+    const current = this.reading[this.reading.length - 1];
+    if (current) for (const file of files) current.add(file);
+  }
+
+  private addForeignReads(sourceFile: ts.SourceFile, reads: ReadonlySet<string>): void {
+    let foreign = this.foreignReads.get(sourceFile);
+    if (!foreign) this.foreignReads.set(sourceFile, (foreign = new Set()));
+    for (const file of reads) {
+      foreign.add(file);
+      let readers = this.perFileReaders.get(file);
+      if (!readers) this.perFileReaders.set(file, (readers = new Set()));
+      readers.add(sourceFile.fileName);
+    }
+  }
+}
