@@ -95,6 +95,31 @@ describe('resilint CLI', () => {
     assert.equal(resilint(['check', SHOP, '--config', '/nonexistent/resilint.config.json']).code, 2);
   });
 
+  it('honours disable comments with or without a reason, and reports those without one under requireSuppressionReason', () => {
+    const code = [
+      '// resilint-disable-next-line missing-timeout',
+      'export const a = (u: string) => fetch(u);',
+      '// resilint-disable-next-line missing-timeout -- TODO: explain why this is safe',
+      'export const b = (u: string) => fetch(u);',
+      '// resilint-disable-next-line missing-timeout -- long-poll, cancelled by the caller',
+      'export const c = (u: string) => fetch(u);',
+      '/* resilint-disable-next-line missing-timeout -- */',
+      'export const d = (u: string) => fetch(u);',
+      '',
+    ].join('\n');
+    const dir = project({ 'src/a.ts': code });
+    assert.match(resilint(['check', dir]).stdout, /^No problems found/);
+    fs.writeFileSync(path.join(dir, 'resilint.config.json'), JSON.stringify({ requireSuppressionReason: 'error' }));
+    const required = resilint(['check', dir, '--format', 'json']);
+    assert.equal(required.code, 1, required.stderr);
+    const findings = JSON.parse(required.stdout).findings as { ruleId: string; line: number; severity: string; message: string }[];
+    assert.deepEqual(findings.map((f) => `${f.ruleId}:${f.line}:${f.severity}`), ['suppression-reason:1:error', 'suppression-reason:3:error', 'suppression-reason:7:error']);
+    assert.match(findings[0]!.message, /gives no reason/);
+    assert.match(findings[1]!.message, /placeholder reason/);
+    fs.writeFileSync(path.join(dir, 'resilint.config.json'), JSON.stringify({ requireSuppressionReason: 'loud' }));
+    assert.match(resilint(['check', dir]).stderr, /requireSuppressionReason must be equal to one of the allowed values/);
+  });
+
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     const { code, stdout } = resilint(['check', SHOP, '--format', 'sarif']);
     assert.equal(code, 0);

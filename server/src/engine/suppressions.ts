@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Finding, TextEdit } from './findings';
+import type { Finding, Range, Severity, TextEdit } from './findings';
 
 // `// resilint-disable-next-line rule-a, rule-b -- reason` silences the next line;
 // `// resilint-disable rule -- reason` silences the whole file. No rule list means all
@@ -13,10 +13,23 @@ export interface Suppressions {
   file: RuleSet | undefined;
   /** 0-based line → rules silenced on it. */
   lines: Map<number, RuleSet>;
+  /** Directives with no reason after `--` (or only the quick fix's placeholder). */
+  unexplained: UnexplainedDirective[];
 }
 
+export interface UnexplainedDirective {
+  /** Offsets of the comment. */
+  pos: number;
+  end: number;
+  directive: string;
+  placeholder: boolean;
+}
+
+/** The pseudo rule id of findings about directives without a reason (`requireSuppressionReason`). */
+export const SUPPRESSION_REASON_ID = 'suppression-reason';
+
 export function parseSuppressions(sourceFile: ts.SourceFile): Suppressions {
-  const result: Suppressions = { file: undefined, lines: new Map() };
+  const result: Suppressions = { file: undefined, lines: new Map(), unexplained: [] };
   const text = sourceFile.text;
   for (let at = text.indexOf('resilint-disable'); at >= 0; at = text.indexOf('resilint-disable', at + 1)) {
     const comment = commentAround(sourceFile, at);
@@ -24,6 +37,10 @@ export function parseSuppressions(sourceFile: ts.SourceFile): Suppressions {
     const match = DIRECTIVE.exec(text.slice(comment.pos, comment.end));
     if (!match) continue;
     const rules = parseRuleList(match[2] ?? '');
+    const reason = reasonOf(match[2] ?? '');
+    if (reason === undefined || reason === REASON_PLACEHOLDER) {
+      result.unexplained.push({ pos: comment.pos, end: comment.end, directive: `resilint-${match[1]}`, placeholder: reason !== undefined });
+    }
     if (match[1] === 'disable') {
       result.file = mergeRuleSets(result.file, rules);
     } else {
@@ -76,6 +93,30 @@ function commentBetweenTokens(text: string, from: number, offset: number, varian
   return undefined;
 }
 
+/**
+ * Findings for directives that silence a rule without saying why, so that a team which
+ * asks for reasons sees the ones missing where it reviews findings (editor, CI report).
+ */
+export function unexplainedSuppressionFindings(
+  suppressions: Suppressions,
+  severity: Severity,
+  filePath: string,
+  rangeOf: (pos: number, end: number) => Range,
+): Finding[] {
+  return suppressions.unexplained.map(({ pos, end, directive, placeholder }) => ({
+    ruleId: SUPPRESSION_REASON_ID,
+    messageId: placeholder ? 'placeholder' : 'missing',
+    message: placeholder
+      ? `This ${directive} comment still has the placeholder reason: replace '${REASON_PLACEHOLDER}' with why the rule does not apply here.`
+      : `This ${directive} comment gives no reason: add ' -- <why the rule does not apply here>' so reviewers know why it is silenced.`,
+    severity,
+    filePath,
+    range: rangeOf(pos, end),
+    related: [],
+    fixes: [],
+  }));
+}
+
 export function isSuppressed(suppressions: Suppressions, ruleId: string, line: number): boolean {
   return covers(suppressions.file, ruleId) || covers(suppressions.lines.get(line), ruleId);
 }
@@ -83,6 +124,13 @@ export function isSuppressed(suppressions: Suppressions, ruleId: string, line: n
 export function isRuleDisabledForFile(suppressions: Suppressions, ruleId: string): boolean {
   return covers(suppressions.file, ruleId);
 }
+
+/**
+ * What the "Disable" quick fix writes after `--`. LSP 3.17 workspace edits cannot carry
+ * a snippet tab stop, so the reason is a placeholder that reads as unfinished work and
+ * counts as no reason at all where reasons are required.
+ */
+export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
 
 /** The edit behind "Disable <rule> for this line": a directive above, at the same indent. */
 export function disableNextLineEdit(finding: Finding, text: string): TextEdit {
@@ -93,7 +141,7 @@ export function disableNextLineEdit(finding: Finding, text: string): TextEdit {
   return {
     filePath: finding.filePath,
     range: { start: position, end: position },
-    newText: `${indent}// resilint-disable-next-line ${finding.ruleId}${eol}`,
+    newText: `${indent}// resilint-disable-next-line ${finding.ruleId} -- ${REASON_PLACEHOLDER}${eol}`,
   };
 }
 
@@ -105,6 +153,13 @@ function offsetOfLine(text: string, line: number): number {
     offset = next + 1;
   }
   return offset;
+}
+
+/** The text after the first `--`, or undefined when there is none. */
+function reasonOf(rest: string): string | undefined {
+  const at = rest.indexOf('--');
+  const reason = at < 0 ? '' : rest.slice(at + 2).trim();
+  return reason.length > 0 ? reason : undefined;
 }
 
 function parseRuleList(rest: string): RuleSet {

@@ -18,7 +18,7 @@ import { disableNextLineEdit } from '../engine/suppressions';
 import { isAnalysableFile, normalizePath, Workspace } from '../engine/workspace';
 import { BASELINE_FILE_NAME } from '../engine/baseline';
 import { ClientCommands, StatusNotification, type ServerState } from '../protocol';
-import { allRules } from '../rules';
+import { allRules, findRule } from '../rules';
 import { FIX_ALL_KIND, pathToUri, SOURCE, toDiagnostic, toQuickFix, toWorkspaceEdit, uriToPath, type OpenVersions } from './convert';
 import { WorkspaceBaselines, type BaselineMode } from './baselineDiagnostics';
 import { readSettings } from './settings';
@@ -201,7 +201,9 @@ export class Session {
       if (!rangesOverlap(finding.range, params.range)) return;
       const diagnostic = matchingDiagnostic(params.context.diagnostics, finding, index);
       for (const fix of finding.fixes) actions.push(toQuickFix(fix, diagnostic, versions));
-      if (seenRules.has(finding.ruleId)) return;
+      // Findings about the directives themselves (requireSuppressionReason) have no rule
+      // to disable or document.
+      if (seenRules.has(finding.ruleId) || !findRule(finding.ruleId)) return;
       seenRules.add(finding.ruleId);
       const disable = CodeAction.create(
         `Disable ${finding.ruleId} for this line`,
