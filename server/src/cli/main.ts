@@ -122,7 +122,7 @@ function run(argv: string[]): number {
     return 0;
   }
   const scoped = scopeResults(run, { paths: targets, pruneBaseline: values['prune-baseline'] === true, ...(values.baseline !== undefined ? { baselineFile: values.baseline } : {}), ...(changedLines ? { changedSince: { ref: changedSince!, lines: changedLines } } : {}) }, textOf);
-  const report = format(formatName, { root: run.root, version: packageJson.version, rules: allRules, results: scoped.results, textOf });
+  const report = format(formatName, { root: run.root, version: packageJson.version, rules: allRules, results: scoped.results, textOf, scope: scoped.counts });
   const findings = scoped.results.flatMap((r) => r.findings);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
