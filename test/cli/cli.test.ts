@@ -120,6 +120,45 @@ describe('resilint CLI', () => {
     assert.match(resilint(['check', dir]).stderr, /requireSuppressionReason must be equal to one of the allowed values/);
   });
 
+  it('exits 2 with one line for numbers that are not whole, an unwritable --output, and paths with nothing to analyse', () => {
+    const dir = project({ 'src/a.ts': FETCH, 'docs/README.md': '# docs\n', 'taken/.keep': '' });
+    for (const value of ['', '-1', '0x10', '1.5']) {
+      const result = resilint(['check', dir, `--max-warnings=${value}`]);
+      assert.equal(result.code, 2, `--max-warnings=${value}`);
+      assert.equal(result.stderr, `resilint: --max-warnings takes a whole number of 0 or more, not '${value}'\n`);
+    }
+    assert.equal(resilint(['check', dir, '--max-warnings', '1']).code, 0);
+
+    const unwritable = resilint(['check', dir, '--output', path.join(dir, 'taken')]);
+    assert.equal(unwritable.code, 2);
+    assert.equal(unwritable.stderr, `resilint: cannot write ${path.join(dir, 'taken')} (EISDIR)\n`);
+
+    const nothing = resilint(['check', path.join(dir, 'src'), path.join(dir, 'docs')]);
+    assert.equal(nothing.code, 2);
+    assert.equal(nothing.stderr, `resilint: no TypeScript files (.ts, .tsx, .mts, .cts) to analyse in ${path.join(dir, 'docs')}\n`);
+    assert.equal(resilint(['check', path.join(dir, 'docs', 'README.md')]).code, 2, 'a file that is not TypeScript');
+    assert.equal(resilint(['baseline', path.join(dir, 'docs')]).code, 2);
+    assert.equal(fs.existsSync(path.join(dir, 'resilint-baseline.json')), false);
+
+    const diagramDepth = resilint(['diagram', dir, '--depth=']);
+    assert.equal(diagramDepth.code, 2);
+    assert.match(diagramDepth.stderr, /--depth takes a whole number/);
+    const diagramOutput = resilint(['diagram', dir, '--output', path.join(dir, 'taken')]);
+    assert.equal(diagramOutput.code, 2);
+    assert.equal(diagramOutput.stderr, `resilint: cannot write ${path.join(dir, 'taken')} (EISDIR)\n`);
+  });
+
+  it('rejects a broken --config before analysing anything, in check and diagram alike', () => {
+    const dir = project({ 'src/a.ts': FETCH, 'broken.json': JSON.stringify({ rules: { 'missing-timeout': 'loud' } }) });
+    const check = resilint(['check', '.', '--config', 'broken.json', '--cache'], dir);
+    assert.equal(check.code, 2);
+    assert.match(check.stderr, /^resilint: configuration error: .*broken\.json: \/rules\/missing-timeout must be equal to one of the allowed values/);
+    assert.equal(fs.existsSync(path.join(dir, '.resilintcache')), false, 'no analysis ran, so no cache was written');
+    const diagram = resilint(['diagram', '.', '--config', 'broken.json'], dir);
+    assert.equal(diagram.code, 2, 'the map does not silently fall back to the default configuration');
+    assert.match(diagram.stderr, /configuration error: .*broken\.json/);
+  });
+
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     const { code, stdout } = resilint(['check', SHOP, '--format', 'sarif']);
     assert.equal(code, 0);
