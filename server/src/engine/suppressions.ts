@@ -132,17 +132,61 @@ export function isRuleDisabledForFile(suppressions: Suppressions, ruleId: string
  */
 export const REASON_PLACEHOLDER = 'TODO: explain why this is safe';
 
-/** The edit behind "Disable <rule> for this line": a directive above, at the same indent. */
-export function disableNextLineEdit(finding: Finding, text: string): TextEdit {
+/**
+ * The edit behind "Disable <rule> for this line": a directive above, at the same indent.
+ * Undefined when the line starts inside a multi-line string, template or JSX text, where
+ * the comment would become part of the text.
+ */
+export function disableNextLineEdit(finding: Finding, sourceFile: ts.SourceFile): TextEdit | undefined {
+  const text = sourceFile.text;
   const lineStart = offsetOfLine(text, finding.range.start.line);
+  if (isInsideText(sourceFile, lineStart)) return undefined;
   const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const position = { line: finding.range.start.line, character: 0 };
   return {
     filePath: finding.filePath,
     range: { start: position, end: position },
-    newText: `${indent}// resilint-disable-next-line ${finding.ruleId} -- ${REASON_PLACEHOLDER}${eol}`,
+    newText: `${indent}// resilint-disable-next-line ${finding.ruleId} -- ${REASON_PLACEHOLDER}${lineEndingOf(text)}`,
   };
+}
+
+/** The edit behind "Disable <rule> for this file": a directive on the first line, or after a shebang. */
+export function disableFileEdit(finding: Finding, text: string): TextEdit {
+  const directive = `// resilint-disable ${finding.ruleId} -- ${REASON_PLACEHOLDER}`;
+  const eol = lineEndingOf(text);
+  if (!text.startsWith('#!')) {
+    const start = { line: 0, character: 0 };
+    return { filePath: finding.filePath, range: { start, end: start }, newText: directive + eol };
+  }
+  // At the end of the shebang line, so a file that is nothing but a shebang stays valid.
+  const shebangEnd = { line: 0, character: /^[^\r\n]*/.exec(text)![0].length };
+  return { filePath: finding.filePath, range: { start: shebangEnd, end: shebangEnd }, newText: eol + directive };
+}
+
+const TEXT_KINDS = new Set([
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateHead,
+  ts.SyntaxKind.TemplateMiddle,
+  ts.SyntaxKind.TemplateTail,
+  ts.SyntaxKind.JsxText,
+]);
+
+/** Whether `offset` falls inside a literal's text (not at its start). Descends without recursion. */
+function isInsideText(sourceFile: ts.SourceFile, offset: number): boolean {
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    let next: ts.Node | undefined;
+    node.forEachChild((child) => {
+      if (!next && child.getStart(sourceFile) < offset && offset < child.end) next = child;
+    });
+    if (!next) return TEXT_KINDS.has(node.kind);
+    node = next;
+  }
+}
+
+function lineEndingOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
 function offsetOfLine(text: string, line: number): number {
