@@ -124,7 +124,7 @@ describe('analysis cache', () => {
     assert.equal(result.code, 0);
     assert.match(result.stderr, /^resilint: cache .*\.resilintcache is corrupt \(.*JSON.*\); ignoring it\n/);
     assert.match(result.stdout, /^src\/a\.ts:1:38 {2}warning/);
-    fs.writeFileSync(path.join(dir, '.resilintcache'), JSON.stringify({ entries: { x: { key: 1 } } }));
+    fs.writeFileSync(path.join(dir, '.resilintcache'), JSON.stringify({ version: '1.0.0', entries: { x: { key: 1 } } }));
     assert.match(resilint(['check', '.', '--cache'], dir).stderr, /cache .* is not a Resilint cache; ignoring it/);
     assert.equal(reuseLine(resilint(['check', '.', '--cache'], dir).stderr), '1 of 1 file(s) reused, 0 analysed (.resilintcache)');
   });
@@ -197,6 +197,18 @@ describe('analysis cache', () => {
     fs.writeFileSync(path.join(api, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
     assert.equal(reuseLine(checkJson(['.', '--cache'], api).stderr), '0 of 1 file(s) reused, 1 analysed (.resilintcache)', 'a lockfile that appears');
     assert.equal(reuseLine(checkJson(['.', '--cache'], api).stderr), '1 of 1 file(s) reused, 0 analysed (.resilintcache)');
+  });
+
+  it('never overwrites a file at --cache-location that is not a Resilint cache', () => {
+    const manifest = JSON.stringify({ name: 'app', version: '1.0.0' }, null, 2);
+    const dir = projects.create({ 'src/a.ts': FETCH, 'package.json': manifest });
+    for (const [location, original] of [['package.json', manifest], ['src/a.ts', FETCH]] as const) {
+      const result = resilint(['check', '.', '--cache', '--cache-location', location], dir);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, `resilint: ${path.join(dir, location)} is not a Resilint cache; leaving it untouched and running without a cache\n`);
+      assert.match(result.stdout, /^src\/a\.ts:1:38 {2}warning/);
+      assert.equal(fs.readFileSync(path.join(dir, location), 'utf8'), original);
+    }
   });
 
   it('keys each file by everything it reaches through imports, cycles included', () => {

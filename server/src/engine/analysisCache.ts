@@ -43,6 +43,9 @@ export interface CacheIdentity {
   settings: string;
 }
 
+/** How the JSON of every cache file begins: `version` is always its first property. */
+const CACHE_FILE_START = '{"version":';
+
 export interface CacheStats {
   hits: number;
   misses: number;
@@ -66,6 +69,8 @@ export class AnalysisCache {
     readonly problem?: string,
     /** Why the existing cache was started afresh although it was readable. */
     readonly discarded?: string,
+    /** False when the file at the cache's place is someone else's: it is never overwritten. */
+    readonly writable = true,
   ) {}
 
   static open(file: string, identity: CacheIdentity): AnalysisCache {
@@ -75,6 +80,11 @@ export class AnalysisCache {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       return code === 'ENOENT' ? new AnalysisCache(file, identity, {}) : new AnalysisCache(file, identity, {}, `cache ${file} cannot be read (${code ?? 'error'}); ignoring it`);
+    }
+    // Every cache this class writes starts so (see save); a file that does not is another
+    // tool's or the user's, named by a mistyped --cache-location, and must survive the run.
+    if (text.length > 0 && !text.startsWith(CACHE_FILE_START)) {
+      return new AnalysisCache(file, identity, {}, `${file} is not a Resilint cache; leaving it untouched and running without a cache`, undefined, false);
     }
     let parsed: Partial<CacheFile> | null;
     try {
@@ -111,6 +121,7 @@ export class AnalysisCache {
    * while the file exists, so checking one folder does not evict the others.
    */
   save(): void {
+    if (!this.writable) return;
     const entries: CacheFile['entries'] = {};
     for (const [filePath, entry] of Object.entries(this.entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (this.used.has(filePath) || fs.existsSync(filePath)) entries[filePath] = entry;
