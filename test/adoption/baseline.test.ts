@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import AjvDraft04 from 'ajv-draft-04';
+import type * as Sarif from 'sarif';
 import { matchBaseline, type Baseline, type BaselineEntry } from '../../server/src/engine/baseline';
-import { checkJson, findingsAt, git, resilint, tempProjects } from './harness';
+import { checkJson, findingsAt, git, REPO, resilint, tempProjects } from './harness';
 
 // `resilint baseline` accepts today's findings; `check` then fails only on new ones.
 
@@ -121,6 +123,32 @@ describe('baseline', () => {
     const written = resilint(['check', '.', '--format', 'junit', '--output', 'out/report.xml'], dir);
     assert.match(written.stdout, /^resilint: 1 finding\(s\) \(0 error\(s\), 1 warning\(s\)\) in 2 file\(s\); 1 finding\(s\) suppressed by the baseline \(resilint-baseline\.json\), 0 baseline entries fixed; report written to out\/report\.xml\n$/);
     assert.match(fs.readFileSync(path.join(dir, 'out/report.xml'), 'utf8'), /failures="1"/);
+  });
+
+  it('says in JSON and SARIF reports how many findings the baseline accepted and how many entries are fixed', () => {
+    const dir = projects.create({ 'src/users.ts': LOAD, 'src/orders.ts': LOAD_ORDERS, 'src/gone.ts': LOAD });
+    resilint(['baseline'], dir);
+    fs.writeFileSync(path.join(dir, 'src/orders.ts'), LOAD_ORDERS + LOAD);
+    fs.writeFileSync(path.join(dir, 'src/gone.ts'), 'export const fixed = 1;\n');
+
+    const json = checkJson(['.'], dir).report as unknown as { summary: Record<string, unknown>; findings: unknown[] };
+    assert.equal(json.findings.length, 1);
+    assert.deepEqual(json.summary, { error: 0, warning: 1, info: 0, baseline: { file: 'resilint-baseline.json', suppressed: 2, fixedEntries: 1, pruned: false } });
+
+    const sarif = JSON.parse(resilint(['check', '.', '--format', 'sarif'], dir).stdout) as Sarif.Log;
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const validate = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+    const run = sarif.runs[0]!;
+    assert.deepEqual(run.results?.map((r) => r.baselineState), ['new']);
+    assert.deepEqual(run.properties, { baseline: { file: 'resilint-baseline.json', suppressed: 2, fixedEntries: 1, pruned: false } });
+
+    const pruned = checkJson(['.', '--prune-baseline'], dir).report as unknown as { summary: { baseline: unknown } };
+    assert.deepEqual(pruned.summary.baseline, { file: 'resilint-baseline.json', suppressed: 2, fixedEntries: 1, pruned: true });
+    const withoutBaseline = projects.create({ 'src/users.ts': LOAD });
+    const plain = JSON.parse(resilint(['check', '.', '--format', 'sarif'], withoutBaseline).stdout) as Sarif.Log;
+    assert.equal(plain.runs[0]!.properties, undefined);
+    assert.equal(plain.runs[0]!.results?.[0]?.baselineState, undefined, 'no baseline, no baseline state');
   });
 
   it('exits 2 with one line for a broken or missing baseline file and for --prune-baseline without one', () => {

@@ -24,6 +24,19 @@ const callsIo: Rule<Record<string, unknown>> = {
   },
 };
 
+/** A rule that needs types: calls whose result the checker types as `string`. */
+const stringCalls: Rule<Record<string, unknown>> = {
+  meta: { id: 'string-calls', description: 'test rule', docsUrl: 'https://example.com', messages: { text: 'returns a string' }, defaultSeverity: 'warning', requiresTypes: true, defaultOptions: {} },
+  create(context) {
+    return {
+      [ts.SyntaxKind.CallExpression](node) {
+        const checker = context.getTypeChecker();
+        if (checker && checker.getTypeAtLocation(node).flags & ts.TypeFlags.String) context.report({ node, messageId: 'text' });
+      },
+    };
+  },
+};
+
 const TSCONFIG = JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true }, include: ['src'] });
 const SERVICE = `export async function loadUser(id: string) {\n  return { id };\n}\n`;
 const SERVICE_WITH_IO = `export async function loadUser(id: string) {\n  const res = await fetch('https://users.internal/' + id);\n  return res.json();\n}\n`;
@@ -111,9 +124,91 @@ describe('analysis cache', () => {
     assert.equal(result.code, 0);
     assert.match(result.stderr, /^resilint: cache .*\.resilintcache is corrupt \(.*JSON.*\); ignoring it\n/);
     assert.match(result.stdout, /^src\/a\.ts:1:38 {2}warning/);
-    fs.writeFileSync(path.join(dir, '.resilintcache'), JSON.stringify({ entries: { x: { key: 1 } } }));
+    fs.writeFileSync(path.join(dir, '.resilintcache'), JSON.stringify({ version: '1.0.0', entries: { x: { key: 1 } } }));
     assert.match(resilint(['check', '.', '--cache'], dir).stderr, /cache .* is not a Resilint cache; ignoring it/);
     assert.equal(reuseLine(resilint(['check', '.', '--cache'], dir).stderr), '1 of 1 file(s) reused, 0 analysed (.resilintcache)');
+  });
+
+  it('re-analyses files whose types come from an ambient declaration nothing imports, once it changes', () => {
+    const dir = projects.create({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, typeRoots: ['./typings'], types: ['settings'] }, include: ['src'] }),
+      'src/globals.d.ts': 'declare function lookup(key: string): string;\n',
+      'typings/settings/index.d.ts': 'declare function setting(key: string): string;\n',
+      'src/a.ts': 'export const a = lookup("a");\n',
+      'src/b.ts': 'export const b = setting("b");\n',
+      'src/c.ts': 'export const c = 1;\n',
+    });
+    const cacheFile = path.join(dir, '.resilintcache');
+    const run = () => {
+      const cache = AnalysisCache.open(cacheFile, { version: 'test', settings: 'rules:string-calls' });
+      const result = runAnalysis({ paths: [dir], rules: [stringCalls], cache });
+      cache.save();
+      return { stats: { ...cache.stats }, findings: result.results.flatMap((r) => r.findings.map((f) => path.relative(dir, f.filePath))), results: result.results };
+    };
+    assert.deepEqual(run().findings, ['src/a.ts', 'src/b.ts']);
+    assert.deepEqual(run().stats, { hits: 3, misses: 0 });
+
+    fs.writeFileSync(path.join(dir, 'src/globals.d.ts'), 'declare function lookup(key: string): number;\n');
+    const afterGlobal = run();
+    assert.deepEqual(afterGlobal.stats, { hits: 0, misses: 3 });
+    assert.deepEqual(afterGlobal.findings, ['src/b.ts']);
+    assert.deepEqual(afterGlobal.results, runAnalysis({ paths: [dir], rules: [stringCalls] }).results);
+
+    fs.writeFileSync(path.join(dir, 'typings/settings/index.d.ts'), 'declare function setting(key: string): boolean;\n');
+    const afterTypeRoot = run();
+    assert.deepEqual(afterTypeRoot.stats, { hits: 0, misses: 3 }, 'a declaration under a local typeRoots folder is ambient too');
+    assert.deepEqual(afterTypeRoot.findings, []);
+  });
+
+  it('re-analyses files referenced with /// <reference path>, which no import names', () => {
+    const dir = projects.create({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, files: ['src/a.ts'] }),
+      'types/lookup.d.ts': 'declare function lookup(key: string): string;\n',
+      'src/a.ts': '/// <reference path="../types/lookup.d.ts" />\nexport const a = lookup("a");\n',
+    });
+    const cacheFile = path.join(dir, '.resilintcache');
+    const run = () => {
+      const cache = AnalysisCache.open(cacheFile, { version: 'test', settings: 'rules:string-calls' });
+      const result = runAnalysis({ paths: [path.join(dir, 'src')], rules: [stringCalls], cache });
+      cache.save();
+      return { stats: { ...cache.stats }, findings: result.results.flatMap((r) => r.findings.map((f) => path.relative(dir, f.filePath))) };
+    };
+    assert.deepEqual(run().findings, ['src/a.ts']);
+    fs.writeFileSync(path.join(dir, 'types/lookup.d.ts'), 'declare function lookup(key: string): number;\n');
+    assert.deepEqual(run(), { stats: { hits: 0, misses: 1 }, findings: [] });
+  });
+
+  it('is not trusted once a lockfile or the installed-packages record changes, in the project or above it', () => {
+    const dir = projects.create({
+      'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/axios': { version: '1.6.0' } } }),
+      'packages/api/package.json': JSON.stringify({ name: 'api', dependencies: { axios: '^1.6.0' } }),
+      'packages/api/src/a.ts': FETCH,
+      'packages/api/node_modules/.package-lock.json': JSON.stringify({ packages: { 'node_modules/got': { version: '14.0.0' } } }),
+      'notes.md': 'unrelated\n',
+    });
+    const api = path.join(dir, 'packages/api');
+    checkJson(['.', '--cache'], api);
+    fs.writeFileSync(path.join(dir, 'notes.md'), 'still unrelated\n');
+    assert.equal(reuseLine(checkJson(['.', '--cache'], api).stderr), '1 of 1 file(s) reused, 0 analysed (.resilintcache)');
+    fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/axios': { version: '1.7.2' } } }));
+    assert.equal(reuseLine(checkJson(['.', '--cache'], api).stderr), '0 of 1 file(s) reused, 1 analysed (.resilintcache)', 'the monorepo lockfile above the analysed folder');
+    fs.writeFileSync(path.join(api, 'node_modules/.package-lock.json'), JSON.stringify({ packages: { 'node_modules/got': { version: '14.4.0' } } }));
+    assert.equal(reuseLine(checkJson(['.', '--cache'], api).stderr), '0 of 1 file(s) reused, 1 analysed (.resilintcache)', 'what npm installed');
+    fs.writeFileSync(path.join(api, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+    assert.equal(reuseLine(checkJson(['.', '--cache'], api).stderr), '0 of 1 file(s) reused, 1 analysed (.resilintcache)', 'a lockfile that appears');
+    assert.equal(reuseLine(checkJson(['.', '--cache'], api).stderr), '1 of 1 file(s) reused, 0 analysed (.resilintcache)');
+  });
+
+  it('never overwrites a file at --cache-location that is not a Resilint cache', () => {
+    const manifest = JSON.stringify({ name: 'app', version: '1.0.0' }, null, 2);
+    const dir = projects.create({ 'src/a.ts': FETCH, 'package.json': manifest });
+    for (const [location, original] of [['package.json', manifest], ['src/a.ts', FETCH]] as const) {
+      const result = resilint(['check', '.', '--cache', '--cache-location', location], dir);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, `resilint: ${path.join(dir, location)} is not a Resilint cache; leaving it untouched and running without a cache\n`);
+      assert.match(result.stdout, /^src\/a\.ts:1:38 {2}warning/);
+      assert.equal(fs.readFileSync(path.join(dir, location), 'utf8'), original);
+    }
   });
 
   it('keys each file by everything it reaches through imports, cycles included', () => {

@@ -36,6 +36,7 @@ describe('check --changed-since', () => {
     const { report, stderr } = checkJson(['.', '--changed-since', base], dir);
     assert.deepEqual(findingsAt(report), ['src/edited.ts:10', 'src/edited.ts:6', 'src/staged.ts:2', 'src/untracked.ts:2']);
     assert.match(stderr, new RegExp(`^resilint: 2 finding\\(s\\) on lines unchanged since ${base} not reported\\n$`));
+    assert.deepEqual((report as unknown as { summary: unknown }).summary, { error: 0, warning: 4, info: 0, changedSince: { ref: base, notReported: 2 } });
 
     const sinceHead = checkJson(['.', '--changed-since', 'HEAD'], dir).report;
     assert.deepEqual(findingsAt(sinceHead), ['src/edited.ts:10', 'src/staged.ts:2', 'src/untracked.ts:2']);

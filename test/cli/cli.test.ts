@@ -95,6 +95,70 @@ describe('resilint CLI', () => {
     assert.equal(resilint(['check', SHOP, '--config', '/nonexistent/resilint.config.json']).code, 2);
   });
 
+  it('honours disable comments with or without a reason, and reports those without one under requireSuppressionReason', () => {
+    const code = [
+      '// resilint-disable-next-line missing-timeout',
+      'export const a = (u: string) => fetch(u);',
+      '// resilint-disable-next-line missing-timeout -- TODO: explain why this is safe',
+      'export const b = (u: string) => fetch(u);',
+      '// resilint-disable-next-line missing-timeout -- long-poll, cancelled by the caller',
+      'export const c = (u: string) => fetch(u);',
+      '/* resilint-disable-next-line missing-timeout -- */',
+      'export const d = (u: string) => fetch(u);',
+      '',
+    ].join('\n');
+    const dir = project({ 'src/a.ts': code });
+    assert.match(resilint(['check', dir]).stdout, /^No problems found/);
+    fs.writeFileSync(path.join(dir, 'resilint.config.json'), JSON.stringify({ requireSuppressionReason: 'error' }));
+    const required = resilint(['check', dir, '--format', 'json']);
+    assert.equal(required.code, 1, required.stderr);
+    const findings = JSON.parse(required.stdout).findings as { ruleId: string; line: number; severity: string; message: string }[];
+    assert.deepEqual(findings.map((f) => `${f.ruleId}:${f.line}:${f.severity}`), ['suppression-reason:1:error', 'suppression-reason:3:error', 'suppression-reason:7:error']);
+    assert.match(findings[0]!.message, /gives no reason/);
+    assert.match(findings[1]!.message, /placeholder reason/);
+    fs.writeFileSync(path.join(dir, 'resilint.config.json'), JSON.stringify({ requireSuppressionReason: 'loud' }));
+    assert.match(resilint(['check', dir]).stderr, /requireSuppressionReason must be equal to one of the allowed values/);
+  });
+
+  it('exits 2 with one line for numbers that are not whole, an unwritable --output, and paths with nothing to analyse', () => {
+    const dir = project({ 'src/a.ts': FETCH, 'docs/README.md': '# docs\n', 'taken/.keep': '' });
+    for (const value of ['', '-1', '0x10', '1.5']) {
+      const result = resilint(['check', dir, `--max-warnings=${value}`]);
+      assert.equal(result.code, 2, `--max-warnings=${value}`);
+      assert.equal(result.stderr, `resilint: --max-warnings takes a whole number of 0 or more, not '${value}'\n`);
+    }
+    assert.equal(resilint(['check', dir, '--max-warnings', '1']).code, 0);
+
+    const unwritable = resilint(['check', dir, '--output', path.join(dir, 'taken')]);
+    assert.equal(unwritable.code, 2);
+    assert.equal(unwritable.stderr, `resilint: cannot write ${path.join(dir, 'taken')} (EISDIR)\n`);
+
+    const nothing = resilint(['check', path.join(dir, 'src'), path.join(dir, 'docs')]);
+    assert.equal(nothing.code, 2);
+    assert.equal(nothing.stderr, `resilint: no TypeScript files (.ts, .tsx, .mts, .cts) to analyse in ${path.join(dir, 'docs')}\n`);
+    assert.equal(resilint(['check', path.join(dir, 'docs', 'README.md')]).code, 2, 'a file that is not TypeScript');
+    assert.equal(resilint(['baseline', path.join(dir, 'docs')]).code, 2);
+    assert.equal(fs.existsSync(path.join(dir, 'resilint-baseline.json')), false);
+
+    const diagramDepth = resilint(['diagram', dir, '--depth=']);
+    assert.equal(diagramDepth.code, 2);
+    assert.match(diagramDepth.stderr, /--depth takes a whole number/);
+    const diagramOutput = resilint(['diagram', dir, '--output', path.join(dir, 'taken')]);
+    assert.equal(diagramOutput.code, 2);
+    assert.equal(diagramOutput.stderr, `resilint: cannot write ${path.join(dir, 'taken')} (EISDIR)\n`);
+  });
+
+  it('rejects a broken --config before analysing anything, in check and diagram alike', () => {
+    const dir = project({ 'src/a.ts': FETCH, 'broken.json': JSON.stringify({ rules: { 'missing-timeout': 'loud' } }) });
+    const check = resilint(['check', '.', '--config', 'broken.json', '--cache'], dir);
+    assert.equal(check.code, 2);
+    assert.match(check.stderr, /^resilint: configuration error: .*broken\.json: \/rules\/missing-timeout must be equal to one of the allowed values/);
+    assert.equal(fs.existsSync(path.join(dir, '.resilintcache')), false, 'no analysis ran, so no cache was written');
+    const diagram = resilint(['diagram', '.', '--config', 'broken.json'], dir);
+    assert.equal(diagram.code, 2, 'the map does not silently fall back to the default configuration');
+    assert.match(diagram.stderr, /configuration error: .*broken\.json/);
+  });
+
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     const { code, stdout } = resilint(['check', SHOP, '--format', 'sarif']);
     assert.equal(code, 0);

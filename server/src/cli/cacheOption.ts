@@ -28,6 +28,8 @@ export function openCache(location: string | undefined, owner: CacheOwner): Anal
 
 /** Saves the cache and reports reuse; failing to save costs the next run time, not this one's result. */
 export function closeCache(cache: AnalysisCache): void {
+  // Opening it already said the file is not ours and no cache is kept.
+  if (!cache.writable) return;
   try {
     cache.save();
   } catch (error) {

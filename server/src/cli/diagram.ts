@@ -7,6 +7,7 @@ import { analyzeFile } from '../engine/analyzer';
 import { ConfigResolver, isFileIncluded } from '../engine/config';
 import { normalizePath, Workspace } from '../engine/workspace';
 import { allRules } from '../rules';
+import { explicitConfigProblem, wholeNumber, writeOutputFile } from './commandLine';
 
 // `resilint diagram [path]`: the architecture map the editor shows, for READMEs and CI.
 
@@ -52,11 +53,12 @@ export function runDiagramCommand(argv: string[]): number {
   if (positionals.length > 1) return usageError(`diagram takes one path\n${DIAGRAM_USAGE}`);
   const depth = wholeNumber(values.depth, '--depth');
   const maxNodes = wholeNumber(values['max-nodes'], '--max-nodes');
-  if (typeof depth === 'string') return usageError(depth);
-  if (typeof maxNodes === 'string') return usageError(maxNodes);
+  if (typeof depth === 'object') return usageError(depth.problem);
+  if (typeof maxNodes === 'object') return usageError(maxNodes.problem);
   const target = normalizePath(positionals[0] ?? '.');
   if (!fs.existsSync(target)) return usageError(`path not found: ${target}`);
-  if (values.config && !fs.existsSync(values.config)) return usageError(`config file not found: ${path.resolve(values.config)}`);
+  const configProblem = explicitConfigProblem(values.config);
+  if (configProblem) return usageError(configProblem);
 
   const root = fs.statSync(target).isDirectory() ? target : path.dirname(target);
   const workspace = new Workspace(root);
@@ -73,8 +75,8 @@ export function runDiagramCommand(argv: string[]): number {
     : diagram.mermaid;
   if (diagram.message) process.stderr.write(`resilint: ${diagram.message}\n`);
   if (values.output) {
-    fs.mkdirSync(path.dirname(path.resolve(values.output)), { recursive: true });
-    fs.writeFileSync(values.output, text);
+    const writeProblem = writeOutputFile(values.output, text);
+    if (writeProblem) return usageError(writeProblem);
     process.stdout.write(`resilint: diagram with ${diagram.graph.nodes.length} node(s) and ${diagram.graph.edges.length} edge(s) written to ${values.output}\n`);
   } else {
     process.stdout.write(text);
@@ -90,12 +92,6 @@ function relativeGraph<T extends { nodes: { filePath?: string }[]; edges: { site
     nodes: graph.nodes.map((n) => (n.filePath ? { ...n, filePath: rel(n.filePath) } : n)),
     edges: graph.edges.map((e) => ({ ...e, sites: e.sites.map((s) => ({ ...s, filePath: rel(s.filePath) })) })),
   };
-}
-
-function wholeNumber(value: string | undefined, option: string): number | string | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 0 ? n : `${option} takes a whole number`;
 }
 
 function usageError(message: string): number {

@@ -5,6 +5,7 @@ import { fingerprintFindings } from '../engine/fingerprint';
 import type { Finding, Severity } from '../engine/findings';
 import type { Rule } from '../engine/rule';
 import { REPOSITORY_URL } from '../rules/docs';
+import type { ScopeCounts } from './reporting';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -15,6 +16,8 @@ export interface Report {
   rules: readonly Rule<Record<string, unknown>>[];
   results: FileAnalysis[];
   textOf: (filePath: string) => string | undefined;
+  /** What the baseline and --changed-since left out, so reports can say so. */
+  scope?: ScopeCounts;
 }
 
 interface Located {
@@ -67,7 +70,7 @@ function formatJson(located: Located[], report: Report) {
     version: report.version,
     root: report.root,
     filesAnalysed: report.results.length,
-    summary: countBySeverity(located),
+    summary: { ...countBySeverity(located), ...scopeSummary(report) },
     findings: located.map(({ finding, file, fingerprint }) => ({
       ruleId: finding.ruleId,
       severity: finding.severity,
@@ -135,9 +138,20 @@ function formatSarif(located: Located[], report: Report): Sarif.Log {
               }
             : {}),
           partialFingerprints: { 'resilint/v1': fingerprint },
+          // Every reported result matched no baseline entry: the accepted ones are left out.
+          ...(report.scope?.baseline ? { baselineState: 'new' as const } : {}),
         })),
+        ...(report.scope?.baseline || report.scope?.changedSince ? { properties: scopeSummary(report) } : {}),
       },
     ],
+  };
+}
+
+/** The scope counts with the baseline's path relative to the analysed folder, as every path in reports. */
+function scopeSummary({ scope, root }: Report): ScopeCounts {
+  return {
+    ...(scope?.baseline ? { baseline: { ...scope.baseline, file: toPosix(path.relative(root, scope.baseline.file)) } } : {}),
+    ...(scope?.changedSince ? { changedSince: scope.changedSince } : {}),
   };
 }
 

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import packageJson from '../../../package.json';
@@ -6,8 +5,10 @@ import { BaselineFileError } from '../engine/baseline';
 import { changedLinesSince, GitRefError } from '../engine/gitChanges';
 import { serveScanWorker } from '../engine/parallelScan';
 import { MissingPathError, runAnalysis } from '../engine/runner';
+import { normalizePath } from '../engine/workspace';
 import { writeBaselineFor } from './baselineCommand';
 import { closeCache, openCache } from './cacheOption';
+import { explicitConfigProblem, wholeNumber, writeOutputFile } from './commandLine';
 import { runDiagramCommand } from './diagram';
 import { allRules } from '../rules';
 import { format, FORMATS, type Format } from './formatters';
@@ -96,9 +97,10 @@ function run(argv: string[]): number {
   if (command === 'baseline' && (values['changed-since'] !== undefined || values['prune-baseline'])) throw new UsageError(`--changed-since and --prune-baseline apply to check, not baseline`);
   const formatName = values.format as Format;
   if (!FORMATS.includes(formatName)) throw new UsageError(`unknown format '${values.format}' (expected ${FORMATS.join(', ')})`);
-  const maxWarnings = values['max-warnings'] === undefined ? Infinity : Number(values['max-warnings']);
-  if (!Number.isInteger(maxWarnings) && maxWarnings !== Infinity) throw new UsageError(`--max-warnings takes a whole number`);
-  if (values.config && !fs.existsSync(values.config)) throw new UsageError(`config file not found: ${path.resolve(values.config)}`);
+  const maxWarnings = wholeNumber(values['max-warnings'], '--max-warnings') ?? Infinity;
+  if (typeof maxWarnings === 'object') throw new UsageError(maxWarnings.problem);
+  const configProblem = explicitConfigProblem(values.config);
+  if (configProblem) throw new UsageError(configProblem);
 
   const targets = paths.length > 0 ? paths : ['.'];
   const changedSince = values['changed-since'];
@@ -112,6 +114,12 @@ function run(argv: string[]): number {
   if (cache) closeCache(cache);
   const configProblems = [...new Set(run.results.flatMap((r) => r.configProblems))];
   if (configProblems.length > 0) throw new UsageError(`configuration error: ${configProblems.join('\n')}`);
+  // A path with nothing to analyse is a mistyped or misconfigured CI step, not a clean result.
+  const empty = targets.filter((target) => {
+    const folder = normalizePath(target);
+    return !run.results.some((r) => r.filePath === folder || r.filePath.startsWith(folder + path.sep));
+  });
+  if (empty.length > 0) throw new UsageError(`no TypeScript files (.ts, .tsx, .mts, .cts) to analyse in ${empty.join(', ')}`);
   for (const result of run.results) {
     for (const notice of result.notices) process.stderr.write(`resilint: ${path.relative(process.cwd(), result.filePath)}: ${notice}\n`);
     for (const e of result.ruleErrors) process.stderr.write(`resilint: rule ${e.ruleId} failed on ${path.relative(process.cwd(), e.filePath)}: ${e.message}\n`);
@@ -124,13 +132,13 @@ function run(argv: string[]): number {
     return 0;
   }
   const scoped = scopeResults(run, { paths: targets, pruneBaseline: values['prune-baseline'] === true, ...(values.baseline !== undefined ? { baselineFile: values.baseline } : {}), ...(changedLines ? { changedSince: { ref: changedSince!, lines: changedLines } } : {}) }, textOf);
-  const report = format(formatName, { root: run.root, version: packageJson.version, rules: allRules, results: scoped.results, textOf });
+  const report = format(formatName, { root: run.root, version: packageJson.version, rules: allRules, results: scoped.results, textOf, scope: scoped.counts });
   const findings = scoped.results.flatMap((r) => r.findings);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   if (values.output) {
-    fs.mkdirSync(path.dirname(path.resolve(values.output)), { recursive: true });
-    fs.writeFileSync(values.output, report);
+    const writeProblem = writeOutputFile(values.output, report);
+    if (writeProblem) throw new UsageError(writeProblem);
     process.stdout.write(`resilint: ${[`${findings.length} finding(s) (${errors} error(s), ${warnings} warning(s)) in ${run.results.length} file(s)`, ...scoped.summary].join('; ')}; report written to ${values.output}\n`);
   } else {
     process.stdout.write(report);

@@ -19,8 +19,27 @@ export interface ReportScope {
   changedSince?: { ref: string; lines: ChangedLines };
 }
 
+/** What the scoping set aside, for machine-readable reports. */
+export interface ScopeCounts {
+  baseline?: {
+    file: string;
+    /** Findings the baseline accepted, left out of the report. */
+    suppressed: number;
+    /** Baseline entries of analysed files that matched no finding. */
+    fixedEntries: number;
+    /** Whether those entries were removed from the file (`--prune-baseline`). */
+    pruned: boolean;
+  };
+  changedSince?: {
+    ref: string;
+    /** Findings on lines unchanged since `ref`, left out of the report. */
+    notReported: number;
+  };
+}
+
 export interface ScopedResults {
   results: FileAnalysis[];
+  counts: ScopeCounts;
   /** Clauses for the summary line, e.g. "3 finding(s) suppressed by the baseline ...". */
   summary: string[];
 }
@@ -28,6 +47,7 @@ export interface ScopedResults {
 export function scopeResults(run: RunResult, scope: ReportScope, textOf: (filePath: string) => string | undefined): ScopedResults {
   let results = run.results;
   const summary: string[] = [];
+  const counts: ScopeCounts = {};
   if (scope.baselineFile !== undefined && !fs.existsSync(scope.baselineFile)) throw new BaselineFileError(`baseline file not found: ${path.resolve(scope.baselineFile)}`);
   const baselineFile = scope.baselineFile !== undefined ? path.resolve(scope.baselineFile) : findBaselineFile(run.root);
   if (scope.pruneBaseline && !baselineFile) throw new BaselineFileError(`--prune-baseline: no ${BASELINE_FILE_NAME} found for ${run.root}`);
@@ -42,14 +62,16 @@ export function scopeResults(run: RunResult, scope: ReportScope, textOf: (filePa
       ? `${fixed.length} fixed baseline entr${fixed.length === 1 ? 'y' : 'ies'} pruned`
       : `${fixed.length} baseline entr${fixed.length === 1 ? 'y' : 'ies'} fixed${fixed.length > 0 ? ' (drop with --prune-baseline)' : ''}`;
     summary.push(`${suppressed.size} finding(s) suppressed by the baseline (${displayPath(baselineFile)}), ${fixedClause}`);
+    counts.baseline = { file: baselineFile, suppressed: suppressed.size, fixedEntries: fixed.length, pruned: scope.pruneBaseline };
   }
   if (scope.changedSince) {
     const { ref, lines } = scope.changedSince;
     const before = countFindings(results);
     results = keepFindings(results, (finding) => isChanged(lines, finding.filePath, finding.range));
-    summary.push(`${before - countFindings(results)} finding(s) on lines unchanged since ${ref} not reported`);
+    counts.changedSince = { ref, notReported: before - countFindings(results) };
+    summary.push(`${counts.changedSince.notReported} finding(s) on lines unchanged since ${ref} not reported`);
   }
-  return { results, summary };
+  return { results, counts, summary };
 }
 
 function keepFindings(results: readonly FileAnalysis[], keep: (finding: Finding) => boolean): FileAnalysis[] {

@@ -7,10 +7,28 @@ import type { LoadedConfig } from './config';
 import { normalizePath, packageJsonsAbove, type ProjectEntry, type Workspace } from './workspace';
 
 // `--cache`: a file's previous analysis is reused when its text, the text of every
-// project file it imports (transitively, since cross-file facts such as I/O summaries
-// flow along imports), the configuration that applies to it, its project's compiler
-// options and package manifests, and the Resilint build are all unchanged. Anything
-// doubtful is a miss; a corrupt cache file is ignored with a message.
+// project file it imports or references (transitively, since cross-file facts such as
+// I/O summaries flow along imports), the configuration that applies to it, its project's
+// compiler options, package manifests, lockfiles and ambient declarations, and the
+// Resilint build are all unchanged. Anything doubtful is a miss; a corrupt cache file is
+// ignored with a message.
+
+/**
+ * Files that say which versions of dependencies are installed, and so which types their
+ * declarations give: lockfiles, and the records package managers keep in node_modules
+ * of what they installed (these change even when a lockfile is not committed).
+ */
+const INSTALL_RECORDS = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+  'node_modules/.package-lock.json',
+  'node_modules/.modules.yaml',
+  'node_modules/.yarn-state.yml',
+];
 
 interface CacheFile {
   version: string;
@@ -24,6 +42,9 @@ export interface CacheIdentity {
   /** A digest of run-wide settings (rules, explicit config file) that affect results. */
   settings: string;
 }
+
+/** How the JSON of every cache file begins: `version` is always its first property. */
+const CACHE_FILE_START = '{"version":';
 
 export interface CacheStats {
   hits: number;
@@ -48,6 +69,8 @@ export class AnalysisCache {
     readonly problem?: string,
     /** Why the existing cache was started afresh although it was readable. */
     readonly discarded?: string,
+    /** False when the file at the cache's place is someone else's: it is never overwritten. */
+    readonly writable = true,
   ) {}
 
   static open(file: string, identity: CacheIdentity): AnalysisCache {
@@ -57,6 +80,11 @@ export class AnalysisCache {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       return code === 'ENOENT' ? new AnalysisCache(file, identity, {}) : new AnalysisCache(file, identity, {}, `cache ${file} cannot be read (${code ?? 'error'}); ignoring it`);
+    }
+    // Every cache this class writes starts so (see save); a file that does not is another
+    // tool's or the user's, named by a mistyped --cache-location, and must survive the run.
+    if (text.length > 0 && !text.startsWith(CACHE_FILE_START)) {
+      return new AnalysisCache(file, identity, {}, `${file} is not a Resilint cache; leaving it untouched and running without a cache`, undefined, false);
     }
     let parsed: Partial<CacheFile> | null;
     try {
@@ -93,6 +121,7 @@ export class AnalysisCache {
    * while the file exists, so checking one folder does not evict the others.
    */
   save(): void {
+    if (!this.writable) return;
     const entries: CacheFile['entries'] = {};
     for (const [filePath, entry] of Object.entries(this.entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (this.used.has(filePath) || fs.existsSync(filePath)) entries[filePath] = entry;
@@ -167,6 +196,7 @@ function projectImportResolver(workspace: Workspace): (fromFile: string, specifi
 function settingsDigests(env: AnalyzerEnvironment): (filePath: string) => string {
   const byConfig = new Map<LoadedConfig, string>();
   const byProject = new Map<ProjectEntry, string>();
+  const installs = installRecordDigests();
   return (filePath) => {
     const loaded = env.configs.forFile(filePath);
     let config = byConfig.get(loaded);
@@ -175,9 +205,61 @@ function settingsDigests(env: AnalyzerEnvironment): (filePath: string) => string
     let projectDigest = byProject.get(project);
     if (projectDigest === undefined) {
       const manifests = packageJsonsAbove(project.root, env.workspace.root);
-      byProject.set(project, (projectDigest = digest(project.root, JSON.stringify(project.compilerOptions), JSON.stringify(manifests))));
+      // Ambient declarations (globals, `declare module`) are in every file's program
+      // although no file imports them.
+      const ambient = ambientDeclarationFiles(project).map((file) => `${file}:${digest(env.workspace.readText(file) ?? '')}`);
+      byProject.set(project, (projectDigest = digest(project.root, JSON.stringify(project.compilerOptions), JSON.stringify(manifests), ...ambient, installs(project.root))));
     }
     return digest(config, projectDigest);
+  };
+}
+
+/**
+ * The project's own declaration files, and those under type roots of its own (`typeRoots`
+ * outside node_modules, whose packages `types` names or which are all included by
+ * default); type roots inside node_modules change with the install records.
+ */
+function ambientDeclarationFiles(project: ProjectEntry): string[] {
+  const files = new Set(project.declarationFileNames);
+  for (const root of project.compilerOptions.typeRoots ?? []) {
+    if (/[\\/]node_modules(?:[\\/]|$)/.test(root)) continue;
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(root, { recursive: true, encoding: 'utf8' });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) if (/\.d\.[cm]?ts$/.test(entry)) files.add(normalizePath(path.join(root, entry)));
+  }
+  return [...files].sort();
+}
+
+/**
+ * A digest of the install records in a folder and all its parents, as far up as Node
+ * looks for node_modules. Each record is hashed once per run, however many projects of
+ * a monorepo share it.
+ */
+function installRecordDigests(): (dir: string) => string {
+  const byFile = new Map<string, string>();
+  const recordDigest = (file: string) => {
+    let value = byFile.get(file);
+    if (value === undefined) {
+      try {
+        value = digest(file, fs.readFileSync(file, 'latin1'));
+      } catch {
+        value = '';
+      }
+      byFile.set(file, value);
+    }
+    return value;
+  };
+  return (dir) => {
+    const parts: string[] = [];
+    for (let current = dir; ; current = path.dirname(current)) {
+      for (const name of INSTALL_RECORDS) parts.push(recordDigest(path.join(current, name)));
+      if (path.dirname(current) === current) break;
+    }
+    return digest(...parts);
   };
 }
 
@@ -199,8 +281,11 @@ export function cacheKeys(
     if (texts.has(file)) continue;
     const text = textOf(file) ?? '';
     texts.set(file, digest(text));
-    const imports = ts.preProcessFile(text, true, true).importedFiles.map((ref) => resolveImport(file, ref.fileName));
-    const resolved = [...new Set(imports.filter((target): target is string => target !== undefined))];
+    const { importedFiles, referencedFiles } = ts.preProcessFile(text, true, true);
+    const imports = importedFiles.map((ref) => resolveImport(file, ref.fileName));
+    // `/// <reference path>` pulls a file into the program just as an import does.
+    const references = referencedFiles.map((ref) => normalizePath(path.resolve(path.dirname(file), ref.fileName)));
+    const resolved = [...new Set([...imports, ...references].filter((target): target is string => target !== undefined))];
     edges.set(file, resolved);
     for (const target of resolved) if (!texts.has(target)) pending.push(target);
   }

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { ConfigResolver, isFileIncluded, ruleSettingOf, type LoadedConfig } from './config';
 import { compareFindings, type Finding, type Range, type Severity } from './findings';
 import type { Rule, RuleContext, RuleListener } from './rule';
-import { isRuleDisabledForFile, isSuppressed, parseSuppressions } from './suppressions';
+import { isRuleDisabledForFile, isSuppressed, parseSuppressions, unexplainedSuppressionFindings } from './suppressions';
 import type { Workspace } from './workspace';
 
 // Runs the enabled rules over one file in a single walk. A rule that throws is disabled
@@ -118,6 +118,8 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
       fail(ruleId, error);
     }
   }
+  const reasonSeverity = loaded.config.requireSuppressionReason ?? 'off';
+  if (reasonSeverity !== 'off') result.findings.push(...unexplainedSuppressionFindings(suppressions, reasonSeverity, sourceFile.fileName, (start, end) => rangeOfOffsets(sourceFile, start, end)));
   result.findings.sort(compareFindings);
   return result;
 }

@@ -20,6 +20,8 @@ export interface ResilintConfig {
   include?: string[];
   exclude?: string[];
   patternsDir?: string;
+  /** Report `resilint-disable` comments that give no `-- reason`, at this severity. */
+  requireSuppressionReason?: SeveritySetting;
 }
 
 export interface LoadedConfig {

@@ -196,7 +196,7 @@ export class ProjectEntry implements ProjectFacts {
     readonly fileNames: Set<string>,
     readonly compilerOptions: ts.CompilerOptions,
     /** The tsconfig's own .d.ts files (ambient module declarations, globals): always in the program. */
-    private readonly declarationFileNames: readonly string[] = [],
+    readonly declarationFileNames: readonly string[] = [],
   ) {
     this.resolutionCache = ts.createModuleResolutionCache(root, (name) => name, compilerOptions);
     this.host = createProgramHost({

@@ -10,15 +10,16 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ts } from 'ts-morph';
 import { analyzeFile, type AnalyzerEnvironment, type FileAnalysis } from '../engine/analyzer';
 import { ConfigResolver } from '../engine/config';
 import { mergeFixes } from '../engine/edits';
-import { rangesOverlap, type Finding, type Fix } from '../engine/findings';
-import { disableNextLineEdit } from '../engine/suppressions';
+import { rangesOverlap, type Finding, type Fix, type TextEdit } from '../engine/findings';
+import { disableFileEdit, disableNextLineEdit } from '../engine/suppressions';
 import { isAnalysableFile, normalizePath, Workspace } from '../engine/workspace';
 import { BASELINE_FILE_NAME } from '../engine/baseline';
 import { ClientCommands, StatusNotification, type ServerState } from '../protocol';
-import { allRules } from '../rules';
+import { allRules, findRule } from '../rules';
 import { FIX_ALL_KIND, pathToUri, SOURCE, toDiagnostic, toQuickFix, toWorkspaceEdit, uriToPath, type OpenVersions } from './convert';
 import { WorkspaceBaselines, type BaselineMode } from './baselineDiagnostics';
 import { readSettings } from './settings';
@@ -197,19 +198,26 @@ export class Session {
     }
     const actions: CodeAction[] = [];
     const seenRules = new Set<string>();
+    const sourceFile = this.parsedDocument(filePath);
     findings.forEach((finding, index) => {
       if (!rangesOverlap(finding.range, params.range)) return;
       const diagnostic = matchingDiagnostic(params.context.diagnostics, finding, index);
       for (const fix of finding.fixes) actions.push(toQuickFix(fix, diagnostic, versions));
-      if (seenRules.has(finding.ruleId)) return;
+      // Findings about the directives themselves (requireSuppressionReason) have no rule
+      // to disable or document.
+      if (seenRules.has(finding.ruleId) || !findRule(finding.ruleId)) return;
       seenRules.add(finding.ruleId);
-      const disable = CodeAction.create(
-        `Disable ${finding.ruleId} for this line`,
-        toWorkspaceEdit([disableNextLineEdit(finding, document.getText())], undefined, versions),
-        CodeActionKind.QuickFix,
-      );
-      disable.diagnostics = [diagnostic];
-      actions.push(disable);
+      const lineEdit = sourceFile && disableNextLineEdit(finding, sourceFile);
+      const disableEdits: [string, TextEdit | undefined][] = [
+        [`Disable ${finding.ruleId} for this line`, lineEdit],
+        [`Disable ${finding.ruleId} for this file`, disableFileEdit(finding, document.getText())],
+      ];
+      for (const [title, edit] of disableEdits) {
+        if (!edit) continue;
+        const disable = CodeAction.create(title, toWorkspaceEdit([edit], undefined, versions), CodeActionKind.QuickFix);
+        disable.diagnostics = [diagnostic];
+        actions.push(disable);
+      }
       const docs = CodeAction.create(
         `Show documentation for ${finding.ruleId}`,
         Command.create(`Show documentation for ${finding.ruleId}`, ClientCommands.showDocumentation, finding.ruleId),
@@ -229,6 +237,15 @@ export class Session {
   }
 
   // ---- helpers ---------------------------------------------------------------------
+
+  /** The syntax tree of an open document's current text, which its analysis just parsed. */
+  private parsedDocument(filePath: string): ts.SourceFile | undefined {
+    try {
+      return this.envFor(filePath).workspace.getSourceFile(filePath);
+    } catch {
+      return undefined;
+    }
+  }
 
   private envFor(filePath: string): AnalyzerEnvironment {
     const file = normalizePath(filePath);
