@@ -12,7 +12,9 @@ import { Workspace } from './workspace';
 // while few files need the type checker: its program spans the import closure, which in
 // a service code base is most of the project, so every thread would parse and bind nearly
 // everything (measured: +70% CPU, +80% memory, no faster). So a first slice of the files
-// is analysed on the calling thread, and workers start only if types stayed rare there.
+// is analysed on the calling thread, and workers go on only if types stayed rare there;
+// they are started before that slice, so that loading the bundle (half a second on a busy
+// machine) overlaps it, and wait at a gate for the verdict.
 // The caller blocks (Atomics.wait) instead of awaiting, so batch analysis keeps its
 // synchronous API, and reads the workers' results with receiveMessageOnPort.
 
@@ -27,6 +29,9 @@ const STALL_MS = 5 * 60_000;
 const NEXT_CHUNK = 0;
 const WORKERS_DONE = 1;
 const FILES_DONE = 2;
+const GATE = 3;
+const GATE_OPEN = 1;
+const GATE_CLOSED = 2;
 
 export interface ParallelScan {
   /** The script whose worker-thread branch calls serveScanWorker (the CLI bundle). */
@@ -58,33 +63,47 @@ export function threadsFor(files: number, parallel: ParallelScan): number {
 export function analyseInParallel(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, configFile: string | undefined): Map<string, FileAnalysis> {
   const probe = files.slice(0, Math.ceil(files.length * PROBE_SHARE));
   const rest = files.slice(probe.length);
+  const chunks = contiguousChunks(rest, threads * CHUNKS_PER_THREAD);
+  const counters = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+  Atomics.store(counters, NEXT_CHUNK, threads);
+  const workers = startWorkers(env, chunks, threads, parallel, configFile, counters);
+
   const results = new Map<string, FileAnalysis>();
   const analyseHere = (batch: readonly string[]) => {
     env.workspace.planBatch(batch);
     for (const file of batch) results.set(file, analyzeFile(env, file));
   };
   analyseHere(probe);
-  if (env.workspace.typesNeededWidely()) analyseHere(rest);
-  else for (const [file, analysis] of analyseInWorkers(env, rest, threads, parallel, configFile)) results.set(file, analysis);
+  const pays = !env.workspace.typesNeededWidely();
+  Atomics.store(counters, GATE, pays ? GATE_OPEN : GATE_CLOSED);
+  Atomics.notify(counters, GATE);
+  if (!pays) {
+    for (const { worker } of workers) void worker.terminate();
+    analyseHere(rest);
+    return results;
+  }
+  for (const [file, analysis] of collectFromWorkers(env, rest, chunks, workers, counters)) results.set(file, analysis);
   return results;
 }
 
-function analyseInWorkers(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, configFile: string | undefined): Map<string, FileAnalysis> {
-  const chunks = contiguousChunks(files, threads * CHUNKS_PER_THREAD);
-  const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
-  const counters = new Int32Array(control);
-  Atomics.store(counters, NEXT_CHUNK, threads);
-  const ports: MessagePort[] = [];
-  const workers: Worker[] = [];
+interface StartedWorker {
+  worker: Worker;
+  port: MessagePort;
+}
+
+function startWorkers(env: AnalyzerEnvironment, chunks: string[][], threads: number, parallel: ParallelScan, configFile: string | undefined, counters: Int32Array): StartedWorker[] {
+  const started: StartedWorker[] = [];
   for (let i = 1; i < threads; i++) {
     const { port1, port2 } = new MessageChannel();
-    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, fixes: env.fixes !== false, chunks, first: i, control, port: port2 };
+    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, fixes: env.fixes !== false, chunks, first: i, control: counters.buffer as SharedArrayBuffer, port: port2 };
     const worker = new Worker(parallel.script, { workerData: job, transferList: [port2] });
     worker.unref();
-    workers.push(worker);
-    ports.push(port1);
+    started.push({ worker, port: port1 });
   }
+  return started;
+}
 
+function collectFromWorkers(env: AnalyzerEnvironment, files: readonly string[], chunks: readonly string[][], workers: readonly StartedWorker[], counters: Int32Array): Map<string, FileAnalysis> {
   const results = new Map<string, FileAnalysis>();
   drainChunks(env, chunks, 0, counters, (analyses) => {
     for (const analysis of analyses) results.set(analysis.filePath, analysis);
@@ -98,7 +117,7 @@ function analyseInWorkers(env: AnalyzerEnvironment, files: readonly string[], th
     if (now !== progress) [progress, lastProgressAt] = [now, Date.now()];
   }
   const errors: string[] = [];
-  for (const port of ports) {
+  for (const { port } of workers) {
     for (let received = receiveMessageOnPort(port); received; received = receiveMessageOnPort(port)) {
       const message = received.message as WorkerMessage;
       if ('error' in message) errors.push(message.error);
@@ -106,7 +125,7 @@ function analyseInWorkers(env: AnalyzerEnvironment, files: readonly string[], th
     }
     port.close();
   }
-  for (const worker of workers) void worker.terminate();
+  for (const { worker } of workers) void worker.terminate();
   // Whatever a failed or stalled worker left undone is analysed here: slower, never lost.
   for (const file of files) if (!results.has(file)) results.set(file, analyzeFile(env, file));
   if (errors.length > 0) process.emitWarning(`resilint: a scan worker failed (${errors[0]}); its files were analysed on the main thread`);
@@ -118,6 +137,11 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[])
   const job = workerData as ScanJob | undefined;
   if (job?.kind !== 'resilint-scan') return false;
   const counters = new Int32Array(job.control);
+  Atomics.wait(counters, GATE, 0);
+  if (Atomics.load(counters, GATE) !== GATE_OPEN) {
+    job.port.close();
+    return true;
+  }
   try {
     const workspace = new Workspace(job.root);
     const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules, fixes: job.fixes };
