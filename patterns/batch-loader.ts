@@ -9,9 +9,10 @@
 // without rows. Create the loaders per request (in the GraphQL context): a loader
 // caches what it loaded, and a process-wide one would serve stale data and leak it
 // across users.
-// In a CommonJS project the default import below needs "esModuleInterop": true.
 
-import DataLoader from 'dataloader';
+// Only dataloader's types are used here, and its typings say `export = DataLoader`: a
+// type-only namespace import compiles under every module and interop setting.
+import type * as DataLoader from 'dataloader';
 
 /** Fetches the rows for many keys in one round trip, in any order, omitting missing ones. */
 export type FetchMany<K, Row> = (keys: readonly K[]) => Promise<Iterable<Row>>;
