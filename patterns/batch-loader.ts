@@ -9,9 +9,10 @@
 // without rows. Create the loaders per request (in the GraphQL context): a loader
 // caches what it loaded, and a process-wide one would serve stale data and leak it
 // across users.
-// In a CommonJS project the default import below needs "esModuleInterop": true.
 
-import DataLoader from 'dataloader';
+// dataloader's typings say `export = DataLoader`, whose import form depends on the
+// project's module and interop settings; a type-only named import compiles under all.
+import type { BatchLoadFn } from 'dataloader';
 
 /** Fetches the rows for many keys in one round trip, in any order, omitting missing ones. */
 export type FetchMany<K, Row> = (keys: readonly K[]) => Promise<Iterable<Row>>;
@@ -31,7 +32,7 @@ export class KeyNotFoundError<K> extends Error {
 export function batchByKey<K, Row>(
   fetchMany: FetchMany<K, Row>,
   keyOf: (row: Row) => K,
-): DataLoader.BatchLoadFn<K, Row | null> {
+): BatchLoadFn<K, Row | null> {
   return async (keys) => {
     const rows = indexFirstRowByKey(await fetchMany(keys), keyOf);
     return keys.map((key) => rows.get(key) ?? null);
@@ -42,7 +43,7 @@ export function batchByKey<K, Row>(
 export function batchByKeyOrError<K, Row>(
   fetchMany: FetchMany<K, Row>,
   keyOf: (row: Row) => K,
-): DataLoader.BatchLoadFn<K, Row> {
+): BatchLoadFn<K, Row> {
   return async (keys) => {
     const rows = indexFirstRowByKey(await fetchMany(keys), keyOf);
     return keys.map((key) => rows.get(key) ?? new KeyNotFoundError(key));
@@ -53,7 +54,7 @@ export function batchByKeyOrError<K, Row>(
 export function batchGroupsByKey<K, Row>(
   fetchMany: FetchMany<K, Row>,
   keyOf: (row: Row) => K,
-): DataLoader.BatchLoadFn<K, Row[]> {
+): BatchLoadFn<K, Row[]> {
   return async (keys) => {
     const groups = new Map<K, Row[]>();
     for (const row of await fetchMany(keys)) {
@@ -66,11 +67,16 @@ export function batchGroupsByKey<K, Row>(
   };
 }
 
+/** What createLoaders needs of a loader: every DataLoader<K, V> is one. */
+interface Loader {
+  load(key: never): Promise<unknown>;
+}
+
 /**
  * Builds a fresh set of loaders from factories; call it once per request, e.g.
  * `context: () => ({ loaders: createLoaders(loaderFactories) })`.
  */
-export function createLoaders<Factories extends Record<string, () => DataLoader<never, unknown, unknown>>>(
+export function createLoaders<Factories extends Record<string, () => Loader>>(
   factories: Factories,
 ): { [Name in keyof Factories]: ReturnType<Factories[Name]> } {
   const loaders: Record<string, unknown> = {};

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { edgesOf, extractFixture, extractProject, nodeNamed, nodesOf } from './graphHelpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeFile } from '../../server/src/engine/analyzer';
+import { ConfigResolver } from '../../server/src/engine/config';
+import { applyTextEdits, mergeFixes } from '../../server/src/engine/edits';
+import { Workspace } from '../../server/src/engine/workspace';
+import nPlusOneResolver from '../../server/src/rules/n-plus-one-resolver';
+import { edgesOf, extractFixture, extractFolder, extractProject, nodeNamed, nodesOf, REPO_ROOT, writeProject } from './graphHelpers';
 
 describe('architecture extraction', () => {
   it('maps a NestJS app: controllers, resolvers, services, clients, processors and what they inject', () => {
@@ -141,6 +148,41 @@ describe('architecture extraction', () => {
       'src/checkout.controller.ts': `import { inventory } from './container';\nexport class CheckoutController { go() { return inventory.count(); } }`,
     });
     assert.deepEqual(edgesOf(graph), ['CheckoutController -calls-> InventoryService']);
+  });
+
+  it('draws a resolver map once after the DataLoader quick fix adds loader functions next to it (the shop fixture)', () => {
+    const shop = path.join(REPO_ROOT, 'test/fixtures/shop/src/graphql/resolvers.ts');
+    const root = writeProject({ 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, esModuleInterop: true }, include: ['src'] }), 'src/graphql/resolvers.ts': fs.readFileSync(shop, 'utf8') });
+    try {
+      fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+      const file = path.join(root, 'src/graphql/resolvers.ts');
+      const before = extractFolder(root).graph;
+      const { findings } = analyzeFile({ workspace: new Workspace(root), configs: new ConfigResolver(root), rules: [nPlusOneResolver] }, file);
+      const { edits, createFiles } = mergeFixes(findings.flatMap((f) => f.fixes.filter((fix) => fix.isPreferred)));
+      assert.ok(edits.length > 0, 'the quick fix rewrote the resolver');
+      fs.writeFileSync(file, applyTextEdits(fs.readFileSync(file, 'utf8'), edits));
+      for (const created of createFiles) {
+        fs.mkdirSync(path.dirname(created.filePath), { recursive: true });
+        fs.writeFileSync(created.filePath, created.text);
+      }
+      const after = extractFolder(root).graph;
+      assert.deepEqual(nodesOf(after), nodesOf(before));
+      assert.deepEqual(nodesOf(after), ['resolver resolvers']);
+      assert.deepEqual(edgesOf(after), []);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('helper functions in a file named for the class it holds do not draw the file as a second node of that role', () => {
+    const graph = extractProject({
+      'src/orders.service.ts': `export function totalOf(lines: number[]) { return lines.reduce((a, b) => a + b, 0); }
+export class OrdersService { total(lines: number[]) { return totalOf(lines); } }`,
+      'src/orders.controller.ts': `import { OrdersService } from './orders.service';\nexport class OrdersController { constructor(private readonly orders: OrdersService) {} }`,
+      'src/billing.service.ts': `export function invoice(total: number) { return { total }; }`,
+    });
+    assert.deepEqual(nodesOf(graph), ['controller OrdersController', 'service OrdersService', 'service billing.service']);
+    assert.deepEqual(edgesOf(graph), ['OrdersController -injects-> OrdersService']);
   });
 
   it('names gRPC services and SQS queues from their clients', () => {

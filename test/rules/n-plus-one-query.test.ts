@@ -40,6 +40,19 @@ const paths = (map: Record<string, string>) => ({ baseUrl: '.', paths: Object.fr
 const prismaProject = { files: PRISMA, compilerOptions: paths({ '@prisma/client': 'src/stubs/prisma.ts' }) };
 const typeormProject = { files: TYPEORM, compilerOptions: paths({ typeorm: 'src/stubs/typeorm.ts' }) };
 
+// A database client typed by the project's own declarations, not imported from a client package.
+const DECLARED_DB = {
+  'src/db.ts': `
+export interface User { id: string; name: string }
+interface UserDelegate {
+  findFirst(args: { where: { id?: string } }): Promise<User | null>;
+  findMany(args: { where: { id?: string | { in: string[] } } }): Promise<User[]>;
+}
+export interface Database { user: UserDelegate }
+export declare const store: Database;
+`,
+};
+
 const INVENTORY_CLIENT = `
 export interface StockLevel { sku: string; available: number }
 export async function getStock(sku: string): Promise<StockLevel> {
@@ -204,8 +217,66 @@ export function aliases(qb: Builder, repo: Repository<{ id: string }>, names: st
   return names.map((name) => qb.expressionMap.joinAttributes.find((j) => j.alias === name));
 }`,
     },
+    {
+      name: 'a project-declared type whose lookup methods are synchronous holds data in memory',
+      code: `interface User { id: string; name: string }
+interface Registry { user: { findFirst(args: { where: { id: string } }): User | undefined; count(): number } }
+export function names(db: Registry, ids: string[]) {
+  return ids.map((id) => db.user.findFirst({ where: { id } })?.name ?? db.user.count());
+}`,
+    },
+    {
+      name: 'an in-memory object typed by a type literal: Map methods named like queries are not queries',
+      code: `type Db = { user: Map<string, { name: string }> };
+export function forget(db: Db, ids: string[]) {
+  for (const id of ids) db.user.delete(id);
+}`,
+    },
+    {
+      name: 'a non-query method on a project-declared async client is left to the I/O recognition',
+      files: { 'src/jobs.ts': 'export interface Jobs { queue: { schedule(name: string): Promise<void> } }\n' },
+      code: `import type { Jobs } from './jobs';
+export async function plan(jobs: Jobs, names: string[]) {
+  for (const name of names) await jobs.queue.schedule(name);
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a Prisma-style client typed by an interface declared in another project file',
+      files: DECLARED_DB,
+      code: `import type { Database } from './db';
+export async function names(db: Database, ids: string[]) {
+  const out: string[] = [];
+  for (const id of ids) {
+    const user = await db.user.findFirst({ where: { id } });
+    if (user) out.push(user.name);
+  }
+  return out;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 5, message: '`db.user.findFirst` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' }],
+    },
+    {
+      name: 'a typed database client under any name: its declared delegate method returns a Promise',
+      files: DECLARED_DB,
+      code: `import { store } from './db';
+export async function names(ids: string[]) {
+  return Promise.all(ids.map((id) => store.user.findFirst({ where: { id } })));
+}
+`,
+      errors: [{ messageId: 'concurrent', line: 3 }],
+    },
+    {
+      name: 'a Prisma-style client typed by a type alias of an object type, in the same file',
+      code: `interface User { id: string; name: string }
+type Db = { user: { findFirst(args: { where: { id?: string } }): Promise<User | null> } };
+export async function names(ctx: { db: Db }, ids: string[]) {
+  for (const id of ids) await ctx.db.user.findFirst({ where: { id } });
+}
+`,
+      errors: [{ messageId: 'sequential', line: 4 }],
+    },
     {
       name: 'an await per element on a function that fetches in another file (the shop fixture)',
       files: { 'src/clients/inventory.ts': INVENTORY_CLIENT },

@@ -54,6 +54,35 @@ interface VendorDelegate {
 export interface Context { db: { vendor: VendorDelegate } }
 `;
 
+// The shop fixture's resolver map, before and after the per-request DataLoader rewrite.
+const SHOP_QUERY = 'ctx.db.vendor.findFirst({ where: { id: product.vendorId } })';
+const SHOP_LOADED = 'vendorByIdLoader(ctx).load(product.vendorId)';
+const shopResolvers = (vendor: string) => `export const resolvers = {
+  Query: {
+    products: () => [] as Product[],
+  },
+  Product: {
+    vendor: (product: Product, _args: unknown, ctx: Context) => ${vendor},
+  },
+};
+`;
+const shopLoader = (dataLoader: string) => `/** Loads vendor rows for every key requested in the same tick with one query. */
+function createVendorByIdLoader(ctx: Context) {
+  return new ${dataLoader}(batchByKey((keys: readonly string[]) => ctx.db.vendor.findMany({ where: { id: { in: [...keys] } } }), (row) => row.id));
+}
+
+// One loader per request, keyed by the request's context object: rows are never cached across requests.
+const vendorByIdLoaders = new WeakMap<Context, ReturnType<typeof createVendorByIdLoader>>();
+
+function vendorByIdLoader(ctx: Context): ReturnType<typeof createVendorByIdLoader> {
+  let loader = vendorByIdLoaders.get(ctx);
+  if (!loader) {
+    loader = createVendorByIdLoader(ctx);
+    vendorByIdLoaders.set(ctx, loader);
+  }
+  return loader;
+}`;
+
 const USERS_SERVICE = `import { Repository } from 'typeorm';
 export interface User { id: string; name: string }
 export class UsersService {
@@ -121,15 +150,7 @@ export const handlers = {
     {
       name: 'Apollo resolver map: a query per parent becomes a per-request DataLoader (the shop fixture)',
       code: `${DB}
-export const resolvers = {
-  Query: {
-    products: () => [] as Product[],
-  },
-  Product: {
-    vendor: (product: Product, _args: unknown, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: product.vendorId } }),
-  },
-};
-`,
+${shopResolvers(SHOP_QUERY)}`,
       errors: [
         {
           messageId: 'perParent',
@@ -142,33 +163,99 @@ export const resolvers = {
 import { batchByKey } from './resilience/batch-loader';
 
 ${DB}
-/** Loads vendor rows for every key requested in the same tick with one query. */
-function createVendorByIdLoader(ctx: Context) {
-  return new DataLoader(batchByKey((keys: readonly string[]) => ctx.db.vendor.findMany({ where: { id: { in: [...keys] } } }), (row) => row.id));
-}
+${shopLoader('DataLoader')}
 
-// One loader per request, keyed by the request's context object: rows are never cached across requests.
-const vendorByIdLoaders = new WeakMap<Context, ReturnType<typeof createVendorByIdLoader>>();
+${shopResolvers(SHOP_LOADED)}`,
+      createdFiles: { 'src/resilience/batch-loader.ts': /^\/\/ resilint-pattern: batch-loader v1/ },
+    },
+    {
+      name: 'without esModuleInterop, a CommonJS file imports DataLoader with import = require',
+      compilerOptions: { esModuleInterop: false, ignoreDeprecations: '6.0' },
+      code: `${DB}
+${shopResolvers(SHOP_QUERY)}`,
+      errors: [{ messageId: 'perParent', line: 15 }],
+      output: `import DataLoader = require('dataloader');
+import { batchByKey } from './resilience/batch-loader';
 
-function vendorByIdLoader(ctx: Context): ReturnType<typeof createVendorByIdLoader> {
-  let loader = vendorByIdLoaders.get(ctx);
-  if (!loader) {
-    loader = createVendorByIdLoader(ctx);
-    vendorByIdLoaders.set(ctx, loader);
-  }
-  return loader;
-}
+${DB}
+${shopLoader('DataLoader')}
 
-export const resolvers = {
-  Query: {
-    products: () => [] as Product[],
-  },
+${shopResolvers(SHOP_LOADED)}`,
+    },
+    {
+      name: 'an ES module under nodenext default-imports DataLoader (the CommonJS module itself), even without esModuleInterop',
+      packageJson: { type: 'module' },
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', esModuleInterop: false, ignoreDeprecations: '6.0' },
+      code: `${DB}
+${shopResolvers(SHOP_QUERY)}`,
+      errors: [{ messageId: 'perParent', line: 15 }],
+      output: `import DataLoader from 'dataloader';
+import { batchByKey } from './resilience/batch-loader.js';
+
+${DB}
+${shopLoader('DataLoader')}
+
+${shopResolvers(SHOP_LOADED)}`,
+    },
+    {
+      name: 'an ES module without synthetic default imports gets the namespace import, the only form that type-checks there',
+      compilerOptions: { module: 'esnext', moduleResolution: 'bundler', esModuleInterop: false, allowSyntheticDefaultImports: false, ignoreDeprecations: '6.0' },
+      code: `${DB}
+${shopResolvers(SHOP_QUERY)}`,
+      errors: [{ messageId: 'perParent', line: 15 }],
+      output: `import * as DataLoader from 'dataloader';
+import { batchByKey } from './resilience/batch-loader';
+
+${DB}
+${shopLoader('DataLoader')}
+
+${shopResolvers(SHOP_LOADED)}`,
+    },
+    {
+      name: "the file's own DataLoader import is reused, whatever its local name",
+      compilerOptions: { esModuleInterop: false, ignoreDeprecations: '6.0' },
+      code: `import Loader = require('dataloader');
+${DB}
+export const tagLoader = new Loader<string, string>(async (keys) => [...keys]);
+${shopResolvers(SHOP_QUERY)}`,
+      errors: [{ messageId: 'perParent', line: 17 }],
+      output: `import Loader = require('dataloader');
+import { batchByKey } from './resilience/batch-loader';
+${DB}
+export const tagLoader = new Loader<string, string>(async (keys) => [...keys]);
+${shopLoader('Loader')}
+
+${shopResolvers(SHOP_LOADED)}`,
+    },
+    {
+      name: 'a type-only DataLoader import is not a value: a value import is added under a free name',
+      code: `import type DataLoader from 'dataloader';
+${DB}
+export type TagLoader = DataLoader<string, string>;
+${shopResolvers(SHOP_QUERY)}`,
+      errors: [{ messageId: 'perParent', line: 17 }],
+      output: `import type DataLoader from 'dataloader';
+import DataLoader2 from 'dataloader';
+import { batchByKey } from './resilience/batch-loader';
+${DB}
+export type TagLoader = DataLoader<string, string>;
+${shopLoader('DataLoader2')}
+
+${shopResolvers(SHOP_LOADED)}`,
+    },
+    {
+      name: 'a CommonJS file under verbatimModuleSyntax cannot take the generated ESM imports: no rewrite is offered',
+      compilerOptions: { verbatimModuleSyntax: true },
+      code: `${DB}
+const resolvers = {
   Product: {
-    vendor: (product: Product, _args: unknown, ctx: Context) => vendorByIdLoader(ctx).load(product.vendorId),
+    vendor: (product: Product, _args: unknown, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: product.vendorId } }),
   },
 };
+export = { resolvers };
 `,
-      createdFiles: { 'src/resilience/batch-loader.ts': /^\/\/ resilint-pattern: batch-loader v1/ },
+      errors: [{ messageId: 'perParent', line: 12 }],
+      output: null,
     },
     {
       name: 'a per-type resolver object merged from another file (name ends in resolvers), method syntax',

@@ -7,6 +7,28 @@ import { runRuleTests } from '../ruleTester';
 
 const loader = `declare function loadPrice(sku: string): Promise<number>;\n`;
 
+// A session registry whose class lives in one file and whose single instance is created in
+// another (the container), used per request from a third.
+const registryClass = (field: string, extra = '') => `export interface Session { id: string; user: string }
+declare function loadSession(id: string): Promise<Session>;
+export class SessionRegistry {
+  ${field} = new Map<string, Session>();
+  async session(id: string) {
+    let session = this.sessions.get(id);
+    if (!session) {
+      session = await loadSession(id);
+      this.sessions.set(id, session);
+    }
+    return session;
+  }${extra}
+}
+`;
+const sessionRoute = `import { registry } from './container';
+export async function handle(request: { sessionId: string }) {
+  return (await registry.session(request.sessionId)).user;
+}
+`;
+
 runRuleTests(rule, {
   valid: [
     {
@@ -94,8 +116,47 @@ runRuleTests(rule, {
       name: 'suppressed with a reason',
       code: `${loader}// resilint-disable-next-line unbounded-cache -- keys are the 40 warehouse codes\nconst prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  return value;\n}\n`,
     },
+    {
+      name: 'cross-file singleton: a field other code can reach may be evicted there (the boundary: only private fields are judged)',
+      files: { 'src/sessions.ts': registryClass('readonly sessions'), 'src/routes.ts': sessionRoute + 'export function logout() { registry.sessions.clear(); }\n' },
+      filename: 'src/container.ts',
+      code: `import { SessionRegistry } from './sessions';\nexport const registry = new SessionRegistry();\n`,
+    },
+    {
+      name: 'cross-file singleton: a class that deletes entries somewhere is left to the analysis of its own file',
+      files: { 'src/sessions.ts': registryClass('private readonly sessions', `\n  end(id: string) {\n    this.sessions.delete(id);\n  }`), 'src/routes.ts': sessionRoute },
+      filename: 'src/container.ts',
+      code: `import { SessionRegistry } from './sessions';\nexport const registry = new SessionRegistry();\n`,
+    },
+    {
+      name: 'cross-file: an instance made per call dies with the call',
+      files: { 'src/sessions.ts': registryClass('private readonly sessions') },
+      code: `import { SessionRegistry } from './sessions';\nexport async function handle(id: string) {\n  const registry = new SessionRegistry();\n  return registry.session(id);\n}\n`,
+    },
+    {
+      name: 'cross-file: a class its own file already instantiates once is reported there, not again by each importer',
+      files: { 'src/sessions.ts': registryClass('private readonly sessions') + 'export const defaultRegistry = new SessionRegistry();\n' },
+      filename: 'src/container.ts',
+      code: `import { SessionRegistry } from './sessions';\nexport const registry = new SessionRegistry();\n`,
+    },
   ],
   invalid: [
+    {
+      name: 'a module-level singleton of a class from another file: its private Map only grows, reported where the instance is made',
+      files: { 'src/sessions.ts': registryClass('private readonly sessions'), 'src/routes.ts': sessionRoute },
+      filename: 'src/container.ts',
+      code: `import { SessionRegistry } from './sessions';\nexport const registry = new SessionRegistry();\n`,
+      errors: [
+        {
+          messageId: 'neverEvicted',
+          line: 2,
+          message:
+            '`registry.sessions` is a Map field of SessionRegistry (instantiated once here, at module level) used as a cache (get-then-set) and is never evicted: it grows with every distinct key.',
+          relatedFiles: ['src/sessions.ts', 'src/sessions.ts'],
+        },
+      ],
+      output: null,
+    },
     {
       name: 'the shop fixture: a module-level Map with get-then-set',
       code: `// Prices rarely change, so they are remembered per SKU.\nconst prices = new Map<string, number>();\n\nexport async function priceOf(sku: string, load: (sku: string) => Promise<number>): Promise<number> {\n  const cached = prices.get(sku);\n  if (cached !== undefined) return cached;\n  const price = await load(sku);\n  prices.set(sku, price);\n  return price;\n}\n`,

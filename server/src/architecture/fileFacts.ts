@@ -169,7 +169,11 @@ class FileScanner {
     const base = path.basename(this.file).replace(/\.[cm]?tsx?$/, '');
     const routes = this.routesByContainer.get(this.moduleKey);
     const hasFunctions = this.sourceFile.statements.some((s) => ts.isFunctionDeclaration(s) || (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => d.initializer && isFunctionLike(d.initializer))));
-    const kind: CodeKind | undefined = routes ? 'controller' : hasFunctions ? roleFromName(base) : undefined;
+    // The file name describes what the file holds: when a class or resolver map in it already
+    // has that role (OrdersService in orders.service.ts, the map in resolvers.ts), functions
+    // next to it are its helpers (the loaders the DataLoader quick fix writes), not a second node.
+    const named = hasFunctions ? roleFromName(base) : undefined;
+    const kind: CodeKind | undefined = routes ? 'controller' : named && !this.facts.candidates.some((c) => c.kind === named) ? named : undefined;
     return { key: this.moduleKey, name: base, kind, plumbing: false, start: 0, end: this.sourceFile.getEnd(), range: rangeOfOffsets(this.sourceFile, 0, this.sourceFile.getEnd()) };
   }
 

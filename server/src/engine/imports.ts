@@ -80,12 +80,18 @@ export function isRelativeSpecifier(specifier: string): boolean {
  * Follows a relative import to the declaration it names in another project file
  * (through `export { x } from`, `export * from` and default exports), up to a few hops.
  */
-export function resolveImportedDeclaration(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): { sourceFile: ts.SourceFile; node: ts.Node } | undefined {
+export function resolveImportedDeclaration(
+  facts: ProjectFacts,
+  fromFile: ts.SourceFile,
+  binding: ImportBinding,
+  /** Also accept an exported interface or type alias when the name has no value declaration (a type reference). */
+  options: { types?: boolean } = {},
+): { sourceFile: ts.SourceFile; node: ts.Node } | undefined {
   let file = facts.resolveModule(fromFile.fileName, binding.module);
   let name = binding.imported;
   for (let hop = 0; file && hop < 8; hop++) {
     if (name === '*') return { sourceFile: file, node: file };
-    const found = findExport(file, name);
+    const found = findExport(file, name, options.types === true);
     if (!found) return undefined;
     if ('node' in found) return { sourceFile: file, node: found.node };
     const next = facts.resolveModule(file.fileName, found.module);
@@ -98,18 +104,20 @@ export function resolveImportedDeclaration(facts: ProjectFacts, fromFile: ts.Sou
 
 type ExportLookup = { node: ts.Node } | { module: string; name: string };
 
-/** Lookups by file and name: barrel files are asked for name after name, by every file that imports through them. */
+/** Lookups by file, name and kind: barrel files are asked for name after name, by every file that imports through them. */
 const exportLookups = new WeakMap<ts.SourceFile, Map<string, ExportLookup | undefined>>();
 
-function findExport(sourceFile: ts.SourceFile, name: string): ExportLookup | undefined {
+function findExport(sourceFile: ts.SourceFile, name: string, types: boolean): ExportLookup | undefined {
   let lookups = exportLookups.get(sourceFile);
   if (!lookups) exportLookups.set(sourceFile, (lookups = new Map()));
-  if (!lookups.has(name)) lookups.set(name, scanExports(sourceFile, name));
-  return lookups.get(name);
+  const key = types ? `type:${name}` : name;
+  if (!lookups.has(key)) lookups.set(key, scanExports(sourceFile, name, types));
+  return lookups.get(key);
 }
 
-function scanExports(sourceFile: ts.SourceFile, name: string): ExportLookup | undefined {
+function scanExports(sourceFile: ts.SourceFile, name: string, types: boolean): ExportLookup | undefined {
   const starModules: string[] = [];
+  let typeDeclaration: ts.Node | undefined;
   for (const statement of sourceFile.statements) {
     if (ts.isExportDeclaration(statement)) {
       const module = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
@@ -131,9 +139,13 @@ function scanExports(sourceFile: ts.SourceFile, name: string): ExportLookup | un
         if (declaration) return { node: declaration };
       } else if (declaredName(statement, name === 'default') === name) {
         return { node: statement };
+      } else if (types && !typeDeclaration && (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name.text === name) {
+        // A value of the same name (declaration merging) wins: it is what a value import means.
+        typeDeclaration = statement;
       }
     }
   }
+  if (typeDeclaration) return { node: typeDeclaration };
   if (starModules.length === 1) return { module: starModules[0]!, name };
   return undefined;
 }

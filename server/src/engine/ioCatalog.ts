@@ -224,9 +224,11 @@ function reachesClient(pkg: IoPackage, value: PackageValue): boolean {
 /**
  * Prisma-shaped calls on a client the tracer cannot see the origin of (a GraphQL context,
  * an interface-typed field): `ctx.db.user.findFirst(...)`, `tx.order.create(...)`. The
- * object holding the model must be named like a database client.
+ * object holding the model must be named like a database client, unless the project's
+ * own types declare the method as returning a promise (`typedAsync`): a typed client
+ * under any name (`store.user.findFirst`), where an in-memory object's methods return data.
  */
-export function classifyPrismaShapedCall(call: ts.CallExpression): IoCall | undefined {
+export function classifyPrismaShapedCall(call: ts.CallExpression, typedAsync: boolean): IoCall | undefined {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
@@ -236,7 +238,7 @@ export function classifyPrismaShapedCall(call: ts.CallExpression): IoCall | unde
   if (!ts.isPropertyAccessExpression(model) || !/^[a-z][A-Za-z0-9]*$/.test(model.name.text)) return undefined;
   const client = model.expression;
   const clientName = ts.isIdentifier(client) ? client.text : ts.isPropertyAccessExpression(client) ? client.name.text : undefined;
-  if (clientName === undefined || !/^(?:db|database|tx|trx|prisma\w*|\w*Prisma|\w*prisma\w*|orm)$/i.test(clientName)) return undefined;
+  if (!typedAsync && (clientName === undefined || !/^(?:db|database|tx|trx|prisma\w*|\w*Prisma|\w*prisma\w*|orm)$/i.test(clientName))) return undefined;
   return { kind: 'database query', batching: sameTick ? 'sameTick' : argumentsLoadAList(call) ? 'list' : 'none' };
 }
 

@@ -37,7 +37,7 @@ export interface IoWitness {
 export type CallTarget =
   | { kind: 'io'; io: IoCall }
   | { kind: 'function'; sourceFile: ts.SourceFile; node: FunctionNode; name: string }
-  | { kind: 'opaque' };
+  | { kind: 'opaque'; declaredAsync?: true };
 
 interface FileSummary {
   /** Calls made by each function; calls in anonymous callbacks count for the function around them. */
@@ -87,7 +87,7 @@ export function callIo(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.
   if (!target) return undefined;
   if (target.kind === 'io') return counts(target.io.batching, mode) ? { sourceFile, call, io: target.io } : undefined;
   if (target.kind === 'opaque') {
-    const shaped = classifyPrismaShapedCall(call);
+    const shaped = classifyPrismaShapedCall(call, target.declaredAsync === true);
     return shaped && counts(shaped.batching, mode) ? { sourceFile, call, io: shaped } : undefined;
   }
   const next = functionIo(facts, target.sourceFile, target.node)[mode];
@@ -176,7 +176,8 @@ function resolveCrossFile(facts: ProjectFacts, target: LocalTarget | undefined, 
       imported = first;
       path = rest;
     }
-    const declaration = resolveImportedDeclaration(facts, sourceFile, { module, imported, local: imported, declaration: sourceFile });
+    // Types too: a client typed by a project interface (`db: Database`) is traced through its declared members.
+    const declaration = resolveImportedDeclaration(facts, sourceFile, { module, imported, local: imported, declaration: sourceFile }, { types: true });
     if (!declaration || ts.isSourceFile(declaration.node)) return undefined;
     current = resolveDeclarationPath(facts, declaration.sourceFile, declaration.node, instance, path, call, 0);
   }

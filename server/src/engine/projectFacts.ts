@@ -31,4 +31,6 @@ export interface ProjectFacts {
   dependencies(): ReadonlySet<string>;
   /** Whether generated imports need explicit `.js` extensions (ESM under node16/nodenext). */
   usesEsmImports(): boolean;
+  /** The project's compiler options, as its tsconfig.json sets them (for fixes whose syntax depends on them). */
+  readonly compilerOptions: ts.CompilerOptions;
 }

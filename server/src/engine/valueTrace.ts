@@ -25,8 +25,12 @@ export type LocalTarget =
   | { kind: 'function'; sourceFile: ts.SourceFile; node: FunctionNode; name: string }
   /** The callee lies behind a relative import: resolved across files later. */
   | { kind: 'external'; sourceFile: ts.SourceFile; module: string; imported: string; instance: boolean; path: readonly string[] }
-  /** Rooted at something no annotation describes (an untyped parameter, a call's result). */
-  | { kind: 'opaque' };
+  /**
+   * Rooted at something no annotation describes (an untyped parameter, a call's result), or
+   * a method a project type declares without a body; `declaredAsync` when that declaration
+   * says it returns a promise (a typed client's `findFirst(...): Promise<User | null>`).
+   */
+  | { kind: 'opaque'; declaredAsync?: true };
 
 type Root =
   | { kind: 'import'; module: string; imported: string }
@@ -67,6 +71,11 @@ export function resolveDeclarationPath(
     return resolveReturnedValue(facts, sourceFile, node, path, call, depth);
   }
   if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return resolveClassPath(facts, sourceFile, node, instance, path, call, depth);
+  if (ts.isInterfaceDeclaration(node) || ts.isTypeLiteralNode(node)) return resolveTypeMemberPath(facts, sourceFile, node, path, call, depth);
+  if (ts.isTypeAliasDeclaration(node)) {
+    const trace = traceType(facts, sourceFile, node.type, depth + 1);
+    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path] }, call, depth + 1);
+  }
   if (ts.isObjectLiteralExpression(node)) return resolveObjectPath(facts, sourceFile, node, path, call, depth);
   if (ts.isVariableDeclaration(node)) {
     const init = node.initializer && skipOuterExpressions(node.initializer);
@@ -128,6 +137,99 @@ function resolveReturnedValue(
   const trace = fn.type ? traceType(facts, sourceFile, fn.type, depth + 1) : opaqueTrace();
   return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path.slice(1)] }, call, depth + 1);
 }
+
+/**
+ * A member path through a type the project declares (an interface, an object type): its
+ * property annotations lead on, and the called method's declared return type tells a
+ * promise (a typed client, asynchronous) from plain data (an in-memory registry). An
+ * interface may inherit a member it does not list, so a miss there stays unknown; an
+ * object type lists them all.
+ */
+function resolveTypeMemberPath(
+  facts: ProjectFacts,
+  sourceFile: ts.SourceFile,
+  node: ts.InterfaceDeclaration | ts.TypeLiteralNode,
+  path: readonly string[],
+  call: ts.CallExpression,
+  depth: number,
+): LocalTarget | undefined {
+  const [member, ...rest] = path;
+  if (member === undefined || member === CALL) return { kind: 'opaque' };
+  const declaration = node.members.find((m) => m.name !== undefined && staticPropertyName(m.name) === member);
+  if (!declaration) return ts.isInterfaceDeclaration(node) ? { kind: 'opaque' } : undefined;
+  const signature = ts.isMethodSignature(declaration)
+    ? declaration
+    : ts.isPropertySignature(declaration) && declaration.type && ts.isFunctionTypeNode(declaration.type)
+      ? declaration.type
+      : undefined;
+  if (signature) {
+    if (rest.length === 0) return declaredCallTarget(facts, sourceFile, signature.type, depth + 1);
+    if (rest[0] !== CALL || !signature.type) return { kind: 'opaque' };
+    const trace = traceType(facts, sourceFile, signature.type, depth + 1);
+    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest.slice(1)] }, call, depth + 1);
+  }
+  const type = ts.isPropertySignature(declaration) ? declaration.type : undefined;
+  if (!type) return { kind: 'opaque' };
+  const trace = traceType(facts, sourceFile, type, depth + 1);
+  return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
+}
+
+/** What calling a body-less declared method leads to, by its return type annotation. */
+function declaredCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, returnType: ts.TypeNode | undefined, depth: number): LocalTarget | undefined {
+  const kind = returnType ? returnKind(facts, sourceFile, returnType, depth) : 'unknown';
+  if (kind === 'promise') return { kind: 'opaque', declaredAsync: true };
+  return kind === 'data' ? undefined : { kind: 'opaque' };
+}
+
+/**
+ * Whether a declared return type is a promise (or another thenable), plain data computed
+ * in memory, or unknown (`any`, a type parameter, a package's type).
+ */
+function returnKind(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.TypeNode, depth: number): 'promise' | 'data' | 'unknown' {
+  if (depth > MAX_DEPTH) return 'unknown';
+  if (ts.isParenthesizedTypeNode(type)) return returnKind(facts, sourceFile, type.type, depth + 1);
+  if (ts.isUnionTypeNode(type)) {
+    const kinds = type.types.map((member) => returnKind(facts, sourceFile, member, depth + 1));
+    if (kinds.includes('promise')) return 'promise';
+    return kinds.every((k) => k === 'data') ? 'data' : 'unknown';
+  }
+  if (ts.isTypeReferenceNode(type)) {
+    const name = type.typeName;
+    if (/Promise(?:Like)?$/.test(ts.isIdentifier(name) ? name.text : name.right.text)) return 'promise';
+    if (!ts.isIdentifier(name)) return 'unknown';
+    const found = lookupName(facts, sourceFile, name);
+    if (found.kind === 'global') return GLOBAL_DATA_TYPES.has(name.text) ? 'data' : 'unknown';
+    if (found.kind !== 'declaration') return 'unknown';
+    const node = found.node;
+    if (ts.isTypeAliasDeclaration(node)) return returnKind(facts, sourceFile, node.type, depth + 1);
+    if (ts.isEnumDeclaration(node)) return 'data';
+    if (ts.isInterfaceDeclaration(node) || ts.isClassDeclaration(node)) {
+      // A row type (`User`) is data; a query object that is awaited has `then`.
+      const members: readonly (ts.TypeElement | ts.ClassElement)[] = node.members;
+      const thenable = members.some((m) => m.name !== undefined && staticPropertyName(m.name) === 'then');
+      return thenable ? 'promise' : node.heritageClauses ? 'unknown' : 'data';
+    }
+    return 'unknown';
+  }
+  const data = ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type) || ts.isTypeLiteralNode(type) || ts.isLiteralTypeNode(type) || DATA_KEYWORDS.has(type.kind);
+  return data ? 'data' : 'unknown';
+}
+
+// `any` and `unknown` say nothing, so they are not among these.
+const DATA_KEYWORDS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.StringKeyword,
+  ts.SyntaxKind.NumberKeyword,
+  ts.SyntaxKind.BooleanKeyword,
+  ts.SyntaxKind.BigIntKeyword,
+  ts.SyntaxKind.SymbolKeyword,
+  ts.SyntaxKind.ObjectKeyword,
+  ts.SyntaxKind.VoidKeyword,
+  ts.SyntaxKind.UndefinedKeyword,
+  ts.SyntaxKind.NeverKeyword,
+]);
+
+/** Built-in types that hold data in memory (a type parameter is unknown instead). */
+const GLOBAL_DATA_TYPES = new Set(['Array', 'ReadonlyArray', 'Map', 'ReadonlyMap', 'Set', 'ReadonlySet', 'Record', 'Partial', 'Required', 'Readonly', 'Pick', 'Omit', 'Date', 'RegExp', 'Error', 'Buffer', 'Uint8Array']);
 
 function resolveObjectPath(
   facts: ProjectFacts,
@@ -252,14 +354,15 @@ function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.Type
   if (ts.isTypeQueryNode(type)) {
     return ts.isIdentifier(type.exprName) ? traceIdentifier(facts, sourceFile, type.exprName, depth + 1) : opaqueTrace();
   }
-  if (!ts.isTypeReferenceNode(type)) return ts.isArrayTypeNode(type) || ts.isTypeLiteralNode(type) || ts.isTupleTypeNode(type) ? undefined : opaqueTrace();
+  if (ts.isTypeLiteralNode(type)) return { root: { kind: 'declaration', node: type }, instance: true, path: [] };
+  if (!ts.isTypeReferenceNode(type)) return ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type) ? undefined : opaqueTrace();
   let name: ts.EntityName = type.typeName;
   while (ts.isQualifiedName(name)) name = name.left;
   const found = lookupName(facts, sourceFile, name);
   if (found.kind === 'import') return { root: { kind: 'import', module: found.module, imported: found.imported }, instance: true, path: [] };
   if (found.kind !== 'declaration') return found.kind === 'global' ? undefined : opaqueTrace();
   const node = found.node;
-  if (ts.isClassDeclaration(node)) return { root: { kind: 'declaration', node }, instance: true, path: [] };
+  if (ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) return { root: { kind: 'declaration', node }, instance: true, path: [] };
   if (ts.isTypeAliasDeclaration(node)) return traceType(facts, sourceFile, node.type, depth + 1);
   return opaqueTrace();
 }

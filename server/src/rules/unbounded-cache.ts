@@ -9,6 +9,7 @@ import { findHolders, type Holder, type HolderKind } from './cache/holders';
 import { classifyUse, type Use } from './cache/holderUses';
 import { lruCacheFixes } from './cache/lruFix';
 import { calleeName, isSchedulingCall, operationOf, type Operation } from './cache/operations';
+import { importedSingletonLeaks } from './cache/importedSingletons';
 import { holderOfIdentifier, holdersOfAccess, indexHolders } from './cache/references';
 import { docsUrl } from './docs';
 
@@ -40,8 +41,20 @@ export default defineRule<{ maxEntries: number }>({
     const { sourceFile } = context;
     // From the project's parent folder, so a package named like `testing` or `test-utils` counts.
     if (TEST_FILE.test(path.relative(path.dirname(context.settings.projectRoot), context.filePath))) return {};
+    // Classes from other files that this file instantiates once, at module level.
+    const reportImportedSingletons = () => {
+      for (const leak of importedSingletonLeaks(context.facts, sourceFile)) {
+        const { holder, evidence } = leak;
+        context.report({
+          node: leak.creation,
+          messageId: 'neverEvicted',
+          data: { ...messageData(holder, evidence.usage), name: `${leak.instanceName ?? leak.className}.${holder.name}` },
+          related: relatedLocations(leak.classFile, holder, evidence.runtimeAdds),
+        });
+      }
+    };
     const holders = findHolders(sourceFile);
-    if (holders.length === 0) return {};
+    if (holders.length === 0) return { onEnd: reportImportedSingletons };
     const index = indexHolders(holders);
     const uses = new Map<Holder, Use[]>(holders.map((holder) => [holder, []]));
     /** Uses through a reference that may be another object's field of the same name. */
@@ -108,6 +121,7 @@ export default defineRule<{ maxEntries: number }>({
             fixes: () => lruCacheFixes(context, holder, own, foreign.length > 0),
           });
         }
+        reportImportedSingletons();
       },
     };
   },

@@ -64,7 +64,8 @@ export function findHolders(sourceFile: ts.SourceFile): Holder[] {
   return holders;
 }
 
-function classHolders(classNode: ts.ClassDeclaration, onceBecause: string | undefined): Holder[] {
+/** The collection fields of a class; instance fields only when `onceBecause` says why there is one instance. */
+export function classHolders(classNode: ts.ClassDeclaration, onceBecause: string | undefined): Holder[] {
   const holders: Holder[] = [];
   const constructorAssignments = assignmentsInConstructor(classNode);
   for (const member of classNode.members) {

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { skipOuterExpressions } from '../shared/localDeclarations';
 import { insertText, replaceText } from '../../engine/edits';
 import type { Fix, TextEdit } from '../../engine/findings';
-import { ensureImport } from '../shared/fixText';
+import { ensureNamedImport } from '../shared/fixText';
 import { findLocalDeclaration, importBindings, resolveImportedDeclaration } from '../../engine/imports';
 import { planPatternImport } from '../../engine/patternInsertion';
 import type { RuleContext } from '../../engine/rule';
@@ -81,7 +81,7 @@ function lruCachePackageFix(context: FixContext, holder: Holder, creation: ts.Ne
   const typeArguments = holder.typeNode && ts.isTypeReferenceNode(holder.typeNode) ? holder.typeNode.typeArguments : creation.typeArguments;
   if (typeArguments && !typeArguments.every((type) => excludesNullish(context, type, 0))) return undefined;
   if (isNameTaken(context, 'LRUCache', (module) => module === 'lru-cache')) return undefined;
-  const { name, edits: importEdits } = ensureImport(sourceFile, 'lru-cache', 'LRUCache', 'LRUCache');
+  const { name, edits: importEdits } = ensureNamedImport(sourceFile, 'lru-cache', 'LRUCache');
   const anyTypes = !holder.typeNode && !creation.typeArguments ? '<any, any>' : '';
   const edits = replacementEdits(sourceFile, holder, creation, `${name}${anyTypes}`, `{ max: ${maxEntries} }`, name);
   return {

@@ -18,27 +18,100 @@ export function capitalize(text: string): string {
 }
 
 /**
- * The local name under which `module` is imported as `imported` ('default' or a named
- * export), and the edit that adds the import when the file has none.
+ * The local name under which the named export `imported` of `module` is imported, and the
+ * edit that adds it (to an existing named import of the module, or as a new import).
  */
-export function ensureImport(sourceFile: ts.SourceFile, module: string, imported: string, local: string): { name: string; edits: TextEdit[] } {
+export function ensureNamedImport(sourceFile: ts.SourceFile, module: string, imported: string): { name: string; edits: TextEdit[] } {
   const declarations = sourceFile.statements.filter(
     (s): s is ts.ImportDeclaration => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === module,
   );
   for (const declaration of declarations) {
     const clause = declaration.importClause;
-    if (!clause || clause.isTypeOnly) continue;
-    if (imported === 'default' && clause.name) return { name: clause.name.text, edits: [] };
-    const named = clause.namedBindings;
-    if (imported !== 'default' && named && ts.isNamedImports(named)) {
-      const element = named.elements.find((e) => (e.propertyName ?? e.name).text === imported && !e.isTypeOnly);
-      if (element) return { name: element.name.text, edits: [] };
-      const last = named.elements[named.elements.length - 1];
-      if (last) return { name: local, edits: [insertText(sourceFile, last.getEnd(), `, ${imported === local ? local : `${imported} as ${local}`}`)] };
-    }
+    const named = clause?.namedBindings;
+    if (!clause || clause.isTypeOnly || !named || !ts.isNamedImports(named)) continue;
+    const element = named.elements.find((e) => (e.propertyName ?? e.name).text === imported && !e.isTypeOnly);
+    if (element) return { name: element.name.text, edits: [] };
+    const last = named.elements[named.elements.length - 1];
+    if (last) return { name: imported, edits: [insertText(sourceFile, last.getEnd(), `, ${imported}`)] };
   }
-  const clause = imported === 'default' ? local : `{ ${imported === local ? local : `${imported} as ${local}`} }`;
-  return { name: local, edits: [newImportEdit(sourceFile, `import ${clause} from ${quote(sourceFile)}${module}${quote(sourceFile)};`)] };
+  return { name: imported, edits: [newImportEdit(sourceFile, `import { ${imported} } from ${quote(sourceFile)}${module}${quote(sourceFile)};`)] };
+}
+
+/**
+ * The local name under which a package whose typings say `export = Value` (dataloader) is
+ * imported, and the edit that adds the import when the file has none. An existing value
+ * import of the package is reused when its form loads the value itself.
+ */
+export function ensureExportAssignmentImport(
+  sourceFile: ts.SourceFile,
+  module: string,
+  local: string,
+  options: ts.CompilerOptions,
+): { name: string; edits: TextEdit[] } {
+  const form = exportAssignmentImportForm(sourceFile, options);
+  for (const statement of sourceFile.statements) {
+    const existing = importedValueName(statement, module, form);
+    if (existing) return { name: existing, edits: [] };
+  }
+  const name = unusedName(sourceFile, local);
+  const specifier = `${quote(sourceFile)}${module}${quote(sourceFile)}`;
+  const statement =
+    form === 'require' ? `import ${name} = require(${specifier});` : `import ${form === 'namespace' ? `* as ${name}` : name} from ${specifier};`;
+  return { name, edits: [newImportEdit(sourceFile, statement)] };
+}
+
+type ExportAssignmentImportForm = 'default' | 'require' | 'namespace';
+
+/**
+ * Which import of an `export =` module both type-checks and yields the value at run time.
+ * A file compiled to CommonJS can always say `import X = require('m')`; a default import
+ * is right there only when esModuleInterop emits the `__importDefault` wrapper (with
+ * allowSyntheticDefaultImports alone it type-checks, then reads an undefined `.default`).
+ * ESM output rejects `import = require`; its default import is the CommonJS module's value,
+ * typed so unless allowSyntheticDefaultImports is off, where only `import * as` is accepted
+ * (node16/nodenext type default imports of CommonJS that way whatever the flags say).
+ */
+function exportAssignmentImportForm(sourceFile: ts.SourceFile, options: ts.CompilerOptions): ExportAssignmentImportForm {
+  const nodeModules = isNodeModuleKind(moduleKind(options));
+  if (emitsCommonJs(sourceFile, options)) {
+    // node16/nodenext imply esModuleInterop unless it is turned off.
+    const interop = options.esModuleInterop ?? nodeModules;
+    return interop ? 'default' : 'require';
+  }
+  return options.allowSyntheticDefaultImports === false && !nodeModules ? 'namespace' : 'default';
+}
+
+/** Whether the file compiles to CommonJS, where ESM import syntax becomes `require` calls. */
+export function emitsCommonJs(sourceFile: ts.SourceFile, options: ts.CompilerOptions): boolean {
+  const kind = moduleKind(options);
+  if (isNodeModuleKind(kind)) return sourceFile.impliedNodeFormat === ts.ModuleKind.CommonJS;
+  return kind === ts.ModuleKind.None || kind === ts.ModuleKind.CommonJS || kind === ts.ModuleKind.AMD || kind === ts.ModuleKind.UMD;
+}
+
+/** TypeScript's own default when `module` is unset: CommonJS only below an ES2015 target. */
+function moduleKind(options: ts.CompilerOptions): ts.ModuleKind {
+  return options.module ?? (options.target === ts.ScriptTarget.ES5 ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext);
+}
+
+/** node16, node18, node20, nodenext: each file's format follows its extension and package.json `type`. */
+function isNodeModuleKind(kind: ts.ModuleKind): boolean {
+  return kind >= ts.ModuleKind.Node16 && kind <= ts.ModuleKind.NodeNext;
+}
+
+/** The local name `statement` imports `module`'s value under, if it does so in a form that works under `form`. */
+function importedValueName(statement: ts.Statement, module: string, form: ExportAssignmentImportForm): string | undefined {
+  if (ts.isImportEqualsDeclaration(statement)) {
+    const reference = statement.moduleReference;
+    const matches = ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression) && reference.expression.text === module;
+    return matches && !statement.isTypeOnly ? statement.name.text : undefined;
+  }
+  if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== module) return undefined;
+  const clause = statement.importClause;
+  if (!clause || clause.isTypeOnly) return undefined;
+  if (clause.name) return clause.name.text;
+  // A namespace object is only the value itself where synthetic default imports are off.
+  const named = clause.namedBindings;
+  return named && ts.isNamespaceImport(named) && form === 'namespace' ? named.name.text : undefined;
 }
 
 function newImportEdit(sourceFile: ts.SourceFile, statement: string): TextEdit {

@@ -4,7 +4,7 @@ import type { Fix } from '../../engine/findings';
 import type { IoWitness } from '../../engine/ioSummaries';
 import type { RuleContext } from '../../engine/rule';
 import { batchedCallText, batchableLookup, hasBatchedMethod, ormOf, primitiveKeyType } from './batchableLookups';
-import { capitalize, ensureImport, unusedName } from './fixText';
+import { capitalize, ensureNamedImport, unusedName } from './fixText';
 import { bindingNames, usesAny, type IterationScope } from './iterationScopes';
 
 // The quick fix for a lookup awaited once per element of a for...of loop: one batched
@@ -52,7 +52,7 @@ function hoistedQueryFix(context: FixContext, scope: IterationScope, witness: Io
       : isArray
         ? `${collectionText}.map((${element.text}) => ${keyText})`
         : `Array.from(${collectionText}, (${element.text}) => ${keyText})`;
-  const inImport = lookup.orm === 'typeorm' ? ensureImport(sourceFile, 'typeorm', 'In', 'In') : undefined;
+  const inImport = lookup.orm === 'typeorm' ? ensureNamedImport(sourceFile, 'typeorm', 'In') : undefined;
   const query = `const ${rows} = await ${batchedCallText(lookup, keys, inImport?.name)};`;
   const join = lookup.many
     ? [

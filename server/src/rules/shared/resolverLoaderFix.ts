@@ -5,7 +5,7 @@ import type { IoWitness } from '../../engine/ioSummaries';
 import { planPatternImport } from '../../engine/patternInsertion';
 import type { RuleContext } from '../../engine/rule';
 import { batchedCallText, batchableLookup, hasBatchedMethod, ormOf, primitiveKeyType, type BatchableLookup } from './batchableLookups';
-import { capitalize, ensureImport, lineStartAbove, unusedName } from './fixText';
+import { capitalize, emitsCommonJs, ensureExportAssignmentImport, ensureNamedImport, lineStartAbove, unusedName } from './fixText';
 import type { FieldResolver } from './graphqlResolvers';
 
 // Quick fixes for a field resolver that queries once per parent. When the query is a
@@ -41,6 +41,9 @@ function generatedLoaderFix(context: FixContext, resolver: FieldResolver, witnes
 
   const statement = topLevelStatement(resolver.node);
   if (!statement) return undefined;
+  const options = context.facts.compilerOptions;
+  // The pattern's named import is ESM syntax, an error in a CommonJS file under verbatimModuleSyntax.
+  if (options.verbatimModuleSyntax && emitsCommonJs(sourceFile, options)) return undefined;
   const eol = lineEnding(sourceFile);
   const model = modelName(lookup);
   const base = `${model}${lookup.many ? 'List' : ''}By${capitalize(lookup.field)}`;
@@ -48,8 +51,9 @@ function generatedLoaderFix(context: FixContext, resolver: FieldResolver, witnes
   const loaders = unusedName(sourceFile, `${base}Loaders`);
   const create = unusedName(sourceFile, `create${capitalize(base)}Loader`);
   const helper = lookup.many ? 'batchGroupsByKey' : 'batchByKey';
-  const dataLoader = ensureImport(sourceFile, 'dataloader', 'default', 'DataLoader');
-  const inImport = lookup.orm === 'typeorm' ? ensureImport(sourceFile, 'typeorm', 'In', 'In') : undefined;
+  // dataloader's typings say `export = DataLoader`: the import form depends on the compiler options.
+  const dataLoader = ensureExportAssignmentImport(sourceFile, 'dataloader', 'DataLoader', options);
+  const inImport = lookup.orm === 'typeorm' ? ensureNamedImport(sourceFile, 'typeorm', 'In') : undefined;
   const plan = planPatternImport({
     pattern: 'batch-loader',
     symbols: [helper],
