@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { AnalysisCache, cacheKeys, type CacheIdentity } from '../../server/src/engine/analysisCache';
-import { callIo } from '../../server/src/engine/ioSummaries';
+import { callIo } from '../../server/src/rules/shared/ioSummaries';
 import type { Rule } from '../../server/src/engine/rule';
 import { runAnalysis } from '../../server/src/engine/runner';
 import { checkJson, resilint, tempProjects } from './harness';

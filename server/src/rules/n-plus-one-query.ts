@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { callIo, fileCalls } from '../engine/ioSummaries';
+import { callIo, fileCalls } from './shared/ioSummaries';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
 import { explainIo, ioOfCall } from './shared/ioCalls';
@@ -9,7 +9,7 @@ import { loopBatchFixes } from './shared/loopBatchFix';
 
 // One query or request per element of a collection: N elements cost N round trips, and
 // the list only grows. Found in loop bodies and iteration callbacks, directly or through
-// project functions in other files (see engine/ioSummaries.ts).
+// project functions in other files (see shared/ioSummaries.ts).
 
 /**
  * Test suites, migrations and seed scripts loop over fixtures and schema steps on purpose;

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { fileCalls } from '../engine/ioSummaries';
+import { fileCalls } from './shared/ioSummaries';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
 import { fieldResolverOf, type FieldResolver } from './shared/graphqlResolvers';

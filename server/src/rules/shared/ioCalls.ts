@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { classifyPackageCall, isIoMethodName, isIoPackage } from '../../engine/ioCatalog';
+import { classifyPackageCall, isIoMethodName, isIoPackage } from './ioCatalog';
 import { rangeOfNode } from '../../engine/analyzer';
 import type { RelatedLocation } from '../../engine/findings';
-import { callIo, callTarget, functionIo, witnessHops, type IoWitness, type IssueMode } from '../../engine/ioSummaries';
+import { callIo, callTarget, functionIo, witnessHops, type IoWitness, type IssueMode } from './ioSummaries';
 import type { RuleContext } from '../../engine/rule';
-import { functionName, type FunctionNode } from '../../engine/valueTrace';
+import { functionName, type FunctionNode } from './valueTrace';
 import { skipOuterExpressions } from './localDeclarations';
 
 // "Does this call perform I/O?" for rules: the syntactic summaries first (they work on a

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { resolveImportedDeclaration } from '../../engine/imports';
-import type { IssueMode } from '../../engine/ioSummaries';
+import type { IssueMode } from './ioSummaries';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { declarationOf, skipOuterExpressions } from './localDeclarations';
 

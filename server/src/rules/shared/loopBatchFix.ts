@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { indentationAt, insertText, lineEnding, replaceText } from '../../engine/edits';
 import type { Fix } from '../../engine/findings';
-import type { IoWitness } from '../../engine/ioSummaries';
+import type { IoWitness } from './ioSummaries';
 import type { RuleContext } from '../../engine/rule';
 import { batchedCallText, batchableLookup, hasBatchedMethod, ormOf, primitiveKeyType } from './batchableLookups';
 import { capitalize, ensureNamedImport, unusedName } from './fixText';

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { insertText, lineEnding, replaceText } from '../../engine/edits';
 import type { Fix } from '../../engine/findings';
-import type { IoWitness } from '../../engine/ioSummaries';
+import type { IoWitness } from './ioSummaries';
 import { planPatternImport } from '../../engine/patternInsertion';
 import type { RuleContext } from '../../engine/rule';
 import { batchedCallText, batchableLookup, hasBatchedMethod, ormOf, primitiveKeyType, type BatchableLookup } from './batchableLookups';

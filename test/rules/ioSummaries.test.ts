@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { callIo, fileCalls, functionIo, witnessHops, type IoWitness } from '../../server/src/engine/ioSummaries';
+import { callIo, fileCalls, functionIo, witnessHops, type IoWitness } from '../../server/src/rules/shared/ioSummaries';
 import { Workspace } from '../../server/src/engine/workspace';
 
 // The I/O summaries on real temporary projects without node_modules: everything here is

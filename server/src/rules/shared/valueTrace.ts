@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
-import { importBindings } from './imports';
+import { importBindings } from '../../engine/imports';
 import { CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
-import type { ProjectFacts } from './projectFacts';
-import { skipOuterExpressions, staticPropertyName } from '../rules/shared/localDeclarations';
+import type { ProjectFacts } from '../../engine/projectFacts';
+import { skipOuterExpressions, staticPropertyName } from './localDeclarations';
 
 // Where a callee comes from, as far as one file can tell, without the type checker: the
 // receiver chain is followed back through parameters' and fields' type annotations,

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
-import { resolveImportedDeclaration } from './imports';
+import { resolveImportedDeclaration } from '../../engine/imports';
 import { CALL, classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
-import type { ProjectFacts } from './projectFacts';
-import { recognizeOutboundCall } from '../rules/shared/outboundCalls';
+import type { ProjectFacts } from '../../engine/projectFacts';
+import { recognizeOutboundCall } from './outboundCalls';
 import { localCallTarget, resolveDeclarationPath, type FunctionNode, type LocalTarget } from './valueTrace';
 
 // Per-function I/O summaries: does calling this function perform a round trip, directly
