@@ -178,6 +178,22 @@ describe('language server over stdio', function () {
     assert.equal(published.version, undefined, 'disk-only files carry no document version');
   });
 
+  it('offers the quick fix of a file the background scan analysed once it is opened', async () => {
+    const file = path.join(dir, 'src', 'closed.ts');
+    fs.writeFileSync(file, FETCH_CODE);
+    await client.connection.sendRequest('resilint/analyzeWorkspace');
+    const uri = uriOf(file);
+    const scanned = await client.diagnostics(uri, (d) => d.diagnostics.length === 1);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: scanned.diagnostics[0]!.range,
+      context: { diagnostics: scanned.diagnostics },
+    })) as CodeAction[];
+    assert.equal(actions[0]?.title, 'Add timeout: signal: AbortSignal.timeout(10000)');
+    assert.equal(textEdits(actions[0]!.edit, uri)[0]?.textDocument.version, 1);
+  });
+
   it('survives syntax errors, empty, binary and non-UTF-8 files', async () => {
     const cases: [string, Buffer][] = [
       ['broken.ts', Buffer.from('export function (( {\n  const = fetch(\n')],

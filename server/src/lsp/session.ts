@@ -114,7 +114,9 @@ export class Session {
   }
 
   private analyzeAndPublish(filePath: string, uri: string, version: number | undefined): void {
-    const analysis = this.applyBaseline(uri, filePath, this.analyze(filePath));
+    // A closed file (version undefined, from the workspace scan) offers no code actions until
+    // it is opened, which analyses it again: its fixes, some type-checked, would be wasted.
+    const analysis = this.applyBaseline(uri, filePath, this.analyze(filePath, version !== undefined));
     // Typing during the analysis made it stale: the pending timer will redo it.
     if (version !== undefined && this.documents.get(uri)?.version !== version) return;
     this.published.set(uri, { version, analysis });
@@ -126,8 +128,8 @@ export class Session {
     this.sendStatus();
   }
 
-  private analyze(filePath: string): FileAnalysis {
-    const analysis = analyzeFile(this.envFor(filePath), filePath);
+  private analyze(filePath: string, fixes: boolean): FileAnalysis {
+    const analysis = analyzeFile({ ...this.envFor(filePath), fixes }, filePath);
     for (const problem of analysis.configProblems) this.reportOnce(problem, true);
     for (const notice of analysis.notices) this.reportOnce(`${filePath}: ${notice}`, false);
     for (const error of analysis.ruleErrors) {
