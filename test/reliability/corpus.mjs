@@ -123,16 +123,16 @@ async function main() {
   return failed ? 1 : 0;
 }
 
-/** The CLI as built now, copied so a rebuild during the run cannot change what is measured. */
+/** dist/ as built now (the CLI finds its patterns/ beside it), copied so a rebuild during the run cannot change what is measured. */
 function snapshotCli() {
   if (!opts['no-build']) {
     log('building dist/');
     const build = spawnSync(process.execPath, [path.join(REPO, '.ci', 'build.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
     if (build.status !== 0) throw new Error('build failed');
   }
-  const cli = path.join(work, 'cli.js');
-  fs.copyFileSync(path.join(REPO, 'dist', 'cli.js'), cli);
-  return cli;
+  const dist = path.join(work, 'dist');
+  fs.cpSync(path.join(REPO, 'dist'), dist, { recursive: true, filter: (f) => !f.endsWith('.map') });
+  return path.join(dist, 'cli.js');
 }
 
 /** Every regular file under the corpus (symlinks are not followed), sorted, with its size and line count. */
