@@ -302,7 +302,8 @@ function table(r) {
     ['chunk processes', `${r.chunks.count} × ≤${r.chunks.size} files, ${r.chunks.jobs} at a time, ${ms(r.chunks.totalMs)} in all`],
     ...r.chunks.slowest.map((c) => [`slow chunk ${c.index + 1}`, `${ms(c.ms)} for ${c.files} files from ${path.relative(r.corpus, c.first)}`]),
     ...r.slowestFiles.map((t) => [`slow file (of ${r.filesTimed} timed)`, `${ms(t.ms)}  ${path.relative(r.corpus, t.file)}`]),
-    ['whole corpus, one process', r.whole ? `${ms(r.whole.ms)}, ${r.whole.filesAnalysed} files, ${r.whole.findings} findings, ${r.whole.ruleErrors} rule errors` : 'not run'],
+    // Fewer files than analysable is by design: the CLI's folder walk skips node_modules, dist, build, out, coverage, dot-folders.
+    ['whole corpus, one process', r.whole ? `${ms(r.whole.ms)}, ${r.whole.filesAnalysed} of the ${r.files.analysable} files, ${r.whole.findings} findings, ${r.whole.ruleErrors} rule errors` : 'not run'],
     ...(r.whole?.findingsNotInChunks ?? []).map((f) => ['finding only in the whole run', f]),
     ...(r.whole?.chunkFindingsNotInWhole ?? []).map((f) => ['finding missing from the whole run', f]),
     ['wall time', ms(r.wallMs)],
