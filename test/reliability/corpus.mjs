@@ -23,6 +23,7 @@ const ANALYSABLE = /\.(?:[cm]?ts|tsx)$/;
 const DECLARATION = /\.d\.ts$/;
 /** stderr lines the CLI writes by design: notices and contained rule errors (also in the JSON). */
 const EXPECTED_STDERR = /^resilint: (?:.+: (?:skipped|not analysed): |rule \S+ failed on )/;
+const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/;
 const SLOWEST = 5;
 const PROBE = path.join(HERE, 'corpusTimingProbe.cjs');
 /** Start-up and the lib files' parse, on top of the budget, for a process checking one file. */
@@ -51,7 +52,7 @@ if (opts.help || positionals.length !== 1) {
   --timeout 300        seconds a chunk process may run before it counts as a hang
   --budget 10          seconds one file may take (measured by the timing probe)
   --whole-timeout 1200 seconds for the final run over the whole corpus in one process
-  --no-whole           skip that run
+  --no-whole           skip that run (--limit skips it too)
   --no-build           use dist/ as it is instead of building it first
   --out FILE           JSON report (default test-results/corpus.json)
 Exits 1 when anything crashed, hung, lost files, reported a rule error or broke the budget.
@@ -189,22 +190,26 @@ async function checkFiles(cli, config, files, timeoutMs) {
   const run = await runProcess(['-r', PROBE, cli, 'check', '--format', 'json', '--config', config, ...files], timeoutMs, { RESILINT_CORPUS_TIMINGS: timingsFile });
   const timings = fs.existsSync(timingsFile) ? JSON.parse(fs.readFileSync(timingsFile, 'utf8')).map(([file, time]) => ({ file, ms: time })) : [];
   fs.rmSync(timingsFile, { force: true });
-  const problems = [];
-  const detail = (text) => text.trim().split('\n').slice(0, 12).join('\n');
-  if (run.timedOut) problems.push({ kind: 'hang', detail: `no exit after ${ms(timeoutMs)}` });
-  else if (run.signal || (run.code !== 0 && run.code !== 1)) problems.push({ kind: 'crash', detail: `exit ${run.signal ?? run.code}: ${detail(run.stderr)}` });
-  const unexpected = run.stderr.split('\n').filter((line) => line.trim() !== '' && !EXPECTED_STDERR.test(line));
-  if (!run.timedOut && unexpected.length > 0) problems.push({ kind: 'unexpected stderr', detail: detail(unexpected.join('\n')) });
-  let report;
-  if (!run.timedOut) {
-    try {
-      report = JSON.parse(run.stdout);
-    } catch {
-      problems.push({ kind: 'crash', detail: `stdout is not a JSON report: ${detail(run.stdout)}` });
-    }
-  }
+  const { problems, report } = inspect(run, timeoutMs);
   if (report && report.filesAnalysed !== files.length) problems.push({ kind: 'lost files', detail: `${files.length} files given, ${report.filesAnalysed} analysed` });
   return { ms: run.ms, problems, report, timings };
+}
+
+/** What a finished (or killed) CLI process did wrong, and its JSON report when it gave one. */
+function inspect(run, timeoutMs) {
+  const problems = [];
+  const detail = (text) => text.trim().split('\n').slice(0, 12).join('\n');
+  if (run.timedOut) return { problems: [{ kind: 'hang', detail: `no exit after ${ms(timeoutMs)}` }] };
+  if (run.signal || (run.code !== 0 && run.code !== 1)) problems.push({ kind: 'crash', detail: `exit ${run.signal ?? run.code}: ${detail(run.stderr)}` });
+  const unexpected = run.stderr.split('\n').filter((line) => line.trim() !== '' && !EXPECTED_STDERR.test(line));
+  // An uncaught exception exits with 1, like findings do: its stack trace on stderr tells them apart.
+  if (unexpected.length > 0) problems.push({ kind: unexpected.some((line) => STACK_FRAME.test(line)) ? 'uncaught exception' : 'unexpected stderr', detail: detail(unexpected.join('\n')) });
+  try {
+    return { problems, report: JSON.parse(run.stdout) };
+  } catch {
+    problems.push({ kind: 'crash', detail: `stdout is not a JSON report: ${detail(run.stdout)}` });
+    return { problems };
+  }
 }
 
 /** A chunk went wrong: run its files one by one so every problem names its file. */
@@ -222,18 +227,11 @@ async function isolate(cli, config, files) {
 /** The whole corpus in one process, as `resilint check DIR` runs it (worker threads, wide type-checker programs). */
 async function checkWhole(cli, config) {
   log('checking the whole corpus in one process');
-  const run = await runProcess([cli, 'check', corpus, '--format', 'json', '--config', config], positiveInt('whole-timeout') * 1000);
-  const problems = [];
-  let report;
-  if (run.timedOut) problems.push({ kind: 'hang', detail: `whole-corpus run: no exit after ${opts['whole-timeout']} s` });
-  else if (run.signal || (run.code !== 0 && run.code !== 1)) problems.push({ kind: 'crash', detail: `whole-corpus run: exit ${run.signal ?? run.code}` });
-  else {
-    const unexpected = run.stderr.split('\n').filter((line) => line.trim() !== '' && !EXPECTED_STDERR.test(line));
-    if (unexpected.length > 0) problems.push({ kind: 'unexpected stderr', detail: unexpected.slice(0, 12).join('\n') });
-    report = JSON.parse(run.stdout);
-  }
+  const timeoutMs = positiveInt('whole-timeout') * 1000;
+  const run = await runProcess([cli, 'check', corpus, '--format', 'json', '--config', config], timeoutMs);
+  const { problems, report } = inspect(run, timeoutMs);
   log(`whole corpus: ${ms(run.ms)}`);
-  return { ms: run.ms, report, problems };
+  return { ms: run.ms, report, problems: problems.map((p) => ({ ...p, detail: `whole-corpus run: ${p.detail}` })) };
 }
 
 function runProcess(args, timeoutMs, env = {}) {
@@ -294,7 +292,8 @@ function table(r) {
     ...r.skipped.map((g) => [`engine notice: ${g.message}`, `${g.count}  e.g. ${g.files[0]}`]),
     ['findings', Object.entries(r.findings).map(([id, n]) => `${id} ${n}`).join(', ') || '0'],
     ['crashes', r.problems.filter((p) => p.kind === 'crash').length],
-    ['uncaught / unexpected stderr', r.problems.filter((p) => p.kind === 'unexpected stderr').length],
+    ['uncaught exceptions', r.problems.filter((p) => p.kind === 'uncaught exception').length],
+    ['other unexpected stderr', r.problems.filter((p) => p.kind === 'unexpected stderr').length],
     ['hangs', r.problems.filter((p) => p.kind === 'hang').length],
     ['lost files', r.problems.filter((p) => p.kind === 'lost files').length],
     ['over the per-file budget', r.problems.filter((p) => p.kind === 'over budget').length],
