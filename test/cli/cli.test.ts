@@ -159,6 +159,19 @@ describe('resilint CLI', () => {
     assert.match(diagram.stderr, /configuration error: .*broken\.json/);
   });
 
+  it('analyses a file given alone with the tsconfig above it, as a pre-commit hook passes files', () => {
+    const dir = project({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, baseUrl: '.', paths: { '@stock/*': ['src/stock/*'] } }, include: ['src'] }),
+      'src/stock/client.ts': `export async function getStock(sku: string) {\n  return fetch('https://stock.example/' + sku, { signal: AbortSignal.timeout(2000) });\n}\n`,
+      'src/orders/check.ts': `import { getStock } from '@stock/client';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`,
+    });
+    const alone = resilint(['check', path.join(dir, 'src', 'orders', 'check.ts'), '--format', 'json']);
+    const whole = resilint(['check', dir, '--format', 'json']);
+    const rules = (run: { stdout: string }) => (JSON.parse(run.stdout) as { findings: { ruleId: string; file: string }[] }).findings.map((f) => `${f.ruleId} ${path.basename(f.file)}`);
+    assert.deepEqual(rules(whole), ['n-plus-one-query check.ts'], 'the alias resolves to a client that performs I/O');
+    assert.deepEqual(rules(alone), rules(whole));
+  });
+
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     const { code, stdout } = resilint(['check', SHOP, '--format', 'sarif']);
     assert.equal(code, 0);

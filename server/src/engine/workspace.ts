@@ -47,7 +47,11 @@ export class Workspace {
   /** Every analysable file: those of all tsconfig projects, then loose files under the root. */
   allFiles(): string[] {
     const seen = new Set<string>();
-    for (const entry of this.tsconfigProjects()) for (const file of entry.fileNames) seen.add(file);
+    for (const entry of this.tsconfigProjects()) {
+      // A tsconfig above the root governs the files under it, not the rest of its project.
+      const outside = !isWithin(this.root, entry.root);
+      for (const file of entry.fileNames) if (!outside || isWithin(this.root, file)) seen.add(file);
+    }
     for (const file of walkSourceFiles(this.root)) seen.add(file);
     for (const file of this.overlays.keys()) seen.add(file);
     return [...seen].sort();
@@ -156,7 +160,11 @@ export class Workspace {
 
   private tsconfigProjects(): ProjectEntry[] {
     if (!this.projects) {
-      this.projects = findTsconfigs(this.root)
+      // A sub-folder or a list of files (a pre-commit hook's) is analysed with the tsconfig
+      // that governs it, found upwards as tsc finds it, when the root has none of its own.
+      const ownTsconfig = fs.existsSync(path.join(this.root, 'tsconfig.json'));
+      const above = ownTsconfig ? undefined : tsconfigAbove(this.root);
+      this.projects = [...(above ? [above] : []), ...findTsconfigs(this.root)]
         .map((tsconfig) => ProjectEntry.fromTsconfig(this, tsconfig))
         .filter((entry): entry is ProjectEntry => entry !== undefined);
     }
@@ -375,6 +383,18 @@ export function packageJsonsAbove(dir: string, stopAt: string): Record<string, u
     current = parent;
   }
   return manifests;
+}
+
+function isWithin(dir: string, file: string): boolean {
+  return file === dir || file.startsWith(dir + path.sep);
+}
+
+function tsconfigAbove(root: string): string | undefined {
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'tsconfig.json');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 function findTsconfigs(root: string): string[] {
