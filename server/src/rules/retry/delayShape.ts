@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { bindParameters, enclosingClass, resolveCallee } from './callees';
+import { bindParameters, resolveCallee } from './callees';
 import type { BoundExpression, DelayShape, ExprEnv } from './model';
-import { forEachInScope, functionBody, isAssignment, isRelational, referenceKey, skipParentheses } from './syntax';
+import { enclosingClass, forEachInScope, functionBody, isAssignment, isRelational, isStepAssignment, referenceKey, skipParentheses } from './syntax';
 
 // How a delay grows from one attempt to the next, read from the expression that computes
 // it: constant, linear in the attempt counter, exponential (`2 ** attempt`, `delay *= 2`),
@@ -180,6 +180,9 @@ class Classifier {
   }
 
   private update(key: string, node: ts.BinaryExpression, env: ExprEnv, depth: number): Features {
+    // `this.attempts += 1` counts attempts wherever it is (a delay getter, not the retry path),
+    // so `2 ** this.attempts` grows exponentially.
+    if (isStepAssignment(node)) return { ...NONE, counter: true };
     const value = this.expression(node.right, env, depth + 1);
     switch (node.operatorToken.kind) {
       case ts.SyntaxKind.AsteriskEqualsToken:

@@ -1,5 +1,7 @@
 import { ts } from 'ts-morph';
+import { headerAttemptCount } from './attemptCount';
 import type { ExprEnv, RetrySite, SiteContext } from './model';
+import { readsNamedStates, retriesOnlyNotFound } from './polls';
 import {
   catchVariable,
   isLocalFileCall,
@@ -14,6 +16,7 @@ import {
   rejectsClientErrors,
   retriesOnlyConflicts,
   scopeOf,
+  waitsBeforeAttempt,
 } from './retryPath';
 import {
   alwaysExits,
@@ -81,9 +84,10 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   if (ts.isForOfStatement(loop)) addForOfVariable(loop, counters, scheduled);
   const env: ExprEnv = { ...env0, counters, scheduled };
   const waits = collectWaits(path, [clause.block], env, context.delays);
+  waits.delays.push(...waitsBeforeAttempt(attempt.tryBlock, operation, env, context.delays));
   const errorName = catchVariable(clause);
   if (ts.isForOfStatement(loop) && mentionsAny(attempt.tryBlock, forOfVariables(loop))) return undefined; // trying each item in turn
-  if (retriesOnlyConflicts(path, errorName)) return undefined;
+  if (retriesOnlyConflicts(path, errorName) || retriesOnlyNotFound(clause.block, errorName)) return undefined;
   const bounded = ts.isForOfStatement(loop) || conditionLimits(loop, counters) || hasAttemptLimit(path, counters, errorName);
   const nonRetryable = inspectsError(path, errorName) ? undefined : rejectsClientErrors(attempt.tryBlock, operation, context.sourceFile, context.facts);
   return {
@@ -96,6 +100,8 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
     bounded,
     nonRetryable,
     counters,
+    // Two attempts make one wait: how it would grow cannot matter.
+    singleRetry: ts.isForStatement(loop) && (headerAttemptCount(loop, counters) ?? Infinity) <= 2,
     env,
   };
 }
@@ -271,7 +277,7 @@ function statusCheckRetry(loop: ts.IterationStatement, context: SiteContext): Re
     if (!operation && attempt) check = { condition: node.expression, operation: attempt, status: false };
     return undefined;
   });
-  if (!check) return undefined;
+  if (!check || readsNamedStates(body)) return undefined;
   const { condition, operation, status } = check;
   if (isLocalFileCall(operation, context)) return undefined;
   const path = [body, ...loopHeader(loop)];

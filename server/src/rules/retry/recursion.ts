@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import { classMember, resolveCallee } from './callees';
 import { isTimerFunction } from './delays';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
+import { retriesOnlyNotFound } from './polls';
 import {
   catchVariable,
   changesInput,
@@ -15,6 +16,7 @@ import {
   rejectsClientErrors,
   retriesOnlyConflicts,
   waitsAround,
+  waitsBeforeAttempt,
 } from './retryPath';
 import { calleeName, forEachIncludingCallbacks, functionBody, functionName, isClassMember, isLoop, mentionsAny, referenceKey, skipAwait, skipParentheses } from './syntax';
 
@@ -225,7 +227,9 @@ function siteFor(
   const recursiveArguments = new Map<string, ts.Expression[]>();
   if (selfCall && !bindsSameInputs(fn, selfCall, recursiveArguments)) return undefined;
   const regions = [path.handler, ...path.callbacks, ...(helperBody ? [helperBody] : [])];
-  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName) || pollsOnSuccessToo(fn, path)) return undefined;
+  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName) || retriesOnlyNotFound(path.handler, path.errorName) || pollsOnSuccessToo(fn, path)) {
+    return undefined;
+  }
   const attemptBlock = path.catchClause && ts.isTryStatement(path.catchClause.parent) ? path.catchClause.parent.tryBlock : undefined;
   if (attemptBlock && changesInput(regions, attemptBlock, call)) return undefined; // `image.crossOrigin = 'anonymous'`, then again
 
@@ -236,10 +240,7 @@ function siteFor(
   const operation = failingOperation(path, env, context);
   // `try { await sleep(backoff(attempt)); await connect(); } catch { return tryAgain(attempt + 1) }`
   const attempt = path.catchClause?.parent;
-  if (attempt && ts.isTryStatement(attempt)) {
-    const upFront = collectWaits([attempt.tryBlock], [], env, context.delays).delays;
-    waits.delays.push(...upFront.filter((d) => !operation || d.node.end <= operation.getStart()));
-  }
+  if (attempt && ts.isTryStatement(attempt)) waits.delays.push(...waitsBeforeAttempt(attempt.tryBlock, operation, env, context.delays));
   const thenDelays = waitsAround(call, fn, env, context).filter((d) => !path.timers.includes(d.node as ts.CallExpression));
   const timerDelays: DelayCall[] = path.timers.map((timer) => {
     const ms = timer.arguments[1];
