@@ -262,6 +262,22 @@ export class ChangeStream {
 `,
     },
     {
+      name: 'a loop that tries the next fallback by index is failover, not a retry',
+      code: `declare function call(model: string, prompt: string): Promise<string>;
+export async function withFallbacks(prompt: string, models: string[]): Promise<string> {
+  for (let i = 0; i < models.length; i++) {
+    try {
+      const model = models[i]!;
+      return await call(model, prompt);
+    } catch (error) {
+      if (i === models.length - 1) throw error;
+    }
+  }
+  throw new Error('no models');
+}
+`,
+    },
+    {
       name: 'type tests (.test-d.ts) are test files',
       filename: 'src/transaction.test-d.ts',
       code: `declare const session: { commit(): Promise<void> };

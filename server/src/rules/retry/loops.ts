@@ -87,6 +87,7 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   waits.delays.push(...waitsBeforeAttempt(attempt.tryBlock, operation, env, context.delays));
   const errorName = catchVariable(clause);
   if (ts.isForOfStatement(loop) && mentionsAny(attempt.tryBlock, forOfVariables(loop))) return undefined; // trying each item in turn
+  if (indexesBy(attempt.tryBlock, counters)) return undefined; // `models[i]`: the next fallback, not the same call again
   if (retriesOnlyConflicts(path, errorName) || retriesOnlyNotFound(clause.block, errorName)) return undefined;
   const bounded = ts.isForOfStatement(loop) || conditionLimits(loop, counters) || hasAttemptLimit(path, counters, errorName);
   const nonRetryable = inspectsError(path, errorName) ? undefined : rejectsClientErrors(attempt.tryBlock, operation, context.sourceFile, context.facts);
@@ -118,6 +119,14 @@ function reconnects(attempt: ts.Block, path: readonly ts.Node[]): boolean {
     }
   });
   return found || path.some((part) => [...referencedKeys(part)].some((key) => /reconnect/i.test(key)));
+}
+
+function indexesBy(block: ts.Block, counters: ReadonlySet<string>): boolean {
+  let indexes = false;
+  forEachInScope(block, (node) => {
+    if (ts.isElementAccessExpression(node) && mentionsAny(node.argumentExpression, counters)) indexes = true;
+  });
+  return indexes;
 }
 
 function forOfVariables(loop: ts.ForOfStatement): Set<string> {
