@@ -278,6 +278,48 @@ export async function withFallbacks(prompt: string, models: string[]): Promise<s
 `,
     },
     {
+      name: 'polling a queue that answers "still in progress" is waiting, not retrying',
+      code: `${SLEEP}declare const queue: { result(id: string): Promise<string> };
+export async function transcript(id: string): Promise<string> {
+  const started = Date.now();
+  while (true) {
+    try {
+      return await queue.result(id);
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Request is still in progress') {
+        // keep polling
+      } else {
+        throw error;
+      }
+    }
+    if (Date.now() - started > 60_000) throw new Error('timed out');
+    await sleep(1000);
+  }
+}
+`,
+    },
+    {
+      name: 'a Retry-After wait the handler stores for the next attempt is a delay the server decides',
+      code: `import { setTimeout } from 'node:timers/promises';
+const hostDelays = new Map<string, Promise<unknown>>();
+export async function withRetryAfter<T>(task: () => Promise<T>, host: string, retryAfter: (err: unknown) => number | null): Promise<T> {
+  let retries = 0;
+  for (;;) {
+    try {
+      await hostDelays.get(host);
+      hostDelays.delete(host);
+      return await task();
+    } catch (err) {
+      const seconds = retryAfter(err);
+      if (seconds === null || retries === 2) throw err;
+      hostDelays.set(host, (hostDelays.get(host) ?? Promise.resolve()).then(() => setTimeout(seconds * 1000)));
+      retries += 1;
+    }
+  }
+}
+`,
+    },
+    {
       name: 'type tests (.test-d.ts) are test files',
       filename: 'src/transaction.test-d.ts',
       code: `declare const session: { commit(): Promise<void> };
@@ -364,6 +406,23 @@ export class Sync {
 }
 `,
       errors: [{ messageId: 'unbounded', line: 11 }],
+    },
+    {
+      name: 'a delay that grows with the square of the attempt backs off, but without jitter',
+      code: `${SLEEP}declare const gitlab: { merge(pr: number): Promise<void> };
+export async function automerge(pr: number): Promise<void> {
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    try {
+      await gitlab.merge(pr);
+      break;
+    } catch (err) {
+      console.debug('automerge failed, retrying', err);
+    }
+    await sleep(500 * attempt ** 2);
+  }
+}
+`,
+      errors: [{ messageId: 'noJitter', line: 6 }],
     },
     {
       name: 'a prefixed delay callback (clusterRetryStrategy) is judged like retryStrategy',

@@ -2,21 +2,22 @@ import { ts } from 'ts-morph';
 import { alwaysExits, forEachInScope, mentionsAny, skipParentheses } from './syntax';
 
 // Polling is not retrying: the call worked, the answer is just "not yet". A loop that
-// goes round only while what it waits for is not found, or that reads the states a
-// reply names (`authorization_pending`, `slow_down`), is waiting for a state to change,
-// so the dependency is not failing and backoff is not the cure.
+// goes round only while what it waits for is not found (or still in progress), or that
+// reads the states a reply names (`authorization_pending`, `slow_down`), is waiting for a
+// state to change, so the dependency is not failing and backoff is not the cure.
 
-const NOT_FOUND = /\b404\b|not.?found|ENOENT/i;
+/** What is not there yet: a 404, or work the other side reports as still in progress. */
+const NOT_YET = /\b404\b|not.?found|ENOENT|in.?progress|pending|not.?ready/i;
 
 /**
- * The error handler rethrows everything except "not found (yet)":
+ * The error handler rethrows everything except "not found (yet)" or "still in progress":
  * `if (err.status === 404) {} else { throw err }`, `if (!(err instanceof NotFoundError)) throw err`,
  * `if (isNotFound(err)) continue; throw err`.
  */
-export function retriesOnlyNotFound(handler: ts.Node, errorName: string | undefined): boolean {
+export function retriesOnlyNotYet(handler: ts.Node, errorName: string | undefined): boolean {
   if (errorName === undefined) return false;
   const keys = new Set([errorName]);
-  const notFound = (e: ts.Expression) => mentionsAny(e, keys) && NOT_FOUND.test(e.getText());
+  const notYet = (e: ts.Expression) => mentionsAny(e, keys) && NOT_YET.test(e.getText());
   let found = false;
   forEachInScope(handler, (node) => {
     if (found || !ts.isIfStatement(node)) return;
@@ -24,9 +25,9 @@ export function retriesOnlyNotFound(handler: ts.Node, errorName: string | undefi
     const thenExits = alwaysExits(node.thenStatement);
     const otherwiseExits = node.elseStatement ? alwaysExits(node.elseStatement) : alwaysExits(nextStatement(node));
     const goesRoundWhenTrue = !thenExits || continues(node.thenStatement);
-    if (goesRoundWhenTrue && otherwiseExits && parts(condition, ts.SyntaxKind.AmpersandAmpersandToken).some(notFound)) found = true;
+    if (goesRoundWhenTrue && otherwiseExits && parts(condition, ts.SyntaxKind.AmpersandAmpersandToken).some(notYet)) found = true;
     const negated = parts(condition, ts.SyntaxKind.BarBarToken).map(negation);
-    if (thenExits && !continues(node.thenStatement) && negated.some((n) => n !== undefined && notFound(n))) found = true;
+    if (thenExits && !continues(node.thenStatement) && negated.some((n) => n !== undefined && notYet(n))) found = true;
   });
   return found;
 }

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { classMember, resolveCallee } from './callees';
 import { isTimerFunction } from './delays';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
-import { retriesOnlyNotFound } from './polls';
+import { retriesOnlyNotYet } from './polls';
 import {
   catchVariable,
   changesInput,
@@ -227,7 +227,7 @@ function siteFor(
   const recursiveArguments = new Map<string, ts.Expression[]>();
   if (selfCall && !bindsSameInputs(fn, selfCall, recursiveArguments)) return undefined;
   const regions = [path.handler, ...path.callbacks, ...(helperBody ? [helperBody] : [])];
-  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName) || retriesOnlyNotFound(path.handler, path.errorName) || pollsOnSuccessToo(fn, path)) {
+  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName) || retriesOnlyNotYet(path.handler, path.errorName) || pollsOnSuccessToo(fn, path)) {
     return undefined;
   }
   const attemptBlock = path.catchClause && ts.isTryStatement(path.catchClause.parent) ? path.catchClause.parent.tryBlock : undefined;

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { classMember, resolveCallee } from './callees';
-import { awaitedDelay, isTimerFunction, type DelayContext } from './delays';
+import { awaitedDelay, isTimerFunction, passedThrough, type DelayContext } from './delays';
 import type { DelayCall, ExprEnv, SiteContext } from './model';
 import {
   alwaysExits,
@@ -16,6 +16,7 @@ import {
   isRelational,
   isStepAssignment,
   mentionsAny,
+  numericValue,
   referenceKey,
   referencedKeys,
   skipAwait,
@@ -73,7 +74,26 @@ export function collectWaits(parts: readonly ts.Node[], opaqueParts: readonly ts
       return undefined;
     });
   }
-  return { delays, unknown };
+  return { delays, unknown: unknown || (delays.length === 0 && opaqueParts.some((part) => startsTimer(part, env, context))) };
+}
+
+/**
+ * A timer started on the failure path that is not awaited there may still hold the next
+ * attempt back: `hostDelays.set(host, wait.then(() => setTimeout(retryAfterMs)))`, awaited
+ * when the attempt starts. How long it waits is not for this analysis to say.
+ */
+function startsTimer(part: ts.Node, env: ExprEnv, context: DelayContext): boolean {
+  let starts = false;
+  // A timer without a duration (or of 0 ms) holds nothing back.
+  const lasts = (ms: ts.Expression | undefined) => ms !== undefined && numericValue(ms) !== 0;
+  forEachIncludingCallbacks(part, (node) => {
+    if (starts || !ts.isCallExpression(node)) return;
+    const argument = node.arguments[1];
+    if (isTimerFunction(node.expression, 'setTimeout')) starts = lasts(argument && !ts.isSpreadElement(argument) ? argument : undefined);
+    const wait = starts ? undefined : awaitedDelay(node, env, context);
+    if (wait?.durationUnknown || (wait?.ms && lasts(passedThrough(wait.ms).expression))) starts = true;
+  });
+  return starts;
 }
 
 /**
