@@ -320,6 +320,39 @@ export async function withRetryAfter<T>(task: () => Promise<T>, host: string, re
 `,
     },
     {
+      name: 'trying the next port when the port is in use is a different input, not a retry',
+      code: `import * as http from 'node:http';
+export function startServer(port: number): void {
+  const server = http.createServer();
+  server.listen(port);
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') {
+      startServer(port + 1);
+      return;
+    }
+    console.error(error);
+  });
+}
+`,
+    },
+    {
+      name: 'a loop that also waits when the check worked but said "not yet" is polling',
+      code: `declare function wait(ms: number): Promise<void>;
+declare function healthCheck(url: string): Promise<boolean>;
+export async function waitForEndpoint(url: string): Promise<void> {
+  let healthy = false;
+  while (!healthy) {
+    try {
+      healthy = await healthCheck(url);
+      if (!healthy) await wait(1000);
+    } catch {
+      await wait(1000);
+    }
+  }
+}
+`,
+    },
+    {
       name: 'type tests (.test-d.ts) are test files',
       filename: 'src/transaction.test-d.ts',
       code: `declare const session: { commit(): Promise<void> };

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { headerAttemptCount } from './attemptCount';
 import type { ExprEnv, RetrySite, SiteContext } from './model';
-import { readsNamedStates, retriesOnlyNotYet } from './polls';
+import { readsNamedStates, retriesOnlyNotYet, waitsOnSuccessToo } from './polls';
 import {
   catchVariable,
   isLocalFileCall,
@@ -89,6 +89,7 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   if (ts.isForOfStatement(loop) && mentionsAny(attempt.tryBlock, forOfVariables(loop))) return undefined; // trying each item in turn
   if (indexesBy(attempt.tryBlock, counters)) return undefined; // `models[i]`: the next fallback, not the same call again
   if (retriesOnlyConflicts(path, errorName) || retriesOnlyNotYet(clause.block, errorName)) return undefined;
+  if (waitsOnSuccessToo(attempt.tryBlock, operation, env, context.delays)) return undefined;
   const bounded = ts.isForOfStatement(loop) || conditionLimits(loop, counters) || hasAttemptLimit(path, counters, errorName);
   const nonRetryable = inspectsError(path, errorName) ? undefined : rejectsClientErrors(attempt.tryBlock, operation, context.sourceFile, context.facts);
   return {

@@ -1,4 +1,7 @@
 import { ts } from 'ts-morph';
+import type { DelayContext } from './delays';
+import type { ExprEnv } from './model';
+import { collectWaits } from './retryPath';
 import { alwaysExits, forEachInScope, mentionsAny, skipParentheses } from './syntax';
 
 // Polling is not retrying: the call worked, the answer is just "not yet". A loop that
@@ -30,6 +33,14 @@ export function retriesOnlyNotYet(handler: ts.Node, errorName: string | undefine
     if (thenExits && !continues(node.thenStatement) && negated.some((n) => n !== undefined && notYet(n))) found = true;
   });
   return found;
+}
+
+/**
+ * The attempt also waits when it worked (`healthy = await check(); if (!healthy) await wait(1000)`):
+ * a successful "not yet" goes round like an error, so the loop is polling.
+ */
+export function waitsOnSuccessToo(attempt: ts.Block, operation: ts.Node, env: ExprEnv, context: DelayContext): boolean {
+  return collectWaits([attempt], [], env, context).delays.some((d) => d.node.pos >= operation.end);
 }
 
 /** A reply read for the state it names: a `switch` over two or more words. */

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { classMember, resolveCallee } from './callees';
-import { isTimerFunction } from './delays';
+import { awaitedDelay, isTimerFunction } from './delays';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
 import { retriesOnlyNotYet } from './polls';
 import {
@@ -226,6 +226,7 @@ function siteFor(
   const selfCall = path.timers.includes(call) ? undefined : call;
   const recursiveArguments = new Map<string, ts.Expression[]>();
   if (selfCall && !bindsSameInputs(fn, selfCall, recursiveArguments)) return undefined;
+  if (stepsAnInput(body, path.handler, recursiveArguments, context)) return undefined;
   const regions = [path.handler, ...path.callbacks, ...(helperBody ? [helperBody] : [])];
   if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName) || retriesOnlyNotYet(path.handler, path.errorName) || pollsOnSuccessToo(fn, path)) {
     return undefined;
@@ -281,6 +282,33 @@ function bindsSameInputs(fn: ts.SignatureDeclaration, call: ts.CallExpression, r
     recursiveArguments.set(name, [...(recursiveArguments.get(name) ?? []), argument]);
     return true;
   });
+}
+
+/**
+ * `startServer(port + 1)` when `listen(port)` failed tries the next port: a stepped
+ * parameter that the attempt hands to a call (not a wait, not logging) is its input,
+ * unlike a counter only compared with a limit or a delay only waited for.
+ */
+function stepsAnInput(body: ts.Node, handler: ts.Node, recursiveArguments: ReadonlyMap<string, readonly ts.Expression[]>, context: SiteContext): boolean {
+  if (recursiveArguments.size === 0) return false;
+  const env: ExprEnv = { sourceFile: context.sourceFile, scope: body, counters: new Set() };
+  let feeds = false;
+  forEachIncludingCallbacks(body, (node) => {
+    if (feeds || !ts.isIdentifier(node) || !recursiveArguments.has(node.text) || (handler.pos <= node.pos && node.end <= handler.end)) return;
+    const call = callTakingArgument(node, body);
+    const harmless = !call || (ts.isCallExpression(call) && (isLoggingCall(call) || isTimerFunction(call.expression, 'setTimeout') || /^Math\./.test(call.expression.getText()) || awaitedDelay(call, env, context.delays)));
+    if (!harmless) feeds = true;
+  });
+  return feeds;
+}
+
+/** The innermost call or `new` whose arguments hold `node`, within `root`. */
+function callTakingArgument(node: ts.Node, root: ts.Node): ts.CallExpression | ts.NewExpression | undefined {
+  for (let child = node, parent = node.parent; parent && child !== root; child = parent, parent = parent.parent) {
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.some((a) => a === child)) return parent;
+    if (ts.isFunctionLike(parent)) return undefined;
+  }
+  return undefined;
 }
 
 function isArithmetic(expression: ts.Expression, depth = 0): boolean {
