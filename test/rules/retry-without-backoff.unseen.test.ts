@@ -353,6 +353,29 @@ export async function waitForEndpoint(url: string): Promise<void> {
 `,
     },
     {
+      name: 'an agent loop that checks each step after the try, without counting attempts, is not a retry',
+      code: `type Step = { done: true; answer: string } | { done: false; action: string };
+declare const agent: { plan(history: string[]): Promise<Step> };
+declare function act(action: string): Promise<string>;
+export async function run(maxSteps: number): Promise<string> {
+  const history: string[] = [];
+  let steps = 0;
+  while (steps < maxSteps) {
+    let step: Step;
+    try {
+      step = await agent.plan(history);
+    } catch (error) {
+      step = { done: false, action: 'report-parse-error' };
+    }
+    if (step.done) return step.answer;
+    history.push(await act(step.action));
+    steps++;
+  }
+  throw new Error('too many steps');
+}
+`,
+    },
+    {
       name: 'type tests (.test-d.ts) are test files',
       filename: 'src/transaction.test-d.ts',
       code: `declare const session: { commit(): Promise<void> };
@@ -456,6 +479,29 @@ export async function automerge(pr: number): Promise<void> {
 }
 `,
       errors: [{ messageId: 'noJitter', line: 6 }],
+    },
+    {
+      name: 'a retry loop that checks the result after the try is still a retry',
+      code: `${SLEEP}declare const cache: { get(key: string): Promise<{ status: number } | undefined> };
+export async function lookup(key: string, maxAttempts = 3): Promise<{ status: number }> {
+  let attempt = 1;
+  while (attempt <= maxAttempts) {
+    let response: { status: number } | undefined;
+    try {
+      response = await cache.get(key);
+    } catch (error) {
+      console.debug('cache lookup failed', error);
+    }
+    if (response && response.status < 500) {
+      return response;
+    }
+    await sleep(5000);
+    attempt++;
+  }
+  throw new Error('cache unavailable');
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 8 }],
     },
     {
       name: 'a prefixed delay callback (clusterRetryStrategy) is judged like retryStrategy',

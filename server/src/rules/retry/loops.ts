@@ -72,7 +72,7 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   const env0: ExprEnv = { sourceFile: context.sourceFile, scope: scopeOf(loop), counters: new Set() };
   const operation = firstOperation(attempt.tryBlock, env0, context);
   if (!operation) return undefined;
-  if (!leavesOnSuccess(attempt.tryBlock, loop) && !retriesByFlag(loop, clause)) return undefined;
+  if (!leavesOnSuccess(attempt.tryBlock, loop) && !retriesByFlag(loop, clause) && !leavesAfterwards(attempt, loop)) return undefined;
   if (isLocalFileCall(operation, context)) return undefined;
   if (!goesRound(clause.block, loop)) return undefined;
 
@@ -152,6 +152,32 @@ function leavesOnSuccess(block: ts.Block, loop: ts.IterationStatement): boolean 
     // `done = true` or `result = await op()` tested by the loop; resetting a counter is not leaving.
     const assigned = referenceKey(expression.left);
     return assigned !== undefined && tested.has(assigned) && !counters.has(assigned) && numericValue(expression.right) === undefined;
+  });
+}
+
+/**
+ * `try { response = await op() } catch {…}` and, after it, `if (response) { …; return response }`:
+ * the attempt's result is checked once the try is over. Only in a loop that counts attempts:
+ * an agent or job loop checks its step's result the same way.
+ */
+function leavesAfterwards(attempt: ts.TryStatement, loop: ts.IterationStatement): boolean {
+  if (!retryNamedCounter(loop)) return false;
+  const results = new Set<string>();
+  for (const statement of attempt.tryBlock.statements) {
+    const expression = ts.isExpressionStatement(statement) ? skipParentheses(statement.expression) : undefined;
+    if (!expression || !ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    const key = referenceKey(expression.left);
+    if (key !== undefined && ts.isAwaitExpression(skipParentheses(expression.right))) results.add(key);
+  }
+  const body = attempt.parent;
+  if (results.size === 0 || body !== loop.statement || !ts.isBlock(body)) return false;
+  return body.statements.slice(body.statements.indexOf(attempt) + 1).some((statement) => {
+    if (!ts.isIfStatement(statement) || !mentionsAny(statement.expression, results) || isNegative(statement.expression)) return false;
+    let leaves = false;
+    forEachInScope(statement.thenStatement, (node) => {
+      if (ts.isReturnStatement(node) || (ts.isBreakStatement(node) && breakTarget(node) === loop)) leaves = true;
+    });
+    return leaves;
   });
 }
 
