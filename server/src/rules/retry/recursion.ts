@@ -296,10 +296,16 @@ function stepsAnInput(body: ts.Node, handler: ts.Node, recursiveArguments: Reado
   forEachIncludingCallbacks(body, (node) => {
     if (feeds || !ts.isIdentifier(node) || !recursiveArguments.has(node.text) || (handler.pos <= node.pos && node.end <= handler.end)) return;
     const call = callTakingArgument(node, body);
-    const harmless = !call || (ts.isCallExpression(call) && (isLoggingCall(call) || isTimerFunction(call.expression, 'setTimeout') || /^Math\./.test(call.expression.getText()) || awaitedDelay(call, env, context.delays)));
-    if (!harmless) feeds = true;
+    if (call && !isBookkeeping(call, env, context)) feeds = true;
   });
   return feeds;
+}
+
+/** Calls that only log, wait or compute a number with the value: not the attempt's input. */
+function isBookkeeping(call: ts.CallExpression | ts.NewExpression, env: ExprEnv, context: SiteContext): boolean {
+  if (!ts.isCallExpression(call)) return false;
+  if (isLoggingCall(call) || isTimerFunction(call.expression, 'setTimeout') || /^Math\./.test(call.expression.getText())) return true;
+  return awaitedDelay(call, env, context.delays) !== undefined;
 }
 
 /** The innermost call or `new` whose arguments hold `node`, within `root`. */
