@@ -504,6 +504,42 @@ export async function lookup(key: string, maxAttempts = 3): Promise<{ status: nu
       errors: [{ messageId: 'constantDelay', line: 8 }],
     },
     {
+      name: 'a function that hands itself to a helper calling it back from a timer is a recursive retry',
+      code: `declare const api: { openConnection(): Promise<{ url?: string }> };
+export class SocketClient {
+  private failures = 0;
+  private readonly pingTimeoutMs = 5000;
+  private delayReconnect<T>(cb: () => Promise<T>): Promise<T> {
+    this.failures += 1;
+    const wait = this.pingTimeoutMs * this.failures;
+    return new Promise((resolve) => {
+      setTimeout(() => {
+        void cb.apply(this).then(resolve);
+      }, wait);
+    });
+  }
+  async fetchUrl(): Promise<string> {
+    try {
+      const resp = await api.openConnection();
+      if (!resp.url) throw new Error('no url');
+      this.failures = 0;
+      return resp.url;
+    } catch (error) {
+      return await this.delayReconnect(this.fetchUrl);
+    }
+  }
+}
+`,
+      errors: [
+        {
+          messageId: 'linearDelay',
+          line: 21,
+          message: 'This recursive retry grows its delay only linearly (wait) instead of exponentially; it also has no cap on the delay, no maximum number of attempts.',
+        },
+      ],
+      output: null,
+    },
+    {
       name: 'a prefixed delay callback (clusterRetryStrategy) is judged like retryStrategy',
       code: `export const defaults = {
   clusterRetryStrategy: (times: number) => Math.min(100 + times * 2, 2000),

@@ -52,7 +52,7 @@ const TIMER = /^set(Timeout|Interval|Immediate)$/;
 
 export function recursiveRetry(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
   const target = selfCallTarget(call);
-  if (!target || !mayRetrySelf(call, target)) return undefined;
+  if (!target || !mayRetrySelf(call, target)) return handedToTimerHelper(call, context);
   const walk = walkToFunction(call, target.name, target.viaThis);
   if (!walk) return undefined;
   let { fn, path } = walk;
@@ -70,7 +70,54 @@ export function recursiveRetry(call: ts.CallExpression, context: SiteContext): R
     fn = retrying;
   }
   const timers = target.timer ? [target.timer, ...path.timers] : path.timers;
-  return siteFor(call, target.timer ? (call.arguments[0] ?? call) : call, fn, { ...path, timers }, helperBody, context);
+  return siteFor(call, target.timer ? undefined : call, target.timer ? (call.arguments[0] ?? call) : call, fn, { ...path, timers }, helperBody, context);
+}
+
+/**
+ * `return this.delayReconnect(this.fetchUrl)` from fetchUrl's catch: the function hands
+ * itself to a helper that calls it back from a timer (`setTimeout(() => cb.apply(this), ms)`).
+ */
+function handedToTimerHelper(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
+  const index = call.arguments.findIndex((argument) => {
+    const named = namedReference(unbound(argument));
+    return named !== undefined && mayRetrySelf(call, { ...named, timer: undefined });
+  });
+  const argument = call.arguments[index];
+  const named = argument && namedReference(unbound(argument));
+  if (!named) return undefined;
+  const resolved = resolveCallee(call, context.sourceFile, context.facts);
+  const helper = resolved?.kind === 'function' && resolved.sourceFile === context.sourceFile ? resolved.fn : undefined;
+  const parameter = helper?.parameters[index]?.name;
+  const helperBody = helper && functionBody(helper);
+  if (!helperBody || !parameter || !ts.isIdentifier(parameter)) return undefined;
+  const timer = timerCallingBack(helperBody, parameter.text);
+  const walk = timer && walkToFunction(call, named.name, named.viaThis);
+  if (!timer || !walk?.path) return undefined;
+  return siteFor(call, undefined, call, walk.fn, { ...walk.path, timers: [timer, ...walk.path.timers] }, helperBody, context);
+}
+
+/** `this.f.bind(this)` → `this.f`. */
+function unbound(argument: ts.Expression): ts.Expression {
+  const node = skipParentheses(argument);
+  return ts.isCallExpression(node) && calleeName(node) === 'bind' && ts.isPropertyAccessExpression(node.expression) ? node.expression.expression : node;
+}
+
+/** The `setTimeout` in a helper whose callback calls the parameter back (`cb()`, `cb.apply(this)`, `cb.call(this)`). */
+function timerCallingBack(helperBody: ts.Node, parameter: string): ts.CallExpression | undefined {
+  let found: ts.CallExpression | undefined;
+  forEachIncludingCallbacks(helperBody, (node) => {
+    if (found || !ts.isCallExpression(node) || !isTimerFunction(node.expression, 'setTimeout')) return;
+    const callback = node.arguments[0];
+    if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return;
+    forEachIncludingCallbacks(callback.body, (inner) => {
+      if (!ts.isCallExpression(inner)) return;
+      const callee = skipParentheses(inner.expression);
+      const direct = ts.isIdentifier(callee) && callee.text === parameter;
+      const applied = ts.isPropertyAccessExpression(callee) && ['apply', 'call'].includes(callee.name.text) && referenceKey(callee.expression) === parameter;
+      if (direct || applied) found = node;
+    });
+  });
+  return found;
 }
 
 /** Cheap first look: an enclosing function has the callee's name, or a timer schedules the call. */
@@ -215,6 +262,7 @@ function failureCallTo(fn: ts.SignatureDeclaration, helperName: string, viaThis:
 
 function siteFor(
   call: ts.CallExpression,
+  selfCall: ts.CallExpression | undefined,
   anchor: ts.Node,
   fn: ts.SignatureDeclaration,
   path: FailurePath,
@@ -223,7 +271,6 @@ function siteFor(
 ): RetrySite | undefined {
   const body = functionBody(fn);
   if (!body) return undefined;
-  const selfCall = path.timers.includes(call) ? undefined : call;
   const recursiveArguments = new Map<string, ts.Expression[]>();
   if (selfCall && !bindsSameInputs(fn, selfCall, recursiveArguments)) return undefined;
   if (stepsAnInput(body, path.handler, recursiveArguments, context)) return undefined;
