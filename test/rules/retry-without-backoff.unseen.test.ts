@@ -376,6 +376,103 @@ export async function run(maxSteps: number): Promise<string> {
 `,
     },
     {
+      name: 'a loop that stops by setting what it tests once a limit computed from the counter says so is bounded',
+      code: `declare function wait(ms: number): Promise<void>;
+export async function retry<T>(fn: () => Promise<T>, getWaitMs: (n: number) => number | null, maxRetries = 3): Promise<T> {
+  let retries = 0;
+  let doneError: unknown;
+  while (!doneError) {
+    try {
+      return await fn();
+    } catch (err) {
+      const waitMs = getWaitMs(retries);
+      const willRetry = retries < maxRetries && waitMs !== null;
+      if (willRetry) {
+        retries += 1;
+        await wait(waitMs);
+      } else {
+        doneError = err;
+      }
+    }
+  }
+  throw doneError;
+}
+`,
+    },
+    {
+      name: 'a helper given the attempt number decides when to stop and how long to wait',
+      code: `declare function wait(ms: number): Promise<void>;
+declare function nextWait(failure: unknown, attempt: number): number | null;
+declare const agent: { fetch(url: string): Promise<string> };
+export async function call(url: string): Promise<string | unknown> {
+  for (let counter = 1; ; counter++) {
+    try {
+      return await agent.fetch(url);
+    } catch (failure) {
+      const waitTime = nextWait(failure, counter);
+      if (waitTime == null) return failure;
+      await wait(waitTime);
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'waiting for a concurrent request already in flight is not a retry',
+      code: `export class CachedGetter<V> {
+  #pending = new Map<string, Promise<{ isFresh: boolean; value: V }>>();
+  constructor(private readonly allowStored: (value: V) => Promise<boolean>) {}
+  async get(key: string, load: () => Promise<V>): Promise<V> {
+    let previous: Promise<{ isFresh: boolean; value: V }> | undefined;
+    while ((previous = this.#pending.get(key))) {
+      try {
+        const { isFresh, value } = await previous;
+        if (isFresh) return value;
+        if (await this.allowStored(value)) return value;
+      } catch {
+        // the other caller saw the error
+      }
+    }
+    return load();
+  }
+}
+`,
+    },
+    {
+      name: 'retrying only a concurrent-modification error resolves a race, like a uniqueness conflict',
+      code: `declare class ConcurrentRefreshError extends Error {}
+declare const db: { rotate(id: string): Promise<string> };
+export async function rotateToken(id: string): Promise<string> {
+  try {
+    return await db.rotate(id);
+  } catch (err) {
+    if (err instanceof ConcurrentRefreshError) {
+      return rotateToken(id);
+    }
+    throw err;
+  }
+}
+`,
+    },
+    {
+      name: 'a loop that takes the next URL by index before the try is failover',
+      code: `declare function fetchFont(url: string): Promise<ArrayBuffer>;
+export async function loadFont(urls: string[]): Promise<ArrayBuffer | undefined> {
+  let i = 0;
+  while (i < urls.length) {
+    const url = urls[i]!;
+    try {
+      return await fetchFont(url);
+    } catch (e) {
+      console.error(e);
+    }
+    i++;
+  }
+  return undefined;
+}
+`,
+    },
+    {
       name: 'type tests (.test-d.ts) are test files',
       filename: 'src/transaction.test-d.ts',
       code: `declare const session: { commit(): Promise<void> };

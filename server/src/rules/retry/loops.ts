@@ -87,10 +87,13 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   waits.delays.push(...waitsBeforeAttempt(attempt.tryBlock, operation, env, context.delays));
   const errorName = catchVariable(clause);
   if (ts.isForOfStatement(loop) && mentionsAny(attempt.tryBlock, forOfVariables(loop))) return undefined; // trying each item in turn
-  if (indexesBy(attempt.tryBlock, counters)) return undefined; // `models[i]`: the next fallback, not the same call again
+  if (indexesBy(attempt.tryBlock, counters) || indexesBy(localInputs(operation, loop), counters)) return undefined; // `models[i]`: the next fallback, not the same call again
+  if (awaitsOthersWork(attempt.tryBlock)) return undefined;
   if (retriesOnlyConflicts(path, errorName) || retriesOnlyNotYet(clause.block, errorName)) return undefined;
   if (waitsOnSuccessToo(attempt.tryBlock, operation, env, context.delays)) return undefined;
-  const bounded = ts.isForOfStatement(loop) || conditionLimits(loop, counters) || hasAttemptLimit(path, counters, errorName);
+  const condition = loopCondition(loop);
+  const stopFlags = new Set([...(condition ? referencedKeys(condition) : [])].filter((key) => !counters.has(key)));
+  const bounded = ts.isForOfStatement(loop) || conditionLimits(loop, counters) || hasAttemptLimit(path, counters, errorName, stopFlags);
   const nonRetryable = inspectsError(path, errorName) ? undefined : rejectsClientErrors(attempt.tryBlock, operation, context.sourceFile, context.facts);
   return {
     shape: reconnects(attempt.tryBlock, path) ? 'reconnect' : 'loop',
@@ -122,12 +125,38 @@ function reconnects(attempt: ts.Block, path: readonly ts.Node[]): boolean {
   return found || path.some((part) => [...referencedKeys(part)].some((key) => /reconnect/i.test(key)));
 }
 
-function indexesBy(block: ts.Block, counters: ReadonlySet<string>): boolean {
+function indexesBy(roots: ts.Node | readonly ts.Node[], counters: ReadonlySet<string>): boolean {
   let indexes = false;
-  forEachInScope(block, (node) => {
-    if (ts.isElementAccessExpression(node) && mentionsAny(node.argumentExpression, counters)) indexes = true;
-  });
+  for (const root of Array.isArray(roots) ? roots : [roots]) {
+    forEachInScope(root, (node) => {
+      if (ts.isElementAccessExpression(node) && mentionsAny(node.argumentExpression, counters)) indexes = true;
+    });
+  }
   return indexes;
+}
+
+/** How the loop body computes what the call takes: `const url = this.urls[i]` for `fetchFont(url)`. */
+function localInputs(operation: ts.Node, loop: ts.IterationStatement): ts.Expression[] {
+  const used = referencedKeys(operation);
+  const initializers: ts.Expression[] = [];
+  forEachInScope(loop.statement, (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && used.has(node.name.text) && node.initializer) initializers.push(node.initializer);
+  });
+  return initializers;
+}
+
+/**
+ * `while ((flow = pending.get(key))) { try { await flow } catch {} }`: the first thing the
+ * attempt awaits is a promise someone else started, so the loop waits for their work.
+ */
+function awaitsOthersWork(attempt: ts.Block): boolean {
+  let first: ts.Expression | undefined;
+  forEachInScope(attempt, (node) => {
+    if (first || !ts.isAwaitExpression(node)) return undefined;
+    first = skipParentheses(node.expression);
+    return 'skip';
+  });
+  return first !== undefined && (ts.isIdentifier(first) || ts.isPropertyAccessExpression(first));
 }
 
 function forOfVariables(loop: ts.ForOfStatement): Set<string> {

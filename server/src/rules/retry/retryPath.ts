@@ -136,11 +136,12 @@ function awaitsEvent(fn: ts.SignatureDeclaration): boolean {
 }
 
 /** The `if`s on the path whose branch leaves the attempt cycle (throw, return, break, continue). */
-function exitingConditions(parts: readonly ts.Node[]): ts.Expression[] {
+function exitingConditions(parts: readonly ts.Node[], stopFlags: ReadonlySet<string> = new Set()): ts.Expression[] {
   const conditions: ts.Expression[] = [];
+  const exits = (statement: ts.Statement) => containsExit(statement) || assignsAny(statement, stopFlags);
   for (const part of parts) {
     forEachInScope(part, (node) => {
-      if (ts.isIfStatement(node) && (containsExit(node.thenStatement) || (node.elseStatement !== undefined && containsExit(node.elseStatement)))) {
+      if (ts.isIfStatement(node) && (exits(node.thenStatement) || (node.elseStatement !== undefined && exits(node.elseStatement)))) {
         conditions.push(node.expression);
       } else if (ts.isConditionalExpression(node)) {
         conditions.push(node.condition);
@@ -164,10 +165,35 @@ function containsExit(statement: ts.Statement): boolean {
 
 const TIME_LIMIT = /deadline|timeout|elapsed|expires?|until|Date\.now|performance\.now|hrtime|getTime/i;
 
-/** Something on the path compares an attempt counter, a clock or a limit before going round again. */
-export function hasAttemptLimit(parts: readonly ts.Node[], counters: ReadonlySet<string>, errorName: string | undefined): boolean {
+/**
+ * Something on the path compares an attempt counter, a clock or a limit before going round
+ * again — also through a local computed from the counter (`const willRetry = retries < max`,
+ * `const wait = nextWait(failure, attempt)`: the helper decides when to stop), and by setting
+ * what the loop tests (`stopFlags`: `doneError = err` in `while (!doneError)`).
+ */
+export function hasAttemptLimit(parts: readonly ts.Node[], counters: ReadonlySet<string>, errorName: string | undefined, stopFlags?: ReadonlySet<string>): boolean {
   const errorKeys = new Set(errorName ? [errorName] : []);
-  return exitingConditions(parts).some((condition) => limitsAttempts(condition, counters, errorKeys));
+  const computed = new Map<string, ts.Expression>();
+  for (const part of parts) {
+    forEachInScope(part, (node) => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) computed.set(node.name.text, node.initializer);
+    });
+  }
+  const fromCounter = (condition: ts.Expression) =>
+    [...referencedKeys(condition)].some((key) => {
+      const value = computed.get(key);
+      return value !== undefined && mentionsAny(value, counters);
+    });
+  return exitingConditions(parts, stopFlags).some((condition) => limitsAttempts(condition, counters, errorKeys) || fromCounter(condition));
+}
+
+function assignsAny(statement: ts.Statement, keys: ReadonlySet<string>): boolean {
+  if (keys.size === 0) return false;
+  let assigns = false;
+  forEachInScope(statement, (node) => {
+    if (isAssignment(node) && keys.has(referenceKey(node.left) ?? '')) assigns = true;
+  });
+  return assigns;
 }
 
 const ATTEMPT_NAME = /attempt|retr|tries/i;
@@ -199,7 +225,7 @@ export function inspectsError(parts: readonly ts.Node[], errorName: string | und
   return handed;
 }
 
-const CONFLICT = /unique|duplicate|conflict|P2002|23505|ER_DUP_ENTRY/i;
+const CONFLICT = /unique|duplicate|conflict|concurren|P2002|23505|ER_DUP_ENTRY/i;
 
 /**
  * Retrying only a uniqueness conflict (pick another slug, re-read and write again) resolves
