@@ -578,15 +578,40 @@ export const policy = retry(handleAll, { maxAttempts: 3, backoff: new Exponentia
 `,
     },
     {
-      name: 'library fix: cockatiel ConstantBackoff is replaced',
+      name: 'library fix: cockatiel ConstantBackoff is replaced and its unused import dropped',
+      compilerOptions: { noUnusedLocals: true },
       code: `import { ConstantBackoff, ExponentialBackoff, handleAll, retry } from 'cockatiel';
 export const policy = retry(handleAll, { maxAttempts: 3, backoff: new ConstantBackoff(50) });
 export const other = new ExponentialBackoff();
 `,
       errors: [{ messageId: 'libraryWithoutBackoff', line: 2 }],
-      output: `import { ConstantBackoff, ExponentialBackoff, handleAll, retry } from 'cockatiel';
+      output: `import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
 export const policy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });
 export const other = new ExponentialBackoff();
+`,
+    },
+    {
+      name: 'library fix: cockatiel ConstantBackoff imported last is swapped for ExponentialBackoff in the import',
+      compilerOptions: { noUnusedLocals: true },
+      code: `import { handleAll, retry, ConstantBackoff } from 'cockatiel';
+export const policy = retry(handleAll, { maxAttempts: 3, backoff: new ConstantBackoff(50) });
+`,
+      errors: [{ messageId: 'libraryWithoutBackoff', line: 2 }],
+      output: `import { handleAll, retry, ExponentialBackoff } from 'cockatiel';
+export const policy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });
+`,
+    },
+    {
+      name: 'library fix: a ConstantBackoff import still used elsewhere is kept',
+      compilerOptions: { noUnusedLocals: true },
+      code: `import { ConstantBackoff, handleAll, retry } from 'cockatiel';
+export const policy = retry(handleAll, { maxAttempts: 3, backoff: new ConstantBackoff(50) });
+export const polling = new ConstantBackoff(1000);
+`,
+      errors: [{ messageId: 'libraryWithoutBackoff', line: 2 }],
+      output: `import { ConstantBackoff, handleAll, retry, ExponentialBackoff } from 'cockatiel';
+export const policy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });
+export const polling = new ConstantBackoff(1000);
 `,
     },
   ],

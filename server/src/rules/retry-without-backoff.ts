@@ -31,7 +31,7 @@ export interface RetryOptions extends Record<string, unknown> {
   maxAttempts: number;
 }
 
-const TEST_FILE = /(^|\/)(__tests__|__mocks__|e2e|specs?|tests?([-_.][\w.-]*)?|testing|fixtures|playwright|cypress|[\w.-]+[-_.]tests?)\/|\.(test|spec|e2e-spec|e2e)\.[cm]?tsx?$/;
+const TEST_FILE = /(^|\/)(__tests__|__mocks__|e2e|specs?|tests?([-_.][\w.-]*)?|testing|fixtures|playwright|cypress|[\w.-]+[-_.]tests?)\/|\.(test|spec|e2e-spec|e2e|test-d)\.[cm]?tsx?$/;
 
 const SHAPE_NAMES: Record<RetrySite['shape'], string> = {
   loop: 'This retry loop',
@@ -113,7 +113,7 @@ export default defineRule<RetryOptions>({
 });
 
 function reportSite(context: RuleContext<RetryOptions>, site: RetrySite): void {
-  const assessment = assess(site, context.facts);
+  const assessment = assess(site, context.facts, context.options.maxDelayMs);
   const [primary, ...others] = assessment.defects;
   if (!primary) return;
   const { sourceFile } = context;

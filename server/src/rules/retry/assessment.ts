@@ -1,9 +1,9 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { enclosingClass } from './callees';
 import { classifyDelay } from './delayShape';
+import { passedThrough } from './delays';
 import type { DelayCall, DelayShape, RetrySite } from './model';
-import { forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, referenceKey, skipParentheses } from './syntax';
+import { enclosingClass, forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, referenceKey, skipParentheses } from './syntax';
 
 // Turns a detected retry into the list of what is wrong with it, most important first.
 
@@ -21,13 +21,15 @@ export interface Assessment {
 /** Past this many attempts an uncapped exponential delay is worth a cap (2^5 × base). */
 const SMALL_ATTEMPT_LIMIT = 6;
 
-export function assess(site: RetrySite, facts: ProjectFacts): Assessment {
+export function assess(site: RetrySite, facts: ProjectFacts, maxDelayMs: number): Assessment {
   const defects = new Set<Defect>();
   const judged = judgeDelays(site.delays, facts);
   if (!judged && !site.delayUnknown) defects.add('noDelay');
   const shape = judged?.shape;
   if (shape && shape.growth !== 'unknown' && !site.singleRetry) {
-    if (shape.growth === 'constant') defects.add('constantDelay');
+    // A fixed wait as long as the cap is where a capped backoff would settle anyway: a slow beat, not a stampede.
+    const atCap = (fixedMs(judged.delay) ?? 0) >= maxDelayMs;
+    if (shape.growth === 'constant' && !atCap) defects.add('constantDelay');
     if (shape.growth === 'linear') defects.add('linearDelay');
     const grows = shape.growth === 'exponential' || shape.growth === 'schedule';
     if (grows && !shape.jitter && shape.certain) defects.add('noJitter');
@@ -49,12 +51,17 @@ function judgeDelays(delays: readonly DelayCall[], facts: ProjectFacts): { delay
   let best: { delay: DelayCall; shape: DelayShape; score: number } | undefined;
   for (const delay of delays) {
     if (delay.durationUnknown) return { delay, shape: { growth: 'unknown', jitter: false, cap: false, certain: false } };
-    if (!delay.ms || numericValue(delay.ms.expression) === 0) continue;
+    if (!delay.ms || fixedMs(delay) === 0) continue;
     const shape = classifyDelay(delay.ms, facts);
     const score = shape.growth === 'unknown' || !shape.certain ? 100 : growthScore(shape);
     if (!best || score > best.score) best = { delay, shape, score };
   }
   return best;
+}
+
+/** The wait's duration when it is a literal, followed through the helpers that pass it on. */
+function fixedMs(delay: DelayCall): number | undefined {
+  return delay.ms && numericValue(passedThrough(delay.ms).expression);
 }
 
 function growthScore(shape: DelayShape): number {

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { mentionsAny, referenceKey, skipParentheses } from './syntax';
+import { forEachInScope, isAssignment, mentionsAny, referenceKey, skipParentheses } from './syntax';
 
 // How many attempts a retry makes, read by running its bookkeeping: counters start at
 // their initial values, every attempt fails, and the checks decide when to stop. A limit
@@ -190,4 +190,34 @@ class Evaluator {
     if (key === undefined || !this.counters.has(key)) throw new Unsupported();
     this.vars.set(key, value);
   }
+}
+
+/**
+ * The attempts a `for` loop's header allows when its bounds are literals
+ * (`for (let i = 0; i < 2; i++)` → 2); undefined when the body also moves the counter.
+ */
+export function headerAttemptCount(loop: ts.ForStatement, counters: ReadonlySet<string>): number | undefined {
+  const { initializer, condition, incrementor } = loop;
+  if (!initializer || !ts.isVariableDeclarationList(initializer) || !condition || !incrementor) return undefined;
+  const initial = new Map<string, ts.Expression | null>();
+  for (const declaration of initializer.declarations) {
+    if (ts.isIdentifier(declaration.name) && declaration.initializer && counters.has(declaration.name.text)) initial.set(declaration.name.text, declaration.initializer);
+  }
+  const headerCounters = new Set(initial.keys());
+  if (headerCounters.size === 0 || assignsAny(loop.statement, headerCounters)) return undefined;
+  const text = attemptCountText({ initial, counters: headerCounters, before: [{ kind: 'continueIf', condition }], after: [{ kind: 'update', expression: incrementor }] });
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function assignsAny(root: ts.Node, keys: ReadonlySet<string>): boolean {
+  let assigns = false;
+  forEachInScope(root, (node) => {
+    let target: ts.Expression | undefined;
+    if (isAssignment(node)) target = node.left;
+    else if (ts.isPostfixUnaryExpression(node)) target = node.operand;
+    else if (ts.isPrefixUnaryExpression(node) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) target = node.operand;
+    const key = target && referenceKey(target);
+    if (key !== undefined && keys.has(key)) assigns = true;
+  });
+  return assigns;
 }

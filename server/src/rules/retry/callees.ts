@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { importBindings, isRelativeSpecifier, resolveImportedDeclaration } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { skipParentheses } from './syntax';
+import { enclosingClass, skipParentheses } from './syntax';
 
 // What a call calls, without the type checker: a function of this file, a method of the
 // enclosing class, a function exported by another project file, or a package export.
@@ -93,13 +93,6 @@ export function classMember(from: ts.Node, name: string): ts.SignatureDeclaratio
     if (!member.name || !ts.isIdentifier(member.name) || member.name.text !== name) continue;
     if (ts.isMethodDeclaration(member) && member.body) return member;
     if (ts.isPropertyDeclaration(member)) return asFunction(member);
-  }
-  return undefined;
-}
-
-export function enclosingClass(from: ts.Node): ts.ClassLikeDeclaration | undefined {
-  for (let node: ts.Node | undefined = from.parent; node; node = node.parent) {
-    if (ts.isClassLike(node)) return node;
   }
   return undefined;
 }

@@ -118,9 +118,13 @@ function stopsWhenItWorks(body: ts.Node, env: ExprEnv, context: SiteContext): In
   let found: IntervalAttempt | undefined;
   forEachInScope(body, (node) => {
     if (found || !ts.isTryStatement(node) || !node.catchClause) return;
+    // Stopping only when the result says so (`if (await ready()) clearInterval(timer)`) is
+    // polling for a condition; a retry stops as soon as the attempt did not throw.
     let clears = false;
     forEachInScope(node.tryBlock, (inner) => {
+      if (ts.isIfStatement(inner) || ts.isConditionalExpression(inner)) return 'skip';
       if (ts.isCallExpression(inner) && calleeName(inner) === 'clearInterval') clears = true;
+      return undefined;
     });
     const operation = clears ? firstOperation(node.tryBlock, env, context) : undefined;
     if (operation) found = { operation, clause: node.catchClause, reconnect: /connect/i.test(calleeName(operation) ?? '') };

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { bindParameters, enclosingClass, resolveCallee } from './callees';
+import { bindParameters, resolveCallee } from './callees';
 import type { BoundExpression, DelayShape, ExprEnv } from './model';
-import { forEachInScope, functionBody, isAssignment, isRelational, referenceKey, skipParentheses } from './syntax';
+import { enclosingClass, forEachInScope, functionBody, isAssignment, isRelational, isStepAssignment, numericValue, referenceKey, skipParentheses } from './syntax';
 
 // How a delay grows from one attempt to the next, read from the expression that computes
 // it: constant, linear in the attempt counter, exponential (`2 ** attempt`, `delay *= 2`),
@@ -81,6 +81,8 @@ class Classifier {
     const both = merge(left, right);
     switch (node.operatorToken.kind) {
       case ts.SyntaxKind.AsteriskAsteriskToken:
+        // `attempt ** 2` grows faster than linearly: it backs off, so its jitter and cap are what to judge.
+        return { ...both, exponential: both.exponential || right.counter || (left.counter && (numericValue(node.right) ?? 0) >= 2) };
       case ts.SyntaxKind.LessThanLessThanToken:
         return { ...both, exponential: both.exponential || right.counter };
       case ts.SyntaxKind.AsteriskToken:
@@ -180,6 +182,9 @@ class Classifier {
   }
 
   private update(key: string, node: ts.BinaryExpression, env: ExprEnv, depth: number): Features {
+    // `this.attempts += 1` counts attempts wherever it is (a delay getter, not the retry path),
+    // so `2 ** this.attempts` grows exponentially.
+    if (isStepAssignment(node)) return { ...NONE, counter: true };
     const value = this.expression(node.right, env, depth + 1);
     switch (node.operatorToken.kind) {
       case ts.SyntaxKind.AsteriskEqualsToken:

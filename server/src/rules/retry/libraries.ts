@@ -5,6 +5,7 @@ import { importBindings } from '../../engine/imports';
 import { resolveCallee } from './callees';
 import type { SiteContext } from './model';
 import { calleeName, numericValue, skipParentheses } from './syntax';
+import { dropImportIfUnused } from './unusedImport';
 
 // Retry libraries are the right tool, but their options can switch the backoff off:
 // `factor: 1`, `minTimeout: 0`, cockatiel without a `backoff`, axios-retry without a
@@ -150,10 +151,19 @@ function cockatielOptions(target: LibraryCall, context: SiteContext): LibraryFin
     if (exponential && options) edits.push(addPropertyEdit(sourceFile, options, `backoff: new ${exponential.name}()`), ...exponential.edits);
   } else if (backoffValue && ts.isNewExpression(backoffValue) && /ConstantBackoff$/.test(backoffValue.expression.getText(sourceFile))) {
     problems.push({ defect: 'libraryWithoutBackoff', reason: '`ConstantBackoff` keeps every delay the same' });
-    if (exponential) edits.push(replaceText(sourceFile, backoffValue.getStart(sourceFile), backoffValue.getEnd(), `new ${exponential.name}()`), ...exponential.edits);
+    const cleanup = exponential && importCleanup(context, backoffValue);
+    if (exponential && cleanup) edits.push(replaceText(sourceFile, backoffValue.getStart(sourceFile), backoffValue.getEnd(), `new ${exponential.name}()`), ...exponential.edits, ...cleanup);
   }
   if (!property(options, 'maxAttempts')) problems.push({ defect: 'unbounded', reason: 'retries for ever (no `maxAttempts`)' });
   return result(target, problems, edits, 'Back off exponentially (cockatiel ExponentialBackoff)');
+}
+
+/** Dropping the `ConstantBackoff` import the replacement leaves unused (none for `cockatiel.ConstantBackoff`). */
+function importCleanup(context: SiteContext, constant: ts.NewExpression): TextEdit[] | undefined {
+  const callee = skipParentheses(constant.expression);
+  const binding = ts.isIdentifier(callee) ? importBindings(context.facts, context.sourceFile).get(callee.text) : undefined;
+  if (!binding || !ts.isImportSpecifier(binding.declaration)) return [];
+  return dropImportIfUnused(context.sourceFile, binding.declaration, constant);
 }
 
 /** How this file can name a cockatiel export, with the import edit that makes it available. */

@@ -1,5 +1,7 @@
 import { ts } from 'ts-morph';
+import { headerAttemptCount } from './attemptCount';
 import type { ExprEnv, RetrySite, SiteContext } from './model';
+import { readsNamedStates, retriesOnlyNotYet, waitsOnSuccessToo } from './polls';
 import {
   catchVariable,
   isLocalFileCall,
@@ -14,6 +16,7 @@ import {
   rejectsClientErrors,
   retriesOnlyConflicts,
   scopeOf,
+  waitsBeforeAttempt,
 } from './retryPath';
 import {
   alwaysExits,
@@ -69,7 +72,7 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   const env0: ExprEnv = { sourceFile: context.sourceFile, scope: scopeOf(loop), counters: new Set() };
   const operation = firstOperation(attempt.tryBlock, env0, context);
   if (!operation) return undefined;
-  if (!leavesOnSuccess(attempt.tryBlock, loop) && !retriesByFlag(loop, clause)) return undefined;
+  if (!leavesOnSuccess(attempt.tryBlock, loop) && !retriesByFlag(loop, clause) && !leavesAfterwards(attempt, loop)) return undefined;
   if (isLocalFileCall(operation, context)) return undefined;
   if (!goesRound(clause.block, loop)) return undefined;
 
@@ -81,10 +84,16 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   if (ts.isForOfStatement(loop)) addForOfVariable(loop, counters, scheduled);
   const env: ExprEnv = { ...env0, counters, scheduled };
   const waits = collectWaits(path, [clause.block], env, context.delays);
+  waits.delays.push(...waitsBeforeAttempt(attempt.tryBlock, operation, env, context.delays));
   const errorName = catchVariable(clause);
   if (ts.isForOfStatement(loop) && mentionsAny(attempt.tryBlock, forOfVariables(loop))) return undefined; // trying each item in turn
-  if (retriesOnlyConflicts(path, errorName)) return undefined;
-  const bounded = ts.isForOfStatement(loop) || conditionLimits(loop, counters) || hasAttemptLimit(path, counters, errorName);
+  if (indexesBy(attempt.tryBlock, counters) || indexesBy(localInputs(operation, loop), counters)) return undefined; // `models[i]`: the next fallback, not the same call again
+  if (awaitsOthersWork(attempt.tryBlock)) return undefined;
+  if (retriesOnlyConflicts(path, errorName) || retriesOnlyNotYet(clause.block, errorName)) return undefined;
+  if (waitsOnSuccessToo(attempt.tryBlock, operation, env, context.delays)) return undefined;
+  const condition = loopCondition(loop);
+  const stopFlags = new Set([...(condition ? referencedKeys(condition) : [])].filter((key) => !counters.has(key)));
+  const bounded = ts.isForOfStatement(loop) || conditionLimits(loop, counters) || hasAttemptLimit(path, counters, errorName, stopFlags);
   const nonRetryable = inspectsError(path, errorName) ? undefined : rejectsClientErrors(attempt.tryBlock, operation, context.sourceFile, context.facts);
   return {
     shape: reconnects(attempt.tryBlock, path) ? 'reconnect' : 'loop',
@@ -96,6 +105,8 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
     bounded,
     nonRetryable,
     counters,
+    // Two attempts make one wait: how it would grow cannot matter.
+    singleRetry: ts.isForStatement(loop) && (headerAttemptCount(loop, counters) ?? Infinity) <= 2,
     env,
   };
 }
@@ -112,6 +123,40 @@ function reconnects(attempt: ts.Block, path: readonly ts.Node[]): boolean {
     }
   });
   return found || path.some((part) => [...referencedKeys(part)].some((key) => /reconnect/i.test(key)));
+}
+
+function indexesBy(roots: ts.Node | readonly ts.Node[], counters: ReadonlySet<string>): boolean {
+  let indexes = false;
+  for (const root of Array.isArray(roots) ? roots : [roots]) {
+    forEachInScope(root, (node) => {
+      if (ts.isElementAccessExpression(node) && mentionsAny(node.argumentExpression, counters)) indexes = true;
+    });
+  }
+  return indexes;
+}
+
+/** How the loop body computes what the call takes: `const url = this.urls[i]` for `fetchFont(url)`. */
+function localInputs(operation: ts.Node, loop: ts.IterationStatement): ts.Expression[] {
+  const used = referencedKeys(operation);
+  const initializers: ts.Expression[] = [];
+  forEachInScope(loop.statement, (node) => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && used.has(node.name.text) && node.initializer) initializers.push(node.initializer);
+  });
+  return initializers;
+}
+
+/**
+ * `while ((flow = pending.get(key))) { try { await flow } catch {} }`: the first thing the
+ * attempt awaits is a promise someone else started, so the loop waits for their work.
+ */
+function awaitsOthersWork(attempt: ts.Block): boolean {
+  let first: ts.Expression | undefined;
+  forEachInScope(attempt, (node) => {
+    if (first || !ts.isAwaitExpression(node)) return undefined;
+    first = skipParentheses(node.expression);
+    return 'skip';
+  });
+  return first !== undefined && (ts.isIdentifier(first) || ts.isPropertyAccessExpression(first));
 }
 
 function forOfVariables(loop: ts.ForOfStatement): Set<string> {
@@ -136,6 +181,32 @@ function leavesOnSuccess(block: ts.Block, loop: ts.IterationStatement): boolean 
     // `done = true` or `result = await op()` tested by the loop; resetting a counter is not leaving.
     const assigned = referenceKey(expression.left);
     return assigned !== undefined && tested.has(assigned) && !counters.has(assigned) && numericValue(expression.right) === undefined;
+  });
+}
+
+/**
+ * `try { response = await op() } catch {…}` and, after it, `if (response) { …; return response }`:
+ * the attempt's result is checked once the try is over. Only in a loop that counts attempts:
+ * an agent or job loop checks its step's result the same way.
+ */
+function leavesAfterwards(attempt: ts.TryStatement, loop: ts.IterationStatement): boolean {
+  if (!retryNamedCounter(loop)) return false;
+  const results = new Set<string>();
+  for (const statement of attempt.tryBlock.statements) {
+    const expression = ts.isExpressionStatement(statement) ? skipParentheses(statement.expression) : undefined;
+    if (!expression || !ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    const key = referenceKey(expression.left);
+    if (key !== undefined && ts.isAwaitExpression(skipParentheses(expression.right))) results.add(key);
+  }
+  const body = attempt.parent;
+  if (results.size === 0 || body !== loop.statement || !ts.isBlock(body)) return false;
+  return body.statements.slice(body.statements.indexOf(attempt) + 1).some((statement) => {
+    if (!ts.isIfStatement(statement) || !mentionsAny(statement.expression, results) || isNegative(statement.expression)) return false;
+    let leaves = false;
+    forEachInScope(statement.thenStatement, (node) => {
+      if (ts.isReturnStatement(node) || (ts.isBreakStatement(node) && breakTarget(node) === loop)) leaves = true;
+    });
+    return leaves;
   });
 }
 
@@ -271,7 +342,7 @@ function statusCheckRetry(loop: ts.IterationStatement, context: SiteContext): Re
     if (!operation && attempt) check = { condition: node.expression, operation: attempt, status: false };
     return undefined;
   });
-  if (!check) return undefined;
+  if (!check || readsNamedStates(body)) return undefined;
   const { condition, operation, status } = check;
   if (isLocalFileCall(operation, context)) return undefined;
   const path = [body, ...loopHeader(loop)];

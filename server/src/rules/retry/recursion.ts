@@ -1,7 +1,8 @@
 import { ts } from 'ts-morph';
 import { classMember, resolveCallee } from './callees';
-import { isTimerFunction } from './delays';
+import { awaitedDelay, isTimerFunction } from './delays';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
+import { retriesOnlyNotYet } from './polls';
 import {
   catchVariable,
   changesInput,
@@ -15,6 +16,7 @@ import {
   rejectsClientErrors,
   retriesOnlyConflicts,
   waitsAround,
+  waitsBeforeAttempt,
 } from './retryPath';
 import { calleeName, forEachIncludingCallbacks, functionBody, functionName, isClassMember, isLoop, mentionsAny, referenceKey, skipAwait, skipParentheses } from './syntax';
 
@@ -50,7 +52,7 @@ const TIMER = /^set(Timeout|Interval|Immediate)$/;
 
 export function recursiveRetry(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
   const target = selfCallTarget(call);
-  if (!target || !mayRetrySelf(call, target)) return undefined;
+  if (!target || !mayRetrySelf(call, target)) return handedToTimerHelper(call, context);
   const walk = walkToFunction(call, target.name, target.viaThis);
   if (!walk) return undefined;
   let { fn, path } = walk;
@@ -68,7 +70,54 @@ export function recursiveRetry(call: ts.CallExpression, context: SiteContext): R
     fn = retrying;
   }
   const timers = target.timer ? [target.timer, ...path.timers] : path.timers;
-  return siteFor(call, target.timer ? (call.arguments[0] ?? call) : call, fn, { ...path, timers }, helperBody, context);
+  return siteFor(call, target.timer ? undefined : call, target.timer ? (call.arguments[0] ?? call) : call, fn, { ...path, timers }, helperBody, context);
+}
+
+/**
+ * `return this.delayReconnect(this.fetchUrl)` from fetchUrl's catch: the function hands
+ * itself to a helper that calls it back from a timer (`setTimeout(() => cb.apply(this), ms)`).
+ */
+function handedToTimerHelper(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
+  const index = call.arguments.findIndex((argument) => {
+    const named = namedReference(unbound(argument));
+    return named !== undefined && mayRetrySelf(call, { ...named, timer: undefined });
+  });
+  const argument = call.arguments[index];
+  const named = argument && namedReference(unbound(argument));
+  if (!named) return undefined;
+  const resolved = resolveCallee(call, context.sourceFile, context.facts);
+  const helper = resolved?.kind === 'function' && resolved.sourceFile === context.sourceFile ? resolved.fn : undefined;
+  const parameter = helper?.parameters[index]?.name;
+  const helperBody = helper && functionBody(helper);
+  if (!helperBody || !parameter || !ts.isIdentifier(parameter)) return undefined;
+  const timer = timerCallingBack(helperBody, parameter.text);
+  const walk = timer && walkToFunction(call, named.name, named.viaThis);
+  if (!timer || !walk?.path) return undefined;
+  return siteFor(call, undefined, call, walk.fn, { ...walk.path, timers: [timer, ...walk.path.timers] }, helperBody, context);
+}
+
+/** `this.f.bind(this)` → `this.f`. */
+function unbound(argument: ts.Expression): ts.Expression {
+  const node = skipParentheses(argument);
+  return ts.isCallExpression(node) && calleeName(node) === 'bind' && ts.isPropertyAccessExpression(node.expression) ? node.expression.expression : node;
+}
+
+/** The `setTimeout` in a helper whose callback calls the parameter back (`cb()`, `cb.apply(this)`, `cb.call(this)`). */
+function timerCallingBack(helperBody: ts.Node, parameter: string): ts.CallExpression | undefined {
+  let found: ts.CallExpression | undefined;
+  forEachIncludingCallbacks(helperBody, (node) => {
+    if (found || !ts.isCallExpression(node) || !isTimerFunction(node.expression, 'setTimeout')) return;
+    const callback = node.arguments[0];
+    if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return;
+    forEachIncludingCallbacks(callback.body, (inner) => {
+      if (!ts.isCallExpression(inner)) return;
+      const callee = skipParentheses(inner.expression);
+      const direct = ts.isIdentifier(callee) && callee.text === parameter;
+      const applied = ts.isPropertyAccessExpression(callee) && ['apply', 'call'].includes(callee.name.text) && referenceKey(callee.expression) === parameter;
+      if (direct || applied) found = node;
+    });
+  });
+  return found;
 }
 
 /** Cheap first look: an enclosing function has the callee's name, or a timer schedules the call. */
@@ -213,6 +262,7 @@ function failureCallTo(fn: ts.SignatureDeclaration, helperName: string, viaThis:
 
 function siteFor(
   call: ts.CallExpression,
+  selfCall: ts.CallExpression | undefined,
   anchor: ts.Node,
   fn: ts.SignatureDeclaration,
   path: FailurePath,
@@ -221,11 +271,13 @@ function siteFor(
 ): RetrySite | undefined {
   const body = functionBody(fn);
   if (!body) return undefined;
-  const selfCall = path.timers.includes(call) ? undefined : call;
   const recursiveArguments = new Map<string, ts.Expression[]>();
   if (selfCall && !bindsSameInputs(fn, selfCall, recursiveArguments)) return undefined;
+  if (stepsAnInput(body, path.handler, recursiveArguments, context)) return undefined;
   const regions = [path.handler, ...path.callbacks, ...(helperBody ? [helperBody] : [])];
-  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName) || pollsOnSuccessToo(fn, path)) return undefined;
+  if (repairsFirst(regions, call) || retriesOnlyConflicts(regions, path.errorName) || retriesOnlyNotYet(path.handler, path.errorName) || pollsOnSuccessToo(fn, path)) {
+    return undefined;
+  }
   const attemptBlock = path.catchClause && ts.isTryStatement(path.catchClause.parent) ? path.catchClause.parent.tryBlock : undefined;
   if (attemptBlock && changesInput(regions, attemptBlock, call)) return undefined; // `image.crossOrigin = 'anonymous'`, then again
 
@@ -236,10 +288,7 @@ function siteFor(
   const operation = failingOperation(path, env, context);
   // `try { await sleep(backoff(attempt)); await connect(); } catch { return tryAgain(attempt + 1) }`
   const attempt = path.catchClause?.parent;
-  if (attempt && ts.isTryStatement(attempt)) {
-    const upFront = collectWaits([attempt.tryBlock], [], env, context.delays).delays;
-    waits.delays.push(...upFront.filter((d) => !operation || d.node.end <= operation.getStart()));
-  }
+  if (attempt && ts.isTryStatement(attempt)) waits.delays.push(...waitsBeforeAttempt(attempt.tryBlock, operation, env, context.delays));
   const thenDelays = waitsAround(call, fn, env, context).filter((d) => !path.timers.includes(d.node as ts.CallExpression));
   const timerDelays: DelayCall[] = path.timers.map((timer) => {
     const ms = timer.arguments[1];
@@ -280,6 +329,39 @@ function bindsSameInputs(fn: ts.SignatureDeclaration, call: ts.CallExpression, r
     recursiveArguments.set(name, [...(recursiveArguments.get(name) ?? []), argument]);
     return true;
   });
+}
+
+/**
+ * `startServer(port + 1)` when `listen(port)` failed tries the next port: a stepped
+ * parameter that the attempt hands to a call (not a wait, not logging) is its input,
+ * unlike a counter only compared with a limit or a delay only waited for.
+ */
+function stepsAnInput(body: ts.Node, handler: ts.Node, recursiveArguments: ReadonlyMap<string, readonly ts.Expression[]>, context: SiteContext): boolean {
+  if (recursiveArguments.size === 0) return false;
+  const env: ExprEnv = { sourceFile: context.sourceFile, scope: body, counters: new Set() };
+  let feeds = false;
+  forEachIncludingCallbacks(body, (node) => {
+    if (feeds || !ts.isIdentifier(node) || !recursiveArguments.has(node.text) || (handler.pos <= node.pos && node.end <= handler.end)) return;
+    const call = callTakingArgument(node, body);
+    if (call && !isBookkeeping(call, env, context)) feeds = true;
+  });
+  return feeds;
+}
+
+/** Calls that only log, wait or compute a number with the value: not the attempt's input. */
+function isBookkeeping(call: ts.CallExpression | ts.NewExpression, env: ExprEnv, context: SiteContext): boolean {
+  if (!ts.isCallExpression(call)) return false;
+  if (isLoggingCall(call) || isTimerFunction(call.expression, 'setTimeout') || /^Math\./.test(call.expression.getText())) return true;
+  return awaitedDelay(call, env, context.delays) !== undefined;
+}
+
+/** The innermost call or `new` whose arguments hold `node`, within `root`. */
+function callTakingArgument(node: ts.Node, root: ts.Node): ts.CallExpression | ts.NewExpression | undefined {
+  for (let child = node, parent = node.parent; parent && child !== root; child = parent, parent = parent.parent) {
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.some((a) => a === child)) return parent;
+    if (ts.isFunctionLike(parent)) return undefined;
+  }
+  return undefined;
 }
 
 function isArithmetic(expression: ts.Expression, depth = 0): boolean {

@@ -1,18 +1,20 @@
 import { ts } from 'ts-morph';
 import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { resolveCallee } from './callees';
-import { awaitedDelay, isTimerFunction, type DelayContext } from './delays';
+import { classMember, resolveCallee } from './callees';
+import { awaitedDelay, isTimerFunction, passedThrough, type DelayContext } from './delays';
 import type { DelayCall, ExprEnv, SiteContext } from './model';
 import {
   alwaysExits,
   calleeName,
+  enclosingClass,
   forEachIncludingCallbacks,
   forEachInScope,
   functionBody,
   isAssignment,
   isComparison,
   isRelational,
+  isStepAssignment,
   mentionsAny,
   numericValue,
   referenceKey,
@@ -46,25 +48,6 @@ function isStep(operator: ts.SyntaxKind): boolean {
   return operator === ts.SyntaxKind.PlusPlusToken || operator === ts.SyntaxKind.MinusMinusToken;
 }
 
-function isStepAssignment(node: ts.BinaryExpression): boolean {
-  const kind = node.operatorToken.kind;
-  const small = (e: ts.Expression) => {
-    const value = numericValue(e);
-    return value !== undefined && Math.abs(value) <= 1;
-  };
-  if (kind === ts.SyntaxKind.PlusEqualsToken || kind === ts.SyntaxKind.MinusEqualsToken) return small(node.right);
-  if (kind !== ts.SyntaxKind.EqualsToken) return false;
-  const right = skipParentheses(node.right);
-  const key = referenceKey(node.left);
-  return (
-    ts.isBinaryExpression(right) &&
-    (right.operatorToken.kind === ts.SyntaxKind.PlusToken || right.operatorToken.kind === ts.SyntaxKind.MinusToken) &&
-    key !== undefined &&
-    referenceKey(right.left) === key &&
-    small(right.right)
-  );
-}
-
 export interface PathWaits {
   delays: DelayCall[];
   /** An awaited call the analysis cannot see into might wait. */
@@ -91,7 +74,34 @@ export function collectWaits(parts: readonly ts.Node[], opaqueParts: readonly ts
       return undefined;
     });
   }
-  return { delays, unknown };
+  return { delays, unknown: unknown || (delays.length === 0 && opaqueParts.some((part) => startsTimer(part, env, context))) };
+}
+
+/**
+ * A timer started on the failure path that is not awaited there may still hold the next
+ * attempt back: `hostDelays.set(host, wait.then(() => setTimeout(retryAfterMs)))`, awaited
+ * when the attempt starts. How long it waits is not for this analysis to say.
+ */
+function startsTimer(part: ts.Node, env: ExprEnv, context: DelayContext): boolean {
+  let starts = false;
+  // A timer without a duration (or of 0 ms) holds nothing back.
+  const lasts = (ms: ts.Expression | undefined) => ms !== undefined && numericValue(ms) !== 0;
+  forEachIncludingCallbacks(part, (node) => {
+    if (starts || !ts.isCallExpression(node)) return;
+    const argument = node.arguments[1];
+    if (isTimerFunction(node.expression, 'setTimeout')) starts = lasts(argument && !ts.isSpreadElement(argument) ? argument : undefined);
+    const wait = starts ? undefined : awaitedDelay(node, env, context);
+    if (wait?.durationUnknown || (wait?.ms && lasts(passedThrough(wait.ms).expression))) starts = true;
+  });
+  return starts;
+}
+
+/**
+ * Waits at the start of the attempt, before the call that fails:
+ * `try { if (attempt > 0) await sleep(backoff(attempt)); return await op(); } catch { … }`.
+ */
+export function waitsBeforeAttempt(attempt: ts.Block, operation: ts.Node | undefined, env: ExprEnv, context: DelayContext): DelayCall[] {
+  return collectWaits([attempt], [], env, context).delays.filter((d) => !operation || d.node.end <= operation.getStart());
 }
 
 const LOG_METHODS = new Set(['log', 'info', 'warn', 'warning', 'error', 'debug', 'trace', 'verbose', 'fatal', 'captureException', 'captureMessage']);
@@ -106,16 +116,32 @@ function mightWait(expression: ts.Expression, env: ExprEnv, facts: ProjectFacts)
   const target = skipAwait(expression);
   if (!ts.isCallExpression(target)) return !ts.isIdentifier(target);
   if (isLoggingCall(target)) return false;
-  // A project function that is not a timer helper (awaitedDelay said no) does not wait.
-  return resolveCallee(target, env.sourceFile, facts)?.kind !== 'function';
+  const callee = resolveCallee(target, env.sourceFile, facts);
+  // A project function that is not a timer helper (awaitedDelay said no) waits only for
+  // something else to happen: a promise made elsewhere (`await this.connectionBack`).
+  return callee?.kind !== 'function' || awaitsEvent(callee.fn);
+}
+
+function awaitsEvent(fn: ts.SignatureDeclaration): boolean {
+  const body = functionBody(fn);
+  let awaits = false;
+  if (body) {
+    forEachInScope(body, (node) => {
+      if (!ts.isAwaitExpression(node)) return;
+      const awaited = skipParentheses(node.expression);
+      if (ts.isIdentifier(awaited) || ts.isPropertyAccessExpression(awaited) || ts.isNewExpression(awaited)) awaits = true;
+    });
+  }
+  return awaits;
 }
 
 /** The `if`s on the path whose branch leaves the attempt cycle (throw, return, break, continue). */
-function exitingConditions(parts: readonly ts.Node[]): ts.Expression[] {
+function exitingConditions(parts: readonly ts.Node[], stopFlags: ReadonlySet<string> = new Set()): ts.Expression[] {
   const conditions: ts.Expression[] = [];
+  const exits = (statement: ts.Statement) => containsExit(statement) || assignsAny(statement, stopFlags);
   for (const part of parts) {
     forEachInScope(part, (node) => {
-      if (ts.isIfStatement(node) && (containsExit(node.thenStatement) || (node.elseStatement !== undefined && containsExit(node.elseStatement)))) {
+      if (ts.isIfStatement(node) && (exits(node.thenStatement) || (node.elseStatement !== undefined && exits(node.elseStatement)))) {
         conditions.push(node.expression);
       } else if (ts.isConditionalExpression(node)) {
         conditions.push(node.condition);
@@ -125,20 +151,49 @@ function exitingConditions(parts: readonly ts.Node[]): ts.Expression[] {
   return conditions;
 }
 
+/** Giving up without leaving the handler: `this.stop(err)`, `reject(err)`, `client.close()`. */
+const GIVES_UP = /^(stop|close|destroy|abort|cancel|shutdown|dispose|reject|fail)$/i;
+
 function containsExit(statement: ts.Statement): boolean {
   let found = false;
   forEachInScope(statement, (node) => {
     if (ts.isThrowStatement(node) || ts.isReturnStatement(node) || ts.isBreakStatement(node) || ts.isContinueStatement(node)) found = true;
+    if (ts.isCallExpression(node) && GIVES_UP.test(calleeName(node) ?? '')) found = true;
   });
   return found || alwaysExits(statement);
 }
 
 const TIME_LIMIT = /deadline|timeout|elapsed|expires?|until|Date\.now|performance\.now|hrtime|getTime/i;
 
-/** Something on the path compares an attempt counter, a clock or a limit before going round again. */
-export function hasAttemptLimit(parts: readonly ts.Node[], counters: ReadonlySet<string>, errorName: string | undefined): boolean {
+/**
+ * Something on the path compares an attempt counter, a clock or a limit before going round
+ * again — also through a local computed from the counter (`const willRetry = retries < max`,
+ * `const wait = nextWait(failure, attempt)`: the helper decides when to stop), and by setting
+ * what the loop tests (`stopFlags`: `doneError = err` in `while (!doneError)`).
+ */
+export function hasAttemptLimit(parts: readonly ts.Node[], counters: ReadonlySet<string>, errorName: string | undefined, stopFlags?: ReadonlySet<string>): boolean {
   const errorKeys = new Set(errorName ? [errorName] : []);
-  return exitingConditions(parts).some((condition) => limitsAttempts(condition, counters, errorKeys));
+  const computed = new Map<string, ts.Expression>();
+  for (const part of parts) {
+    forEachInScope(part, (node) => {
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) computed.set(node.name.text, node.initializer);
+    });
+  }
+  const fromCounter = (condition: ts.Expression) =>
+    [...referencedKeys(condition)].some((key) => {
+      const value = computed.get(key);
+      return value !== undefined && mentionsAny(value, counters);
+    });
+  return exitingConditions(parts, stopFlags).some((condition) => limitsAttempts(condition, counters, errorKeys) || fromCounter(condition));
+}
+
+function assignsAny(statement: ts.Statement, keys: ReadonlySet<string>): boolean {
+  if (keys.size === 0) return false;
+  let assigns = false;
+  forEachInScope(statement, (node) => {
+    if (isAssignment(node) && keys.has(referenceKey(node.left) ?? '')) assigns = true;
+  });
+  return assigns;
 }
 
 const ATTEMPT_NAME = /attempt|retr|tries/i;
@@ -170,7 +225,7 @@ export function inspectsError(parts: readonly ts.Node[], errorName: string | und
   return handed;
 }
 
-const CONFLICT = /unique|duplicate|conflict|P2002|23505|ER_DUP_ENTRY/i;
+const CONFLICT = /unique|duplicate|conflict|concurren|P2002|23505|ER_DUP_ENTRY/i;
 
 /**
  * Retrying only a uniqueness conflict (pick another slug, re-read and write again) resolves
@@ -299,10 +354,33 @@ export function waitsAround(repeat: ts.Node, handler: ts.Node, env: ExprEnv, con
       const ms = owner.arguments[1];
       delays.push({ node: owner, ms: ms && !ts.isSpreadElement(ms) ? { expression: ms, env } : undefined });
     } else if (calleeName(owner) === 'then' && ts.isPropertyAccessExpression(owner.expression)) {
-      const delay = awaitedDelay(owner.expression.expression, env, context.delays);
-      if (delay) delays.push(delay);
+      const waited = owner.expression.expression;
+      const direct = awaitedDelay(waited, env, context.delays);
+      if (direct) delays.push(direct);
+      else delays.push(...storedWaits(waited, scopeOf(owner), env, context));
     }
   }
+  return delays;
+}
+
+/**
+ * A wait kept for cancelling: `const c = delay(ms); c.then(() => retry())`, or
+ * `const handle = wait(ms); handle.promise.then(…)`. Every value the variable is given
+ * in the enclosing function counts (`handle = wait(0)` on one branch, `wait(ms)` on the other).
+ */
+function storedWaits(waited: ts.Expression, scope: ts.Node, env: ExprEnv, context: SiteContext): DelayCall[] {
+  let root = skipParentheses(waited);
+  if (ts.isPropertyAccessExpression(root)) root = skipParentheses(root.expression);
+  if (!ts.isIdentifier(root)) return [];
+  const name = root.text;
+  const delays: DelayCall[] = [];
+  forEachInScope(scope, (node) => {
+    let value: ts.Expression | undefined;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name) value = node.initializer;
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && referenceKey(node.left) === name) value = node.right;
+    const delay = value && awaitedDelay(value, env, context.delays);
+    if (delay) delays.push(delay);
+  });
   return delays;
 }
 
@@ -319,17 +397,82 @@ export function changesInput(path: readonly ts.Node[], operation: ts.Node, retry
     const assigned = isAssignment(node) ? referenceKey(node.left) : undefined;
     if (assigned !== undefined) used.delete(assigned);
   });
+  addIndirectInputs(used, path, operation);
+  const changesUsed = (key: string | undefined) => {
+    const owners = key === undefined ? [] : key.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
+    return owners.some((owner) => owner !== 'this' && used.has(owner));
+  };
   let changes = false;
   for (const part of path) {
     forEachInScope(part, (node) => {
       if (!isAssignment(node) || (retryCall && !runsBefore(node, retryCall))) return;
-      const key = referenceKey(node.left);
-      if (key === undefined) return;
-      const owners = key.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
-      if (owners.some((owner) => owner !== 'this' && used.has(owner))) changes = true;
+      if (changesUsed(referenceKey(node.left))) changes = true;
+    });
+  }
+  // `await this.resume(error)` that opens a new cursor (`this.cursor = …`) before the next read.
+  for (const body of methodsCalledOnTheWay(path, retryCall)) {
+    forEachInScope(body, (node) => {
+      const key = isAssignment(node) ? referenceKey(node.left) : undefined;
+      if (key?.startsWith('this.') && changesUsed(key)) changes = true;
     });
   }
   return changes;
+}
+
+const METHOD_HOPS = 2;
+
+/** Bodies of the class's own methods the path calls (`this.recover()`), and of those they call, two hops deep. */
+function methodsCalledOnTheWay(path: readonly ts.Node[], retryCall: ts.Node | undefined): ts.Node[] {
+  const bodies: ts.Node[] = [];
+  const seen = new Set<ts.Node>();
+  let frontier = [...path];
+  for (let hop = 0; hop < METHOD_HOPS && frontier.length > 0; hop++) {
+    const next: ts.Node[] = [];
+    for (const part of frontier) {
+      forEachInScope(part, (node) => {
+        if (!ts.isCallExpression(node) || node === retryCall || (retryCall && !runsBefore(node, retryCall))) return;
+        const callee = skipParentheses(node.expression);
+        if (!ts.isPropertyAccessExpression(callee) || callee.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
+        const method = classMember(node, callee.name.text);
+        const body = method && functionBody(method);
+        if (!body || seen.has(body)) return;
+        seen.add(body);
+        bodies.push(body);
+        next.push(body);
+      });
+    }
+    frontier = next;
+  }
+  return bodies;
+}
+
+/**
+ * What the call reads one step removed: the fields a getter it uses returns
+ * (`this.backend` → `this._backend`), and what goes into a request built on the way
+ * round (`headers['if-none-match'] = this.etag`, a cursor taken from the last reply).
+ */
+function addIndirectInputs(used: Set<string>, path: readonly ts.Node[], operation: ts.Node): void {
+  const members = enclosingClass(operation)?.members ?? [];
+  for (const member of members) {
+    if (!ts.isGetAccessorDeclaration(member) || !member.body || !ts.isIdentifier(member.name) || !used.has(`this.${member.name.text}`)) continue;
+    for (const key of referencedKeys(member.body)) if (key !== 'this') used.add(key);
+  }
+  const locals = new Set([...used].filter((key) => !key.includes('.')));
+  for (const part of path) {
+    forEachInScope(part, (node) => {
+      let value: ts.Expression | undefined;
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && locals.has(node.name.text)) value = node.initializer;
+      else if (isAssignment(node) && locals.has(rootName(node.left) ?? '')) value = node.right;
+      if (value) for (const key of referencedKeys(value)) if (key !== 'this') used.add(key);
+    });
+  }
+}
+
+/** `headers['x']`, `opts.query.page` → `headers`, `opts`. */
+function rootName(expression: ts.Expression): string | undefined {
+  let node = skipParentheses(expression);
+  while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) node = skipParentheses(node.expression);
+  return ts.isIdentifier(node) ? node.text : undefined;
 }
 
 /** `node` runs before `call` on the way to it: earlier, in a block that also holds the call. */

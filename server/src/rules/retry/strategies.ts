@@ -8,7 +8,8 @@ import { functionBody, skipParentheses } from './syntax';
 // The library does the retrying; the callback decides the backoff, so it is judged like a
 // home-made delay, with its first parameter as the attempt counter.
 
-const DELAY_CALLBACKS = new Set(['retryStrategy', 'reconnectStrategy', 'retryDelay']);
+// Also the prefixed variants (`clusterRetryStrategy`, `sentinelReconnectStrategy`).
+const DELAY_CALLBACK = /(retry|reconnect)Strategy$|retryDelay$/i;
 
 export function delayCallbackRetry(node: ts.Node, context: SiteContext): RetrySite | undefined {
   const callback = callbackOf(node);
@@ -40,10 +41,10 @@ export function delayCallbackRetry(node: ts.Node, context: SiteContext): RetrySi
 }
 
 function callbackOf(node: ts.Node): { fn: ts.SignatureDeclaration; name: ts.Node } | undefined {
-  if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isIdentifier(node.name) && DELAY_CALLBACKS.has(node.name.text)) {
+  if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isIdentifier(node.name) && DELAY_CALLBACK.test(node.name.text)) {
     return { fn: node, name: node.name };
   }
-  if (!ts.isPropertyAssignment(node) || !ts.isIdentifier(node.name) || !DELAY_CALLBACKS.has(node.name.text)) return undefined;
+  if (!ts.isPropertyAssignment(node) || !ts.isIdentifier(node.name) || !DELAY_CALLBACK.test(node.name.text)) return undefined;
   const value = skipParentheses(node.initializer);
   return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? { fn: value, name: node.name } : undefined;
 }

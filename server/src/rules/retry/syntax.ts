@@ -118,7 +118,29 @@ export function alwaysExits(statement: ts.Statement | undefined): boolean {
   if (ts.isThrowStatement(statement) || ts.isReturnStatement(statement) || ts.isBreakStatement(statement) || ts.isContinueStatement(statement)) return true;
   if (ts.isBlock(statement)) return statement.statements.some((s) => alwaysExits(s));
   if (ts.isIfStatement(statement)) return alwaysExits(statement.thenStatement) && alwaysExits(statement.elseStatement);
+  if (ts.isExpressionStatement(statement)) return callsNeverReturning(statement.expression);
   return false;
+}
+
+/** `this.rethrow(err)` or `fail(err)` where the method or function is declared to return `never`. */
+function callsNeverReturning(expression: ts.Expression): boolean {
+  const call = skipAwait(expression);
+  if (!ts.isCallExpression(call)) return false;
+  const callee = skipParentheses(call.expression);
+  let declaration: ts.SignatureDeclaration | undefined;
+  if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    declaration = enclosingClass(call)?.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === callee.name.text);
+  } else if (ts.isIdentifier(callee)) {
+    declaration = call.getSourceFile().statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === callee.text);
+  }
+  return declaration?.type?.kind === ts.SyntaxKind.NeverKeyword;
+}
+
+export function enclosingClass(from: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let node: ts.Node | undefined = from.parent; node; node = node.parent) {
+    if (ts.isClassLike(node)) return node;
+  }
+  return undefined;
 }
 
 export function isLoop(node: ts.Node): node is ts.IterationStatement {
@@ -200,4 +222,24 @@ export function functionName(fn: ts.Node): string | undefined {
 export function isClassMember(fn: ts.Node): boolean {
   if (ts.isMethodDeclaration(fn)) return ts.isClassLike(fn.parent);
   return (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isPropertyDeclaration(fn.parent);
+}
+
+/** `n += 1`, `n -= 1`, `n = n + 1`: a counter stepping by one. */
+export function isStepAssignment(node: ts.BinaryExpression): boolean {
+  const kind = node.operatorToken.kind;
+  const small = (e: ts.Expression) => {
+    const value = numericValue(e);
+    return value !== undefined && Math.abs(value) <= 1;
+  };
+  if (kind === ts.SyntaxKind.PlusEqualsToken || kind === ts.SyntaxKind.MinusEqualsToken) return small(node.right);
+  if (kind !== ts.SyntaxKind.EqualsToken) return false;
+  const right = skipParentheses(node.right);
+  const key = referenceKey(node.left);
+  return (
+    ts.isBinaryExpression(right) &&
+    (right.operatorToken.kind === ts.SyntaxKind.PlusToken || right.operatorToken.kind === ts.SyntaxKind.MinusToken) &&
+    key !== undefined &&
+    referenceKey(right.left) === key &&
+    small(right.right)
+  );
 }
