@@ -14,6 +14,10 @@ export interface ProjectFacts {
    * (relative paths, index files, tsconfig `paths`); undefined for packages and misses.
    */
   resolveModule(fromFile: string, specifier: string): ts.SourceFile | undefined;
+  /** Where such an import leads (a project file, declaration files included), without parsing anything. */
+  resolveModulePath(fromFile: string, specifier: string): string | undefined;
+  /** A file's text (editor text over disk) without parsing it; undefined when it cannot be read. */
+  readText(filePath: string): string | undefined;
   /**
    * Memoises a computation about one file; recomputed once that file, or another file the
    * computation read through these facts, changes.

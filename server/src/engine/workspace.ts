@@ -277,7 +277,12 @@ export class ProjectEntry implements ProjectFacts {
     return resolved !== undefined && isAnalysableFile(resolved) ? this.load(resolved) : undefined;
   }
 
-  /** The project file (declaration files included) an import resolves to, without parsing anything. */
+  readText(filePath: string): string | undefined {
+    const file = normalizePath(filePath);
+    this.memos.read(file);
+    return this.workspace.readText(file);
+  }
+
   resolveModulePath(fromFile: string, specifier: string): string | undefined {
     const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, ts.sys, this.resolutionCache).resolvedModule;
     return resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;

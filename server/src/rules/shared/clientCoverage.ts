@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { clientValueOf, type ClientValue, type Creation, type TraceOptions } from './clientValues';
-import { clientDefaultsIn, projectSetsAxiosDefaultTimeout, startupFiles } from './clientDefaults';
+import { clientDefaultsIn, projectSetsAxiosDefaultTimeout, startupConfigurationFiles } from './clientDefaults';
 import { declarationOf, isFunctionLikeDeclaration, skipOuterExpressions } from './localDeclarations';
 import type { OutboundCall } from './outboundCalls';
 import { forEachReference, isTimerCall, scopeOf } from './timeBounds';
@@ -94,7 +94,7 @@ function creationCoverage(creation: Creation, library: string, alsoSearch: ts.So
   if (own?.status === 'missing' && own.reason === 'disabled') return own;
   if (creation.options.some(configuresTimeoutInCode)) return UNKNOWN;
   const creationFile = creation.node.getSourceFile();
-  for (const file of new Set([creationFile, ...alsoSearch, ...startupFiles(facts)])) {
+  for (const file of new Set([creationFile, ...alsoSearch, ...startupConfigurationFiles(facts)])) {
     for (const entry of clientDefaultsIn(facts, file)) {
       if (!entry.bounds) continue;
       const target = clientValueOf(entry.target, options);

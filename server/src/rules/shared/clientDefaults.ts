@@ -20,9 +20,13 @@ export function clientDefaultsIn(facts: ProjectFacts, sourceFile: ts.SourceFile)
   return facts.perFile(sourceFile, 'missing-timeout:client-defaults', () => collectDefaults(sourceFile));
 }
 
+/** Cheap text test: only a file that mentions them can set client defaults or interceptors. */
+function mayConfigureClients(text: string): boolean {
+  return text.includes('defaults') || text.includes('interceptors');
+}
+
 function collectDefaults(sourceFile: ts.SourceFile): DefaultsEntry[] {
-  const text = sourceFile.text;
-  if (!text.includes('defaults') && !text.includes('interceptors')) return [];
+  if (!mayConfigureClients(sourceFile.text)) return [];
   const entries: DefaultsEntry[] = [];
   const stack: ts.Node[] = [sourceFile];
   while (stack.length > 0) {
@@ -79,25 +83,37 @@ const MAX_FILES = 2000;
  * file it imports, or any file reachable from the project's entry files.
  */
 export function projectSetsAxiosDefaultTimeout(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
-  const near = [sourceFile, ...relativeImports(facts, sourceFile)];
-  return near.some((file) => setsAxiosDefault(facts, file)) || startupFiles(facts).some((file) => setsAxiosDefault(facts, file));
+  const near = [sourceFile, ...configuringFiles(facts, importedPaths(facts, sourceFile.fileName))];
+  return near.some((file) => setsAxiosDefault(facts, file)) || startupConfigurationFiles(facts).some((file) => setsAxiosDefault(facts, file));
 }
 
-/** Files reachable through imports from the project's entry files: where start-up configuration runs. */
-export function startupFiles(facts: ProjectFacts): readonly ts.SourceFile[] {
-  return facts.acrossFiles('missing-timeout:startup-files', () => {
-    const queue = ENTRY_FILES.map((file) => facts.getSourceFile(path.join(facts.root, file))).filter((f): f is ts.SourceFile => f !== undefined);
+/**
+ * The files reachable through imports from the project's entry files, where start-up
+ * configuration runs, that may configure clients. The import graph is read with the
+ * compiler's import scanner, not parsed: in a service code base it is most of the project,
+ * and every scan thread would otherwise parse all of it for a handful of candidates.
+ */
+export function startupConfigurationFiles(facts: ProjectFacts): readonly ts.SourceFile[] {
+  return facts.acrossFiles('missing-timeout:startup-configuration', () => {
+    const queue = ENTRY_FILES.map((file) => path.join(facts.root, file)).filter((file) => facts.readText(file) !== undefined);
     const seen = new Set(queue);
     for (let i = 0; i < queue.length && queue.length < MAX_FILES; i++) {
-      for (const next of relativeImports(facts, queue[i]!)) {
+      for (const next of importedPaths(facts, queue[i]!)) {
         if (!seen.has(next)) {
           seen.add(next);
           queue.push(next);
         }
       }
     }
-    return queue;
+    return configuringFiles(facts, queue);
   });
+}
+
+function configuringFiles(facts: ProjectFacts, files: readonly string[]): ts.SourceFile[] {
+  return files
+    .filter((file) => mayConfigureClients(facts.readText(file) ?? ''))
+    .map((file) => facts.getSourceFile(file))
+    .filter((file): file is ts.SourceFile => file !== undefined);
 }
 
 function setsAxiosDefault(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
@@ -110,16 +126,15 @@ function setsAxiosDefault(facts: ProjectFacts, sourceFile: ts.SourceFile): boole
   );
 }
 
-/** Project files this file imports, including side-effect imports (`import './setup'`) and re-exports. */
-function relativeImports(facts: ProjectFacts, sourceFile: ts.SourceFile): ts.SourceFile[] {
-  return facts.perFile(sourceFile, 'missing-timeout:relative-imports', () => {
-    const files: ts.SourceFile[] = [];
-    for (const statement of sourceFile.statements) {
-      const specifier = ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? statement.moduleSpecifier : undefined;
-      if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) continue;
-      const file = facts.resolveModule(sourceFile.fileName, specifier.text);
-      if (file) files.push(file);
-    }
-    return files;
-  });
+/** Project files a file imports, re-exports or requires, including side-effect imports (`import './setup'`). */
+function importedPaths(facts: ProjectFacts, file: string): string[] {
+  const text = facts.readText(file);
+  if (text === undefined) return [];
+  const paths: string[] = [];
+  for (const reference of ts.preProcessFile(text, true, false).importedFiles) {
+    if (!reference.fileName.startsWith('.')) continue;
+    const resolved = facts.resolveModulePath(file, reference.fileName);
+    if (resolved !== undefined) paths.push(resolved);
+  }
+  return paths;
 }
