@@ -93,6 +93,10 @@ describe('resilint CLI', () => {
     assert.equal(resilint(['check', SHOP, '--format', 'xml']).code, 2);
     assert.equal(resilint(['lint']).code, 2);
     assert.equal(resilint(['check', SHOP, '--config', '/nonexistent/resilint.config.json']).code, 2);
+
+    const baselineWithCheckOptions = resilint(['baseline', SHOP, '--format', 'json', '--max-warnings', '0']);
+    assert.equal(baselineWithCheckOptions.code, 2);
+    assert.equal(baselineWithCheckOptions.stderr, 'resilint: --format, --max-warnings apply to check, not baseline\n');
   });
 
   it('honours disable comments with or without a reason, and reports those without one under requireSuppressionReason', () => {

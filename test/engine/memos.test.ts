@@ -109,4 +109,12 @@ describe('memos: invalidated by the files they read', () => {
     assert.equal(get(), 'export {};\n');
     assert.equal(computed, 2);
   });
+
+  it('an import that resolved to nothing resolves once its file is created', () => {
+    const facts = workspace.projectFor(file('a.ts'));
+    assert.equal(facts.resolveModule(file('a.ts'), './later'), undefined);
+    fs.writeFileSync(file('later.ts'), 'export const later = 1;\n');
+    workspace.fileChanged(file('later.ts'));
+    assert.equal(workspace.projectFor(file('a.ts')).resolveModule(file('a.ts'), './later')?.fileName, file('later.ts'));
+  });
 });

@@ -67,7 +67,7 @@ function run(argv: string[]): number {
       args: argv,
       allowPositionals: true,
       options: {
-        format: { type: 'string', default: 'text' },
+        format: { type: 'string' },
         output: { type: 'string' },
         config: { type: 'string' },
         'max-warnings': { type: 'string' },
@@ -94,9 +94,10 @@ function run(argv: string[]): number {
   }
   const [command, ...paths] = positionals;
   if (command !== 'check' && command !== 'baseline') throw new UsageError(command ? `unknown command '${command}'\n${USAGE}` : USAGE);
-  if (command === 'baseline' && (values['changed-since'] !== undefined || values['prune-baseline'])) throw new UsageError(`--changed-since and --prune-baseline apply to check, not baseline`);
-  const formatName = values.format as Format;
-  if (!FORMATS.includes(formatName)) throw new UsageError(`unknown format '${values.format}' (expected ${FORMATS.join(', ')})`);
+  const checkOnly = (['format', 'output', 'max-warnings', 'changed-since', 'prune-baseline'] as const).filter((name) => values[name] !== undefined);
+  if (command === 'baseline' && checkOnly.length > 0) throw new UsageError(`${checkOnly.map((name) => `--${name}`).join(', ')} ${checkOnly.length === 1 ? 'applies' : 'apply'} to check, not baseline`);
+  const formatName = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(formatName)) throw new UsageError(`unknown format '${formatName}' (expected ${FORMATS.join(', ')})`);
   const maxWarnings = wholeNumber(values['max-warnings'], '--max-warnings') ?? Infinity;
   if (typeof maxWarnings === 'object') throw new UsageError(maxWarnings.problem);
   const configProblem = explicitConfigProblem(values.config);

@@ -193,7 +193,7 @@ export class ProjectEntry implements ProjectFacts {
     return this.programGrowths >= 2;
   }
   private readonly memos = new Memos((file) => this.parsed.get(file));
-  private readonly resolutionCache: ts.ModuleResolutionCache;
+  private resolutionCache: ts.ModuleResolutionCache;
   private packageDependencies: Set<string> | undefined;
   private esm: boolean | undefined;
 
@@ -206,7 +206,7 @@ export class ProjectEntry implements ProjectFacts {
     /** The tsconfig's own .d.ts files (ambient module declarations, globals): always in the program. */
     readonly declarationFileNames: readonly string[] = [],
   ) {
-    this.resolutionCache = ts.createModuleResolutionCache(root, (name) => name, compilerOptions);
+    this.resolutionCache = this.newResolutionCache();
     this.host = createProgramHost({
       options: compilerOptions,
       declarations: workspace.declarations,
@@ -264,7 +264,16 @@ export class ProjectEntry implements ProjectFacts {
       this.programOutdated = true;
     } else if (this.program?.getSourceFile(file)) {
       this.programOutdated = true; // a declaration file the program read
+    } else {
+      // A file nothing had read: created (or deleted) on disk. Imports that resolved to
+      // nothing may now resolve, and TypeScript's cache remembers the misses.
+      this.resolutionCache = this.newResolutionCache();
+      this.programOutdated = this.program !== undefined;
     }
+  }
+
+  private newResolutionCache(): ts.ModuleResolutionCache {
+    return ts.createModuleResolutionCache(this.root, (name) => name, this.compilerOptions);
   }
 
   getSourceFile(filePath: string): ts.SourceFile | undefined {
