@@ -64,9 +64,10 @@ export function analyseInParallel(env: AnalyzerEnvironment, files: readonly stri
   const probe = files.slice(0, Math.ceil(files.length * PROBE_SHARE));
   const rest = files.slice(probe.length);
   const chunks = contiguousChunks(rest, threads * CHUNKS_PER_THREAD);
-  const counters = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+  const control = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+  const counters = new Int32Array(control);
   Atomics.store(counters, NEXT_CHUNK, threads);
-  const workers = startWorkers(env, chunks, threads, parallel, configFile, counters);
+  const workers = startWorkers(env, chunks, threads, parallel, configFile, control);
 
   const results = new Map<string, FileAnalysis>();
   const analyseHere = (batch: readonly string[]) => {
@@ -91,11 +92,11 @@ interface StartedWorker {
   port: MessagePort;
 }
 
-function startWorkers(env: AnalyzerEnvironment, chunks: string[][], threads: number, parallel: ParallelScan, configFile: string | undefined, counters: Int32Array): StartedWorker[] {
+function startWorkers(env: AnalyzerEnvironment, chunks: string[][], threads: number, parallel: ParallelScan, configFile: string | undefined, control: SharedArrayBuffer): StartedWorker[] {
   const started: StartedWorker[] = [];
   for (let i = 1; i < threads; i++) {
     const { port1, port2 } = new MessageChannel();
-    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, fixes: env.fixes !== false, chunks, first: i, control: counters.buffer as SharedArrayBuffer, port: port2 };
+    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, fixes: env.fixes !== false, chunks, first: i, control, port: port2 };
     const worker = new Worker(parallel.script, { workerData: job, transferList: [port2] });
     worker.unref();
     started.push({ worker, port: port1 });

@@ -289,7 +289,8 @@ export class ProjectEntry implements ProjectFacts {
   readText(filePath: string): string | undefined {
     const file = normalizePath(filePath);
     this.memos.read(file);
-    return this.workspace.readText(file);
+    // A parsed file's text is current (an edit drops the tree): no second read from disk.
+    return this.parsed.get(file)?.text ?? this.workspace.readText(file);
   }
 
   resolveModulePath(fromFile: string, specifier: string): string | undefined {

@@ -83,7 +83,9 @@ const MAX_FILES = 2000;
  * file it imports, or any file reachable from the project's entry files.
  */
 export function projectSetsAxiosDefaultTimeout(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
-  const near = [sourceFile, ...configuringFiles(facts, importedPaths(facts, sourceFile.fileName))];
+  // Asked at every call of the default client: scanned once per file, until a file it read changes.
+  const imported = facts.perFile(sourceFile, 'missing-timeout:imported-configuration', () => configuringFiles(facts, importedPaths(facts, sourceFile.fileName)));
+  const near = [sourceFile, ...imported];
   return near.some((file) => setsAxiosDefault(facts, file)) || startupConfigurationFiles(facts).some((file) => setsAxiosDefault(facts, file));
 }
 
