@@ -110,8 +110,9 @@ function run(argv: string[]): number {
   // Only the JSON report lists fixes; computing them for the others is wasted work.
   const fixes = formatName === 'json';
   const cache = values.cache ? openCache(values['cache-location'], { version: packageJson.version, rules: allRules, fixes, ...(values.config ? { configFile: values.config } : {}) }) : undefined;
-  // Worker threads run this same script (see the last line) to take their share of the files.
-  const run = runAnalysis({ paths: targets, rules: allRules, fixes, parallel: { script: __filename }, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
+  // Worker threads run the script this process started with (the launcher, or this bundle
+  // itself), whose last line sees them as workers and takes their share of the files.
+  const run = runAnalysis({ paths: targets, rules: allRules, fixes, parallel: { script: require.main?.filename ?? __filename }, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
   if (cache) closeCache(cache);
   const configProblems = [...new Set(run.results.flatMap((r) => r.configProblems))];
   if (configProblems.length > 0) throw new UsageError(`configuration error: ${configProblems.join('\n')}`);

@@ -12,9 +12,10 @@ import { Workspace } from './workspace';
 // while few files need the type checker: its program spans the import closure, which in
 // a service code base is most of the project, so every thread would parse and bind nearly
 // everything (measured: +70% CPU, +80% memory, no faster). So a first slice of the files
-// is analysed on the calling thread, and workers go on only if types stayed rare there;
-// they are started before that slice, so that loading the bundle (half a second on a busy
-// machine) overlaps it, and wait at a gate for the verdict.
+// is analysed on the calling thread, and workers go on only if types stayed rare there.
+// They are started before that slice and work meanwhile, until their first request for
+// types, where they wait at a gate for the verdict; on a closed gate they are stopped and
+// the calling thread analyses everything itself.
 // The caller blocks (Atomics.wait) instead of awaiting, so batch analysis keeps its
 // synchronous API, and reads the workers' results with receiveMessageOnPort.
 
@@ -138,13 +139,13 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[])
   const job = workerData as ScanJob | undefined;
   if (job?.kind !== 'resilint-scan') return false;
   const counters = new Int32Array(job.control);
-  Atomics.wait(counters, GATE, 0);
-  if (Atomics.load(counters, GATE) !== GATE_OPEN) {
-    job.port.close();
-    return true;
-  }
+  const awaitGate = () => {
+    Atomics.wait(counters, GATE, 0);
+    // Closed: the caller terminates this worker and redoes its files; sleep until then.
+    while (Atomics.load(counters, GATE) !== GATE_OPEN) Atomics.wait(counters, GATE, GATE_CLOSED);
+  };
   try {
-    const workspace = new Workspace(job.root);
+    const workspace = new Workspace(job.root, { beforeTypes: awaitGate });
     const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules, fixes: job.fixes };
     drainChunks(env, job.chunks, job.first, counters, (results) => job.port.postMessage({ results } satisfies WorkerMessage));
   } catch (error) {

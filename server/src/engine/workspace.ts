@@ -18,6 +18,8 @@ const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
 
 export interface WorkspaceOptions {
   maxFileBytes?: number;
+  /** Called before a type-checking program is built (a scan worker waits there for its go-ahead). */
+  beforeTypes?: () => void;
 }
 
 export function isAnalysableFile(filePath: string): boolean {
@@ -31,6 +33,7 @@ export function normalizePath(filePath: string): string {
 export class Workspace {
   readonly root: string;
   private readonly maxFileBytes: number;
+  readonly beforeTypes: () => void;
   private readonly overlays = new Map<string, string>();
   private readonly skipped = new Map<string, string>();
   /** lib.*.d.ts and dependencies' declarations, shared by all projects. */
@@ -42,6 +45,7 @@ export class Workspace {
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = normalizePath(root);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.beforeTypes = options.beforeTypes ?? (() => undefined);
   }
 
   /** Every analysable file: those of all tsconfig projects, then loose files under the root. */
@@ -194,6 +198,8 @@ export class ProjectEntry implements ProjectFacts {
   }
   private readonly memos = new Memos((file) => this.parsed.get(file));
   private resolutionCache: ts.ModuleResolutionCache;
+  /** Where each file's import specifiers lead: rules ask per call, TypeScript's cache per directory is slower. */
+  private resolvedImports = new Map<string, string | undefined>();
   private packageDependencies: Set<string> | undefined;
   private esm: boolean | undefined;
 
@@ -268,6 +274,7 @@ export class ProjectEntry implements ProjectFacts {
       // A file nothing had read: created (or deleted) on disk. Imports that resolved to
       // nothing may now resolve, and TypeScript's cache remembers the misses.
       this.resolutionCache = this.newResolutionCache();
+      this.resolvedImports = new Map();
       this.programOutdated = this.program !== undefined;
     }
   }
@@ -294,8 +301,12 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   resolveModulePath(fromFile: string, specifier: string): string | undefined {
+    const key = `${fromFile}\0${specifier}`;
+    if (this.resolvedImports.has(key)) return this.resolvedImports.get(key);
     const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, ts.sys, this.resolutionCache).resolvedModule;
-    return resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;
+    const file = resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;
+    this.resolvedImports.set(key, file);
+    return file;
   }
 
   perFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T {
@@ -346,6 +357,7 @@ export class ProjectEntry implements ProjectFacts {
     this.memos.readAnyFile();
     const current = this.program && !this.programOutdated && (!sourceFile || this.program.getSourceFile(sourceFile.fileName) === sourceFile);
     if (!current) {
+      this.workspace.beforeTypes();
       if (sourceFile && this.program && !this.programOutdated) this.programGrowths++;
       if (sourceFile) this.typedRoots.add(sourceFile.fileName);
       const wide = this.programGrowths >= 2 ? [...this.parsed.keys(), ...this.workspace.batchFilesOf(this)] : [];

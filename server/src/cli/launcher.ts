@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
+
+// The `resilint` command: starts the CLI bundle (cli-bundle.js, next to this file) from
+// V8's code cache. The bundle is 14 MB of JavaScript, the compiler most of it: compiling
+// it costs every process and every scan worker a quarter of a second before any work,
+// and the functions a scan compiles lazily as much again. The cache is written once per
+// bundle build, Node version and V8 flags, into the user's own cache folder (never the
+// workspace); V8 checks it again on load and, should it not match, the bundle simply
+// compiles as usual and the cache is written anew. Nothing here is required for the
+// CLI to work: any failure to read or write the cache only costs that time.
+
+const BUNDLE = path.join(__dirname, 'cli-bundle.js');
+const KEPT_CACHES = 3;
+
+function launch(): void {
+  const source = fs.readFileSync(BUNDLE, 'utf8');
+  const cacheFile = compileCachePath(BUNDLE);
+  const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: BUNDLE,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  // At exit, so the cache also holds the functions compiled while the command ran.
+  if (cacheFile !== undefined && isMainThread && (!cachedData || script.cachedDataRejected)) {
+    process.once('exit', () => writeCompileCache(cacheFile, script.createCachedData()));
+  }
+  const bundleModule = { exports: {}, filename: BUNDLE, id: BUNDLE, loaded: false };
+  const run = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
+  run.call(bundleModule.exports, bundleModule.exports, createRequire(BUNDLE), bundleModule, BUNDLE, __dirname);
+}
+
+/** The cache file for this bundle build under this Node and these flags; undefined without a home folder. */
+function compileCachePath(bundle: string): string | undefined {
+  const base = process.env['XDG_CACHE_HOME'] || (os.homedir() ? path.join(os.homedir(), '.cache') : undefined);
+  if (!base) return undefined;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(bundle);
+  } catch {
+    return undefined;
+  }
+  const key = [process.version, process.arch, stat.size, Math.round(stat.mtimeMs), ...process.execArgv].join('|');
+  return path.join(base, 'resilint', `cli-${fnv1a(key)}.v8cache`);
+}
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole or not at all (renamed into place), readable by this user only. */
+function writeCompileCache(file: string, data: Buffer): void {
+  const partial = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(partial, data, { mode: 0o600 });
+    fs.renameSync(partial, file);
+    pruneCompileCaches(path.dirname(file));
+  } catch {
+    try {
+      fs.rmSync(partial, { force: true });
+    } catch {
+      // The folder itself is unusable: there is nothing to clean up.
+    }
+  }
+}
+
+/** Each build has its own cache (9 MB): keep the few newest, for installs side by side. */
+function pruneCompileCaches(dir: string): void {
+  const caches = fs
+    .readdirSync(dir)
+    .filter((name) => /^cli-[0-9a-f]{8}\.v8cache$/.test(name))
+    .map((name) => ({ file: path.join(dir, name), mtime: fs.statSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of caches.slice(KEPT_CACHES)) fs.rmSync(file, { force: true });
+}
+
+/** 32-bit FNV-1a, as hex: a short, stable name for the cache key. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+launch();
