@@ -44,7 +44,7 @@ function compileCachePath(bundle: string): string | undefined {
   } catch {
     return undefined;
   }
-  const key = [process.version, process.arch, stat.size, Math.round(stat.mtimeMs), ...process.execArgv].join('|');
+  const key = [process.version, process.arch, stat.size, Math.round(stat.mtimeMs), process.env['NODE_OPTIONS'] ?? '', ...process.execArgv].join('|');
   return path.join(base, 'resilint', `cli-${fnv1a(key)}.v8cache`);
 }
 

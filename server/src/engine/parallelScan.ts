@@ -21,7 +21,8 @@ import { Workspace } from './workspace';
 
 /** Below this, starting a worker (loading the bundle again) costs more than it saves. */
 const FILES_PER_THREAD = 150;
-const CHUNKS_PER_THREAD = 4;
+/** The smallest chunk: below this, a chunk's imports parsed again on another thread cost more than the balance gained. */
+const MIN_CHUNK = 25;
 /** The share of the files analysed first, on the calling thread, to see how widely types are needed. */
 const PROBE_SHARE = 0.1;
 const MAX_THREADS = 4;
@@ -64,7 +65,7 @@ export function threadsFor(files: number, parallel: ParallelScan): number {
 export function analyseInParallel(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, configFile: string | undefined): Map<string, FileAnalysis> {
   const probe = files.slice(0, Math.ceil(files.length * PROBE_SHARE));
   const rest = files.slice(probe.length);
-  const chunks = contiguousChunks(rest, threads * CHUNKS_PER_THREAD);
+  const chunks = shrinkingChunks(rest, threads);
   const control = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(control);
   Atomics.store(counters, NEXT_CHUNK, threads);
@@ -173,10 +174,17 @@ function drainChunks(env: AnalyzerEnvironment, chunks: readonly string[][], firs
   }
 }
 
-/** Runs of neighbouring files (the input is sorted by path), as many files in each. */
-function contiguousChunks(files: readonly string[], count: number): string[][] {
-  const size = Math.ceil(files.length / Math.max(1, count));
+/**
+ * Runs of neighbouring files (the input is sorted by path), each a share of what is left
+ * when it is cut: large chunks first keep imports within a thread, small ones last keep
+ * all threads busy until the end instead of one finishing a large chunk alone.
+ */
+function shrinkingChunks(files: readonly string[], threads: number): string[][] {
   const chunks: string[][] = [];
-  for (let start = 0; start < files.length; start += size) chunks.push(files.slice(start, start + size));
+  for (let start = 0; start < files.length; ) {
+    const size = Math.max(MIN_CHUNK, Math.ceil((files.length - start) / (2 * threads)));
+    chunks.push(files.slice(start, start + size));
+    start += size;
+  }
   return chunks;
 }

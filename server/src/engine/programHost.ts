@@ -57,8 +57,14 @@ export interface ProgramSources {
   fileExists(file: string): boolean;
 }
 
+// JSDoc is parsed as tsc parses it: not in TypeScript files, where it carries no types
+// and no rule reads it (only `{@link}`/`@see` comments, which can use imports). On
+// vendure that is 8% of a warm parse, and more while the parser is still cold.
+const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeErrors;
+
 export function createProgramHost(sources: ProgramSources): ts.CompilerHost {
   const host = ts.createCompilerHost(sources.options, true);
+  host.jsDocParsingMode = JSDOC_PARSING;
   const { declarations } = sources;
   host.getDefaultLibLocation = () => LIB_FOLDER;
   host.getDefaultLibFileName = (options) => `${LIB_FOLDER}/${ts.getDefaultLibFileName(options)}`;
@@ -81,6 +87,7 @@ export function sourceFileOptions(
   return {
     languageVersion: internals.getEmitScriptTarget?.(options) ?? options.target ?? ts.ScriptTarget.Latest,
     impliedNodeFormat: ts.getImpliedNodeFormatForFile(file, cache.getPackageJsonInfoCache(), host, options),
+    jsDocParsingMode: JSDOC_PARSING,
     ...externalModuleIndicator(options),
   };
 }

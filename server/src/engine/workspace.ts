@@ -198,8 +198,20 @@ export class ProjectEntry implements ProjectFacts {
   }
   private readonly memos = new Memos((file) => this.parsed.get(file));
   private resolutionCache: ts.ModuleResolutionCache;
-  /** Where each file's import specifiers lead: rules ask per call, TypeScript's cache per directory is slower. */
+  /**
+   * Where import specifiers lead, by directory (resolution depends on nothing else here),
+   * and what resolving them found on disk: rules ask per call, and TypeScript's own cache
+   * still probes every extension and node_modules folder of every directory.
+   */
   private resolvedImports = new Map<string, string | undefined>();
+  private readonly probedPaths = new Map<string, boolean>();
+  private readonly resolutionHost: ts.ModuleResolutionHost = {
+    fileExists: (file) => this.probe('file', file, ts.sys.fileExists),
+    directoryExists: (dir) => this.probe('dir', dir, ts.sys.directoryExists),
+    readFile: ts.sys.readFile,
+    realpath: (file) => ts.sys.realpath?.(file) ?? file,
+    getCurrentDirectory: ts.sys.getCurrentDirectory,
+  };
   private packageDependencies: Set<string> | undefined;
   private esm: boolean | undefined;
 
@@ -275,8 +287,16 @@ export class ProjectEntry implements ProjectFacts {
       // nothing may now resolve, and TypeScript's cache remembers the misses.
       this.resolutionCache = this.newResolutionCache();
       this.resolvedImports = new Map();
+      this.probedPaths.clear();
       this.programOutdated = this.program !== undefined;
     }
+  }
+
+  private probe(kind: 'file' | 'dir', target: string, exists: (target: string) => boolean): boolean {
+    const key = `${kind}:${target}`;
+    let found = this.probedPaths.get(key);
+    if (found === undefined) this.probedPaths.set(key, (found = exists(target)));
+    return found;
   }
 
   private newResolutionCache(): ts.ModuleResolutionCache {
@@ -301,9 +321,9 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   resolveModulePath(fromFile: string, specifier: string): string | undefined {
-    const key = `${fromFile}\0${specifier}`;
+    const key = `${path.dirname(fromFile)}\0${specifier}`;
     if (this.resolvedImports.has(key)) return this.resolvedImports.get(key);
-    const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, ts.sys, this.resolutionCache).resolvedModule;
+    const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, this.resolutionHost, this.resolutionCache).resolvedModule;
     const file = resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;
     this.resolvedImports.set(key, file);
     return file;
