@@ -176,6 +176,14 @@ describe('resilint CLI', () => {
     assert.deepEqual(rules(alone), rules(whole));
   });
 
+  it('says so when a tsconfig.json does not parse, and still analyses its files with default options', () => {
+    const dir = project({ 'tsconfig.json': '{ "compilerOptions": { "strict": true, }\n  "include": [ "src" ', 'src/a.ts': FETCH });
+    const { code, stdout, stderr } = resilint(['check', dir]);
+    assert.equal(code, 0);
+    assert.match(stderr, /^resilint: warning: .*tsconfig\.json cannot be read \(.+\): its files are analysed with default compiler options$/m);
+    assert.match(stdout, /src\/a\.ts:1:38 {2}warning {2}fetch\(\) has no timeout/);
+  });
+
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     const { code, stdout } = resilint(['check', SHOP, '--format', 'sarif']);
     assert.equal(code, 0);

@@ -18,6 +18,8 @@ export interface TestClient {
   connection: ProtocolConnection;
   process: ChildProcess;
   stderr: () => string;
+  /** The messages the server asked to show (window/showMessage and window/showMessageRequest) so far. */
+  shownMessages: () => string[];
   /** Resolves with the next diagnostics for `uri` that satisfy `accept`. */
   diagnostics(uri: string, accept?: (d: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   stop(): Promise<number | null>;
@@ -46,6 +48,12 @@ export function startServer(options: { configuration?: Record<string, unknown> }
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.configuration ?? {}));
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
+  const shown: string[] = [];
+  connection.onNotification('window/showMessage', (params: { message: string }) => shown.push(params.message));
+  connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
+    shown.push(params.message);
+    return null;
+  });
   connection.onNotification('window/logMessage', () => undefined);
   connection.onNotification('$/progress', () => undefined);
   connection.onNotification('resilint/status', () => undefined);
@@ -54,6 +62,7 @@ export function startServer(options: { configuration?: Record<string, unknown> }
     connection,
     process: child,
     stderr: () => stderr,
+    shownMessages: () => [...shown],
     diagnostics(uri, accept = () => true, timeoutMs = 20000) {
       const current = latest.get(uri);
       if (current && accept(current)) return Promise.resolve(current);

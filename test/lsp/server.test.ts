@@ -194,6 +194,21 @@ describe('language server over stdio', function () {
     assert.equal(textEdits(actions[0]!.edit, uri)[0]?.textDocument.version, 1);
   });
 
+  it('warns once when the tsconfig.json does not parse, and still analyses the file', async () => {
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{ "compilerOptions": { "strict": true, }\n  "include": [ "src" ');
+    const uri = uriOf(path.join(dir, 'src', 'a.ts'));
+    fs.writeFileSync(path.join(dir, 'src', 'a.ts'), FETCH_CODE);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, 'tsconfig.json')), type: 2 }] });
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
+    const published = await client.diagnostics(uri, (d) => d.diagnostics.length === 1);
+    assert.deepEqual(codes(published.diagnostics), ['missing-timeout']);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: FETCH_CODE + '\n' }] });
+    await client.diagnostics(uri, (d) => d.version === 2);
+    const warnings = client.shownMessages().filter((m) => m.includes('tsconfig.json'));
+    assert.equal(warnings.length, 1, client.shownMessages().join('\n'));
+    assert.match(warnings[0]!, /^Resilint: .*tsconfig\.json cannot be read \(.+\): its files are analysed with default compiler options$/);
+  });
+
   it('survives syntax errors, empty, binary and non-UTF-8 files', async () => {
     const cases: [string, Buffer][] = [
       ['broken.ts', Buffer.from('export function (( {\n  const = fetch(\n')],

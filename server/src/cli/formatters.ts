@@ -142,9 +142,28 @@ function formatSarif(located: Located[], report: Report): Sarif.Log {
           ...(report.scope?.baseline ? { baselineState: 'new' as const } : {}),
         })),
         ...(report.scope?.baseline || report.scope?.changedSince ? { properties: scopeSummary(report) } : {}),
+        invocations: [invocationOf(report, ruleIndex)],
       },
     ],
   };
+}
+
+/** Whether the run analysed everything: a rule that failed on a file makes it unsuccessful; files left out are notes. */
+function invocationOf(report: Report, ruleIndex: ReadonlyMap<string, number>): Sarif.Invocation {
+  const at = (filePath: string): Sarif.Location[] => [
+    { physicalLocation: { artifactLocation: { uri: encodeRelative(toPosix(path.relative(report.root, filePath))), uriBaseId: 'SRCROOT' } } },
+  ];
+  const failures = report.results.flatMap((r) => r.ruleErrors);
+  const notifications: Sarif.Notification[] = [
+    ...failures.map((e): Sarif.Notification => ({
+      level: 'error',
+      message: { text: `rule ${e.ruleId} failed on this file: ${e.message}` },
+      locations: at(e.filePath),
+      associatedRule: { id: e.ruleId, ...(ruleIndex.has(e.ruleId) ? { index: ruleIndex.get(e.ruleId)! } : {}) },
+    })),
+    ...report.results.flatMap((r) => r.notices.map((notice): Sarif.Notification => ({ level: 'note', message: { text: notice }, locations: at(r.filePath) }))),
+  ];
+  return { executionSuccessful: failures.length === 0, ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}) };
 }
 
 /** The scope counts with the baseline's path relative to the analysed folder, as every path in reports. */

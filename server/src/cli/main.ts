@@ -12,7 +12,7 @@ import { explicitConfigProblem, wholeNumber, writeOutputFile } from './commandLi
 import { runDiagramCommand } from './diagram';
 import { allRules } from '../rules';
 import { format, FORMATS, type Format } from './formatters';
-import { scopeResults } from './reporting';
+import { exitCode, scopeResults } from './reporting';
 
 // `resilint check`: the same engine as the editor, for CI. Exit codes: 0 clean,
 // 1 findings reached the failing threshold, 2 usage or configuration error.
@@ -122,6 +122,7 @@ function run(argv: string[]): number {
     return !run.results.some((r) => r.filePath === folder || r.filePath.startsWith(folder + path.sep));
   });
   if (empty.length > 0) throw new UsageError(`no TypeScript files (.ts, .tsx, .mts, .cts) to analyse in ${empty.join(', ')}`);
+  for (const problem of run.workspace.problems()) process.stderr.write(`resilint: warning: ${problem}\n`);
   for (const result of run.results) {
     for (const notice of result.notices) process.stderr.write(`resilint: ${path.relative(process.cwd(), result.filePath)}: ${notice}\n`);
     for (const e of result.ruleErrors) process.stderr.write(`resilint: rule ${e.ruleId} failed on ${path.relative(process.cwd(), e.filePath)}: ${e.message}\n`);
@@ -148,7 +149,9 @@ function run(argv: string[]): number {
     if (scoped.summary.length > 0) (formatName === 'text' ? process.stdout : process.stderr).write(`resilint: ${scoped.summary.join('; ')}\n`);
   }
   if (warnings > maxWarnings) process.stderr.write(`resilint: ${warnings} warnings exceed --max-warnings ${maxWarnings}\n`);
-  return errors > 0 || warnings > maxWarnings ? 1 : 0;
+  const failures = run.results.reduce((sum, r) => sum + r.ruleErrors.length, 0);
+  if (failures > 0) process.stderr.write(`resilint: ${failures} rule failure(s), so the analysis is incomplete; please report them at ${packageJson.bugs.url}\n`);
+  return exitCode({ errors, warnings, maxWarnings, ruleFailures: failures });
 }
 
 if (!serveScanWorker(allRules)) process.exitCode = main(process.argv.slice(2));

@@ -86,3 +86,13 @@ export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
+
+/**
+ * 2 when a rule failed on some file (as ESLint exits on an internal error): that file was
+ * only partly checked, and a green build would claim more than was checked. Otherwise 1 for
+ * error-severity findings or warnings over --max-warnings, else 0.
+ */
+export function exitCode(run: { errors: number; warnings: number; maxWarnings: number; ruleFailures: number }): 0 | 1 | 2 {
+  if (run.ruleFailures > 0) return 2;
+  return run.errors > 0 || run.warnings > run.maxWarnings ? 1 : 0;
+}

@@ -39,6 +39,8 @@ export class Workspace {
   /** lib.*.d.ts and dependencies' declarations, shared by all projects. */
   readonly declarations = new DeclarationFiles();
   private projects: ProjectEntry[] | undefined;
+  /** tsconfig.json files that could not be read, with why; found with the projects. */
+  private unreadableTsconfigs: string[] = [];
   private inferred: ProjectEntry | undefined;
   private readonly batch = new Set<string>();
 
@@ -168,11 +170,21 @@ export class Workspace {
       // that governs it, found upwards as tsc finds it, when the root has none of its own.
       const ownTsconfig = fs.existsSync(path.join(this.root, 'tsconfig.json'));
       const above = ownTsconfig ? undefined : tsconfigAbove(this.root);
-      this.projects = [...(above ? [above] : []), ...findTsconfigs(this.root)]
-        .map((tsconfig) => ProjectEntry.fromTsconfig(this, tsconfig))
-        .filter((entry): entry is ProjectEntry => entry !== undefined);
+      this.projects = [];
+      this.unreadableTsconfigs = [];
+      for (const tsconfig of [...(above ? [above] : []), ...findTsconfigs(this.root)]) {
+        const entry = ProjectEntry.fromTsconfig(this, tsconfig);
+        if (entry instanceof ProjectEntry) this.projects.push(entry);
+        else this.unreadableTsconfigs.push(`${tsconfig} cannot be read (${entry.problem}): its files are analysed with default compiler options`);
+      }
     }
     return this.projects;
+  }
+
+  /** Problems with the workspace's own configuration (a tsconfig.json that does not parse), for the user to see once. */
+  problems(): readonly string[] {
+    this.tsconfigProjects();
+    return this.unreadableTsconfigs;
   }
 
   private inferredProject(): ProjectEntry {
@@ -235,9 +247,9 @@ export class ProjectEntry implements ProjectFacts {
     });
   }
 
-  static fromTsconfig(workspace: Workspace, tsconfigPath: string): ProjectEntry | undefined {
+  static fromTsconfig(workspace: Workspace, tsconfigPath: string): ProjectEntry | { problem: string } {
     const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
-    if (read.error) return undefined;
+    if (read.error) return { problem: ts.flattenDiagnosticMessageText(read.error.messageText, ' ') };
     const root = path.dirname(tsconfigPath);
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, tsconfigPath);
     const fileNames = new Set(parsed.fileNames.filter(isAnalysableFile).map(normalizePath));

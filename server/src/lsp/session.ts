@@ -129,8 +129,9 @@ export class Session {
   }
 
   private analyze(filePath: string, fixes: boolean): FileAnalysis {
-    const analysis = analyzeFile({ ...this.envFor(filePath), fixes }, filePath);
-    for (const problem of analysis.configProblems) this.reportOnce(problem, true);
+    const env = this.envFor(filePath);
+    const analysis = analyzeFile({ ...env, fixes }, filePath);
+    for (const problem of [...env.workspace.problems(), ...analysis.configProblems]) this.reportOnce(problem, true);
     for (const notice of analysis.notices) this.reportOnce(`${filePath}: ${notice}`, false);
     for (const error of analysis.ruleErrors) {
       this.connection.console.error(`Rule ${error.ruleId} failed on ${error.filePath}: ${error.message}`);
