@@ -139,12 +139,13 @@ export function activeRules(rules: readonly Rule<Record<string, unknown>>[], loa
 export function walk(root: ts.Node, visit: (node: ts.Node) => void): void {
   const stack: ts.Node[] = [root];
   const children: ts.Node[] = [];
+  const collect = (child: ts.Node) => {
+    children.push(child);
+  };
   while (stack.length > 0) {
     const node = stack.pop()!;
     visit(node);
-    node.forEachChild((child) => {
-      children.push(child);
-    });
+    node.forEachChild(collect);
     while (children.length > 0) stack.push(children.pop()!);
   }
 }

@@ -6,15 +6,26 @@ import { ts } from 'ts-morph';
 /** Visits `root` and its descendants, but not the bodies of nested functions or classes. */
 export function forEachInScope(root: ts.Node, visit: (node: ts.Node) => void | 'skip'): void {
   const stack: ts.Node[] = [root];
+  // One closure and no array per node: rules call this on every loop and function.
+  const push = (child: ts.Node) => {
+    stack.push(child);
+  };
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (visit(node) === 'skip') continue;
     if (node !== root && (ts.isFunctionLike(node) || ts.isClassLike(node))) continue;
-    const children: ts.Node[] = [];
-    node.forEachChild((child) => {
-      children.push(child);
-    });
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    const first = stack.length;
+    node.forEachChild(push);
+    reverseFrom(stack, first);
+  }
+}
+
+/** Reverses `items[from..]` in place, so children pushed in source order are popped in source order. */
+function reverseFrom(items: unknown[], from: number): void {
+  for (let i = from, j = items.length - 1; i < j; i++, j--) {
+    const item = items[i];
+    items[i] = items[j];
+    items[j] = item;
   }
 }
 
