@@ -98,6 +98,10 @@ for (const corpus of corpora) {
     floorWallMs: Math.round(median((s) => s.floor.wallMs)),
     scanWallMs: Math.round(median((s) => s.scan.wallMs)),
     ratio: round2(median((s) => s.ratio)),
+    // The spread shows how busy the machine was: a parse floor that varies by 30% between
+    // rounds hides any change smaller than that in the medians.
+    ratioRange: [round2(Math.min(...samples.map((s) => s.ratio))), round2(Math.max(...samples.map((s) => s.ratio)))],
+    floorSpread: round2((Math.max(...samples.map((s) => s.floor.wallMs)) - Math.min(...samples.map((s) => s.floor.wallMs))) / median((s) => s.floor.wallMs)),
     floorCpuMs: Math.round(median((s) => s.floor.cpuMs)),
     scanCpuMs: Math.round(median((s) => s.scan.cpuMs)),
     floorMaxRssMb: Math.max(...samples.map((s) => s.floor.maxRssMb)),
@@ -196,9 +200,9 @@ function growth(synthetic) {
 }
 
 function table(r) {
-  const rows = [['corpus', 'files', 'lines', 'floor wall', 'scan wall', 'ratio', 'floor CPU', 'scan CPU', 'floor RSS', 'scan RSS', 'findings']];
+  const rows = [['corpus', 'files', 'lines', 'floor wall', 'scan wall', 'ratio', 'ratio range', 'floor spread', 'floor CPU', 'scan CPU', 'floor RSS', 'scan RSS', 'findings']];
   for (const c of r.corpora) {
-    rows.push([c.name, c.files, c.lines, `${c.floorWallMs} ms`, `${c.scanWallMs} ms`, `${c.ratio.toFixed(2)}×`, `${c.floorCpuMs} ms`, `${c.scanCpuMs} ms`, `${c.floorMaxRssMb} MB`, `${c.scanMaxRssMb} MB`, c.findings]);
+    rows.push([c.name, c.files, c.lines, `${c.floorWallMs} ms`, `${c.scanWallMs} ms`, `${c.ratio.toFixed(2)}×`, `${c.ratioRange[0].toFixed(2)}–${c.ratioRange[1].toFixed(2)}×`, `${Math.round(c.floorSpread * 100)}%`, `${c.floorCpuMs} ms`, `${c.scanCpuMs} ms`, `${c.floorMaxRssMb} MB`, `${c.scanMaxRssMb} MB`, c.findings]);
   }
   let out = `\nResilint benchmark — ${r.machine.cpus}× ${r.machine.cpuModel}, Node ${r.machine.node}, median of ${r.rounds} paired rounds\n\n${formatRows(rows)}`;
   if (r.growth) out += `\nGrowth (synthetic): ${r.growth.msPerFile} ms per file + ${r.growth.fixedMs} ms fixed, R² ${r.growth.r2}\n`;
