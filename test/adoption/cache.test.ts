@@ -49,27 +49,27 @@ const reuseLine = (stderr: string) => /resilint: cache: (.*)\n/.exec(stderr)?.[1
 describe('analysis cache', () => {
   const projects = tempProjects();
 
-  it('re-analyses a file whose import changed its I/O summary, and reuses the rest', () => {
+  it('re-analyses a file whose import changed its I/O summary, and reuses the rest', async () => {
     const dir = projects.create({ 'tsconfig.json': TSCONFIG, 'src/service.ts': SERVICE, 'src/resolver.ts': RESOLVER, 'src/other.ts': 'export const other = 1;\n' });
     const cacheFile = path.join(dir, '.cache', 'analysis.json');
-    const run = () => {
+    const run = async () => {
       const cache = AnalysisCache.open(cacheFile, IDENTITY);
-      const result = runAnalysis({ paths: [dir], rules: [callsIo], cache });
+      const result = await runAnalysis({ paths: [dir], rules: [callsIo], cache });
       cache.save();
       return { stats: { ...cache.stats }, findings: result.results.flatMap((r) => r.findings.map((f) => `${path.relative(dir, f.filePath)}:${f.range.start.line + 1} ${f.message}`)), results: result.results };
     };
-    const first = run();
+    const first = await run();
     assert.deepEqual(first.stats, { hits: 0, misses: 3 });
     assert.deepEqual(first.findings, []);
-    const second = run();
+    const second = await run();
     assert.deepEqual(second.stats, { hits: 3, misses: 0 });
     assert.deepEqual(second.results, first.results);
 
     fs.writeFileSync(path.join(dir, 'src/service.ts'), SERVICE_WITH_IO);
-    const third = run();
+    const third = await run();
     assert.deepEqual(third.stats, { hits: 1, misses: 2 }, 'service.ts changed; resolver.ts imports it; other.ts is reused');
     assert.deepEqual(third.findings, ['src/resolver.ts:4 calls loadUser, which performs I/O']);
-    const uncached = runAnalysis({ paths: [dir], rules: [callsIo] }).results;
+    const uncached = (await runAnalysis({ paths: [dir], rules: [callsIo] })).results;
     assert.deepEqual(third.results, uncached);
   });
 
@@ -129,7 +129,7 @@ describe('analysis cache', () => {
     assert.equal(reuseLine(resilint(['check', '.', '--cache'], dir).stderr), '1 of 1 file(s) reused, 0 analysed (.resilintcache)');
   });
 
-  it('re-analyses files whose types come from an ambient declaration nothing imports, once it changes', () => {
+  it('re-analyses files whose types come from an ambient declaration nothing imports, once it changes', async () => {
     const dir = projects.create({
       'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, typeRoots: ['./typings'], types: ['settings'] }, include: ['src'] }),
       'src/globals.d.ts': 'declare function lookup(key: string): string;\n',
@@ -139,43 +139,43 @@ describe('analysis cache', () => {
       'src/c.ts': 'export const c = 1;\n',
     });
     const cacheFile = path.join(dir, '.resilintcache');
-    const run = () => {
+    const run = async () => {
       const cache = AnalysisCache.open(cacheFile, { version: 'test', settings: 'rules:string-calls' });
-      const result = runAnalysis({ paths: [dir], rules: [stringCalls], cache });
+      const result = await runAnalysis({ paths: [dir], rules: [stringCalls], cache });
       cache.save();
       return { stats: { ...cache.stats }, findings: result.results.flatMap((r) => r.findings.map((f) => path.relative(dir, f.filePath))), results: result.results };
     };
-    assert.deepEqual(run().findings, ['src/a.ts', 'src/b.ts']);
-    assert.deepEqual(run().stats, { hits: 3, misses: 0 });
+    assert.deepEqual((await run()).findings, ['src/a.ts', 'src/b.ts']);
+    assert.deepEqual((await run()).stats, { hits: 3, misses: 0 });
 
     fs.writeFileSync(path.join(dir, 'src/globals.d.ts'), 'declare function lookup(key: string): number;\n');
-    const afterGlobal = run();
+    const afterGlobal = await run();
     assert.deepEqual(afterGlobal.stats, { hits: 0, misses: 3 });
     assert.deepEqual(afterGlobal.findings, ['src/b.ts']);
-    assert.deepEqual(afterGlobal.results, runAnalysis({ paths: [dir], rules: [stringCalls] }).results);
+    assert.deepEqual(afterGlobal.results, (await runAnalysis({ paths: [dir], rules: [stringCalls] })).results);
 
     fs.writeFileSync(path.join(dir, 'typings/settings/index.d.ts'), 'declare function setting(key: string): boolean;\n');
-    const afterTypeRoot = run();
+    const afterTypeRoot = await run();
     assert.deepEqual(afterTypeRoot.stats, { hits: 0, misses: 3 }, 'a declaration under a local typeRoots folder is ambient too');
     assert.deepEqual(afterTypeRoot.findings, []);
   });
 
-  it('re-analyses files referenced with /// <reference path>, which no import names', () => {
+  it('re-analyses files referenced with /// <reference path>, which no import names', async () => {
     const dir = projects.create({
       'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, files: ['src/a.ts'] }),
       'types/lookup.d.ts': 'declare function lookup(key: string): string;\n',
       'src/a.ts': '/// <reference path="../types/lookup.d.ts" />\nexport const a = lookup("a");\n',
     });
     const cacheFile = path.join(dir, '.resilintcache');
-    const run = () => {
+    const run = async () => {
       const cache = AnalysisCache.open(cacheFile, { version: 'test', settings: 'rules:string-calls' });
-      const result = runAnalysis({ paths: [path.join(dir, 'src')], rules: [stringCalls], cache });
+      const result = await runAnalysis({ paths: [path.join(dir, 'src')], rules: [stringCalls], cache });
       cache.save();
       return { stats: { ...cache.stats }, findings: result.results.flatMap((r) => r.findings.map((f) => path.relative(dir, f.filePath))) };
     };
-    assert.deepEqual(run().findings, ['src/a.ts']);
+    assert.deepEqual((await run()).findings, ['src/a.ts']);
     fs.writeFileSync(path.join(dir, 'types/lookup.d.ts'), 'declare function lookup(key: string): number;\n');
-    assert.deepEqual(run(), { stats: { hits: 0, misses: 1 }, findings: [] });
+    assert.deepEqual(await run(), { stats: { hits: 0, misses: 1 }, findings: [] });
   });
 
   it('is not trusted once a lockfile or the installed-packages record changes, in the project or above it', () => {

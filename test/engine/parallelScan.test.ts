@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runAnalysis } from '../../server/src/engine/runner';
 import type { FileAnalysis } from '../../server/src/engine/analyzer';
-import { syntacticRules, typedRules } from './scanProbeRules';
+import { dyingWorkerRules, syntacticRules, typedRules } from './scanProbeRules';
 
 // The CLI spreads a scan over worker threads when types are rarely needed. Whatever the
 // threads, the results must be those of a single-threaded scan, in the same order.
@@ -26,8 +26,8 @@ function corpus(): string {
 }
 
 /** A worker entry like the CLI bundle's: serve the scan with the test rules. */
-function workerScript(dir: string, rulesExport: 'syntacticRules' | 'typedRules'): string {
-  const script = path.join(dir, 'scan-worker.js');
+function workerScript(dir: string, rulesExport: 'syntacticRules' | 'typedRules' | 'dyingWorkerRules'): string {
+  const script = path.join(dir, `scan-worker-${rulesExport}.js`);
   const engine = JSON.stringify(path.join(__dirname, '..', '..', 'server', 'src', 'engine', 'parallelScan.js'));
   const rules = JSON.stringify(path.join(__dirname, 'scanProbeRules.js'));
   fs.writeFileSync(script, `require(${engine}).serveScanWorker(require(${rules}).${rulesExport});\n`);
@@ -43,17 +43,33 @@ describe('parallel scan', function () {
   before(() => (dir = corpus()));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('spreads syntactic analysis over threads and returns exactly the single-threaded results', () => {
-    const single = runAnalysis({ paths: [dir], rules: syntacticRules }).results;
-    const parallel = runAnalysis({ paths: [dir], rules: syntacticRules, parallel: { script: workerScript(dir, 'syntacticRules'), threads: 2 } }).results;
+  it('spreads syntactic analysis over threads and returns exactly the single-threaded results', async () => {
+    const single = (await runAnalysis({ paths: [dir], rules: syntacticRules })).results;
+    const parallel = (await runAnalysis({ paths: [dir], rules: syntacticRules, parallel: { script: workerScript(dir, 'syntacticRules'), threads: 2 } })).results;
     assert.equal(parallel.length, FILES);
     assert.equal(threadsOf(single).size, 1);
     assert.equal(threadsOf(parallel).size, 2, 'a worker thread analysed part of the files');
     assert.deepEqual(withoutThreads(parallel), withoutThreads(single));
   });
 
-  it('stays on one thread when most files need the type checker', () => {
-    const results = runAnalysis({ paths: [dir], rules: typedRules, parallel: { script: workerScript(dir, 'typedRules'), threads: 2 } }).results;
+  it('analyses on the calling thread what a worker that stopped dead left undone, without waiting for it', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const single = (await runAnalysis({ paths: [dir], rules: syntacticRules })).results;
+      const parallel = (await runAnalysis({ paths: [dir], rules: dyingWorkerRules, parallel: { script: workerScript(dir, 'dyingWorkerRules'), threads: 2 } })).results;
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(withoutThreads(parallel), withoutThreads(single));
+      assert.equal(threadsOf(parallel).size, 2, 'what the worker delivered before it stopped is kept');
+      assert.deepEqual(warnings, ['resilint: a scan worker failed (it stopped with exit code 7); its files were analysed on the main thread']);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('stays on one thread when most files need the type checker', async () => {
+    const results = (await runAnalysis({ paths: [dir], rules: typedRules, parallel: { script: workerScript(dir, 'typedRules'), threads: 2 } })).results;
     assert.equal(results.length, FILES);
     assert.deepEqual([...threadsOf(results)], ['0'], 'no worker: each would have to parse and bind the whole import closure');
   });

@@ -1,4 +1,4 @@
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { ts } from 'ts-morph';
 import { defineRule, type Rule } from '../../server/src/engine/rule';
 
@@ -30,3 +30,14 @@ function callReporter(id: string, asksForTypes: boolean): Rule<Record<string, un
 
 export const syntacticRules = [callReporter('probe-calls', false)];
 export const typedRules = [callReporter('probe-typed-calls', true)];
+
+/** As syntacticRules, but a worker thread stops dead (as on running out of memory) at its 60th file. */
+let analysedHere = 0;
+const stopsWorker = defineRule({
+  meta: { id: 'stops-worker', description: 'Stops a worker thread part-way.', docsUrl: 'https://example.invalid', messages: {}, defaultSeverity: 'warning', requiresTypes: false, defaultOptions: {} },
+  create() {
+    if (!isMainThread && ++analysedHere === 60) process.exit(7);
+    return {};
+  },
+}) as Rule<Record<string, unknown>>;
+export const dyingWorkerRules = [...syntacticRules, stopsWorker];

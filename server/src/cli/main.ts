@@ -46,9 +46,9 @@ Options:
 
 class UsageError extends Error {}
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   try {
-    return run(argv);
+    return await run(argv);
   } catch (error) {
     if (error instanceof UsageError || error instanceof MissingPathError || error instanceof GitRefError || error instanceof BaselineFileError) {
       process.stderr.write(`resilint: ${error.message}\n`);
@@ -59,7 +59,7 @@ export function main(argv: string[]): number {
   }
 }
 
-function run(argv: string[]): number {
+async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'diagram') return runDiagramCommand(argv.slice(1));
   let parsed;
   try {
@@ -112,7 +112,7 @@ function run(argv: string[]): number {
   const cache = values.cache ? openCache(values['cache-location'], { version: packageJson.version, rules: allRules, fixes, ...(values.config ? { configFile: values.config } : {}) }) : undefined;
   // Worker threads run the script this process started with (the launcher, or this bundle
   // itself), whose last line sees them as workers and takes their share of the files.
-  const run = runAnalysis({ paths: targets, rules: allRules, fixes, parallel: { script: require.main?.filename ?? __filename }, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
+  const run = await runAnalysis({ paths: targets, rules: allRules, fixes, parallel: { script: require.main?.filename ?? __filename }, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
   if (cache) closeCache(cache);
   const configProblems = [...new Set(run.results.flatMap((r) => r.configProblems))];
   if (configProblems.length > 0) throw new UsageError(`configuration error: ${configProblems.join('\n')}`);
@@ -154,4 +154,8 @@ function run(argv: string[]): number {
   return exitCode({ errors, warnings, maxWarnings, ruleFailures: failures });
 }
 
-if (!serveScanWorker(allRules)) process.exitCode = main(process.argv.slice(2));
+if (!serveScanWorker(allRules)) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

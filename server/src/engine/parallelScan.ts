@@ -16,8 +16,9 @@ import { Workspace } from './workspace';
 // They are started before that slice and work meanwhile, until their first request for
 // types, where they wait at a gate for the verdict; on a closed gate they are stopped and
 // the calling thread analyses everything itself.
-// The caller blocks (Atomics.wait) instead of awaiting, so batch analysis keeps its
-// synchronous API, and reads the workers' results with receiveMessageOnPort.
+// The calling thread analyses its own chunks synchronously, then awaits the workers'
+// results and their exits, so a worker that dies (out of memory) is seen at once and its
+// files are analysed on the calling thread.
 
 /** Below this, starting a worker (loading the bundle again) costs more than it saves. */
 const FILES_PER_THREAD = 150;
@@ -29,9 +30,8 @@ const MAX_THREADS = 4;
 /** A worker that has not finished a file for this long is presumed dead; the caller redoes its files. */
 const STALL_MS = 5 * 60_000;
 const NEXT_CHUNK = 0;
-const WORKERS_DONE = 1;
-const FILES_DONE = 2;
-const GATE = 3;
+const FILES_DONE = 1;
+const GATE = 2;
 const GATE_OPEN = 1;
 const GATE_CLOSED = 2;
 
@@ -54,19 +54,19 @@ interface ScanJob {
   port: MessagePort;
 }
 
-type WorkerMessage = { results: FileAnalysis[] } | { error: string };
+type WorkerMessage = { results: FileAnalysis[] } | { error: string } | { done: true };
 
 export function threadsFor(files: number, parallel: ParallelScan): number {
   const cores = parallel.threads ?? Math.min(os.availableParallelism(), MAX_THREADS);
   return Math.max(1, Math.min(cores, Math.floor(files / FILES_PER_THREAD)));
 }
 
-/** Analyses `files` (sorted by path), on up to `threads` threads when that pays; returns every file's analysis. */
-export function analyseInParallel(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, configFile: string | undefined): Map<string, FileAnalysis> {
+/** Analyses `files` (sorted by path), on up to `threads` threads when that pays; resolves with every file's analysis. */
+export async function analyseInParallel(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, configFile: string | undefined): Promise<Map<string, FileAnalysis>> {
   const probe = files.slice(0, Math.ceil(files.length * PROBE_SHARE));
   const rest = files.slice(probe.length);
   const chunks = shrinkingChunks(rest, threads);
-  const control = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+  const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(control);
   Atomics.store(counters, NEXT_CHUNK, threads);
   const workers = startWorkers(env, chunks, threads, parallel, configFile, control);
@@ -85,7 +85,7 @@ export function analyseInParallel(env: AnalyzerEnvironment, files: readonly stri
     analyseHere(rest);
     return results;
   }
-  for (const [file, analysis] of collectFromWorkers(env, rest, chunks, workers, counters)) results.set(file, analysis);
+  for (const [file, analysis] of await collectFromWorkers(env, rest, chunks, workers, counters)) results.set(file, analysis);
   return results;
 }
 
@@ -106,32 +106,63 @@ function startWorkers(env: AnalyzerEnvironment, chunks: string[][], threads: num
   return started;
 }
 
-function collectFromWorkers(env: AnalyzerEnvironment, files: readonly string[], chunks: readonly string[][], workers: readonly StartedWorker[], counters: Int32Array): Map<string, FileAnalysis> {
+async function collectFromWorkers(env: AnalyzerEnvironment, files: readonly string[], chunks: readonly string[][], workers: readonly StartedWorker[], counters: Int32Array): Promise<Map<string, FileAnalysis>> {
   const results = new Map<string, FileAnalysis>();
   drainChunks(env, chunks, 0, counters, (analyses) => {
     for (const analysis of analyses) results.set(analysis.filePath, analysis);
   });
 
-  let progress = Atomics.load(counters, FILES_DONE);
-  let lastProgressAt = Date.now();
-  while (Atomics.load(counters, WORKERS_DONE) < workers.length && Date.now() - lastProgressAt < STALL_MS) {
-    Atomics.wait(counters, WORKERS_DONE, Atomics.load(counters, WORKERS_DONE), 1000);
-    const now = Atomics.load(counters, FILES_DONE);
-    if (now !== progress) [progress, lastProgressAt] = [now, Date.now()];
-  }
-  const errors: string[] = [];
-  for (const { port } of workers) {
-    for (let received = receiveMessageOnPort(port); received; received = receiveMessageOnPort(port)) {
-      const message = received.message as WorkerMessage;
-      if ('error' in message) errors.push(message.error);
-      else for (const analysis of message.results) results.set(analysis.filePath, analysis);
+  const problems: string[] = [];
+  const receive = (message: WorkerMessage) => {
+    if ('error' in message) problems.push(message.error);
+    else if ('results' in message) for (const analysis of message.results) results.set(analysis.filePath, analysis);
+  };
+  await new Promise<void>((resolve) => {
+    let running = workers.length;
+    const stop = () => {
+      clearInterval(watchdog);
+      resolve();
+    };
+    // Also what keeps the event loop alive meanwhile: the workers are unref'd.
+    let progress = Atomics.load(counters, FILES_DONE);
+    let lastProgressAt = Date.now();
+    const watchdog = setInterval(() => {
+      const now = Atomics.load(counters, FILES_DONE);
+      if (now !== progress) [progress, lastProgressAt] = [now, Date.now()];
+      else if (Date.now() - lastProgressAt > STALL_MS) {
+        problems.push(`no progress for ${STALL_MS / 1000} s`);
+        stop();
+      }
+    }, 1000);
+    for (const { worker, port } of workers) {
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        if (--running === 0) stop();
+      };
+      port.on('message', (message: WorkerMessage) => ('done' in message ? settle() : receive(message)));
+      worker.once('error', (error) => problems.push(error.message));
+      worker.once('exit', (code) => {
+        // Its last messages may not have been dispatched yet: they are queued, so take them now.
+        for (let queued = receiveMessageOnPort(port); queued; queued = receiveMessageOnPort(port)) {
+          const message = queued.message as WorkerMessage;
+          if ('done' in message) settle();
+          else receive(message);
+        }
+        if (!settled) problems.push(`it stopped with exit code ${code}`);
+        settle();
+      });
     }
+  });
+  for (const { worker, port } of workers) {
+    for (let queued = receiveMessageOnPort(port); queued; queued = receiveMessageOnPort(port)) receive(queued.message as WorkerMessage);
     port.close();
+    void worker.terminate();
   }
-  for (const { worker } of workers) void worker.terminate();
-  // Whatever a failed or stalled worker left undone is analysed here: slower, never lost.
+  // Whatever a failed, stopped or stalled worker left undone is analysed here: slower, never lost.
   for (const file of files) if (!results.has(file)) results.set(file, analyzeFile(env, file));
-  if (errors.length > 0) process.emitWarning(`resilint: a scan worker failed (${errors[0]}); its files were analysed on the main thread`);
+  if (problems.length > 0) process.emitWarning(`resilint: a scan worker failed (${problems[0]}); its files were analysed on the main thread`);
   return results;
 }
 
@@ -152,9 +183,8 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[])
   } catch (error) {
     job.port.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);
   } finally {
+    job.port.postMessage({ done: true } satisfies WorkerMessage);
     job.port.close();
-    Atomics.add(counters, WORKERS_DONE, 1);
-    Atomics.notify(counters, WORKERS_DONE);
   }
   return true;
 }

@@ -31,7 +31,7 @@ export interface RunResult {
 
 export class MissingPathError extends Error {}
 
-export function runAnalysis(options: RunOptions): RunResult {
+export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   const targets = options.paths.map(normalizePath);
   for (const target of targets) if (!fs.existsSync(target)) throw new MissingPathError(`path not found: ${target}`);
   const root = commonRoot(targets);
@@ -44,7 +44,7 @@ export function runAnalysis(options: RunOptions): RunResult {
   const pending = cached ? cached.misses : files;
   const threads = options.parallel ? threadsFor(pending.length, options.parallel) : 1;
   if (threads > 1) {
-    const analysed = analyseInParallel(env, pending, threads, options.parallel!, options.configFile);
+    const analysed = await analyseInParallel(env, pending, threads, options.parallel!, options.configFile);
     analyze = (file) => analysed.get(file) ?? analyzeFile(env, file);
   } else {
     workspace.planBatch(pending);
