@@ -184,6 +184,21 @@ describe('resilint CLI', () => {
     assert.match(stdout, /src\/a\.ts:1:38 {2}warning {2}fetch\(\) has no timeout/);
   });
 
+  it('warns about a missing extends and an unknown compiler option, and not about a tsconfig that only references others', () => {
+    const dir = project({
+      'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './app' }] }),
+      'app/tsconfig.json': JSON.stringify({ extends: './missing-base.json', compilerOptions: { strict: true, notAnOption: true }, include: ['src'] }),
+      'app/src/a.ts': FETCH,
+    });
+    const { code, stdout, stderr } = resilint(['check', dir]);
+    assert.equal(code, 0);
+    const warnings = stderr.split('\n').filter((line) => line.startsWith('resilint: warning:'));
+    assert.equal(warnings.length, 2, stderr);
+    assert.match(warnings.join('\n'), /app\/tsconfig\.json: .*missing-base\.json/);
+    assert.match(warnings.join('\n'), /app\/tsconfig\.json: .*notAnOption/);
+    assert.match(stdout, /src\/a\.ts:1:38 {2}warning {2}fetch\(\) has no timeout/);
+  });
+
   it('writes SARIF 2.1.0 that validates against the official schema', () => {
     const { code, stdout } = resilint(['check', SHOP, '--format', 'sarif']);
     assert.equal(code, 0);

@@ -61,7 +61,6 @@ describe('parallel scan', function () {
       const parallel = (await runAnalysis({ paths: [dir], rules: dyingWorkerRules, parallel: { script: workerScript(dir, 'dyingWorkerRules'), threads: 2 } })).results;
       await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(withoutThreads(parallel), withoutThreads(single));
-      assert.equal(threadsOf(parallel).size, 2, 'what the worker delivered before it stopped is kept');
       assert.deepEqual(warnings, ['resilint: a scan worker failed (it stopped with exit code 7); its files were analysed on the main thread']);
     } finally {
       process.off('warning', onWarning);

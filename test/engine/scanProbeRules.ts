@@ -31,12 +31,12 @@ function callReporter(id: string, asksForTypes: boolean): Rule<Record<string, un
 export const syntacticRules = [callReporter('probe-calls', false)];
 export const typedRules = [callReporter('probe-typed-calls', true)];
 
-/** As syntacticRules, but a worker thread stops dead (as on running out of memory) at its 60th file. */
+/** As syntacticRules, but a worker thread stops dead (as on running out of memory) at its 30th file, inside the chunk reserved for it. */
 let analysedHere = 0;
 const stopsWorker = defineRule({
   meta: { id: 'stops-worker', description: 'Stops a worker thread part-way.', docsUrl: 'https://example.invalid', messages: {}, defaultSeverity: 'warning', requiresTypes: false, defaultOptions: {} },
   create() {
-    if (!isMainThread && ++analysedHere === 60) process.exit(7);
+    if (!isMainThread && ++analysedHere === 30) process.exit(7);
     return {};
   },
 }) as Rule<Record<string, unknown>>;

@@ -39,8 +39,8 @@ export class Workspace {
   /** lib.*.d.ts and dependencies' declarations, shared by all projects. */
   readonly declarations = new DeclarationFiles();
   private projects: ProjectEntry[] | undefined;
-  /** tsconfig.json files that could not be read, with why; found with the projects. */
-  private unreadableTsconfigs: string[] = [];
+  /** What is wrong in the tsconfig.json files, found with the projects. */
+  private tsconfigProblems: string[] = [];
   private inferred: ProjectEntry | undefined;
   private readonly batch = new Set<string>();
 
@@ -171,20 +171,20 @@ export class Workspace {
       const ownTsconfig = fs.existsSync(path.join(this.root, 'tsconfig.json'));
       const above = ownTsconfig ? undefined : tsconfigAbove(this.root);
       this.projects = [];
-      this.unreadableTsconfigs = [];
+      this.tsconfigProblems = [];
       for (const tsconfig of [...(above ? [above] : []), ...findTsconfigs(this.root)]) {
-        const entry = ProjectEntry.fromTsconfig(this, tsconfig);
-        if (entry instanceof ProjectEntry) this.projects.push(entry);
-        else this.unreadableTsconfigs.push(`${tsconfig} cannot be read (${entry.problem}): its files are analysed with default compiler options`);
+        const { entry, problems } = ProjectEntry.fromTsconfig(this, tsconfig);
+        if (entry) this.projects.push(entry);
+        this.tsconfigProblems.push(...problems);
       }
     }
     return this.projects;
   }
 
-  /** Problems with the workspace's own configuration (a tsconfig.json that does not parse), for the user to see once. */
+  /** Problems with the workspace's own configuration (a tsconfig.json that does not parse, a missing `extends`), for the user to see once. */
   problems(): readonly string[] {
     this.tsconfigProjects();
-    return this.unreadableTsconfigs;
+    return this.tsconfigProblems;
   }
 
   private inferredProject(): ProjectEntry {
@@ -247,14 +247,20 @@ export class ProjectEntry implements ProjectFacts {
     });
   }
 
-  static fromTsconfig(workspace: Workspace, tsconfigPath: string): ProjectEntry | { problem: string } {
+  /** The project of a tsconfig.json, with what was wrong in it (undefined when it cannot be read at all). */
+  static fromTsconfig(workspace: Workspace, tsconfigPath: string): { entry?: ProjectEntry; problems: string[] } {
     const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
-    if (read.error) return { problem: ts.flattenDiagnosticMessageText(read.error.messageText, ' ') };
+    if (read.error) return { problems: [`${tsconfigPath} cannot be read (${messageOf(read.error)}): its files are analysed with default compiler options`] };
     const root = path.dirname(tsconfigPath);
     const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, tsconfigPath);
     const fileNames = new Set(parsed.fileNames.filter(isAnalysableFile).map(normalizePath));
     const declarationFileNames = parsed.fileNames.filter((f) => f.endsWith('.d.ts')).map(normalizePath);
-    return new ProjectEntry(workspace, root, tsconfigPath, fileNames, { ...parsed.options, noEmit: true }, declarationFileNames);
+    // A missing `extends` or an option this TypeScript does not know changes what is analysed
+    // and how; a solution-style tsconfig that includes no files is normal.
+    const problems = parsed.errors
+      .filter((error) => error.category === ts.DiagnosticCategory.Error && error.code !== NO_INPUTS_FOUND)
+      .map((error) => `${tsconfigPath}: ${messageOf(error)}`);
+    return { entry: new ProjectEntry(workspace, root, tsconfigPath, fileNames, { ...parsed.options, noEmit: true }, declarationFileNames), problems };
   }
 
   static inferred(workspace: Workspace, root: string): ProjectEntry {
@@ -419,6 +425,13 @@ function reparse(previous: ts.SourceFile, text: string): ts.SourceFile {
     newEnd--;
   }
   return ts.updateSourceFile(previous, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
+}
+
+/** TS18003, "No inputs were found in config file". */
+const NO_INPUTS_FOUND = 18003;
+
+function messageOf(diagnostic: ts.Diagnostic): string {
+  return ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
 }
 
 function scriptKindOf(file: string): ts.ScriptKind {
