@@ -141,22 +141,19 @@ async function collectFromWorkers(env: AnalyzerEnvironment, files: readonly stri
         settled = true;
         if (--running === 0) stop();
       };
-      port.on('message', (message: WorkerMessage) => ('done' in message ? settle() : receive(message)));
+      const handle = (message: WorkerMessage) => ('done' in message ? settle() : receive(message));
+      port.on('message', handle);
       worker.once('error', (error) => problems.push(error.message));
       worker.once('exit', (code) => {
-        // Its last messages may not have been dispatched yet: they are queued, so take them now.
-        for (let queued = receiveMessageOnPort(port); queued; queued = receiveMessageOnPort(port)) {
-          const message = queued.message as WorkerMessage;
-          if ('done' in message) settle();
-          else receive(message);
-        }
+        // Its last messages may not have been dispatched yet.
+        takeQueued(port, handle);
         if (!settled) problems.push(`it stopped with exit code ${code}`);
         settle();
       });
     }
   });
   for (const { worker, port } of workers) {
-    for (let queued = receiveMessageOnPort(port); queued; queued = receiveMessageOnPort(port)) receive(queued.message as WorkerMessage);
+    takeQueued(port, receive);
     port.close();
     void worker.terminate();
   }
@@ -164,6 +161,11 @@ async function collectFromWorkers(env: AnalyzerEnvironment, files: readonly stri
   for (const file of files) if (!results.has(file)) results.set(file, analyzeFile(env, file));
   if (problems.length > 0) process.emitWarning(`resilint: a scan worker failed (${problems[0]}); its files were analysed on the main thread`);
   return results;
+}
+
+/** Messages already queued on the port, taken now rather than when the event loop would dispatch them. */
+function takeQueued(port: MessagePort, handle: (message: WorkerMessage) => void): void {
+  for (let queued = receiveMessageOnPort(port); queued; queued = receiveMessageOnPort(port)) handle(queued.message as WorkerMessage);
 }
 
 /** The worker-thread side: true when this thread was started by analyseInParallel (and has now done its share). */
