@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -45,7 +46,7 @@ function compileCachePath(bundle: string): string | undefined {
     return undefined;
   }
   const key = [process.version, process.arch, stat.size, Math.round(stat.mtimeMs), process.env['NODE_OPTIONS'] ?? '', ...process.execArgv].join('|');
-  return path.join(base, 'resilint', `cli-${fnv1a(key)}.v8cache`);
+  return path.join(base, 'resilint', `cli-${createHash('sha256').update(key).digest('hex').slice(0, 8)}.v8cache`);
 }
 
 function readIfPresent(file: string): Buffer | undefined {
@@ -81,16 +82,6 @@ function pruneCompileCaches(dir: string): void {
     .map((name) => ({ file: path.join(dir, name), mtime: fs.statSync(path.join(dir, name)).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const { file } of caches.slice(KEPT_CACHES)) fs.rmSync(file, { force: true });
-}
-
-/** 32-bit FNV-1a, as hex: a short, stable name for the cache key. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 launch();

@@ -15,7 +15,8 @@ import { format, FORMATS, type Format } from './formatters';
 import { exitCode, scopeResults } from './reporting';
 
 // `resilint check`: the same engine as the editor, for CI. Exit codes: 0 clean,
-// 1 findings reached the failing threshold, 2 usage or configuration error.
+// 1 findings reached the failing threshold, 2 usage or configuration error, or a rule
+// that failed on a file (see exitCode).
 
 const USAGE = `Usage: resilint check [paths...] [options]
        resilint baseline [paths...] [--baseline FILE] [--config FILE] [--cache]

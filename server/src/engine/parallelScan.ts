@@ -81,7 +81,10 @@ export async function analyseInParallel(env: AnalyzerEnvironment, files: readonl
   Atomics.store(counters, GATE, pays ? GATE_OPEN : GATE_CLOSED);
   Atomics.notify(counters, GATE);
   if (!pays) {
-    for (const { worker } of workers) void worker.terminate();
+    for (const { worker, port } of workers) {
+      port.close();
+      void worker.terminate();
+    }
     analyseHere(rest);
     return results;
   }
