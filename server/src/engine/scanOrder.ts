@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+
+// The order a parallel scan hands files out in. Cross-file facts make a thread parse what
+// its files import (and what that imports, a few levels deep), so a thread whose files
+// import each other parses little beyond them. Sorted paths keep a folder together but not
+// the folders it leans on, which may sit anywhere in the tree. So folders come after the
+// folders they import from (a depth-first post-order, roots taken in path order), each
+// folder's files together and in path order. Ordering single files that way instead
+// scatters folders in code bases with barrel files and cycles (measured slower on vendure).
+// The graph comes from a text scan of relative import specifiers, without the parser or
+// the module resolver: it only steers locality, so a missed edge costs time, never a result.
+
+const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"](\.{1,2}\/[^'"\n]*)['"]/g;
+const SUFFIXES = ['.ts', '.tsx', '.mts', '.cts', `${path.sep}index.ts`, `${path.sep}index.tsx`];
+
+/** `files` (sorted by path) grouped by folder, each folder after those it imports from where cycles allow. */
+export function dependencyOrder(files: readonly string[], readText: (file: string) => string | undefined): string[] {
+  const known = new Set(files);
+  const byFolder = new Map<string, string[]>();
+  for (const file of files) {
+    const folder = path.dirname(file);
+    const members = byFolder.get(folder);
+    if (members) members.push(file);
+    else byFolder.set(folder, [file]);
+  }
+  const importedFolders = (folder: string): string[] => {
+    const found = new Set<string>();
+    for (const file of byFolder.get(folder)!) {
+      for (const match of (readText(file) ?? '').matchAll(SPECIFIER)) {
+        const target = resolveRelative(folder, match[1]!, known);
+        if (target) found.add(path.dirname(target));
+      }
+    }
+    found.delete(folder);
+    return [...found];
+  };
+  return postOrder([...byFolder.keys()], importedFolders).flatMap((folder) => byFolder.get(folder)!);
+}
+
+/** Every node after the nodes it leads to, except along cycles. Iterative: a chain may be thousands long. */
+function postOrder(roots: readonly string[], next: (node: string) => string[]): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  for (const root of roots) {
+    if (seen.has(root)) continue;
+    seen.add(root);
+    const stack = [{ node: root, successors: next(root), index: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const successor = top.successors[top.index++];
+      if (successor === undefined) {
+        order.push(top.node);
+        stack.pop();
+      } else if (!seen.has(successor)) {
+        seen.add(successor);
+        stack.push({ node: successor, successors: next(successor), index: 0 });
+      }
+    }
+  }
+  return order;
+}
+
+function resolveRelative(folder: string, specifier: string, known: ReadonlySet<string>): string | undefined {
+  const base = path.join(folder, specifier.replace(/\.(?:[mc]?js|jsx)$/, ''));
+  if (known.has(base)) return base;
+  for (const suffix of SUFFIXES) if (known.has(base + suffix)) return base + suffix;
+  return undefined;
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { dependencyOrder } from '../../server/src/engine/scanOrder';
+
+// The order a parallel scan hands files out in: each folder together, after the folders
+// its files import from, so that a thread's files import each other.
+
+const ROOT = path.join(path.sep, 'project', 'src');
+const at = (relative: string) => path.join(ROOT, ...relative.split('/'));
+
+function order(sources: Record<string, string>): string[] {
+  const files = Object.keys(sources).map(at).sort();
+  const texts = new Map(Object.entries(sources).map(([file, text]) => [at(file), text]));
+  return dependencyOrder(files, (file) => texts.get(file)).map((file) => path.relative(ROOT, file).split(path.sep).join('/'));
+}
+
+describe('scan order', () => {
+  it('puts a folder after the folders it imports from, each folder whole and in path order', () => {
+    assert.deepEqual(
+      order({
+        'a/one.ts': `import { b } from '../b/two';\nimport { c } from "../c";`,
+        'a/zero.ts': '',
+        'b/two.ts': `export { c } from '../c/index.js';`,
+        'c/index.ts': `const shared = require('../shared/util');`,
+        'shared/util.ts': '',
+        'z/alone.ts': `import type { Thing } from 'some-package';`,
+      }),
+      ['shared/util.ts', 'c/index.ts', 'b/two.ts', 'a/one.ts', 'a/zero.ts', 'z/alone.ts'],
+    );
+  });
+
+  it('keeps every file once through import cycles and imports of unknown files', () => {
+    const result = order({
+      'a/x.ts': `import './../b/y';\nimport '../missing/file';`,
+      'b/y.ts': `const lazy = () => import('../a/x');`,
+      'c/w.tsx': `import { x } from '../a/x';`,
+    });
+    assert.deepEqual([...result].sort(), ['a/x.ts', 'b/y.ts', 'c/w.tsx']);
+    assert.ok(result.indexOf('c/w.tsx') > result.indexOf('a/x.ts'));
+  });
+
+  it('follows an import chain thousands of folders long without overflowing the stack', () => {
+    const sources: Record<string, string> = {};
+    const folders = 6000;
+    for (let i = 0; i < folders; i++) sources[`m${String(i).padStart(5, '0')}/f.ts`] = i === 0 ? '' : `import '../m${String(i - 1).padStart(5, '0')}/f';`;
+    // Roots in path order would start from the chain's far end; the order must still run from its start.
+    const result = order(sources);
+    assert.equal(result.length, folders);
+    assert.deepEqual(result.slice(0, 2), ['m00000/f.ts', 'm00001/f.ts']);
+  });
+});
