@@ -18,7 +18,7 @@ export class Memos {
   private readonly perFileValues = new WeakMap<ts.SourceFile, Map<string, unknown>>();
   /** Other files a file's per-file memos read, for the files whose memos read any. */
   private readonly foreignReads = new WeakMap<ts.SourceFile, Set<string>>();
-  /** A file → the files whose per-file memos read it (by name: old trees must not be kept alive). */
+  /** A file: the files whose per-file memos read it (by name: old trees must not be kept alive). */
   private readonly perFileReaders = new Map<string, Set<string>>();
   private readonly crossFile = new Map<string, CrossFileMemo>();
   private generation = new Map<string, unknown>();

@@ -384,8 +384,8 @@ export class ProjectEntry implements ProjectFacts {
 
   /**
    * A type checker whose program contains `sourceFile` (the very object rules walk), built
-   * on first use and rebuilt — reusing the previous program's unchanged files and their
-   * binding — once a file changed or when `sourceFile` is not in it yet. The program
+   * on first use and rebuilt, reusing the previous program's unchanged files and their
+   * binding, once a file changed or when `sourceFile` is not in it yet. The program
    * starts as the import closure of the files that asked for types, which keeps projects
    * where few files need types cheap; once it had to grow twice, types are evidently
    * needed all over, so it takes in every parsed and planned file at once rather than
