@@ -71,9 +71,10 @@ export function threadsFor(files: number, parallel: ParallelScan): number {
 export async function analyseInParallel(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, configFile: string | undefined): Promise<Map<string, FileAnalysis>> {
   const probeEnd = Math.ceil(files.length * PROBE_SHARE);
   const queue = ScanQueue.create(probeEnd, files.length, threads);
-  const counters = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+  const counters = new Int32Array(control);
   // Workers load the bundle meanwhile, and wait for the order only when they need it.
-  const workers = startWorkers(env, queue, threads, parallel, configFile, counters);
+  const workers = startWorkers(env, queue, threads, parallel, configFile, control);
   const ordered = dependencyOrder(files, (file) => env.workspace.readText(file));
   for (const { port } of workers) port.postMessage({ files: ordered } satisfies OrderMessage);
   Atomics.store(counters, ORDERED, 1);
@@ -96,7 +97,7 @@ export async function analyseInParallel(env: AnalyzerEnvironment, files: readonl
     analyseHere(ordered.slice(probeEnd));
     return results;
   }
-  for (const [file, analysis] of await collectFromWorkers(env, ordered.slice(probeEnd), ordered, queue, workers, counters)) results.set(file, analysis);
+  await collectFromWorkers(env, ordered, queue, workers, counters, results);
   return results;
 }
 
@@ -105,11 +106,11 @@ interface StartedWorker {
   port: MessagePort;
 }
 
-function startWorkers(env: AnalyzerEnvironment, queue: ScanQueue, threads: number, parallel: ParallelScan, configFile: string | undefined, counters: Int32Array): StartedWorker[] {
+function startWorkers(env: AnalyzerEnvironment, queue: ScanQueue, threads: number, parallel: ParallelScan, configFile: string | undefined, control: SharedArrayBuffer): StartedWorker[] {
   const started: StartedWorker[] = [];
   for (let i = 1; i < threads; i++) {
     const { port1, port2 } = new MessageChannel();
-    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, fixes: env.fixes !== false, queue: queue.buffer, segment: i, control: counters.buffer as SharedArrayBuffer, port: port2 };
+    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, fixes: env.fixes !== false, queue: queue.buffer, segment: i, control, port: port2 };
     const worker = new Worker(parallel.script, { workerData: job, transferList: [port2] });
     worker.unref();
     started.push({ worker, port: port1 });
@@ -117,9 +118,9 @@ function startWorkers(env: AnalyzerEnvironment, queue: ScanQueue, threads: numbe
   return started;
 }
 
-async function collectFromWorkers(env: AnalyzerEnvironment, files: readonly string[], ordered: readonly string[], queue: ScanQueue, workers: readonly StartedWorker[], counters: Int32Array): Promise<Map<string, FileAnalysis>> {
-  const results = new Map<string, FileAnalysis>();
-  drainQueue(env, ordered, queue, 0, counters, (analyses) => {
+/** Adds to `results` (which holds the probe's) the analyses of the rest of `files`, from this thread's runs and the workers'. */
+async function collectFromWorkers(env: AnalyzerEnvironment, files: readonly string[], queue: ScanQueue, workers: readonly StartedWorker[], counters: Int32Array, results: Map<string, FileAnalysis>): Promise<void> {
+  drainQueue(env, files, queue, 0, counters, (analyses) => {
     for (const analysis of analyses) results.set(analysis.filePath, analysis);
   });
 
@@ -171,7 +172,6 @@ async function collectFromWorkers(env: AnalyzerEnvironment, files: readonly stri
   // Whatever a failed, stopped or stalled worker left undone is analysed here: slower, never lost.
   for (const file of files) if (!results.has(file)) results.set(file, analyzeFile(env, file));
   if (problems.length > 0) process.emitWarning(`resilint: a scan worker failed (${problems[0]}); its files were analysed on the main thread`);
-  return results;
 }
 
 /** Messages already queued on the port, taken now rather than when the event loop would dispatch them. */

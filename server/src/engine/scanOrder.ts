@@ -7,8 +7,11 @@ import * as path from 'node:path';
 // folders they import from (a depth-first post-order, roots taken in path order), each
 // folder's files together and in path order. Ordering single files that way instead
 // scatters folders in code bases with barrel files and cycles (measured slower on vendure).
-// The graph comes from a text scan of relative import specifiers, without the parser or
-// the module resolver: it only steers locality, so a missed edge costs time, never a result.
+// The graph comes from a regular expression over relative import specifiers, without the
+// module resolver and without `ts.preProcessFile` (which the cache keys and start-up
+// configuration use, and which is 20 times slower here: 100 ms on 2,000 files, before any
+// thread can start). It only steers locality, so a missed or extra edge (an import in a
+// comment) costs time, never a result.
 
 const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"](\.{1,2}\/[^'"\n]*)['"]/g;
 const SUFFIXES = ['.ts', '.tsx', '.mts', '.cts', `${path.sep}index.ts`, `${path.sep}index.tsx`];
