@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
@@ -19,6 +20,9 @@ const BUNDLE = path.join(__dirname, 'cli-bundle.js');
 const KEPT_CACHES = 3;
 
 function launch(): void {
+  // The CLI asks V8 for full collections (heapReclaimer.ts), which this flag allows. Set
+  // here, before compiling, as V8 checks a code cache against the flags it was made under.
+  v8.setFlagsFromString('--expose-gc');
   const source = fs.readFileSync(BUNDLE, 'utf8');
   const cacheFile = compileCachePath(BUNDLE);
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);

@@ -12,6 +12,7 @@ import { explicitConfigProblem, wholeNumber, writeOutputFile } from './commandLi
 import { runDiagramCommand } from './diagram';
 import { allRules } from '../rules';
 import { format, FORMATS, type Format } from './formatters';
+import { heapReclaimer } from './heapReclaimer';
 import { exitCode, scopeResults } from './reporting';
 
 // `resilint check`: the same engine as the editor, for CI. Exit codes: 0 clean,
@@ -113,7 +114,8 @@ async function run(argv: string[]): Promise<number> {
   const cache = values.cache ? openCache(values['cache-location'], { version: packageJson.version, rules: allRules, fixes, ...(values.config ? { configFile: values.config } : {}) }) : undefined;
   // Worker threads run the script this process started with (the launcher, or this bundle
   // itself), whose last line sees them as workers and takes their share of the files.
-  const run = await runAnalysis({ paths: targets, rules: allRules, fixes, parallel: { script: require.main?.filename ?? __filename }, ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
+  const reclaimMemory = heapReclaimer();
+  const run = await runAnalysis({ paths: targets, rules: allRules, fixes, parallel: { script: require.main?.filename ?? __filename }, ...(reclaimMemory ? { reclaimMemory } : {}), ...(values.config ? { configFile: values.config } : {}), ...(cache ? { cache } : {}) });
   if (cache) closeCache(cache);
   const configProblems = [...new Set(run.results.flatMap((r) => r.configProblems))];
   if (configProblems.length > 0) throw new UsageError(`configuration error: ${configProblems.join('\n')}`);
@@ -155,7 +157,7 @@ async function run(argv: string[]): Promise<number> {
   return exitCode({ errors, warnings, maxWarnings, ruleFailures: failures });
 }
 
-if (!serveScanWorker(allRules)) {
+if (!serveScanWorker(allRules, heapReclaimer)) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -124,6 +124,13 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
   return result;
 }
 
+/** One file of a batch run: its analysis, after which trees beyond the run's budget are released. */
+export function analyzeInBatch(env: AnalyzerEnvironment, filePath: string): FileAnalysis {
+  const analysis = analyzeFile(env, filePath);
+  env.workspace.releaseTrees();
+  return analysis;
+}
+
 export function activeRules(rules: readonly Rule<Record<string, unknown>>[], loaded: LoadedConfig): ActiveRule[] {
   const active: ActiveRule[] = [];
   for (const rule of rules) {

@@ -71,13 +71,18 @@ export class Memos {
     return this.generation.get(key) as T;
   }
 
-  /** `file` changed (or appeared, or went away): drop what read it. */
-  changed(file: string): void {
+  /**
+   * `files` changed (or appeared, or went away, or their trees were dropped to save
+   * memory and will be parsed again): drop what read them. Memos hold nodes, so a memo
+   * that outlived its tree would both keep the tree alive and hand out nodes of a tree
+   * no longer in use.
+   */
+  changed(files: ReadonlySet<string>): void {
     this.generation = new Map();
     for (const [key, memo] of this.crossFile) {
-      if (memo.reads.has(file) || memo.reads.has(ANY_FILE)) this.crossFile.delete(key);
+      if (memo.reads.has(ANY_FILE) || readsAny(memo.reads, files)) this.crossFile.delete(key);
     }
-    for (const read of [file, ANY_FILE]) {
+    for (const read of [...files, ANY_FILE]) {
       const readers = this.perFileReaders.get(read);
       if (!readers) continue;
       this.perFileReaders.delete(read);
@@ -116,4 +121,10 @@ export class Memos {
       readers.add(sourceFile.fileName);
     }
   }
+}
+
+function readsAny(reads: ReadonlySet<string>, files: ReadonlySet<string>): boolean {
+  const [smaller, larger] = reads.size < files.size ? [reads, files] : [files, reads];
+  for (const file of smaller) if (larger.has(file)) return true;
+  return false;
 }

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import { analyzeFile, type AnalyzerEnvironment, type FileAnalysis } from './analyzer';
+import { analyzeInBatch, type AnalyzerEnvironment, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
 import type { Rule } from './rule';
 import { ScanQueue } from './scanQueue';
@@ -43,10 +43,15 @@ export interface ParallelScan {
   threads?: number;
 }
 
-interface ScanJob {
+/** What every thread of a scan is set up with. */
+export interface ScanSettings {
+  configFile: string | undefined;
+  treeBudget: number;
+}
+
+interface ScanJob extends ScanSettings {
   kind: 'resilint-scan';
   root: string;
-  configFile: string | undefined;
   fixes: boolean;
   queue: SharedArrayBuffer;
   /** The queue segment this worker owns, so each one does a share however late it starts. */
@@ -68,13 +73,13 @@ export function threadsFor(files: number, parallel: ParallelScan): number {
 }
 
 /** Analyses `files` on up to `threads` threads when that pays; resolves with every file's analysis. */
-export async function analyseInParallel(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, configFile: string | undefined): Promise<Map<string, FileAnalysis>> {
+export async function analyseInParallel(env: AnalyzerEnvironment, files: readonly string[], threads: number, parallel: ParallelScan, settings: ScanSettings): Promise<Map<string, FileAnalysis>> {
   const probeEnd = Math.ceil(files.length * PROBE_SHARE);
   const queue = ScanQueue.create(probeEnd, files.length, threads);
   const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(control);
   // Workers load the bundle meanwhile, and wait for the order only when they need it.
-  const workers = startWorkers(env, queue, threads, parallel, configFile, control);
+  const workers = startWorkers(env, queue, threads, parallel, settings, control);
   const ordered = dependencyOrder(files, (file) => env.workspace.readText(file));
   for (const { port } of workers) port.postMessage({ files: ordered } satisfies OrderMessage);
   Atomics.store(counters, ORDERED, 1);
@@ -83,7 +88,7 @@ export async function analyseInParallel(env: AnalyzerEnvironment, files: readonl
   const results = new Map<string, FileAnalysis>();
   const analyseHere = (batch: readonly string[]) => {
     env.workspace.planBatch(batch);
-    for (const file of batch) results.set(file, analyzeFile(env, file));
+    for (const file of batch) results.set(file, analyzeInBatch(env, file));
   };
   analyseHere(ordered.slice(0, probeEnd));
   const pays = !env.workspace.typesNeededWidely();
@@ -106,11 +111,11 @@ interface StartedWorker {
   port: MessagePort;
 }
 
-function startWorkers(env: AnalyzerEnvironment, queue: ScanQueue, threads: number, parallel: ParallelScan, configFile: string | undefined, control: SharedArrayBuffer): StartedWorker[] {
+function startWorkers(env: AnalyzerEnvironment, queue: ScanQueue, threads: number, parallel: ParallelScan, settings: ScanSettings, control: SharedArrayBuffer): StartedWorker[] {
   const started: StartedWorker[] = [];
   for (let i = 1; i < threads; i++) {
     const { port1, port2 } = new MessageChannel();
-    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, configFile, fixes: env.fixes !== false, queue: queue.buffer, segment: i, control, port: port2 };
+    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, ...settings, fixes: env.fixes !== false, queue: queue.buffer, segment: i, control, port: port2 };
     const worker = new Worker(parallel.script, { workerData: job, transferList: [port2] });
     worker.unref();
     started.push({ worker, port: port1 });
@@ -170,7 +175,7 @@ async function collectFromWorkers(env: AnalyzerEnvironment, files: readonly stri
     void worker.terminate();
   }
   // Whatever a failed, stopped or stalled worker left undone is analysed here: slower, never lost.
-  for (const file of files) if (!results.has(file)) results.set(file, analyzeFile(env, file));
+  for (const file of files) if (!results.has(file)) results.set(file, analyzeInBatch(env, file));
   if (problems.length > 0) process.emitWarning(`resilint: a scan worker failed (${problems[0]}); its files were analysed on the main thread`);
 }
 
@@ -179,8 +184,11 @@ function takeQueued(port: MessagePort, handle: (message: WorkerMessage) => void)
   for (let queued = receiveMessageOnPort(port); queued; queued = receiveMessageOnPort(port)) handle(queued.message as WorkerMessage);
 }
 
-/** The worker-thread side: true when this thread was started by analyseInParallel (and has now done its share). */
-export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[]): boolean {
+/**
+ * The worker-thread side: true when this thread was started by analyseInParallel (and has
+ * now done its share). `reclaimer` makes the thread's reclaimMemory (see RunOptions).
+ */
+export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[], reclaimer: () => (() => void) | undefined = () => undefined): boolean {
   const job = workerData as ScanJob | undefined;
   if (job?.kind !== 'resilint-scan') return false;
   const counters = new Int32Array(job.control);
@@ -190,7 +198,8 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[])
     while (Atomics.load(counters, GATE) !== GATE_OPEN) Atomics.wait(counters, GATE, GATE_CLOSED);
   };
   try {
-    const workspace = new Workspace(job.root, { beforeTypes: awaitGate });
+    const reclaimMemory = reclaimer();
+    const workspace = new Workspace(job.root, { beforeTypes: awaitGate, treeBudget: job.treeBudget, ...(reclaimMemory ? { reclaimMemory } : {}) });
     const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules, fixes: job.fixes };
     Atomics.wait(counters, ORDERED, 0);
     const { files } = receiveMessageOnPort(job.port)!.message as OrderMessage;
@@ -211,7 +220,7 @@ function drainQueue(env: AnalyzerEnvironment, files: readonly string[], queue: S
     // One type-checking program for the whole run rather than one per file needing it.
     env.workspace.planBatch(batch);
     const results = batch.map((file) => {
-      const analysis = analyzeFile(env, file);
+      const analysis = analyzeInBatch(env, file);
       Atomics.add(counters, FILES_DONE, 1);
       return analysis;
     });

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planCachedRun, type AnalysisCache } from './analysisCache';
-import { analyzeFile, type FileAnalysis } from './analyzer';
+import { analyzeInBatch, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
 import { analyseInParallel, threadsFor, type ParallelScan } from './parallelScan';
 import type { Rule } from './rule';
-import { isAnalysableFile, normalizePath, Workspace } from './workspace';
+import { BATCH_TREE_BUDGET, isAnalysableFile, normalizePath, Workspace } from './workspace';
 
 // Batch analysis of paths, as the CLI and benchmarks run it.
 
@@ -19,6 +19,10 @@ export interface RunOptions {
   parallel?: ParallelScan;
   /** Whether findings carry their fixes; default true. */
   fixes?: boolean;
+  /** Source text whose trees stay parsed between files, per thread (see Workspace.releaseTrees); default BATCH_TREE_BUDGET. */
+  treeBudget?: number;
+  /** Called on this thread after trees were released (see WorkspaceOptions); workers make their own (serveScanWorker). */
+  reclaimMemory?: () => void;
 }
 
 export interface RunResult {
@@ -35,17 +39,18 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   const targets = options.paths.map(normalizePath);
   for (const target of targets) if (!fs.existsSync(target)) throw new MissingPathError(`path not found: ${target}`);
   const root = commonRoot(targets);
-  const workspace = new Workspace(root);
+  const treeBudget = options.treeBudget ?? BATCH_TREE_BUDGET;
+  const workspace = new Workspace(root, { treeBudget, ...(options.reclaimMemory ? { reclaimMemory: options.reclaimMemory } : {}) });
   const configs = new ConfigResolver(root, options.configFile);
   const env = { workspace, configs, rules: options.rules, fixes: options.fixes !== false };
   const files = filesUnder(workspace, targets);
-  let analyze = (file: string) => analyzeFile(env, file);
+  let analyze = (file: string) => analyzeInBatch(env, file);
   const cached = options.cache && planCachedRun(options.cache, env, files, (file) => analyze(file));
   const pending = cached ? cached.misses : files;
   const threads = options.parallel ? threadsFor(pending.length, options.parallel) : 1;
   if (threads > 1) {
-    const analysed = await analyseInParallel(env, pending, threads, options.parallel!, options.configFile);
-    analyze = (file) => analysed.get(file) ?? analyzeFile(env, file);
+    const analysed = await analyseInParallel(env, pending, threads, options.parallel!, { configFile: options.configFile, treeBudget });
+    analyze = (file) => analysed.get(file) ?? analyzeInBatch(env, file);
   } else {
     workspace.planBatch(pending);
   }

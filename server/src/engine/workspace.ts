@@ -16,10 +16,20 @@ import type { ProjectFacts } from './projectFacts';
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'coverage', '.next', '.turbo']);
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
 
+/** How much source text a batch run keeps parsed between files, per thread (see Workspace.releaseTrees). */
+export const BATCH_TREE_BUDGET = 2_000_000;
+
 export interface WorkspaceOptions {
   maxFileBytes?: number;
   /** Called before a type-checking program is built (a scan worker waits there for its go-ahead). */
   beforeTypes?: () => void;
+  /**
+   * A batch run's bound on the source text (in UTF-16 code units) whose syntax trees stay
+   * in memory between files; see releaseTrees. Absent: every tree stays (the editor).
+   */
+  treeBudget?: number;
+  /** Called after releaseTrees dropped trees, whose memory returns only at a full garbage collection. */
+  reclaimMemory?: () => void;
 }
 
 export function isAnalysableFile(filePath: string): boolean {
@@ -43,11 +53,50 @@ export class Workspace {
   private tsconfigProblems: string[] = [];
   private inferred: ProjectEntry | undefined;
   private readonly batch = new Set<string>();
+  private readonly treeBudget: number | undefined;
+  private readonly reclaimMemory: () => void;
+  /** Source text held by the parsed trees of all projects. */
+  residentText = 0;
+  /** Counts releaseTrees calls: a tree's last use is the value when it was last loaded. */
+  useClock = 0;
+  /** The resident text at which releaseTrees next looks for trees to drop. */
+  private releaseAbove: number;
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = normalizePath(root);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.beforeTypes = options.beforeTypes ?? (() => undefined);
+    this.treeBudget = options.treeBudget;
+    this.releaseAbove = options.treeBudget ?? Infinity;
+    this.reclaimMemory = options.reclaimMemory ?? (() => undefined);
+  }
+
+  /**
+   * Between two files of a batch run: once the trees held have grown by the budget,
+   * drops the least recently used ones until those that can go take half the budget (so
+   * the memos they take with them are rebuilt rarely), and the memos computed from them.
+   * A tree costs some 30 times its text, and a scan's later files seldom need most of
+   * its earlier ones: without this a 4,000-file scan holds every tree to the end. Never
+   * called during a file's analysis, whose rules hold nodes; trees in a type-checking
+   * program stay, as the program holds them anyway and would be rebuilt for new ones.
+   */
+  releaseTrees(): void {
+    this.useClock++;
+    if (this.treeBudget === undefined || this.residentText <= this.releaseAbove) return;
+    const held = this.loadedProjects().flatMap((project) => project.releasableTrees().map((tree) => ({ project, ...tree })));
+    held.sort((a, b) => a.lastUse - b.lastUse);
+    let releasable = held.reduce((sum, tree) => sum + tree.size, 0);
+    const victims = new Map<ProjectEntry, Set<string>>();
+    for (const { project, file, size } of held) {
+      if (releasable <= this.treeBudget / 2) break;
+      releasable -= size;
+      let files = victims.get(project);
+      if (!files) victims.set(project, (files = new Set()));
+      files.add(file);
+    }
+    for (const [project, files] of victims) project.releaseTrees(files);
+    this.releaseAbove = this.residentText + this.treeBudget / 2;
+    if (victims.size > 0) this.reclaimMemory();
   }
 
   /** Every analysable file: those of all tsconfig projects, then loose files under the root. */
@@ -123,8 +172,7 @@ export class Workspace {
     this.skipped.delete(file);
     this.declarations.forget(file);
     if (path.basename(file) === 'tsconfig.json' || path.basename(file) === 'package.json') {
-      this.projects = undefined;
-      this.inferred = undefined;
+      this.dropProjects();
       return;
     }
     for (const entry of this.loadedProjects()) entry.invalidate(file);
@@ -132,8 +180,7 @@ export class Workspace {
 
   /** Drops every project; the next request rebuilds from disk. Overlays are kept. */
   reset(): void {
-    this.projects = undefined;
-    this.inferred = undefined;
+    this.dropProjects();
     this.skipped.clear();
     this.declarations.clear();
   }
@@ -158,6 +205,13 @@ export class Workspace {
       return undefined;
     }
     return result.text;
+  }
+
+  private dropProjects(): void {
+    this.projects = undefined;
+    this.inferred = undefined;
+    this.residentText = 0;
+    this.releaseAbove = this.treeBudget ?? Infinity;
   }
 
   private loadedProjects(): ProjectEntry[] {
@@ -195,6 +249,8 @@ export class Workspace {
 
 export class ProjectEntry implements ProjectFacts {
   private readonly parsed = new Map<string, ts.SourceFile>();
+  /** The workspace's useClock when each parsed tree was last loaded. */
+  private readonly lastUse = new Map<string, number>();
   /** The last parse of files changed since, kept so the next parse reuses their unchanged nodes. */
   private readonly superseded = new Map<string, ts.SourceFile>();
   private readonly host: ts.CompilerHost;
@@ -279,7 +335,10 @@ export class ProjectEntry implements ProjectFacts {
   load(file: string): ts.SourceFile | undefined {
     this.memos.read(file);
     const existing = this.parsed.get(file);
-    if (existing) return existing;
+    if (existing) {
+      this.lastUse.set(file, this.workspace.useClock);
+      return existing;
+    }
     const text = this.workspace.readText(file);
     const previous = this.superseded.get(file);
     this.superseded.delete(file);
@@ -288,14 +347,40 @@ export class ProjectEntry implements ProjectFacts {
       ? reparse(previous, text)
       : ts.createSourceFile(file, text, sourceFileOptions(file, this.compilerOptions, this.host, this.resolutionCache), true, scriptKindOf(file));
     this.parsed.set(file, sourceFile);
+    this.lastUse.set(file, this.workspace.useClock);
+    this.workspace.residentText += text.length;
     return sourceFile;
   }
 
-  invalidate(file: string): void {
-    const previous = this.parsed.get(file);
-    this.memos.changed(file);
-    if (previous) {
+  /** Parsed trees that releaseTrees may drop, with their last use and text size. */
+  releasableTrees(): { file: string; lastUse: number; size: number }[] {
+    const held: { file: string; lastUse: number; size: number }[] = [];
+    for (const [file, tree] of this.parsed) {
+      if (this.program?.getSourceFile(file) !== tree) held.push({ file, lastUse: this.lastUse.get(file) ?? 0, size: tree.text.length });
+    }
+    return held;
+  }
+
+  /** Drops these parsed trees, and what was computed from them; a later load parses them afresh. */
+  releaseTrees(files: ReadonlySet<string>): void {
+    this.memos.changed(files);
+    for (const file of files) this.forgetTree(file);
+  }
+
+  private forgetTree(file: string): ts.SourceFile | undefined {
+    const tree = this.parsed.get(file);
+    if (tree) {
       this.parsed.delete(file);
+      this.lastUse.delete(file);
+      this.workspace.residentText -= tree.text.length;
+    }
+    return tree;
+  }
+
+  invalidate(file: string): void {
+    this.memos.changed(new Set([file]));
+    const previous = this.forgetTree(file);
+    if (previous) {
       this.superseded.set(file, previous);
       this.programOutdated = true;
     } else if (this.program?.getSourceFile(file)) {
