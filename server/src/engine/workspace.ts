@@ -17,7 +17,7 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'ou
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
 
 /** How much source text a batch run keeps parsed between files, per thread (see Workspace.releaseTrees). */
-export const BATCH_TREE_BUDGET = 2_000_000;
+export const BATCH_TREE_BUDGET = 3_000_000;
 
 export interface WorkspaceOptions {
   maxFileBytes?: number;
