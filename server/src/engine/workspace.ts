@@ -57,8 +57,8 @@ export class Workspace {
   private readonly reclaimMemory: () => void;
   /** Source text held by the parsed trees of all projects. */
   residentText = 0;
-  /** Counts releaseTrees calls: a tree's last use is the value when it was last loaded. */
-  useClock = 0;
+  /** Counts releaseTrees calls: a tree's last use is the value when it was last loaded; undefined when trees are never released (the editor), which keeps loads free of the bookkeeping. */
+  useClock: number | undefined;
   /** The resident text at which releaseTrees next looks for trees to drop. */
   private releaseAbove: number;
 
@@ -67,22 +67,25 @@ export class Workspace {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.beforeTypes = options.beforeTypes ?? (() => undefined);
     this.treeBudget = options.treeBudget;
+    this.useClock = options.treeBudget === undefined ? undefined : 0;
     this.releaseAbove = options.treeBudget ?? Infinity;
     this.reclaimMemory = options.reclaimMemory ?? (() => undefined);
   }
 
   /**
-   * Between two files of a batch run: once the trees held have grown by the budget,
-   * drops the least recently used ones until those that can go take half the budget (so
-   * the memos they take with them are rebuilt rarely), and the memos computed from them.
+   * Between two files of a batch run: once the trees held exceed the budget (after a
+   * release: once they have grown by half of it again), drops the least recently used
+   * ones until those that can go take half the budget, so the memos they take with them
+   * are rebuilt rarely.
    * A tree costs some 30 times its text, and a scan's later files seldom need most of
    * its earlier ones: without this a 4,000-file scan holds every tree to the end. Never
    * called during a file's analysis, whose rules hold nodes; trees in a type-checking
    * program stay, as the program holds them anyway and would be rebuilt for new ones.
    */
   releaseTrees(): void {
+    if (this.treeBudget === undefined || this.useClock === undefined) return;
     this.useClock++;
-    if (this.treeBudget === undefined || this.residentText <= this.releaseAbove) return;
+    if (this.residentText <= this.releaseAbove) return;
     const held = this.loadedProjects().flatMap((project) => project.releasableTrees().map((tree) => ({ project, ...tree })));
     held.sort((a, b) => a.lastUse - b.lastUse);
     let releasable = held.reduce((sum, tree) => sum + tree.size, 0);
@@ -336,7 +339,7 @@ export class ProjectEntry implements ProjectFacts {
     this.memos.read(file);
     const existing = this.parsed.get(file);
     if (existing) {
-      this.lastUse.set(file, this.workspace.useClock);
+      if (this.workspace.useClock !== undefined) this.lastUse.set(file, this.workspace.useClock);
       return existing;
     }
     const text = this.workspace.readText(file);
@@ -347,7 +350,7 @@ export class ProjectEntry implements ProjectFacts {
       ? reparse(previous, text)
       : ts.createSourceFile(file, text, sourceFileOptions(file, this.compilerOptions, this.host, this.resolutionCache), true, scriptKindOf(file));
     this.parsed.set(file, sourceFile);
-    this.lastUse.set(file, this.workspace.useClock);
+    if (this.workspace.useClock !== undefined) this.lastUse.set(file, this.workspace.useClock);
     this.workspace.residentText += text.length;
     return sourceFile;
   }
