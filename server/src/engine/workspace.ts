@@ -4,6 +4,7 @@ import { ts } from 'ts-morph';
 import { readFileText, DEFAULT_MAX_FILE_BYTES } from './fileText';
 import { createProgramHost, DeclarationFiles, sourceFileOptions } from './programHost';
 import { Memos } from './memos';
+import { ResolutionKeys, type PathProbe } from './resolutionKeys';
 import type { ProjectFacts } from './projectFacts';
 
 // The workspace model: one project per tsconfig.json (monorepos have many) and one
@@ -270,13 +271,16 @@ export class ProjectEntry implements ProjectFacts {
   private readonly memos = new Memos((file) => this.parsed.get(file));
   private resolutionCache: ts.ModuleResolutionCache;
   /**
-   * Where import specifiers lead, by directory (resolution depends on nothing else here),
-   * and what resolving them found on disk: rules ask per call, and TypeScript's own cache
-   * still probes every extension and node_modules folder of every directory.
+   * Where import specifiers lead, by folder and by what their resolution depends on (see
+   * ResolutionKeys), and what resolving them found on disk: rules ask per call, and
+   * TypeScript's own cache is per folder and still probes every extension and node_modules
+   * folder of each.
    */
   private resolvedImports = new Map<string, string | undefined>();
+  private sharedResolutions = new Map<string, string | undefined>();
+  private readonly resolutionKeys: ResolutionKeys;
   private readonly probedPaths = new Map<string, boolean>();
-  private readonly resolutionHost: ts.ModuleResolutionHost = {
+  private readonly resolutionHost: ts.ModuleResolutionHost & PathProbe = {
     fileExists: (file) => this.probe('file', file, ts.sys.fileExists),
     directoryExists: (dir) => this.probe('dir', dir, ts.sys.directoryExists),
     readFile: ts.sys.readFile,
@@ -296,6 +300,7 @@ export class ProjectEntry implements ProjectFacts {
     readonly declarationFileNames: readonly string[] = [],
   ) {
     this.resolutionCache = this.newResolutionCache();
+    this.resolutionKeys = new ResolutionKeys(compilerOptions, this.resolutionHost);
     this.host = createProgramHost({
       options: compilerOptions,
       declarations: workspace.declarations,
@@ -393,7 +398,9 @@ export class ProjectEntry implements ProjectFacts {
       // nothing may now resolve, and TypeScript's cache remembers the misses.
       this.resolutionCache = this.newResolutionCache();
       this.resolvedImports = new Map();
+      this.sharedResolutions = new Map();
       this.probedPaths.clear();
+      this.resolutionKeys.clear();
       this.programOutdated = this.program !== undefined;
     }
   }
@@ -427,11 +434,20 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   resolveModulePath(fromFile: string, specifier: string): string | undefined {
-    const key = `${path.dirname(fromFile)}\0${specifier}`;
-    if (this.resolvedImports.has(key)) return this.resolvedImports.get(key);
-    const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, this.resolutionHost, this.resolutionCache).resolvedModule;
-    const file = resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;
-    this.resolvedImports.set(key, file);
+    const dir = path.dirname(fromFile);
+    const asked = `${dir}\0${specifier}`;
+    if (this.resolvedImports.has(asked)) return this.resolvedImports.get(asked);
+    // Rules ask again and again from one folder; other folders may share the answer.
+    const key = this.resolutionKeys.key(dir, specifier);
+    let file: string | undefined;
+    if (this.sharedResolutions.has(key)) {
+      file = this.sharedResolutions.get(key);
+    } else {
+      const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, this.resolutionHost, this.resolutionCache).resolvedModule;
+      file = resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;
+      this.sharedResolutions.set(key, file);
+    }
+    this.resolvedImports.set(asked, file);
     return file;
   }
 
