@@ -134,18 +134,24 @@ function localTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.Ca
 /** One walk of the file with an explicit stack, attributing each call to its owning function. */
 function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, ts.CallExpression[]> {
   const calls = new Map<ts.Node, ts.CallExpression[]>();
-  const stack: { node: ts.Node; owner: ts.Node }[] = [{ node: sourceFile, owner: sourceFile }];
-  while (stack.length > 0) {
-    const { node, owner } = stack.pop()!;
-    const ownerHere = node !== sourceFile && isSummaryOwner(node) ? node : owner;
+  // Two stacks and one callback for the whole walk: this runs over every node of every file.
+  const nodes: ts.Node[] = [sourceFile];
+  const owners: ts.Node[] = [sourceFile];
+  let ownerHere: ts.Node = sourceFile;
+  const push = (child: ts.Node) => {
+    nodes.push(child);
+    owners.push(ownerHere);
+  };
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const owner = owners.pop()!;
+    ownerHere = node !== sourceFile && isSummaryOwner(node) ? node : owner;
     if (ts.isCallExpression(node)) {
       let list = calls.get(ownerHere);
       if (!list) calls.set(ownerHere, (list = []));
       list.push(node);
     }
-    node.forEachChild((child) => {
-      stack.push({ node: child, owner: ownerHere });
-    });
+    node.forEachChild(push);
   }
   for (const list of calls.values()) list.sort((a, b) => a.pos - b.pos);
   return calls;
