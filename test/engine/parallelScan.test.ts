@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { threadsFor } from '../../server/src/engine/parallelScan';
 import { runAnalysis } from '../../server/src/engine/runner';
 import type { FileAnalysis } from '../../server/src/engine/analyzer';
 import { dyingWorkerRules, syntacticRules, typedRules } from './scanProbeRules';
@@ -65,6 +66,16 @@ describe('parallel scan', function () {
     } finally {
       process.off('warning', onWarning);
     }
+  });
+
+  it('takes a second thread only for a thousand files per thread, one per core, unless told how many', () => {
+    const script = 'unused.js';
+    const cores = Math.min(os.availableParallelism(), 4);
+    assert.equal(threadsFor(1_999, { script }), 1);
+    assert.equal(threadsFor(2_000, { script }), Math.min(cores, 2));
+    assert.equal(threadsFor(100_000, { script }), cores);
+    assert.equal(threadsFor(320, { script, threads: 2 }), 2);
+    assert.equal(threadsFor(1, { script, threads: 2 }), 1);
   });
 
   it('stays on one thread when most files need the type checker', async () => {

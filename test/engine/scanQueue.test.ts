@@ -35,6 +35,19 @@ describe('scan queue', () => {
     assert.equal(queue.take(1), undefined);
   });
 
+  it('tells what is left of a segment, so a thread can plan it as a whole', () => {
+    const queue = ScanQueue.create(10, 210, 2);
+    assert.deepEqual(queue.remaining(1), { start: 110, end: 210 });
+    queue.take(1);
+    drain(queue, 0);
+    // Thread 0 took its own runs, then thread 1's from the back.
+    assert.equal(queue.remaining(0), undefined);
+    assert.equal(queue.remaining(1), undefined);
+    const partly = ScanQueue.create(0, 100, 2);
+    partly.take(0);
+    assert.deepEqual(partly.remaining(0), { start: RUN, end: 50 });
+  });
+
   it('copes with fewer items than segments, and with none', () => {
     const queue = ScanQueue.create(0, 2, 4);
     assert.deepEqual(indices([...drain(queue, 3), ...drain(queue, 0)]).sort(), [0, 1]);

@@ -47,6 +47,12 @@ export class ScanQueue {
     }
   }
 
+  /** What is left of `segment` now: `[front, back)`, or undefined when it is empty. */
+  remaining(segment: number): Run | undefined {
+    const run = { start: this.front(segment), end: this.back(segment) };
+    return run.end > run.start ? run : undefined;
+  }
+
   private takeLocked(segment: number): Run | undefined {
     const own = this.left(segment);
     if (own > 0) {
