@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { threadsFor } from '../../server/src/engine/parallelScan';
 import { runAnalysis } from '../../server/src/engine/runner';
 import type { FileAnalysis } from '../../server/src/engine/analyzer';
-import { dyingWorkerRules, syntacticRules, typedRules } from './scanProbeRules';
+import { dyingWorkerRules, SPARSELY_TYPED_FILES, sparselyTypedRules, syntacticRules, typedRules } from './scanProbeRules';
 
 // The CLI spreads a scan over worker threads when types are rarely needed. Whatever the
 // threads, the results must be those of a single-threaded scan, in the same order.
@@ -76,6 +76,16 @@ describe('parallel scan', function () {
     assert.equal(threadsFor(100_000, { script }), cores);
     assert.equal(threadsFor(320, { script, threads: 2 }), 2);
     assert.equal(threadsFor(1, { script, threads: 2 }), 1);
+  });
+
+  it('leaves the files that need types to the calling thread, with the same results', async () => {
+    const single = (await runAnalysis({ paths: [dir], rules: sparselyTypedRules })).results;
+    const parallel = (await runAnalysis({ paths: [dir], rules: sparselyTypedRules, parallel: { script: workerScript(dir, 'sparselyTypedRules'), threads: 2 } })).results;
+    assert.deepEqual(withoutThreads(parallel), withoutThreads(single));
+    const typed = parallel.filter((r) => SPARSELY_TYPED_FILES.test(r.filePath));
+    assert.equal(typed.length, 2);
+    assert.deepEqual([...threadsOf(typed)], ['0'], 'no worker builds a type-checking program');
+    assert.equal(threadsOf(parallel).size, 2, 'a worker analysed the files around them');
   });
 
   it('stays on one thread when most files need the type checker', async () => {

@@ -5,7 +5,7 @@ import { defineRule, type Rule } from '../../server/src/engine/rule';
 // Rules for the parallel-scan tests, in their own module so the worker threads those
 // tests start can load them: each finding names the thread that produced it.
 
-function callReporter(id: string, asksForTypes: boolean): Rule<Record<string, unknown>> {
+function callReporter(id: string, asksForTypes: (file: string) => boolean): Rule<Record<string, unknown>> {
   return defineRule({
     meta: {
       id,
@@ -13,11 +13,11 @@ function callReporter(id: string, asksForTypes: boolean): Rule<Record<string, un
       docsUrl: 'https://example.invalid',
       messages: { call: 'call to {{callee}} (thread {{thread}})' },
       defaultSeverity: 'warning',
-      requiresTypes: asksForTypes,
+      requiresTypes: asksForTypes !== never,
       defaultOptions: {},
     },
     create(context) {
-      if (asksForTypes) context.getTypeChecker();
+      if (asksForTypes(context.filePath)) context.getTypeChecker();
       return {
         [ts.SyntaxKind.CallExpression](node) {
           const call = node as ts.CallExpression;
@@ -28,8 +28,12 @@ function callReporter(id: string, asksForTypes: boolean): Rule<Record<string, un
   }) as Rule<Record<string, unknown>>;
 }
 
-export const syntacticRules = [callReporter('probe-calls', false)];
-export const typedRules = [callReporter('probe-typed-calls', true)];
+const never = () => false;
+export const syntacticRules = [callReporter('probe-calls', never)];
+export const typedRules = [callReporter('probe-typed-calls', () => true)];
+/** Types for two files only, at the front of the second thread's segment of the test corpus. */
+export const SPARSELY_TYPED_FILES = /[/\\]f(?:178|181)\.ts$/;
+export const sparselyTypedRules = [callReporter('probe-sparse-types', (file) => SPARSELY_TYPED_FILES.test(file))];
 
 /** As syntacticRules, but a worker thread stops dead (as on running out of memory) at its 30th file, inside the chunk reserved for it. */
 let analysedHere = 0;

@@ -40,6 +40,9 @@ interface ActiveRule {
   options: Record<string, unknown>;
 }
 
+/** Thrown from a workspace hook to give up a file's analysis: analyzeFile lets it through rather than record it as a rule's error. */
+export class AnalysisAbandoned extends Error {}
+
 export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAnalysis {
   const loaded = env.configs.forFile(filePath);
   const result: FileAnalysis = { filePath, findings: [], notices: [], ruleErrors: [], configProblems: loaded.problems };
@@ -64,6 +67,7 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
   const listeners: { ruleId: string; listener: RuleListener }[] = [];
   const failed = new Set<string>();
   const fail = (ruleId: string, error: unknown) => {
+    if (error instanceof AnalysisAbandoned) throw error;
     failed.add(ruleId);
     result.ruleErrors.push({ ruleId, filePath, message: describeError(error) });
   };

@@ -22,7 +22,7 @@ export const BATCH_TREE_BUDGET = 3_000_000;
 
 export interface WorkspaceOptions {
   maxFileBytes?: number;
-  /** Called before a type-checking program is built (a scan worker waits there for its go-ahead). */
+  /** Called before a type-checking program is built (a scan worker throws there, to leave the file to the calling thread). */
   beforeTypes?: () => void;
   /**
    * A batch run's bound on the source text (in UTF-16 code units) whose syntax trees stay
