@@ -27,7 +27,7 @@ function corpus(): string {
 }
 
 /** A worker entry like the CLI bundle's: serve the scan with the test rules. */
-function workerScript(dir: string, rulesExport: 'syntacticRules' | 'typedRules' | 'dyingWorkerRules'): string {
+function workerScript(dir: string, rulesExport: 'syntacticRules' | 'typedRules' | 'sparselyTypedRules' | 'dyingWorkerRules'): string {
   const script = path.join(dir, `scan-worker-${rulesExport}.js`);
   const engine = JSON.stringify(path.join(__dirname, '..', '..', 'server', 'src', 'engine', 'parallelScan.js'));
   const rules = JSON.stringify(path.join(__dirname, 'scanProbeRules.js'));
