@@ -29,11 +29,12 @@ import { Workspace } from './workspace';
 /**
  * Below this many files per thread a worker costs more than it saves. A scan on one thread
  * already keeps a second core about half busy (V8 compiles and collects garbage there),
- * and a worker adds its own start-up, warm-up, collections and re-parsed imports: on two
- * cores one thread was faster on every code base of fewer than 2,000 files measured
- * (synthetic 500 and 1,000 files, vendure's 827), and two threads from 2,000 on.
+ * and a worker adds its own start-up, warm-up, collections and re-parsed imports. On two
+ * cores, one thread was as fast or faster on every code base of fewer than 3,000 files
+ * measured (synthetic 500 to 2,000 files; vendure, outline, atproto, langchainjs, renovate),
+ * and two threads won on the synthetic 4,000 (by 22%), not on real code bases that large.
  */
-const FILES_PER_THREAD = 1_000;
+const FILES_PER_THREAD = 1_500;
 /** The share of the files analysed first, on the calling thread, to see how widely types are needed. */
 const PROBE_SHARE = 0.1;
 const MAX_THREADS = 4;

@@ -19,7 +19,7 @@ export interface RunOptions {
   parallel?: ParallelScan;
   /** Whether findings carry their fixes; default true. */
   fixes?: boolean;
-  /** Source text whose trees stay parsed between files, per thread (see Workspace.releaseTrees); default BATCH_TREE_BUDGET. */
+  /** Source text whose trees stay parsed between files, split over the scan's threads (see Workspace.releaseTrees); default BATCH_TREE_BUDGET. */
   treeBudget?: number;
   /** Called on this thread after trees were released (see WorkspaceOptions); workers make their own (serveScanWorker). */
   reclaimMemory?: () => void;
@@ -49,7 +49,8 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   const pending = cached ? cached.misses : files;
   const threads = options.parallel ? threadsFor(pending.length, options.parallel) : 1;
   if (threads > 1) {
-    const analysed = await analyseInParallel(env, pending, threads, options.parallel!, { configFile: options.configFile, treeBudget });
+    workspace.shareTreeBudget(threads);
+    const analysed = await analyseInParallel(env, pending, threads, options.parallel!, { configFile: options.configFile, treeBudget: treeBudget / threads });
     analyze = (file) => analysed.get(file) ?? analyzeInBatch(env, file);
   } else {
     workspace.planBatch(pending);

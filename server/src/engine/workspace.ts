@@ -17,8 +17,11 @@ import type { ProjectFacts } from './projectFacts';
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'coverage', '.next', '.turbo']);
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
 
-/** How much source text a batch run keeps parsed between files, per thread (see Workspace.releaseTrees). */
-export const BATCH_TREE_BUDGET = 3_000_000;
+/**
+ * How much source text a batch run keeps parsed between files (see Workspace.releaseTrees),
+ * split over the threads of a parallel scan: one thread holding all of it reparses less.
+ */
+export const BATCH_TREE_BUDGET = 6_000_000;
 
 export interface WorkspaceOptions {
   maxFileBytes?: number;
@@ -54,7 +57,7 @@ export class Workspace {
   private tsconfigProblems: string[] = [];
   private inferred: ProjectEntry | undefined;
   private readonly batch = new Set<string>();
-  private readonly treeBudget: number | undefined;
+  private treeBudget: number | undefined;
   private readonly reclaimMemory: () => void;
   /** Source text held by the parsed trees of all projects. */
   residentText = 0;
@@ -71,6 +74,13 @@ export class Workspace {
     this.useClock = options.treeBudget === undefined ? undefined : 0;
     this.releaseAbove = options.treeBudget ?? Infinity;
     this.reclaimMemory = options.reclaimMemory ?? (() => undefined);
+  }
+
+  /** A parallel scan's share of the batch run's tree budget for this thread, set before any file is analysed. */
+  shareTreeBudget(threads: number): void {
+    if (this.treeBudget === undefined) return;
+    this.treeBudget /= threads;
+    this.releaseAbove = this.treeBudget;
   }
 
   /**
