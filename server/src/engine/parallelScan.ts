@@ -30,7 +30,7 @@ import { Workspace } from './workspace';
  * Below this many files per thread a worker costs more than it saves. A scan on one thread
  * already keeps a second core about half busy (V8 compiles and collects garbage there),
  * and a worker adds its own start-up, warm-up, collections and re-parsed imports. On two
- * cores, one thread was as fast or faster on every code base of fewer than 3,000 files
+ * cores, one thread was faster, or within 5%, on every code base of fewer than 3,000 files
  * measured (synthetic 500 to 2,000 files; vendure, outline, atproto, langchainjs, renovate),
  * and two threads won on the synthetic 4,000 (by 22%), not on real code bases that large.
  */
