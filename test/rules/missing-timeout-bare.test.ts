@@ -98,4 +98,64 @@ export async function all(ids: string[]) {
       project.dispose();
     }
   });
+
+  it('asks the type checker about a client-like receiver only when it is no collection and the call does not run a project method', () => {
+    const project = bareProject({
+      'src/http.ts': `export class Http {
+  get(url: string): Promise<string> {
+    return Promise.resolve(url);
+  }
+}
+export interface Api {
+  get(url: string): Promise<string>;
+}
+`,
+      'src/main.ts': `import type { Http, Api } from './http';
+export async function viaClass(http: Http) {
+  return http.get('/a');
+}
+export async function viaInterface(api: Api) {
+  return api.get('/b');
+}
+const requests = new Map<string, Promise<string>>();
+export function pending(id: string) {
+  return requests.get(id);
+}
+export class Cache {
+  private readonly clients: Map<string, Http> = new Map();
+  private pendingRequests;
+  constructor() {
+    this.pendingRequests = new Set<string>();
+  }
+  lookup(id: string, api: Api) {
+    this.pendingRequests.delete(id);
+    return this.clients.get(id) ?? api.get(id);
+  }
+}
+`,
+      'src/ownMap.ts': `import type { Map } from 'some-client-sdk';
+export function viaImportedMap(requests: Map<string, string>) {
+  return requests.get('/c');
+}
+`,
+    });
+    try {
+      const workspace = new Workspace(project.dir);
+      const asked: string[] = [];
+      for (const file of ['src/main.ts', 'src/ownMap.ts']) {
+        const facts = workspace.projectFor(path.join(project.dir, file));
+        const sourceFile = facts.getSourceFile(path.join(project.dir, file))!;
+        walk(sourceFile, (node) => {
+          if (!ts.isCallExpression(node)) return;
+          const callee = node.expression.getText(sourceFile);
+          outboundCallKind(node, { facts, getTypeChecker: () => (asked.push(callee), undefined) });
+        });
+      }
+      // Http.get has a body in the project, and the global Map and Set are no clients;
+      // Api.get is only declared, and an imported Map could be anything.
+      assert.deepEqual(asked, ['api.get', 'api.get', 'requests.get']);
+    } finally {
+      project.dispose();
+    }
+  });
 });

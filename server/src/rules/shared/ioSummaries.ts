@@ -1,9 +1,8 @@
 import { ts } from 'ts-morph';
-import { resolveImportedDeclaration } from '../../engine/imports';
-import { CALL, classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
+import { classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { recognizeOutboundCall } from './outboundCalls';
-import { localCallTarget, resolveDeclarationPath, type FunctionNode, type LocalTarget } from './valueTrace';
+import { localCallTarget, resolveAcrossFiles, type CallTarget, type FunctionNode, type LocalTarget } from './valueTrace';
 
 // Per-function I/O summaries: does calling this function perform a round trip, directly
 // or through further calls in any file of the project, and by which chain?
@@ -34,10 +33,7 @@ export interface IoWitness {
   next?: IoWitness;
 }
 
-export type CallTarget =
-  | { kind: 'io'; io: IoCall }
-  | { kind: 'function'; sourceFile: ts.SourceFile; node: FunctionNode; name: string }
-  | { kind: 'opaque'; declaredAsync?: true };
+export type { CallTarget } from './valueTrace';
 
 interface FileSummary {
   /** Calls made by each function; calls in anonymous callbacks count for the function around them. */
@@ -59,7 +55,7 @@ export function callTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call:
   return facts.acrossFiles(
     `io-target:${sourceFile.fileName}:${call.pos}:${call.end}`,
     () => {
-      const resolved = resolveCrossFile(facts, localTarget(facts, sourceFile, call), call);
+      const resolved = resolveAcrossFiles(facts, localTarget(facts, sourceFile, call), call);
       return resolved?.kind === 'io' || resolved?.kind === 'function' ? resolved : (outboundTarget(facts, call) ?? resolved);
     },
     sourceFile,
@@ -168,26 +164,6 @@ function isSummaryOwner(node: ts.Node): boolean {
   const parent = node.parent;
   if (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isExportAssignment(parent)) return true;
   return ts.isNewExpression(parent) && /DataLoader$/i.test(parent.expression.getText());
-}
-
-function resolveCrossFile(facts: ProjectFacts, target: LocalTarget | undefined, call: ts.CallExpression): CallTarget | undefined {
-  let current = target;
-  for (let hop = 0; current?.kind === 'external' && hop < 8; hop++) {
-    const { sourceFile, module, instance } = current;
-    let { imported, path } = current;
-    if (imported === '*') {
-      // `import * as users from './users'; users.find()`: the first member names the export.
-      const [first, ...rest] = path;
-      if (first === undefined || first === CALL) return undefined;
-      imported = first;
-      path = rest;
-    }
-    // Types too: a client typed by a project interface (`db: Database`) is traced through its declared members.
-    const declaration = resolveImportedDeclaration(facts, sourceFile, { module, imported, local: imported, declaration: sourceFile }, { types: true });
-    if (!declaration || ts.isSourceFile(declaration.node)) return undefined;
-    current = resolveDeclarationPath(facts, declaration.sourceFile, declaration.node, instance, path, call, 0);
-  }
-  return current?.kind === 'external' ? undefined : current;
 }
 
 interface TarjanFrame {

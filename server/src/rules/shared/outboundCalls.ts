@@ -3,7 +3,8 @@ import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import type { RuleContext } from '../../engine/rule';
 import { clientOfTypeName, clientValueOf, functionNamed, libraryOfModule, type ClientValue, type Library, type TraceOptions } from './clientValues';
-import { declarationOf, isFunctionLikeDeclaration, lastNameOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
+import { classOfThis, declarationOf, importedDeclaration, isFunctionLikeDeclaration, lastNameOf, memberOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
+import { localCallTarget, resolveAcrossFiles } from './valueTrace';
 
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
 //
@@ -74,7 +75,7 @@ export function recognizeOutboundCall(call: ts.CallExpression, options: Recognit
 
   const direct = CALLABLE_MEMBERS.has(method) ? clientValueOf(callee, options) : undefined;
   if (direct) return callableCall(direct, call, options, make);
-  const receiver = clientValueOf(callee.expression, options) ?? typedReceiver(callee, options);
+  const receiver = clientValueOf(callee.expression, options) ?? typedReceiver(call, callee, options);
   if (!receiver) return undefined;
   if (receiver.kind === 'custom') {
     const methods = options.customMethods.get(receiver.className);
@@ -172,7 +173,7 @@ function mayBeGrpc(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
  * HTTP-verb methods (or any method in a gRPC project) in projects that depend on a client
  * library, so ordinary code never pays for a program build.
  */
-function typedReceiver(callee: ts.PropertyAccessExpression, options: RecognitionOptions): ClientValue | undefined {
+function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpression, options: RecognitionOptions): ClientValue | undefined {
   if (!options.typeChecker) return undefined;
   const deps = options.facts.dependencies();
   const method = callee.name.text;
@@ -182,11 +183,75 @@ function typedReceiver(callee: ts.PropertyAccessExpression, options: Recognition
   const grpcCandidate = mayBeGrpc(options.facts, callee.getSourceFile()) && /client|stub|service|grpc/i.test(receiverName);
   const customCandidate = options.customMethods.size > 0 && !/^(?:map|set|cache|list|array|items|result|results)$/i.test(receiverName);
   if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
+  if (!customCandidate && (runsProjectMethod(call, options.facts) || holdsCollection(callee.expression, options.facts))) return undefined;
   const checker = options.typeChecker();
   if (!checker) return undefined;
   const type = checker.getTypeAtLocation(callee.expression);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   return clientOfType(type, checker, options, 0);
+}
+
+/**
+ * Whether the call runs a method the project declares with a body (renovate's `http.get`
+ * on its own Http class, typed by a parameter's annotation): its receiver is a project
+ * object, not a library's client, and the program that would say so is never built. In
+ * a project that names its own client classes the checker is still asked, since one of
+ * them may inherit the method.
+ */
+function runsProjectMethod(call: ts.CallExpression, facts: ProjectFacts): boolean {
+  return resolveAcrossFiles(facts, localCallTarget(facts, call.getSourceFile(), call), call)?.kind === 'function';
+}
+
+/** The language's own collections: `this.pendingRequests.get(id)` on a Map is no client. */
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet']);
+
+/**
+ * Whether the receiver is declared as, or only ever given, a Map or a Set: a
+ * variable, parameter, imported const or class field, by its annotation or, without one,
+ * its values. The collection must be the global one (not an import named Map).
+ */
+function holdsCollection(receiver: ts.Expression, facts: ProjectFacts): boolean {
+  const e = skipOuterExpressions(receiver);
+  if (ts.isIdentifier(e)) {
+    const declaration = declarationOf(e, facts);
+    if (declaration?.kind === 'parameter') return declaredCollection(declaration.node.type, facts);
+    const variable =
+      declaration?.kind === 'variable' ? declaration.node
+      : declaration?.kind === 'import' ? importedDeclaration(facts, e.getSourceFile(), declaration.binding)
+      : undefined;
+    if (!variable || !ts.isVariableDeclaration(variable)) return false;
+    return variable.type ? declaredCollection(variable.type, facts) : builtCollection(variable.initializer, facts);
+  }
+  if (!ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+  const cls = classOfThis(e);
+  const member = cls && memberOf(cls, e.name.text, facts);
+  if (!member || member.declarations.length === 0) return false;
+  // Without an annotation, a field's type is that of the values given to it (or any).
+  const values = [...member.assignments];
+  for (const declaration of member.declarations) {
+    if (!ts.isPropertyDeclaration(declaration) && !ts.isParameter(declaration)) return false;
+    if (declaration.type) return declaredCollection(declaration.type, facts);
+    if (declaration.initializer) values.push(declaration.initializer);
+  }
+  return values.length > 0 && values.every((value) => builtCollection(value, facts));
+}
+
+function declaredCollection(type: ts.TypeNode | undefined, facts: ProjectFacts): boolean {
+  return type !== undefined && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && isGlobalCollection(type.typeName, facts);
+}
+
+function builtCollection(value: ts.Expression | undefined, facts: ProjectFacts): boolean {
+  const e = value && skipOuterExpressions(value);
+  return e !== undefined && ts.isNewExpression(e) && ts.isIdentifier(e.expression) && isGlobalCollection(e.expression, facts);
+}
+
+function isGlobalCollection(name: ts.Identifier, facts: ProjectFacts): boolean {
+  return COLLECTIONS.has(name.text) && declarationOf(name, facts) === undefined && !declaresType(name.getSourceFile(), name.text);
+}
+
+/** A file's own `interface Map` or `type Set`, which the value lookup above does not see. */
+function declaresType(sourceFile: ts.SourceFile, name: string): boolean {
+  return sourceFile.statements.some((s) => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name);
 }
 
 function clientOfType(type: ts.Type, checker: ts.TypeChecker, options: RecognitionOptions, depth: number): ClientValue | undefined {

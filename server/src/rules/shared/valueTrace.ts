@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { importBindings } from '../../engine/imports';
+import { importBindings, resolveImportedDeclaration } from '../../engine/imports';
 import { CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { skipOuterExpressions, staticPropertyName } from './localDeclarations';
@@ -7,8 +7,9 @@ import { skipOuterExpressions, staticPropertyName } from './localDeclarations';
 // Where a callee comes from, as far as one file can tell, without the type checker: the
 // receiver chain is followed back through parameters' and fields' type annotations,
 // variable initializers, `this`, class heritage and imports. What lies in another project
-// file is left as an `external` target for the cross-file step (ioSummaries.ts), so what
-// is computed here depends on this file only.
+// file is left as an `external` target, so that localCallTarget depends on this file only
+// and can be memoised with it; resolveAcrossFiles then follows the imports, and its
+// callers memoise that across files (ioSummaries.ts).
 
 export type FunctionNode =
   | ts.FunctionDeclaration
@@ -32,6 +33,9 @@ export type LocalTarget =
    */
   | { kind: 'opaque'; declaredAsync?: true };
 
+/** A target once other files are looked at: a round trip, a project function, or unknown. */
+export type CallTarget = Exclude<LocalTarget, { kind: 'external' }>;
+
 type Root =
   | { kind: 'import'; module: string; imported: string }
   | { kind: 'declaration'; node: ts.Node }
@@ -49,6 +53,27 @@ const MAX_DEPTH = 12;
 export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): LocalTarget | undefined {
   const trace = traceExpression(facts, sourceFile, call.expression, 0);
   return trace && resolveTrace(facts, sourceFile, trace, call, 0);
+}
+
+/** Where a call leads once its `external` target is followed into the project files it imports. */
+export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | undefined, call: ts.CallExpression): CallTarget | undefined {
+  let current = target;
+  for (let hop = 0; current?.kind === 'external' && hop < 8; hop++) {
+    const { sourceFile, module, instance } = current;
+    let { imported, path } = current;
+    if (imported === '*') {
+      // `import * as users from './users'; users.find()`: the first member names the export.
+      const [first, ...rest] = path;
+      if (first === undefined || first === CALL) return undefined;
+      imported = first;
+      path = rest;
+    }
+    // Types too: a client typed by a project interface (`db: Database`) is traced through its declared members.
+    const declaration = resolveImportedDeclaration(facts, sourceFile, { module, imported, local: imported, declaration: sourceFile }, { types: true });
+    if (!declaration || ts.isSourceFile(declaration.node)) return undefined;
+    current = resolveDeclarationPath(facts, declaration.sourceFile, declaration.node, instance, path, call, 0);
+  }
+  return current?.kind === 'external' ? undefined : current;
 }
 
 /**
