@@ -86,23 +86,38 @@ export function resolveImportedDeclaration(
   binding: ImportBinding,
   /** Also accept an exported interface or type alias when the name has no value declaration (a type reference). */
   options: { types?: boolean } = {},
-): { sourceFile: ts.SourceFile; node: ts.Node } | undefined {
-  let file = facts.resolveModule(fromFile.fileName, binding.module);
-  let name = binding.imported;
-  for (let hop = 0; file && hop < 8; hop++) {
-    if (name === '*') return { sourceFile: file, node: file };
-    const found = findExport(file, name, options.types === true);
-    if (!found) return undefined;
-    if ('node' in found) return { sourceFile: file, node: found.node };
-    const next = facts.resolveModule(file.fileName, found.module);
-    if (!next) return undefined;
-    file = next;
-    name = found.name;
+): Declaration | undefined {
+  const file = facts.resolveModule(fromFile.fileName, binding.module);
+  return file && resolveExport(facts, file, binding.imported, options.types === true, 0);
+}
+
+interface Declaration {
+  sourceFile: ts.SourceFile;
+  node: ts.Node;
+}
+
+const MAX_EXPORT_HOPS = 8;
+
+/** `visited` (file and name): barrels reach the same module along several paths; each is looked into once. */
+function resolveExport(facts: ProjectFacts, file: ts.SourceFile, name: string, types: boolean, hops: number, visited = new Set<string>()): Declaration | undefined {
+  if (name === '*') return { sourceFile: file, node: file };
+  visited.add(`${file.fileName}\0${name}`);
+  const found = findExport(file, name, types);
+  if (!found) return undefined;
+  if ('node' in found) return { sourceFile: file, node: found.node };
+  if (hops >= MAX_EXPORT_HOPS) return undefined;
+  // A barrel's `export * from` modules, in order: the first that exports the name, as
+  // TypeScript resolves it (it reports a second one as a conflict) and as CommonJS runs it.
+  for (const module of found.modules) {
+    const next = facts.resolveModule(file.fileName, module);
+    const declaration = next && !visited.has(`${next.fileName}\0${found.name}`) ? resolveExport(facts, next, found.name, types, hops + 1, visited) : undefined;
+    if (declaration) return declaration;
   }
   return undefined;
 }
 
-type ExportLookup = { node: ts.Node } | { module: string; name: string };
+/** Where a file's export of a name is: declared in the file, or re-exported from one of `modules`. */
+type ExportLookup = { node: ts.Node } | { modules: readonly string[]; name: string };
 
 /** Lookups by file, name and kind: barrel files are asked for name after name, by every file that imports through them. */
 const exportLookups = new WeakMap<ts.SourceFile, Map<string, ExportLookup | undefined>>();
@@ -126,7 +141,7 @@ function scanExports(sourceFile: ts.SourceFile, name: string, types: boolean): E
         for (const element of statement.exportClause.elements) {
           if (element.name.text !== name) continue;
           const original = (element.propertyName ?? element.name).text;
-          if (module) return { module, name: original };
+          if (module) return { modules: [module], name: original };
           const local = findLocalDeclaration(sourceFile, original);
           return local ? { node: local } : undefined;
         }
@@ -146,8 +161,7 @@ function scanExports(sourceFile: ts.SourceFile, name: string, types: boolean): E
     }
   }
   if (typeDeclaration) return { node: typeDeclaration };
-  if (starModules.length === 1) return { module: starModules[0]!, name };
-  return undefined;
+  return starModules.length > 0 ? { modules: starModules, name } : undefined;
 }
 
 /** A top-level declaration of `name` in the file (function, class, variable, enum). */

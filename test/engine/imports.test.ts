@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { importBindings, resolveImportedDeclaration } from '../../server/src/engine/imports';
+import { Workspace } from '../../server/src/engine/workspace';
+
+// Following an import to the declaration it names, through re-exports and barrels, as
+// TypeScript would resolve the name (checked here against the program's own answer).
+
+function withProject(files: Record<string, string>, test: (resolve: (name: string) => string | undefined, checker: (name: string) => string | undefined) => void): void {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-imports-')));
+  try {
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs' }, include: ['src'] }));
+    for (const [relative, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+      fs.writeFileSync(path.join(dir, relative), text);
+    }
+    const main = path.join(dir, 'src/main.ts');
+    const facts = new Workspace(dir).projectFor(main);
+    const sourceFile = facts.getSourceFile(main)!;
+    const where = (node: ts.Node) => `${path.relative(dir, node.getSourceFile().fileName)}:${node.getSourceFile().getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+    const resolve = (name: string) => {
+      const binding = importBindings(facts, sourceFile).get(name);
+      assert.ok(binding, `main.ts imports ${name}`);
+      const found = resolveImportedDeclaration(facts, sourceFile, binding);
+      return found && where(found.node);
+    };
+    const checker = (name: string) => {
+      const typeChecker = facts.getTypeChecker(sourceFile);
+      const local = sourceFile.statements.flatMap((s) => (ts.isImportDeclaration(s) && s.importClause?.namedBindings && ts.isNamedImports(s.importClause.namedBindings) ? [...s.importClause.namedBindings.elements] : [])).find((e) => e.name.text === name)!;
+      const symbol = typeChecker.getSymbolAtLocation(local.name);
+      const target = symbol && typeChecker.getAliasedSymbol(symbol);
+      const declaration = target?.declarations?.[0];
+      return declaration && !(target!.flags & ts.SymbolFlags.Alias) ? where(declaration) : undefined;
+    };
+    test(resolve, checker);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('resolveImportedDeclaration', () => {
+  it('finds a name in whichever of a barrel’s `export *` modules exports it, as TypeScript does', () => {
+    withProject(
+      {
+        'src/users/users.entity.ts': `export interface User { id: string }\n`,
+        'src/users/users.service.ts': `export class UsersService {}\n`,
+        'src/users/users.client.ts': `export const usersClient = { get: (id: string) => id };\n`,
+        'src/users/index.ts': `export * from './users.entity';\nexport * from './users.service';\nexport * from './users.client';\n`,
+        // The same module reached along two paths is no ambiguity.
+        'src/barrel.ts': `export * from './users';\nexport * from './users/users.service';\n`,
+        'src/main.ts': `import { UsersService, usersClient } from './barrel';\nexport { UsersService, usersClient };\n`,
+      },
+      (resolve, checker) => {
+        assert.equal(resolve('UsersService'), 'src/users/users.service.ts:1');
+        assert.equal(resolve('usersClient'), 'src/users/users.client.ts:1');
+        assert.equal(checker('UsersService'), resolve('UsersService'));
+        assert.equal(checker('usersClient'), resolve('usersClient'));
+      },
+    );
+  });
+
+  it('takes the first of two `export *` modules that export the same name, and finds nothing around a cycle', () => {
+    withProject(
+      {
+        'src/a.ts': `export const shared = 1;\nexport * from './loop';\n`,
+        'src/b.ts': `export const shared = 2;\n`,
+        'src/both.ts': `export * from './a';\nexport * from './b';\n`,
+        'src/loop.ts': `export * from './both';\nexport * from './loop2';\n`,
+        'src/loop2.ts': `export * from './loop';\n`,
+        'src/main.ts': `import { shared } from './both';\nimport { missing } from './loop';\nexport { shared, missing };\n`,
+      },
+      (resolve, checker) => {
+        assert.equal(resolve('shared'), 'src/a.ts:1');
+        assert.equal(checker('shared'), resolve('shared'));
+        assert.equal(resolve('missing'), undefined);
+      },
+    );
+  });
+});
