@@ -183,7 +183,7 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
   const grpcCandidate = mayBeGrpc(options.facts, callee.getSourceFile()) && /client|stub|service|grpc/i.test(receiverName);
   const customCandidate = options.customMethods.size > 0 && !/^(?:map|set|cache|list|array|items|result|results)$/i.test(receiverName);
   if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
-  if (!customCandidate && (runsProjectMethod(call, options.facts) || holdsCollection(callee.expression, options.facts))) return undefined;
+  if (!customCandidate && !hasTypeAssertion(callee.expression) && (callsProjectMember(call, options.facts) || holdsCollection(callee.expression, options.facts))) return undefined;
   const checker = options.typeChecker();
   if (!checker) return undefined;
   const type = checker.getTypeAtLocation(callee.expression);
@@ -193,13 +193,25 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
 
 /**
  * Whether the call runs a method the project declares with a body (renovate's `http.get`
- * on its own Http class, typed by a parameter's annotation): its receiver is a project
- * object, not a library's client, and the program that would say so is never built. In
- * a project that names its own client classes the checker is still asked, since one of
- * them may inherit the method.
+ * on its own Http class, typed by a parameter's annotation), or one declared by a project
+ * interface or object type that extends nothing: its receiver is then a project object, not
+ * a library's client, and the program that would say so is never built. In a project that
+ * names its own client classes the checker is still asked, since one of them may inherit
+ * the method.
  */
-function runsProjectMethod(call: ts.CallExpression, facts: ProjectFacts): boolean {
-  return resolveAcrossFiles(facts, localCallTarget(facts, call.getSourceFile(), call), call)?.kind === 'function';
+function callsProjectMember(call: ts.CallExpression, facts: ProjectFacts): boolean {
+  const target = resolveAcrossFiles(facts, localCallTarget(facts, call.getSourceFile(), call), call);
+  if (target?.kind === 'function') return true;
+  const declaredBy = target?.kind === 'opaque' ? target.declaredBy : undefined;
+  return declaredBy !== undefined && (ts.isTypeLiteralNode(declaredBy) || declaredBy.heritageClauses === undefined);
+}
+
+/** `(this.http as AxiosInstance).get()`: the tracing above looks through casts, the checker does not. */
+function hasTypeAssertion(receiver: ts.Expression): boolean {
+  for (let e: ts.Expression = receiver; ; e = e.expression) {
+    if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) return true;
+    if (!ts.isParenthesizedExpression(e) && !ts.isNonNullExpression(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e) && !ts.isCallExpression(e)) return false;
+  }
 }
 
 /** The language's own collections: `this.pendingRequests.get(id)` on a Map is no client. */

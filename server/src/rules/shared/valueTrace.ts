@@ -29,9 +29,10 @@ export type LocalTarget =
   /**
    * Rooted at something no annotation describes (an untyped parameter, a call's result), or
    * a method a project type declares without a body; `declaredAsync` when that declaration
-   * says it returns a promise (a typed client's `findFirst(...): Promise<User | null>`).
+   * says it returns a promise (a typed client's `findFirst(...): Promise<User | null>`), and
+   * `declaredBy` the interface or type literal that declares it.
    */
-  | { kind: 'opaque'; declaredAsync?: true };
+  | { kind: 'opaque'; declaredAsync?: true; declaredBy?: ts.InterfaceDeclaration | ts.TypeLiteralNode };
 
 /** A target once other files are looked at: a round trip, a project function, or unknown. */
 export type CallTarget = Exclude<LocalTarget, { kind: 'external' }>;
@@ -188,7 +189,10 @@ function resolveTypeMemberPath(
       ? declaration.type
       : undefined;
   if (signature) {
-    if (rest.length === 0) return declaredCallTarget(facts, sourceFile, signature.type, depth + 1);
+    if (rest.length === 0) {
+      const target = declaredCallTarget(facts, sourceFile, signature.type, depth + 1);
+      return target?.kind === 'opaque' ? { ...target, declaredBy: node } : target;
+    }
     if (rest[0] !== CALL || !signature.type) return { kind: 'opaque' };
     const trace = traceType(facts, sourceFile, signature.type, depth + 1);
     return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest.slice(1)] }, call, depth + 1);
