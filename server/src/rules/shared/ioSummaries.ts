@@ -33,8 +33,6 @@ export interface IoWitness {
   next?: IoWitness;
 }
 
-export type { CallTarget } from './valueTrace';
-
 interface FileSummary {
   /** Calls made by each function; calls in anonymous callbacks count for the function around them. */
   callsByFunction: Map<ts.Node, ts.CallExpression[]>;
