@@ -4,7 +4,7 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import type { RuleContext } from '../../engine/rule';
 import { clientOfTypeName, clientValueOf, functionNamed, libraryOfModule, type ClientValue, type Library, type TraceOptions } from './clientValues';
 import { classOfThis, declarationOf, importedDeclaration, isFunctionLikeDeclaration, lastNameOf, memberOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
-import { localCallTarget, resolveAcrossFiles } from './valueTrace';
+import { isGlobalName, localCallTarget, resolveAcrossFiles } from './valueTrace';
 
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
 //
@@ -258,12 +258,7 @@ function builtCollection(value: ts.Expression | undefined, facts: ProjectFacts):
 }
 
 function isGlobalCollection(name: ts.Identifier, facts: ProjectFacts): boolean {
-  return COLLECTIONS.has(name.text) && declarationOf(name, facts) === undefined && !declaresType(name.getSourceFile(), name.text);
-}
-
-/** A file's own `interface Map` or `type Set`, which the value lookup above does not see. */
-function declaresType(sourceFile: ts.SourceFile, name: string): boolean {
-  return sourceFile.statements.some((s) => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === name);
+  return COLLECTIONS.has(name.text) && isGlobalName(facts, name);
 }
 
 function clientOfType(type: ts.Type, checker: ts.TypeChecker, options: RecognitionOptions, depth: number): ClientValue | undefined {

@@ -407,6 +407,11 @@ type Lookup =
   | { kind: 'unknown' }
   | { kind: 'global' };
 
+/** Whether nothing in scope declares the name (no value, type or import): a global such as `Map`. */
+export function isGlobalName(facts: ProjectFacts, identifier: ts.Identifier): boolean {
+  return lookupName(facts, identifier.getSourceFile(), identifier).kind === 'global';
+}
+
 /** The declaration a name refers to at `identifier`, by lexical scope. */
 function lookupName(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: ts.Identifier): Lookup {
   const name = identifier.text;
