@@ -68,8 +68,12 @@ function requiredModule(expression: ts.Expression | undefined): string | undefin
 /** The package a specifier names: '@scope/pkg/sub' → '@scope/pkg', 'node:http' → 'http'. */
 export function packageName(specifier: string): string {
   const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  const parts = bare.split('/');
-  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? bare);
+  // Slices, not split and join: rules ask this of every import binding they trace.
+  const first = bare.indexOf('/');
+  if (first < 0) return bare;
+  if (!bare.startsWith('@')) return bare.slice(0, first);
+  const second = bare.indexOf('/', first + 1);
+  return second < 0 ? bare : bare.slice(0, second);
 }
 
 export function isRelativeSpecifier(specifier: string): boolean {

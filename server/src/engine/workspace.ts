@@ -281,12 +281,12 @@ export class ProjectEntry implements ProjectFacts {
   private readonly memos = new Memos((file) => this.parsed.get(file));
   private resolutionCache: ts.ModuleResolutionCache;
   /**
-   * Where import specifiers lead, by folder and by what their resolution depends on (see
-   * ResolutionKeys), and what resolving them found on disk: rules ask per call, and
+   * Where import specifiers lead, by importing file and by what their resolution depends
+   * on (see ResolutionKeys), and what resolving them found on disk: rules ask per call, and
    * TypeScript's own cache is per folder and still probes every extension and node_modules
    * folder of each.
    */
-  private resolvedImports = new Map<string, string | undefined>();
+  private resolvedImports = new Map<string, Map<string, string | undefined>>();
   private sharedResolutions = new Map<string, string | undefined>();
   private readonly resolutionKeys: ResolutionKeys;
   private readonly probedPaths = new Map<string, boolean>();
@@ -444,11 +444,11 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   resolveModulePath(fromFile: string, specifier: string): string | undefined {
-    const dir = path.dirname(fromFile);
-    const asked = `${dir}\0${specifier}`;
-    if (this.resolvedImports.has(asked)) return this.resolvedImports.get(asked);
-    // Rules ask again and again from one folder; other folders may share the answer.
-    const key = this.resolutionKeys.key(dir, specifier);
+    let asked = this.resolvedImports.get(fromFile);
+    if (!asked) this.resolvedImports.set(fromFile, (asked = new Map()));
+    if (asked.has(specifier)) return asked.get(specifier);
+    // Rules ask again and again from one file; other files and folders may share the answer.
+    const key = this.resolutionKeys.key(path.dirname(fromFile), specifier);
     let file: string | undefined;
     if (this.sharedResolutions.has(key)) {
       file = this.sharedResolutions.get(key);
@@ -457,7 +457,7 @@ export class ProjectEntry implements ProjectFacts {
       file = resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;
       this.sharedResolutions.set(key, file);
     }
-    this.resolvedImports.set(asked, file);
+    asked.set(specifier, file);
     return file;
   }
 

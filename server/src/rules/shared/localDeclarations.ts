@@ -21,15 +21,19 @@ export type LocalDeclaration =
 export type FunctionLike = ts.FunctionDeclaration | ts.MethodDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
 
 export function isFunctionLikeDeclaration(node: ts.Node): node is FunctionLike {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
+  // One switch, not seven predicates: name lookup asks this of every enclosing node.
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** The nearest function the node is inside (not the node itself). */
@@ -52,31 +56,53 @@ export function declarationOf(identifier: ts.Identifier, facts: ProjectFacts): L
 }
 
 function declarationIn(scope: ts.Node, child: ts.Node, name: string, facts: ProjectFacts): LocalDeclaration | undefined {
-  if (ts.isSourceFile(scope)) {
-    // `const x = require('y')` counts as an import, as it does for import tracing.
-    const binding = importBindings(facts, scope).get(name);
-    return binding ? { kind: 'import', binding } : statementsDeclaration(scope.statements, name);
-  }
-  if (ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
-    return statementsDeclaration(scope.statements, name);
-  }
-  if (isFunctionLikeDeclaration(scope)) {
-    for (const parameter of scope.parameters) {
-      if (ts.isIdentifier(parameter.name)) {
-        if (parameter.name.text === name) return { kind: 'parameter', node: parameter };
-      } else {
-        const element = bindingElementNamed(parameter.name, name);
-        if (element) return { kind: 'binding', node: element };
-      }
+  // A switch on the kind: most enclosing nodes (calls, JSX, expressions) declare nothing,
+  // and this runs at every level of every lookup.
+  switch (scope.kind) {
+    case ts.SyntaxKind.SourceFile: {
+      // `const x = require('y')` counts as an import, as it does for import tracing.
+      const binding = importBindings(facts, scope as ts.SourceFile).get(name);
+      return binding ? { kind: 'import', binding } : statementsDeclaration((scope as ts.SourceFile).statements, name);
     }
-    if (ts.isFunctionExpression(scope) && scope.name?.text === name) return { kind: 'other' };
-    return undefined;
+    case ts.SyntaxKind.Block:
+    case ts.SyntaxKind.ModuleBlock:
+    case ts.SyntaxKind.CaseClause:
+    case ts.SyntaxKind.DefaultClause:
+      return statementsDeclaration((scope as ts.Block | ts.ModuleBlock | ts.CaseOrDefaultClause).statements, name);
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+      return parameterDeclaration(scope as FunctionLike, name);
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.ForInStatement: {
+      const initializer = (scope as ts.ForStatement | ts.ForOfStatement | ts.ForInStatement).initializer;
+      if (!initializer || child === initializer || !ts.isVariableDeclarationList(initializer)) return undefined;
+      return initializer.declarations.some((d) => declaresName(d.name, name)) ? { kind: 'other' } : undefined;
+    }
+    case ts.SyntaxKind.CatchClause: {
+      const variable = (scope as ts.CatchClause).variableDeclaration;
+      return variable && declaresName(variable.name, name) ? { kind: 'other' } : undefined;
+    }
+    default:
+      return undefined;
   }
-  if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && child !== scope.initializer) {
-    if (ts.isVariableDeclarationList(scope.initializer) && scope.initializer.declarations.some((d) => declaresName(d.name, name))) return { kind: 'other' };
+}
+
+function parameterDeclaration(fn: FunctionLike, name: string): LocalDeclaration | undefined {
+  for (const parameter of fn.parameters) {
+    if (ts.isIdentifier(parameter.name)) {
+      if (parameter.name.text === name) return { kind: 'parameter', node: parameter };
+    } else {
+      const element = bindingElementNamed(parameter.name, name);
+      if (element) return { kind: 'binding', node: element };
+    }
   }
-  if (ts.isCatchClause(scope) && scope.variableDeclaration && declaresName(scope.variableDeclaration.name, name)) return { kind: 'other' };
-  return undefined;
+  return ts.isFunctionExpression(fn) && fn.name?.text === name ? { kind: 'other' } : undefined;
 }
 
 /**
