@@ -101,6 +101,8 @@ export async function all(ids: string[]) {
 
   it('asks the type checker about a client-like receiver only when syntax cannot tell: not for project members or collections', () => {
     const project = bareProject({
+      // Installed packages: without any, the checker could not name a client (next tests).
+      'node_modules/.package-lock.json': '{}',
       'src/http.ts': `import type { Got } from 'got';
 export class Http {
   get(url: string): Promise<string> {
@@ -163,6 +165,52 @@ export function viaImportedMap(requests: Map<string, string>) {
       assert.deepEqual(asked, ['(http as Http).get', 'extendedApi.get', 'requests.get']);
     } finally {
       project.dispose();
+    }
+  });
+
+  describe('without node_modules, asks the type checker only where a client library declaration is visible', () => {
+    // `api` comes from a destructured parameter of a package's callback: only the checker
+    // could type it, and only with the package's (and axios') declarations at hand.
+    const testFile = `import { runner } from 'test-utils';
+runner({ suite: ({ api }) => api.get('/products') });
+`;
+    function checkerQuestions(dir: string): string[] {
+      const workspace = new Workspace(dir);
+      const file = path.join(dir, 'src/main.test.ts');
+      const facts = workspace.projectFor(file);
+      const sourceFile = facts.getSourceFile(file)!;
+      const asked: string[] = [];
+      walk(sourceFile, (node) => {
+        if (ts.isCallExpression(node)) outboundCallKind(node, { facts, getTypeChecker: () => (asked.push(node.expression.getText(sourceFile)), undefined) });
+      });
+      return asked;
+    }
+    const cases: [string, Record<string, string>, string[]][] = [
+      ['none is: every answer would be any', {}, []],
+      ['a project declaration file declares axios', { 'src/types/vendor.d.ts': `declare module 'axios' {\n  export interface AxiosInstance { get(url: string): Promise<unknown> }\n}\n` }, ['api.get']],
+      ['tsconfig paths map got to a project file', { 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, baseUrl: '.', paths: { got: ['stubs/got.d.ts'] } }, include: ['src'] }), 'stubs/got.d.ts': 'export interface Got {}\n' }, ['api.get']],
+      ['node_modules is installed above the project (a hoisting monorepo)', { '../node_modules/.package-lock.json': '{}' }, ['api.get']],
+    ];
+    for (const [title, files, expected] of cases) {
+      it(title, () => {
+        const outer = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-bare-outer-')));
+        const dir = path.join(outer, 'packages', 'app');
+        const all: Record<string, string> = {
+          'package.json': JSON.stringify({ name: 'bare', dependencies: { axios: '^1.0.0', got: '^14.0.0' } }),
+          'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include: ['src'] }),
+          'src/main.test.ts': testFile,
+          ...files,
+        };
+        try {
+          for (const [relative, text] of Object.entries(all)) {
+            fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+            fs.writeFileSync(path.join(dir, relative), text);
+          }
+          assert.deepEqual(checkerQuestions(dir), expected);
+        } finally {
+          fs.rmSync(outer, { recursive: true, force: true });
+        }
+      });
     }
   });
 });

@@ -33,6 +33,14 @@ export interface ProjectFacts {
   perGeneration<T>(key: string, compute: () => T): T;
   /** Names of the packages the project's package.json depends on (all dependency kinds). */
   dependencies(): ReadonlySet<string>;
+  /**
+   * Whether packages may be installed for `fromFile`: a node_modules folder in its folder,
+   * the project's root or any folder above them. Looked for anew in each generation, so an
+   * `npm install` counts from the next change on.
+   */
+  packagesInstalled(fromFile: string): boolean;
+  /** The modules the project's own declaration files declare (`declare module 'axios' { ... }`). */
+  ambientModules(): ReadonlySet<string>;
   /** Whether generated imports need explicit `.js` extensions (ESM under node16/nodenext). */
   usesEsmImports(): boolean;
   /** The project's compiler options, as its tsconfig.json sets them (for fixes whose syntax depends on them). */

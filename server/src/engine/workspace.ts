@@ -486,6 +486,21 @@ export class ProjectEntry implements ProjectFacts {
     return this.packageDependencies;
   }
 
+  packagesInstalled(fromFile: string): boolean {
+    const known = this.memos.perGeneration('node-modules-above', () => new Map<string, boolean>());
+    return nodeModulesAbove(path.dirname(normalizePath(fromFile)), known) || nodeModulesAbove(this.root, known);
+  }
+
+  ambientModules(): ReadonlySet<string> {
+    return this.memos.acrossFiles('ambient-modules', () => {
+      const declared = new Set<string>();
+      for (const file of this.declarationFileNames) {
+        for (const match of (this.readText(file) ?? '').matchAll(AMBIENT_MODULE)) declared.add(match[2]!);
+      }
+      return declared;
+    });
+  }
+
   usesEsmImports(): boolean {
     if (this.esm === undefined) {
       const kind = this.compilerOptions.moduleResolution;
@@ -539,6 +554,18 @@ function reparse(previous: ts.SourceFile, text: string): ts.SourceFile {
     newEnd--;
   }
   return ts.updateSourceFile(previous, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
+}
+
+const AMBIENT_MODULE = /\bdeclare\s+module\s+(['"])([^'"\n]+)\1/g;
+
+/** Whether `dir` or a folder above it holds a node_modules folder; `known` remembers folders already looked at. */
+function nodeModulesAbove(dir: string, known: Map<string, boolean>): boolean {
+  const cached = known.get(dir);
+  if (cached !== undefined) return cached;
+  const parent = path.dirname(dir);
+  const found = fs.existsSync(path.join(dir, 'node_modules')) || (parent !== dir && nodeModulesAbove(parent, known));
+  known.set(dir, found);
+  return found;
 }
 
 /** TS18003, "No inputs were found in config file". */

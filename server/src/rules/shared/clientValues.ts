@@ -64,6 +64,9 @@ export function libraryOfModule(specifier: string): Library | 'fetch' | undefine
   return MODULE_LIBRARIES[packageName(specifier)];
 }
 
+/** The libraries clientOfTypeName knows type names of. */
+const TYPED_LIBRARIES = new Set<Library | 'fetch'>(['axios', 'got', 'ky', 'undici', 'grpc']);
+
 const MAX_DEPTH = 8;
 
 /** Traces `expression` to the client it holds; undefined when it is not (known to be) one. */
@@ -279,6 +282,12 @@ function valueOfType(type: ts.TypeNode, options: TraceOptions): ClientValue | un
 }
 
 /** Client types by library and exported type name. */
+/** The modules whose declarations clientOfTypeName can name a client from (undici-types carries undici's, for @types/node). */
+export const TYPED_CLIENT_MODULES: readonly string[] = [
+  ...Object.keys(MODULE_LIBRARIES).filter((module) => TYPED_LIBRARIES.has(MODULE_LIBRARIES[module]!)),
+  'undici-types',
+];
+
 export function clientOfTypeName(library: Library | 'fetch' | undefined, typeName: string): ClientValue | undefined {
   const instance = (lib: Library): ClientValue => ({ kind: 'client', library: lib, creations: [], unknownOrigin: true, isDefault: false });
   switch (library) {

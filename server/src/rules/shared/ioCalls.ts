@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { classifyPackageCall, isIoMethodName, isIoPackage } from './ioCatalog';
@@ -31,10 +30,7 @@ function worthTypeChecking(context: IoContext, call: ts.CallExpression): boolean
   const callee = skipOuterExpressions(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !isIoMethodName(callee.name.text) || !isAwaited(call)) return false;
   if (callTarget(context.facts, context.sourceFile, call)?.kind !== 'opaque') return false;
-  return context.facts.perGeneration('io:types-resolve', () => {
-    const installed = fs.existsSync(path.join(context.facts.root, 'node_modules'));
-    return installed && [...context.facts.dependencies()].some(isIoPackage);
-  });
+  return context.facts.packagesInstalled(context.sourceFile.fileName) && [...context.facts.dependencies()].some(isIoPackage);
 }
 
 function isAwaited(call: ts.CallExpression): boolean {

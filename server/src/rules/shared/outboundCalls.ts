@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import type { RuleContext } from '../../engine/rule';
-import { clientOfTypeName, clientValueOf, functionNamed, libraryOfModule, type ClientValue, type Library, type TraceOptions } from './clientValues';
+import { clientOfTypeName, clientValueOf, functionNamed, libraryOfModule, TYPED_CLIENT_MODULES, type ClientValue, type Library, type TraceOptions } from './clientValues';
 import { classOfThis, declarationOf, importedDeclaration, isFunctionLikeDeclaration, lastNameOf, memberOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
 import { isGlobalName, localCallTarget, resolveAcrossFiles } from './valueTrace';
 
@@ -183,6 +183,7 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
   const grpcCandidate = mayBeGrpc(options.facts, callee.getSourceFile()) && /client|stub|service|grpc/i.test(receiverName);
   const customCandidate = options.customMethods.size > 0 && !/^(?:map|set|cache|list|array|items|result|results)$/i.test(receiverName);
   if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
+  if (!customCandidate && !clientTypesVisible(options.facts, callee.getSourceFile().fileName)) return undefined;
   if (!customCandidate && !hasTypeAssertion(callee.expression) && (callsProjectMember(call, options.facts) || holdsCollection(callee.expression, options.facts))) return undefined;
   const checker = options.typeChecker();
   if (!checker) return undefined;
@@ -204,6 +205,18 @@ function callsProjectMember(call: ts.CallExpression, facts: ProjectFacts): boole
   if (target?.kind === 'function') return true;
   const declaredBy = target?.kind === 'opaque' ? target.declaredBy : undefined;
   return declaredBy !== undefined && (ts.isTypeLiteralNode(declaredBy) || declaredBy.heritageClauses === undefined);
+}
+
+/**
+ * Whether the checker could name a library's client type here at all: only through that
+ * library's own declarations. In a checkout without node_modules (CI before `npm install`)
+ * they are visible only if the project declares the module itself or maps it to a file of
+ * its own; otherwise every answer would be `any`, and the program that gives it is not built.
+ */
+function clientTypesVisible(facts: ProjectFacts, fromFile: string): boolean {
+  if (facts.packagesInstalled(fromFile)) return true;
+  const ambient = facts.ambientModules();
+  return TYPED_CLIENT_MODULES.some((module) => ambient.has(module) || facts.resolveModulePath(fromFile, module) !== undefined);
 }
 
 /** `(this.http as AxiosInstance).get()`: the tracing above looks through casts, the checker does not. */
