@@ -168,6 +168,38 @@ export function viaImportedMap(requests: Map<string, string>) {
     }
   });
 
+  it('a call the syntax settles leaves the memos around it valid across unrelated changes; one left to the checker does not', () => {
+    const project = bareProject({
+      'src/http.ts': `export class Http {\n  get(url: string): Promise<string> {\n    return Promise.resolve(url);\n  }\n}\n`,
+      'src/settled.ts': `import type { Http } from './http';\nexport const viaClass = (http: Http) => http.get('/a');\n`,
+      'src/open.ts': `import type { Api } from 'some-sdk';\nexport const viaPackage = (api: Api) => api.get('/a');\n`,
+      'src/other.ts': `export const other = 1;\n`,
+    });
+    try {
+      const workspace = new Workspace(project.dir);
+      let edits = 0;
+      const recomputations = (file: string) => {
+        const facts = workspace.projectFor(path.join(project.dir, file));
+        let computed = 0;
+        const ask = () =>
+          facts.acrossFiles(`test:${file}`, () => {
+            computed++;
+            walk(facts.getSourceFile(path.join(project.dir, file))!, (node) => {
+              if (ts.isCallExpression(node)) outboundCallKind(node, { facts, getTypeChecker: () => undefined });
+            });
+          });
+        ask();
+        workspace.setOverlay(path.join(project.dir, 'src/other.ts'), `export const other = ${++edits};\n`);
+        ask();
+        return computed;
+      };
+      // Whether node_modules has appeared is asked anew after each change, like the checker.
+      assert.deepEqual([recomputations('src/settled.ts'), recomputations('src/open.ts')], [1, 2]);
+    } finally {
+      project.dispose();
+    }
+  });
+
   describe('without node_modules, asks the type checker only where a client library declaration is visible', () => {
     // `api` comes from a destructured parameter of a package's callback: only the checker
     // could type it, and only with the package's (and axios') declarations at hand.

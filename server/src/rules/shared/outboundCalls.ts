@@ -183,8 +183,9 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
   const grpcCandidate = mayBeGrpc(options.facts, callee.getSourceFile()) && /client|stub|service|grpc/i.test(receiverName);
   const customCandidate = options.customMethods.size > 0 && !/^(?:map|set|cache|list|array|items|result|results)$/i.test(receiverName);
   if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
-  if (!customCandidate && !clientTypesVisible(options.facts, callee.getSourceFile().fileName)) return undefined;
   if (!customCandidate && !hasTypeAssertion(callee.expression) && (callsProjectMember(call, options.facts) || holdsCollection(callee.expression, options.facts))) return undefined;
+  // After the syntax: looking for node_modules makes the answer depend on every change, as the checker's does.
+  if (!customCandidate && !clientTypesVisible(options.facts, callee.getSourceFile().fileName)) return undefined;
   const checker = options.typeChecker();
   if (!checker) return undefined;
   const type = checker.getTypeAtLocation(callee.expression);
