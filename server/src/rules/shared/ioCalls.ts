@@ -30,7 +30,7 @@ function worthTypeChecking(context: IoContext, call: ts.CallExpression): boolean
   const callee = skipOuterExpressions(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !isIoMethodName(callee.name.text) || !isAwaited(call)) return false;
   if (callTarget(context.facts, context.sourceFile, call)?.kind !== 'opaque') return false;
-  return context.facts.packagesInstalled(context.sourceFile.fileName) && [...context.facts.dependencies()].some(isIoPackage);
+  return [...context.facts.dependencies()].some(isIoPackage) && context.facts.packagesInstalled(context.sourceFile.fileName);
 }
 
 function isAwaited(call: ts.CallExpression): boolean {
