@@ -281,13 +281,13 @@ function valueOfType(type: ts.TypeNode, options: TraceOptions): ClientValue | un
   return clientOfTypeName(libraryOfModule(binding.module), typeName);
 }
 
-/** Client types by library and exported type name. */
 /** The modules whose declarations clientOfTypeName can name a client from (undici-types carries undici's, for @types/node). */
 export const TYPED_CLIENT_MODULES: readonly string[] = [
   ...Object.keys(MODULE_LIBRARIES).filter((module) => TYPED_LIBRARIES.has(MODULE_LIBRARIES[module]!)),
   'undici-types',
 ];
 
+/** Client types by library and exported type name. */
 export function clientOfTypeName(library: Library | 'fetch' | undefined, typeName: string): ClientValue | undefined {
   const instance = (lib: Library): ClientValue => ({ kind: 'client', library: lib, creations: [], unknownOrigin: true, isDefault: false });
   switch (library) {

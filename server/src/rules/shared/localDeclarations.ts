@@ -69,14 +69,6 @@ function declarationIn(scope: ts.Node, child: ts.Node, name: string, facts: Proj
     case ts.SyntaxKind.CaseClause:
     case ts.SyntaxKind.DefaultClause:
       return statementsDeclaration((scope as ts.Block | ts.ModuleBlock | ts.CaseOrDefaultClause).statements, name);
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.Constructor:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
-      return parameterDeclaration(scope as FunctionLike, name);
     case ts.SyntaxKind.ForStatement:
     case ts.SyntaxKind.ForOfStatement:
     case ts.SyntaxKind.ForInStatement: {
@@ -89,7 +81,7 @@ function declarationIn(scope: ts.Node, child: ts.Node, name: string, facts: Proj
       return variable && declaresName(variable.name, name) ? { kind: 'other' } : undefined;
     }
     default:
-      return undefined;
+      return isFunctionLikeDeclaration(scope) ? parameterDeclaration(scope, name) : undefined;
   }
 }
 
