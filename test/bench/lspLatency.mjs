@@ -15,7 +15,7 @@ import { sourceFilesUnder } from './sourceFiles.mjs';
 //  - memory over a long day: the server's RSS after each of many open/edit/close cycles.
 // The edited file is the largest source file unless --edit-file names one (relative to <dir>).
 // --node-args passes flags to the server's node (e.g. "--cpu-prof" to profile it).
-// Usage: node test/bench/lspLatency.mjs <dir> [--server dist/server.js] [--edit-file F] [--edits 40] [--cycles 30] [--node-args ARGS]
+// Usage: node test/bench/lspLatency.mjs <dir> [--server dist/server.js] [--edit-file F] [--edits 40] [--cycles 60] [--node-args ARGS]
 
 const require = createRequire(import.meta.url);
 const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
@@ -24,7 +24,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEBOUNCE_MS = 250;
 const EDIT_MARK = ' // bench edit';
 
-export async function measureLsp({ root, server, editFile, edits = 40, cycles = 30, filesPerCycle = 5, nodeArgs = [] }) {
+export async function measureLsp({ root, server, editFile, edits = 40, cycles = 60, filesPerCycle = 5, nodeArgs = [] }) {
   const files = sourceFilesUnder(root);
   const largest = editFile ? path.resolve(root, editFile) : files.reduce((a, b) => (fs.statSync(b).size > fs.statSync(a).size ? b : a));
   const client = startClient(server, nodeArgs);
@@ -215,7 +215,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return at >= 0 ? rest[at + 1] : fallback;
   };
   if (!root) {
-    process.stderr.write('usage: lspLatency.mjs <dir> [--server dist/server.js] [--edit-file F] [--edits 40] [--cycles 30]\n');
+    process.stderr.write('usage: lspLatency.mjs <dir> [--server dist/server.js] [--edit-file F] [--edits 40] [--cycles 60]\n');
     process.exit(2);
   }
   const result = await measureLsp({
@@ -223,7 +223,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     server: path.resolve(option('--server', path.join(HERE, '..', '..', 'dist', 'server.js'))),
     editFile: option('--edit-file', undefined),
     edits: Number(option('--edits', 40)),
-    cycles: Number(option('--cycles', 30)),
+    cycles: Number(option('--cycles', 60)),
     nodeArgs: option('--node-args', '').split(' ').filter(Boolean),
   });
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
