@@ -12,8 +12,10 @@ import { outboundCallKind } from '../../server/src/rules/shared/outboundCalls';
 // A bare checkout: no node_modules, so no library types. Import tracing alone must find
 // the clients, as it does when the CLI runs in CI before `npm install`.
 
-function bareProject(files: Record<string, string>): { dir: string; dispose(): void } {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-bare-')));
+/** The project is written to a temporary folder, or to `under` inside it (for what lies above a project). */
+function bareProject(files: Record<string, string>, under = '.'): { dir: string; dispose(): void } {
+  const outer = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-bare-')));
+  const dir = path.join(outer, under);
   const all = {
     'package.json': JSON.stringify({ name: 'bare', dependencies: { axios: '^1.0.0', got: '^14.0.0' } }),
     'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs' }, include: ['src'] }),
@@ -23,7 +25,7 @@ function bareProject(files: Record<string, string>): { dir: string; dispose(): v
     fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
     fs.writeFileSync(path.join(dir, relative), text);
   }
-  return { dir, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, dispose: () => fs.rmSync(outer, { recursive: true, force: true }) };
 }
 
 function findings(dir: string, file: string) {
@@ -225,22 +227,11 @@ runner({ suite: ({ api }) => api.get('/products') });
     ];
     for (const [title, files, expected] of cases) {
       it(title, () => {
-        const outer = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-bare-outer-')));
-        const dir = path.join(outer, 'packages', 'app');
-        const all: Record<string, string> = {
-          'package.json': JSON.stringify({ name: 'bare', dependencies: { axios: '^1.0.0', got: '^14.0.0' } }),
-          'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include: ['src'] }),
-          'src/main.test.ts': testFile,
-          ...files,
-        };
+        const project = bareProject({ 'src/main.test.ts': testFile, ...files }, 'packages/app');
         try {
-          for (const [relative, text] of Object.entries(all)) {
-            fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
-            fs.writeFileSync(path.join(dir, relative), text);
-          }
-          assert.deepEqual(checkerQuestions(dir), expected);
+          assert.deepEqual(checkerQuestions(project.dir), expected);
         } finally {
-          fs.rmSync(outer, { recursive: true, force: true });
+          project.dispose();
         }
       });
     }

@@ -64,9 +64,6 @@ export function libraryOfModule(specifier: string): Library | 'fetch' | undefine
   return MODULE_LIBRARIES[packageName(specifier)];
 }
 
-/** The libraries clientOfTypeName knows type names of. */
-const TYPED_LIBRARIES = new Set<Library | 'fetch'>(['axios', 'got', 'ky', 'undici', 'grpc']);
-
 const MAX_DEPTH = 8;
 
 /** Traces `expression` to the client it holds; undefined when it is not (known to be) one. */
@@ -280,6 +277,9 @@ function valueOfType(type: ts.TypeNode, options: TraceOptions): ClientValue | un
   if (!binding) return undefined;
   return clientOfTypeName(libraryOfModule(binding.module), typeName);
 }
+
+/** The libraries clientOfTypeName (below) knows type names of: keep the two in step. */
+const TYPED_LIBRARIES = new Set<Library | 'fetch'>(['axios', 'got', 'ky', 'undici', 'grpc']);
 
 /** The modules whose declarations clientOfTypeName can name a client from (undici-types carries undici's, for @types/node). */
 export const TYPED_CLIENT_MODULES: readonly string[] = [

@@ -179,13 +179,17 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
   const method = callee.name.text;
   const receiverName = lastNameOf(callee.expression);
   if (receiverName === undefined) return undefined;
+  const sourceFile = callee.getSourceFile();
   const httpCandidate = (HTTP_VERBS.has(method) || method === 'request') && CLIENT_PACKAGES.some((p) => deps.has(p)) && CLIENT_LIKE_NAME.test(receiverName);
-  const grpcCandidate = mayBeGrpc(options.facts, callee.getSourceFile()) && /client|stub|service|grpc/i.test(receiverName);
+  const grpcCandidate = mayBeGrpc(options.facts, sourceFile) && /client|stub|service|grpc/i.test(receiverName);
   const customCandidate = options.customMethods.size > 0 && !/^(?:map|set|cache|list|array|items|result|results)$/i.test(receiverName);
   if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
-  if (!customCandidate && !hasTypeAssertion(callee.expression) && (callsProjectMember(call, options.facts) || holdsCollection(callee.expression, options.facts))) return undefined;
-  // After the syntax: looking for node_modules makes the answer depend on every change, as the checker's does.
-  if (!customCandidate && !clientTypesVisible(options.facts, callee.getSourceFile().fileName)) return undefined;
+  // A configured client class may inherit the method: only the checker can tell whether the receiver is one.
+  if (!customCandidate) {
+    if (!hasTypeAssertion(callee.expression) && (callsProjectMember(call, sourceFile, options.facts) || holdsCollection(callee.expression, options.facts))) return undefined;
+    // After the syntax: looking for node_modules makes the answer depend on every change, as the checker's does.
+    if (!clientTypesVisible(options.facts, sourceFile.fileName)) return undefined;
+  }
   const checker = options.typeChecker();
   if (!checker) return undefined;
   const type = checker.getTypeAtLocation(callee.expression);
@@ -197,12 +201,10 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
  * Whether the call runs a method the project declares with a body (renovate's `http.get`
  * on its own Http class, typed by a parameter's annotation), or one declared by a project
  * interface or object type that extends nothing: its receiver is then a project object, not
- * a library's client, and the program that would say so is never built. In a project that
- * names its own client classes the checker is still asked, since one of them may inherit
- * the method.
+ * a library's client, and the program that would say so is never built.
  */
-function callsProjectMember(call: ts.CallExpression, facts: ProjectFacts): boolean {
-  const target = resolveAcrossFiles(facts, localCallTarget(facts, call.getSourceFile(), call), call);
+function callsProjectMember(call: ts.CallExpression, sourceFile: ts.SourceFile, facts: ProjectFacts): boolean {
+  const target = resolveAcrossFiles(facts, localCallTarget(facts, sourceFile, call), call);
   if (target?.kind === 'function') return true;
   const declaredBy = target?.kind === 'opaque' ? target.declaredBy : undefined;
   return declaredBy !== undefined && (ts.isTypeLiteralNode(declaredBy) || declaredBy.heritageClauses === undefined);
