@@ -68,13 +68,16 @@ describe('parallel scan', function () {
     }
   });
 
-  it('takes a second thread only for 1,500 files per thread, one per core, unless told how many', () => {
+  it('takes a thread per 1,500 files and per two cores, at most four, unless told how many', () => {
     const script = 'unused.js';
-    const cores = Math.min(os.availableParallelism(), 4);
-    assert.equal(threadsFor(2_999, { script }), 1);
-    assert.equal(threadsFor(3_000, { script }), Math.min(cores, 2));
-    assert.equal(threadsFor(100_000, { script }), cores);
-    assert.equal(threadsFor(320, { script, threads: 2 }), 2);
+    assert.equal(threadsFor(100_000, { script }, 2), 1);
+    assert.equal(threadsFor(100_000, { script }, 3), 1);
+    assert.equal(threadsFor(2_999, { script }, 4), 1);
+    assert.equal(threadsFor(3_000, { script }, 4), 2);
+    assert.equal(threadsFor(4_500, { script }, 16), 3);
+    assert.equal(threadsFor(100_000, { script }, 16), 4);
+    assert.equal(threadsFor(100_000, { script }, 1), 1);
+    assert.equal(threadsFor(320, { script, threads: 2 }, 2), 2);
     assert.equal(threadsFor(1, { script, threads: 2 }), 1);
   });
 

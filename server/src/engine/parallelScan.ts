@@ -27,14 +27,21 @@ import { Workspace } from './workspace';
 // files are analysed on the calling thread.
 
 /**
- * Below this many files per thread a worker costs more than it saves. A scan on one thread
- * already keeps a second core about half busy (V8 compiles and collects garbage there),
- * and a worker adds its own start-up, warm-up, collections and re-parsed imports. On two
- * cores, one thread was faster, or within 5%, on every code base of fewer than 3,000 files
- * measured (synthetic 500 to 2,000 files; vendure, outline, atproto, langchainjs, renovate),
- * and two threads won on the synthetic 4,000 (by 22%), not on real code bases that large.
+ * Below this many files per thread a worker costs more than it saves: its own start-up,
+ * warm-up, collections and re-parsed imports. On two cores, one thread was faster, or within
+ * 5%, on every code base of fewer than 3,000 files measured (synthetic 500 to 2,000 files;
+ * vendure, outline, atproto, langchainjs, renovate).
  */
 const FILES_PER_THREAD = 1_500;
+/**
+ * Cores each scan thread needs. One thread keeps about one and a half cores busy, as V8
+ * marks, sweeps, scavenges and compiles on helper threads: novu's scan took 9.7 s on one
+ * core and 6.2-6.9 s on two, on one thread either way. A second scan thread on two cores
+ * takes the helpers' core: novu (4,814 files) and medusa (5,720) were no faster on two
+ * threads (6.6-7.2 s against 6.4-6.9 s) and took 18% more CPU and 510-570 MB against 345 MB.
+ * Only the synthetic 4,000 files gained (7.1 against 8.1 s, medians of 3).
+ */
+const CORES_PER_THREAD = 2;
 /** The share of the files analysed first, on the calling thread, to see how widely types are needed. */
 const PROBE_SHARE = 0.1;
 const MAX_THREADS = 4;
@@ -49,7 +56,7 @@ const GATE_CLOSED = 2;
 export interface ParallelScan {
   /** The script whose worker-thread branch calls serveScanWorker (the CLI bundle). */
   script: string;
-  /** Threads to use, the caller's included, however few the files; default: one per FILES_PER_THREAD files, at most one per core and 4. */
+  /** Threads to use, the caller's included, however few the files; default: one per FILES_PER_THREAD files and per CORES_PER_THREAD cores, at most 4. */
   threads?: number;
 }
 
@@ -77,8 +84,8 @@ interface OrderMessage {
 
 type WorkerMessage = { results: FileAnalysis[] } | { error: string } | { done: true };
 
-export function threadsFor(files: number, parallel: ParallelScan): number {
-  const wanted = parallel.threads ?? Math.min(os.availableParallelism(), MAX_THREADS, Math.floor(files / FILES_PER_THREAD));
+export function threadsFor(files: number, parallel: ParallelScan, cores = os.availableParallelism()): number {
+  const wanted = parallel.threads ?? Math.min(Math.floor(cores / CORES_PER_THREAD), MAX_THREADS, Math.floor(files / FILES_PER_THREAD));
   return Math.max(1, Math.min(wanted, files));
 }
 
