@@ -28,9 +28,11 @@ import { Workspace } from './workspace';
 
 /**
  * Below this many files per thread a worker costs more than it saves: its own start-up,
- * warm-up, collections and re-parsed imports. On two cores, one thread was faster, or within
- * 5%, on every code base of fewer than 3,000 files measured (synthetic 500 to 2,000 files;
- * vendure, outline, atproto, langchainjs, renovate).
+ * warm-up, collections and re-parsed imports. Measured on two cores, where the worker also
+ * took the core of V8's helpers (see CORES_PER_THREAD): one thread was faster, or within 5%,
+ * on every code base of fewer than 3,000 files (synthetic 500 to 2,000 files; vendure,
+ * outline, atproto, langchainjs, renovate). With a core to spare per thread the break-even
+ * may be lower; this machine could not say.
  */
 const FILES_PER_THREAD = 1_500;
 /**
