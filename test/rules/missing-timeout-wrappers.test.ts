@@ -36,6 +36,13 @@ runRuleTests(rule, {
       code: `import { httpGet } from './http';\nexport const f = () => httpGet('/x');`,
     },
     {
+      name: 'a wrapper that always enforces a timeout, called through a namespace import',
+      files: {
+        'src/http.ts': `export async function httpGet(url: string): Promise<unknown> {\n  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });\n  return res.json();\n}\nexport const base = 'https://api';\n`,
+      },
+      code: `import * as http from './http';\nexport const f = () => http.httpGet('/x');\nexport const g = () => http.base.concat('/y');`,
+    },
+    {
       name: 'a wrapper whose instance has a timeout: callers that pass no config are clean',
       files: {
         'src/http.ts': `import axios, { type AxiosRequestConfig } from 'axios';
@@ -155,6 +162,20 @@ export const f = () => httpGet('/x');
         { messageId: 'wrapperCallNoTimeout', line: 3 },
       ],
       output: `import { httpGet } from './http';\nexport const a = () => httpGet('/a', { signal: AbortSignal.timeout(10000) });\nexport const b = () => httpGet('/b', { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10000) });\nexport const c = () => httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
+    },
+    {
+      name: 'callers of a forwarding wrapper through a namespace import',
+      files: { 'src/http.ts': fetchWrapper },
+      code: `import * as http from './http';\nexport const a = () => http.httpGet('/a');\nexport const c = () => http.httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
+      errors: [
+        {
+          messageId: 'wrapperCallNoTimeout',
+          line: 2,
+          message: 'http.httpGet() passes its signal option on to fetch(), and this call sets none: if the server stops responding, it waits forever.',
+          relatedFiles: ['src/http.ts'],
+        },
+      ],
+      output: `import * as http from './http';\nexport const a = () => http.httpGet('/a', { signal: AbortSignal.timeout(10000) });\nexport const c = () => http.httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
     },
     {
       name: 'callers of an axios wrapper that omit the timeout',

@@ -313,13 +313,18 @@ export function functionNamed(identifier: ts.Identifier, facts: ProjectFacts): F
   if (!declaration) return undefined;
   if (declaration.kind === 'function') return declaration.node.body ? declaration.node : undefined;
   if (declaration.kind === 'variable') return functionValue(declaration.node.initializer);
-  if (declaration.kind === 'import' && !libraryOfModule(declaration.binding.module)) {
-    const target = importedDeclaration(facts, identifier.getSourceFile(), declaration.binding);
-    if (!target) return undefined;
-    if (ts.isFunctionDeclaration(target)) return target.body ? target : undefined;
-    if (ts.isVariableDeclaration(target)) return functionValue(target.initializer);
-    if (ts.isExpression(target)) return functionValue(target);
-  }
+  if (declaration.kind === 'import') return importedFunction(facts, identifier.getSourceFile(), declaration.binding);
+  return undefined;
+}
+
+/** The project function an import binding names: `import { get }`, or `get` of `import * as http` (`binding.imported` 'get'). */
+export function importedFunction(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): FunctionLike | undefined {
+  if (libraryOfModule(binding.module)) return undefined;
+  const target = importedDeclaration(facts, fromFile, binding);
+  if (!target) return undefined;
+  if (ts.isFunctionDeclaration(target)) return target.body ? target : undefined;
+  if (ts.isVariableDeclaration(target)) return functionValue(target.initializer);
+  if (ts.isExpression(target)) return functionValue(target);
   return undefined;
 }
 

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
-import { functionNamed } from './clientValues';
-import { baseClassOf, classNamed, classOfThis, declarationOf, memberOf, methodOf, skipOuterExpressions, type ClassLike, type FunctionLike } from './localDeclarations';
+import { functionNamed, importedFunction } from './clientValues';
+import { baseClassOf, classNamed, classOfThis, declarationOf, memberOf, methodOf, skipOuterExpressions, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
 import { COVERED, evaluateAt, UNKNOWN, type Coverage, type Forward, type MissingSite } from './timeoutOptions';
@@ -128,20 +128,29 @@ function calledFunction(call: ts.CallExpression, facts: ProjectFacts): FunctionL
     const base = cls && baseClassOf(cls, facts);
     return base && methodOf(base, method, facts);
   }
-  const cls = classOfReceiver(receiver, facts);
+  if (ts.isIdentifier(receiver)) {
+    const declaration = declarationOf(receiver, facts);
+    // `import * as http from './http'; http.get(url)`: a function the module exports.
+    if (declaration?.kind === 'import' && declaration.binding.imported === '*') {
+      return importedFunction(facts, receiver.getSourceFile(), { ...declaration.binding, imported: method });
+    }
+    const cls = declaration && classOfDeclared(receiver, declaration, facts);
+    return cls && methodOf(cls, method, facts);
+  }
+  const cls = classOfMember(receiver, facts);
   return cls && methodOf(cls, method, facts);
 }
 
-/** The class of a receiver: `new C()` in a const, a `C`-typed parameter or field, or `C` itself (static calls). */
-function classOfReceiver(receiver: ts.Expression, facts: ProjectFacts): ClassLike | undefined {
-  if (ts.isIdentifier(receiver)) {
-    const declaration = declarationOf(receiver, facts);
-    if (!declaration) return undefined;
-    if (declaration.kind === 'class') return declaration.node;
-    if (declaration.kind === 'import') return classNamed(receiver, facts);
-    if (declaration.kind === 'variable' || declaration.kind === 'parameter') return classOfValue(declaration.node.initializer, declaration.node.type, facts);
-    return undefined;
-  }
+/** The class a name holds: `new C()` in a const, a `C`-typed parameter, or `C` itself (static calls). */
+function classOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, facts: ProjectFacts): ClassLike | undefined {
+  if (declaration.kind === 'class') return declaration.node;
+  if (declaration.kind === 'import') return classNamed(name, facts);
+  if (declaration.kind === 'variable' || declaration.kind === 'parameter') return classOfValue(declaration.node.initializer, declaration.node.type, facts);
+  return undefined;
+}
+
+/** The class of a `this.field` receiver: its declared type, initializer or assigned values. */
+function classOfMember(receiver: ts.Expression, facts: ProjectFacts): ClassLike | undefined {
   if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
     const owner = classOfThis(receiver);
     const member = owner && memberOf(owner, receiver.name.text, facts);
