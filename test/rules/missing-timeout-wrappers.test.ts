@@ -43,6 +43,18 @@ runRuleTests(rule, {
       code: `import * as http from './http';\nexport const f = () => http.httpGet('/x');\nexport const g = () => http.base.concat('/y');`,
     },
     {
+      name: 'an object literal whose helper sets its own timeout; a let-held object is not followed',
+      code: `const api = {
+  get: (url: string) => fetch(url, { signal: AbortSignal.timeout(5000) }),
+};
+let mutable = {
+  get: (url: string, init?: RequestInit) => fetch(url, init),
+};
+export const a = () => api.get('/a');
+export const b = () => mutable.get('/b');
+`,
+    },
+    {
       name: 'a wrapper whose instance has a timeout: callers that pass no config are clean',
       files: {
         'src/http.ts': `import axios, { type AxiosRequestConfig } from 'axios';
@@ -176,6 +188,47 @@ export const f = () => httpGet('/x');
         },
       ],
       output: `import * as http from './http';\nexport const a = () => http.httpGet('/a', { signal: AbortSignal.timeout(10000) });\nexport const c = () => http.httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
+    },
+    {
+      name: 'callers of helpers held in an exported object literal',
+      files: {
+        'src/api.ts': `import axios, { type AxiosRequestConfig } from 'axios';
+export const api = {
+  get(url: string, init?: RequestInit) {
+    return fetch(url, init);
+  },
+  remove: (url: string, config: AxiosRequestConfig = {}) => axios.delete(url, config),
+};
+`,
+      },
+      code: `import { api } from './api';\nexport const a = () => api.get('/a');\nexport const b = () => api.remove('/b', {});\nexport const c = () => api.get('/c', { signal: AbortSignal.timeout(1000) });\n`,
+      errors: [
+        { messageId: 'wrapperCallNoTimeout', line: 2, message: 'api.get() passes its signal option on to fetch(), and this call sets none: if the server stops responding, it waits forever.', relatedFiles: ['src/api.ts'] },
+        { messageId: 'wrapperCallNoTimeout', line: 3, message: 'api.remove() passes its timeout option on to axios.delete(), and this call sets none: if the server stops responding, it waits forever.' },
+      ],
+      output: `import { api } from './api';\nexport const a = () => api.get('/a', { signal: AbortSignal.timeout(10000) });\nexport const b = () => api.remove('/b', { timeout: 10000 });\nexport const c = () => api.get('/c', { signal: AbortSignal.timeout(1000) });\n`,
+    },
+    {
+      name: 'a helper in a local const object, and one in a default-exported object',
+      files: { 'src/http.ts': `export default {\n  load: (url: string, signal?: AbortSignal) => fetch(url, { signal }),\n};\n` },
+      code: `import http from './http';
+const client = {
+  get: (url: string, init?: RequestInit) => fetch(url, init),
+};
+export const a = () => client.get('/a');
+export const b = () => http.load('/b');
+`,
+      errors: [
+        { messageId: 'wrapperCallNoTimeout', line: 5 },
+        { messageId: 'wrapperCallNoTimeout', line: 6 },
+      ],
+      output: `import http from './http';
+const client = {
+  get: (url: string, init?: RequestInit) => fetch(url, init),
+};
+export const a = () => client.get('/a', { signal: AbortSignal.timeout(10000) });
+export const b = () => http.load('/b', AbortSignal.timeout(10000));
+`,
     },
     {
       name: 'callers of an axios wrapper that omit the timeout',

@@ -308,6 +308,11 @@ export function methodOf(cls: ClassLike, name: string, facts: ProjectFacts): Fun
   return undefined;
 }
 
+/** `const x = ...`, not `let` or `var`: nothing assigns it another value. */
+export function isConst(declaration: ts.VariableDeclaration): boolean {
+  return ts.isVariableDeclarationList(declaration.parent) && (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
+}
+
 /** Strips parentheses, `as`, `satisfies`, `!` and `<T>x`. */
 export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
   let current = expression;

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
 import { functionNamed, importedFunction } from './clientValues';
-import { baseClassOf, classNamed, classOfThis, declarationOf, memberOf, methodOf, skipOuterExpressions, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
+import { baseClassOf, classNamed, classOfThis, declarationOf, importedDeclaration, isConst, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
 import { COVERED, evaluateAt, UNKNOWN, type Coverage, type Forward, type MissingSite } from './timeoutOptions';
@@ -134,18 +134,57 @@ function calledFunction(call: ts.CallExpression, facts: ProjectFacts): FunctionL
     if (declaration?.kind === 'import' && declaration.binding.imported === '*') {
       return importedFunction(facts, receiver.getSourceFile(), { ...declaration.binding, imported: method });
     }
-    const cls = declaration && classOfDeclared(receiver, declaration, facts);
-    return cls && methodOf(cls, method, facts);
+    const holder = declaration && holderOfDeclared(receiver, declaration, facts);
+    if (!holder) return undefined;
+    return ts.isObjectLiteralExpression(holder) ? objectMethod(holder, method, facts) : methodOf(holder, method, facts);
   }
   const cls = classOfMember(receiver, facts);
   return cls && methodOf(cls, method, facts);
 }
 
-/** The class a name holds: `new C()` in a const, a `C`-typed parameter, or `C` itself (static calls). */
-function classOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, facts: ProjectFacts): ClassLike | undefined {
-  if (declaration.kind === 'class') return declaration.node;
-  if (declaration.kind === 'import') return classNamed(name, facts);
-  if (declaration.kind === 'variable' || declaration.kind === 'parameter') return classOfValue(declaration.node.initializer, declaration.node.type, facts);
+/**
+ * What a name holds that has methods: a class (`new C()` in a const, a `C`-typed parameter,
+ * `C` itself for static calls) or an object literal held by a const (`const api = { get() {} }`),
+ * here or imported (a default-exported object too).
+ */
+function holderOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, facts: ProjectFacts): ClassLike | ts.ObjectLiteralExpression | undefined {
+  switch (declaration.kind) {
+    case 'class':
+      return declaration.node;
+    case 'variable':
+      return constObjectOf(declaration.node) ?? classOfValue(declaration.node.initializer, declaration.node.type, facts);
+    case 'parameter':
+      return classOfValue(declaration.node.initializer, declaration.node.type, facts);
+    case 'import': {
+      const target = importedDeclaration(facts, name.getSourceFile(), declaration.binding);
+      if (!target) return undefined;
+      if (ts.isClassDeclaration(target) || ts.isClassExpression(target)) return target;
+      if (ts.isVariableDeclaration(target)) return constObjectOf(target);
+      const value = ts.isExpression(target) ? skipOuterExpressions(target) : undefined;
+      return value && ts.isObjectLiteralExpression(value) ? value : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function constObjectOf(declaration: ts.VariableDeclaration): ts.ObjectLiteralExpression | undefined {
+  const value = isConst(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+  return value && ts.isObjectLiteralExpression(value) ? value : undefined;
+}
+
+/** A member of an object literal that is a function: `get() {}`, `get: (url) => ...`, or `{ get }`. */
+function objectMethod(object: ts.ObjectLiteralExpression, name: string, facts: ProjectFacts): FunctionLike | undefined {
+  for (const property of object.properties) {
+    if (staticPropertyName(property.name) !== name) continue;
+    if (ts.isMethodDeclaration(property)) return property.body ? property : undefined;
+    if (ts.isPropertyAssignment(property)) {
+      const value = skipOuterExpressions(property.initializer);
+      return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? value : undefined;
+    }
+    if (ts.isShorthandPropertyAssignment(property)) return functionNamed(property.name, facts);
+    return undefined;
+  }
   return undefined;
 }
 

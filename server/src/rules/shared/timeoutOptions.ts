@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { bindingPath, declarationOf, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
+import { bindingPath, declarationOf, isConst, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 import { controllerAbortTiming, forEachReference, scopeOf } from './timeBounds';
 
 // Reads the options an outbound call is given and decides whether they bound its
@@ -247,15 +247,30 @@ function localObjectMembers(type: ts.TypeNode): readonly ts.TypeElement[] | unde
   return undefined;
 }
 
-/** Functions whose call sites can be found by name: declarations, methods, and functions stored in a const or field. */
+/**
+ * Functions whose call sites can be found by name: declarations, methods, functions stored
+ * in a const or field, and the members of an object literal held by a const or exported
+ * as the default (`api.get(url)`).
+ */
 function isCallableByName(fn: FunctionLike): boolean {
   if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined;
-  if (ts.isMethodDeclaration(fn)) return ts.isClassLike(fn.parent);
+  if (ts.isMethodDeclaration(fn)) return ts.isClassLike(fn.parent) || isNamedObject(fn.parent);
   if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
     const parent = fn.parent;
-    return (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) || (ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent));
+    return (
+      (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) ||
+      (ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent)) ||
+      (ts.isPropertyAssignment(parent) && isNamedObject(parent.parent))
+    );
   }
   return false;
+}
+
+function isNamedObject(node: ts.Node): boolean {
+  if (!ts.isObjectLiteralExpression(node)) return false;
+  let holder = node.parent;
+  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isSatisfiesExpression(holder)) holder = holder.parent;
+  return (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && isConst(holder)) || ts.isExportAssignment(holder);
 }
 
 /** A const whose value is an object literal nobody adds options to later. */
@@ -273,10 +288,6 @@ function constObject(identifier: ts.Identifier, facts: ProjectFacts): ts.Variabl
     if (assignedMember || assigned) mutated = true;
   });
   return mutated ? undefined : (node as ts.VariableDeclaration & { initializer: ts.Expression });
-}
-
-function isConst(declaration: ts.VariableDeclaration): boolean {
-  return ts.isVariableDeclarationList(declaration.parent) && (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
 }
 
 function isUndefined(e: ts.Expression): boolean {
