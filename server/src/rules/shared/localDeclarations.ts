@@ -313,16 +313,36 @@ export function isConst(declaration: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(declaration.parent) && (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
 }
 
+type OuterExpression = ts.ParenthesizedExpression | ts.AsExpression | ts.SatisfiesExpression | ts.NonNullExpression | ts.TypeAssertion;
+
+function isOuterExpression(node: ts.Node): node is OuterExpression {
+  return ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node) || ts.isTypeAssertionExpression(node);
+}
+
 /** Strips parentheses, `as`, `satisfies`, `!` and `<T>x`. */
 export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
   let current = expression;
-  for (;;) {
-    if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current)) {
-      current = current.expression;
-    } else {
-      return current;
-    }
-  }
+  while (isOuterExpression(current)) current = current.expression;
+  return current;
+}
+
+/** What holds an expression once the wrappers skipOuterExpressions strips are stepped over: the declaration, for `x` in `const a = (x as T)`. */
+function holderOf(expression: ts.Expression): ts.Node {
+  let holder = expression.parent;
+  while (isOuterExpression(holder)) holder = holder.parent;
+  return holder;
+}
+
+/** The object literal a const holds: `const api = { get() {} }`. */
+export function constObjectOf(declaration: ts.VariableDeclaration): ts.ObjectLiteralExpression | undefined {
+  const value = isConst(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
+  return value && ts.isObjectLiteralExpression(value) ? value : undefined;
+}
+
+/** An object literal that has a name its members are called by: held by a const (`api.get()`), or the default export. */
+export function isNamedObject(object: ts.ObjectLiteralExpression): boolean {
+  const holder = holderOf(object);
+  return (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && constObjectOf(holder) === object) || ts.isExportAssignment(holder);
 }
 
 /** The text of a property name when it is static: `a`, `'a'`, `"a"`. */

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
 import { functionNamed, importedFunction } from './clientValues';
-import { baseClassOf, classNamed, classOfThis, declarationOf, importedDeclaration, isConst, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
+import { baseClassOf, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
 import { COVERED, evaluateAt, UNKNOWN, type Coverage, type Forward, type MissingSite } from './timeoutOptions';
@@ -166,11 +166,6 @@ function holderOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, fa
     default:
       return undefined;
   }
-}
-
-function constObjectOf(declaration: ts.VariableDeclaration): ts.ObjectLiteralExpression | undefined {
-  const value = isConst(declaration) && declaration.initializer ? skipOuterExpressions(declaration.initializer) : undefined;
-  return value && ts.isObjectLiteralExpression(value) ? value : undefined;
 }
 
 /** A member of an object literal that is a function: `get() {}`, `get: (url) => ...`, or `{ get }`. */

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { bindingPath, declarationOf, isConst, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
+import { bindingPath, constObjectOf, declarationOf, isConst, isNamedObject, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 import { controllerAbortTiming, forEachReference, scopeOf } from './timeBounds';
 
 // Reads the options an outbound call is given and decides whether they bound its
@@ -254,7 +254,7 @@ function localObjectMembers(type: ts.TypeNode): readonly ts.TypeElement[] | unde
  */
 function isCallableByName(fn: FunctionLike): boolean {
   if (ts.isFunctionDeclaration(fn)) return fn.name !== undefined;
-  if (ts.isMethodDeclaration(fn)) return ts.isClassLike(fn.parent) || isNamedObject(fn.parent);
+  if (ts.isMethodDeclaration(fn)) return ts.isClassLike(fn.parent) || (ts.isObjectLiteralExpression(fn.parent) && isNamedObject(fn.parent));
   if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
     const parent = fn.parent;
     return (
@@ -266,19 +266,12 @@ function isCallableByName(fn: FunctionLike): boolean {
   return false;
 }
 
-function isNamedObject(node: ts.Node): boolean {
-  if (!ts.isObjectLiteralExpression(node)) return false;
-  let holder = node.parent;
-  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isSatisfiesExpression(holder)) holder = holder.parent;
-  return (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && isConst(holder)) || ts.isExportAssignment(holder);
-}
-
 /** A const whose value is an object literal nobody adds options to later. */
 function constObject(identifier: ts.Identifier, facts: ProjectFacts): ts.VariableDeclaration & { initializer: ts.Expression } | undefined {
   const declaration = declarationOf(identifier, facts);
   if (declaration?.kind !== 'variable') return undefined;
   const node = declaration.node;
-  if (!node.initializer || !isConst(node) || !ts.isObjectLiteralExpression(skipOuterExpressions(node.initializer))) return undefined;
+  if (!constObjectOf(node)) return undefined;
   let mutated = false;
   forEachReference(scopeOf(node), identifier.text, node.name, (reference) => {
     const parent = reference.parent;
