@@ -176,6 +176,32 @@ describe('resilint CLI', () => {
     assert.deepEqual(rules(alone), rules(whole));
   });
 
+  it('skips tests inside the folders it is given, judges files given alone from their repository, and checks tests on request', () => {
+    const tsconfig = JSON.stringify({ compilerOptions: { strict: true }, include: ['src', 'test'] });
+    const dir = project({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'packages/api/tsconfig.json': tsconfig,
+      'packages/api/src/a.ts': FETCH,
+      'packages/api/test/helper.ts': FETCH,
+      'packages/api/src/a.spec.ts': FETCH,
+      'packages/test-harness/tsconfig.json': tsconfig,
+      'packages/test-harness/src/server.ts': FETCH,
+      'test/shop/src/b.ts': FETCH,
+    });
+    const files = (...args: string[]) => {
+      const run = resilint(['check', ...args, '--format', 'json'], dir);
+      assert.equal(run.code, 0, run.stderr);
+      return (JSON.parse(run.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file).sort();
+    };
+    assert.deepEqual(files('packages'), ['api/src/a.ts']);
+    assert.deepEqual(files('packages/test-harness'), ['src/server.ts'], 'a folder given is not judged by its own name');
+    assert.deepEqual(files('test/shop'), ['src/b.ts'], 'nor by the folders above it');
+    assert.deepEqual(files('packages/api/test/helper.ts'), [], 'a file given alone is judged from the repository, as a whole run judges it');
+    assert.deepEqual(files('packages/test-harness/src/server.ts', 'packages/api/src/a.spec.ts'), []);
+    fs.writeFileSync(path.join(dir, 'packages', 'resilint.config.json'), JSON.stringify({ rules: { 'missing-timeout': { options: { checkTests: true } } } }));
+    assert.deepEqual(files('packages'), ['api/src/a.spec.ts', 'api/src/a.ts', 'api/test/helper.ts', 'test-harness/src/server.ts']);
+  });
+
   it('says so when a tsconfig.json does not parse, and still analyses its files with default options', () => {
     const dir = project({ 'tsconfig.json': '{ "compilerOptions": { "strict": true, }\n  "include": [ "src" ', 'src/a.ts': FETCH });
     const { code, stdout, stderr } = resilint(['check', dir]);

@@ -55,6 +55,12 @@ describe('rule metadata and docs', () => {
         assert.ok(kinds.has('bad') && kinds.has('good'), 'has marked bad and good examples');
       });
 
+      it('documents every option, checkTests among them', () => {
+        assert.equal(rule.meta.defaultOptions['checkTests'], false, 'skips tests unless checkTests is on');
+        const options = markdown.split(/^## Options$/m)[1]?.split(/^## /m)[0] ?? '';
+        for (const name of Object.keys(rule.meta.defaultOptions)) assert.ok(options.includes(`\`${name}\``), `the Options section names \`${name}\``);
+      });
+
       for (const example of examplesIn(markdown)) {
         it(`${example.kind} example at line ${example.line} is ${example.kind === 'bad' ? '' : 'not '}reported`, () => {
           const findings = findingsFor(rule, { code: example.code });

@@ -5,6 +5,16 @@ runRuleTests(rule, {
   valid: [
     `export async function ok(url: string) { return fetch(url, { signal: AbortSignal.timeout(5000) }); }`,
     {
+      name: "tests and their helpers are skipped: the test runner's timeout bounds their calls",
+      filename: 'test/helpers/api.ts',
+      code: `export async function health(base: string) { return fetch(\`\${base}/health\`); }\n`,
+    },
+    {
+      name: 'an e2e spec is skipped by its name',
+      filename: 'src/app.e2e-spec.ts',
+      code: `export async function health(base: string) { return fetch(\`\${base}/health\`); }\n`,
+    },
+    {
       name: 'an init object built elsewhere is not guessed at',
       code: `export async function f(url: string, init: RequestInit) { return fetch(url, init); }`,
     },
@@ -99,6 +109,14 @@ export async function f(url: string) {
     },
   ],
   invalid: [
+    {
+      name: 'tests are checked when checkTests is on',
+      filename: 'test/helpers/api.ts',
+      options: { checkTests: true },
+      code: `export async function health(base: string) { return fetch(\`\${base}/health\`); }\n`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 1 }],
+      output: `export async function health(base: string) { return fetch(\`\${base}/health\`, { signal: AbortSignal.timeout(10000) }); }\n`,
+    },
     {
       code: `export async function f(url: string) {\n  const res = await fetch(url);\n  return res.json();\n}\n`,
       errors: [{ messageId: 'fetchNoTimeout', line: 2, message: 'fetch() has no timeout: if the server stops responding, this call waits forever.' }],

@@ -577,8 +577,20 @@ export function markSeen(ctx: Context, ids: string[]) {
       errors: [{ messageId: 'concurrent', line: 4 }],
     },
     {
-      name: 'ignorePaths can be emptied to check test files too',
+      name: 'test files are checked when checkTests is on',
       filename: 'src/__tests__/users.test.ts',
+      options: { checkTests: true },
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export async function seed(names: string[]) {
+  for (const name of names) await pool.query('INSERT INTO users(name) VALUES ($1)', [name]);
+}
+`,
+      errors: [{ messageId: 'sequential', line: 4 }],
+    },
+    {
+      name: 'ignorePaths can be emptied to check migrations too',
+      filename: 'src/migrations/1700000000000-seed-users.ts',
       options: { ignorePaths: [] },
       code: `import { Pool } from 'pg';
 const pool = new Pool();

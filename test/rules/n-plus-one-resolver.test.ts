@@ -96,6 +96,12 @@ export class UsersService {
 runRuleTests(rule, {
   valid: [
     {
+      name: 'a resolver map in a test is a fixture',
+      filename: 'src/__tests__/schema.fixture.ts',
+      code: `${DB}
+${shopResolvers(SHOP_QUERY)}`,
+    },
+    {
       name: 'root Query and Mutation fields run once per operation',
       code: `${DB}
 export const resolvers = {
@@ -147,6 +153,14 @@ export const handlers = {
     },
   ],
   invalid: [
+    {
+      name: 'tests are checked when checkTests is on',
+      filename: 'src/__tests__/schema.fixture.ts',
+      options: { checkTests: true },
+      code: `${DB}
+${shopResolvers(SHOP_QUERY)}`,
+      errors: [{ messageId: 'perParent', line: 15 }],
+    },
     {
       name: 'Apollo resolver map: a query per parent becomes a per-request DataLoader (the shop fixture)',
       code: `${DB}

@@ -74,6 +74,14 @@ runRuleTests(rule, {
   ],
   invalid: [
     {
+      name: 'tests are checked when checkTests is on',
+      files: { 'packages/catalog-test-utils/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include: ['src'] }) },
+      options: { checkTests: true },
+      filename: 'packages/catalog-test-utils/src/id-map.ts',
+      code: `class IdMap {\n  private ids: Record<string, string> = {};\n  getId(key: string) {\n    if (this.ids[key]) return this.ids[key]!;\n    const id = Math.random().toString(36).slice(2);\n    this.ids[key] = id;\n    return id;\n  }\n}\nexport default new IdMap();\n`,
+      errors: [{ messageId: 'neverEvicted', line: 2 }],
+    },
+    {
       name: 'true positive from the audit: an importer service remembers every asset path it ever saw',
       files: nest,
       code: `import { Injectable } from '@nestjs/common';\ninterface Asset { id: string; source: string }\ndeclare function createAsset(path: string): Promise<Asset>;\n@Injectable()\nexport class AssetImporter {\n  private assetMap = new Map<string, Asset>();\n  async getAssets(paths: string[]) {\n    const assets: Asset[] = [];\n    for (const path of new Set(paths)) {\n      const cached = this.assetMap.get(path);\n      if (cached) {\n        assets.push(cached);\n      } else {\n        const asset = await createAsset(path);\n        this.assetMap.set(path, asset);\n        assets.push(asset);\n      }\n    }\n    return assets;\n  }\n}\n`,

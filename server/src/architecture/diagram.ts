@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Finding } from '../engine/findings';
+import { isTestPath } from '../engine/testFiles';
 import { extractArchitecture, type ExtractionInput } from './extract';
 import type { ArchGraph } from './model';
 import { renderMermaid } from './mermaid';
@@ -19,12 +20,13 @@ export interface Diagram {
   totals: { files: number; nodes: number; edges: number };
 }
 
-const TEST_FILE = /(?:^|\/)(?:__tests__|__mocks__|tests?|testing|e2e|mocks?|fixtures)\/|\.(?:spec|test|e2e-spec|stories)\.[cm]?tsx?$/;
+/** Besides tests (testFiles.ts): mocks and stories stand in for services and would double them. */
+const STAND_IN = /(?:^|\/)mocks?\/|\.stories\.[cm]?tsx?$/;
 
-/** Tests, mocks and fixtures are not the architecture: they would double every service. */
+/** Tests, mocks and fixtures are not the architecture. */
 export function isMappedFile(root: string, file: string): boolean {
   const relative = path.relative(root, file).split(path.sep).join('/');
-  return !TEST_FILE.test(relative);
+  return !isTestPath(relative) && !STAND_IN.test(relative);
 }
 
 export function buildDiagram(input: ExtractionInput, findingsFor: (files: string[]) => Finding[], options: ViewOptions = {}): Diagram {

@@ -210,7 +210,8 @@ function settingsDigests(env: AnalyzerEnvironment): (filePath: string) => string
       const ambient = ambientDeclarationFiles(project).map((file) => `${file}:${digest(env.workspace.readText(file) ?? '')}`);
       byProject.set(project, (projectDigest = digest(project.root, JSON.stringify(project.compilerOptions), JSON.stringify(manifests), ...ambient, installs(project.root))));
     }
-    return digest(config, projectDigest);
+    // Whether a file counts as a test depends on the folder the run was given, not on its text.
+    return digest(config, projectDigest, env.workspace.isTestFile(filePath) ? 'test' : 'source');
   };
 }
 

@@ -47,6 +47,11 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
   const loaded = env.configs.forFile(filePath);
   const result: FileAnalysis = { filePath, findings: [], notices: [], ruleErrors: [], configProblems: loaded.problems };
   if (!isFileIncluded(loaded, filePath)) return result;
+  const isTest = env.workspace.isTestFile(filePath);
+  const configured = activeRules(env.rules, loaded).filter((a) => !isTest || a.options['checkTests'] === true);
+  const reasonSeverity = loaded.config.requireSuppressionReason ?? 'off';
+  // Nothing to report (a test file, by default): not even worth a parse.
+  if (configured.length === 0 && reasonSeverity === 'off') return result;
 
   let sourceFile: ts.SourceFile | undefined;
   try {
@@ -62,7 +67,7 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
   }
 
   const suppressions = parseSuppressions(sourceFile);
-  const active = activeRules(env.rules, loaded).filter((a) => !isRuleDisabledForFile(suppressions, a.rule.meta.id));
+  const active = configured.filter((a) => !isRuleDisabledForFile(suppressions, a.rule.meta.id));
   const project = env.workspace.projectFor(filePath);
   const listeners: { ruleId: string; listener: RuleListener }[] = [];
   const failed = new Set<string>();
@@ -122,7 +127,6 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
       fail(ruleId, error);
     }
   }
-  const reasonSeverity = loaded.config.requireSuppressionReason ?? 'off';
   if (reasonSeverity !== 'off') result.findings.push(...unexplainedSuppressionFindings(suppressions, reasonSeverity, sourceFile.fileName, (start, end) => rangeOfOffsets(sourceFile, start, end)));
   result.findings.sort(compareFindings);
   return result;

@@ -71,6 +71,7 @@ export interface ScanSettings {
 interface ScanJob extends ScanSettings {
   kind: 'resilint-scan';
   root: string;
+  testsJudgedFrom: string;
   fixes: boolean;
   queue: SharedArrayBuffer;
   /** The queue segment this worker owns, so each one does a share however late it starts. */
@@ -134,7 +135,7 @@ function startWorkers(env: AnalyzerEnvironment, queue: ScanQueue, threads: numbe
   const started: StartedWorker[] = [];
   for (let i = 1; i < threads; i++) {
     const { port1, port2 } = new MessageChannel();
-    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, ...settings, fixes: env.fixes !== false, queue: queue.buffer, segment: i, control, port: port2 };
+    const job: ScanJob = { kind: 'resilint-scan', root: env.workspace.root, testsJudgedFrom: env.workspace.testsJudgedFrom, ...settings, fixes: env.fixes !== false, queue: queue.buffer, segment: i, control, port: port2 };
     const worker = new Worker(parallel.script, { workerData: job, transferList: [port2] });
     worker.unref();
     started.push({ worker, port: port1 });
@@ -222,7 +223,7 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[],
   };
   try {
     const reclaimMemory = reclaimer();
-    const workspace = new Workspace(job.root, { beforeTypes: leaveTypesToCaller, treeBudget: job.treeBudget, ...(reclaimMemory ? { reclaimMemory } : {}) });
+    const workspace = new Workspace(job.root, { beforeTypes: leaveTypesToCaller, treeBudget: job.treeBudget, testsJudgedFrom: job.testsJudgedFrom, ...(reclaimMemory ? { reclaimMemory } : {}) });
     const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules, fixes: job.fixes };
     Atomics.wait(counters, ORDERED, 0);
     const { files } = receiveMessageOnPort(job.port)!.message as OrderMessage;

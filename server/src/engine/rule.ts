@@ -15,7 +15,11 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** True when the rule may ask for the type checker (which costs a program build). */
   requiresTypes: boolean;
-  /** Options with their defaults; the config's options are merged over these. */
+  /**
+   * Options with their defaults; the config's options are merged over these. Every rule
+   * lists `checkTests: false`: the analyzer runs a rule on tests, test helpers and fixtures
+   * (testFiles.ts) only when that option is on.
+   */
   defaultOptions: Record<string, unknown>;
 }
 

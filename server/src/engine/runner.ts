@@ -5,6 +5,7 @@ import { analyzeInBatch, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
 import { analyseInParallel, threadsFor, type ParallelScan } from './parallelScan';
 import type { Rule } from './rule';
+import { repositoryRootAbove } from './testFiles';
 import { BATCH_TREE_BUDGET, isAnalysableFile, normalizePath, Workspace } from './workspace';
 
 // Batch analysis of paths, as the CLI and benchmarks run it.
@@ -40,7 +41,7 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   for (const target of targets) if (!fs.existsSync(target)) throw new MissingPathError(`path not found: ${target}`);
   const root = commonRoot(targets);
   const treeBudget = options.treeBudget ?? BATCH_TREE_BUDGET;
-  const workspace = new Workspace(root, { treeBudget, ...(options.reclaimMemory ? { reclaimMemory: options.reclaimMemory } : {}) });
+  const workspace = new Workspace(root, { treeBudget, testsJudgedFrom: testsJudgedFrom(targets, root), ...(options.reclaimMemory ? { reclaimMemory: options.reclaimMemory } : {}) });
   const configs = new ConfigResolver(root, options.configFile);
   const env = { workspace, configs, rules: options.rules, fixes: options.fixes !== false };
   const files = filesUnder(workspace, targets);
@@ -63,6 +64,15 @@ function filesUnder(workspace: Workspace, targets: string[]): string[] {
   const dirs = targets.filter((t) => !explicitFiles.includes(t));
   const fromDirs = dirs.length === 0 ? [] : workspace.allFiles().filter((f) => dirs.some((d) => f === d || f.startsWith(d + path.sep)));
   return [...new Set([...explicitFiles.filter(isAnalysableFile), ...fromDirs])].sort();
+}
+
+/**
+ * Folders named on the command line were chosen: only what is inside them is judged. Files
+ * named one by one (a pre-commit hook's staged files) are judged from their repository, as
+ * a run over the whole repository would judge them, not from whatever folder they share.
+ */
+function testsJudgedFrom(targets: string[], root: string): string {
+  return targets.every((target) => fs.statSync(target).isDirectory()) ? root : (repositoryRootAbove(root) ?? root);
 }
 
 function commonRoot(targets: string[]): string {

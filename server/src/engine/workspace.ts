@@ -5,6 +5,7 @@ import { readFileText, DEFAULT_MAX_FILE_BYTES } from './fileText';
 import { createProgramHost, DeclarationFiles, sourceFileOptions } from './programHost';
 import { Memos } from './memos';
 import { ResolutionKeys, type PathProbe } from './resolutionKeys';
+import { isTestPath } from './testFiles';
 import type { ProjectFacts } from './projectFacts';
 
 // The workspace model: one project per tsconfig.json (monorepos have many) and one
@@ -34,6 +35,11 @@ export interface WorkspaceOptions {
   treeBudget?: number;
   /** Called after releaseTrees dropped trees, whose memory returns only at a full garbage collection. */
   reclaimMemory?: () => void;
+  /**
+   * The folder whose subfolders' names say which files are tests. Default: the root, the
+   * folder the user chose to analyse, whose own name (and those above it) never counts.
+   */
+  testsJudgedFrom?: string;
 }
 
 export function isAnalysableFile(filePath: string): boolean {
@@ -57,6 +63,8 @@ export class Workspace {
   private tsconfigProblems: string[] = [];
   private inferred: ProjectEntry | undefined;
   private readonly batch = new Set<string>();
+  /** The folder test files are told apart from (see WorkspaceOptions.testsJudgedFrom). */
+  readonly testsJudgedFrom: string;
   private treeBudget: number | undefined;
   private readonly reclaimMemory: () => void;
   /** Source text held by the parsed trees of all projects. */
@@ -68,6 +76,7 @@ export class Workspace {
 
   constructor(root: string, options: WorkspaceOptions = {}) {
     this.root = normalizePath(root);
+    this.testsJudgedFrom = options.testsJudgedFrom ?? this.root;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.beforeTypes = options.beforeTypes ?? (() => undefined);
     this.treeBudget = options.treeBudget;
@@ -138,6 +147,21 @@ export class Workspace {
 
   getSourceFile(filePath: string): ts.SourceFile | undefined {
     return this.projectFor(filePath).load(normalizePath(filePath));
+  }
+
+  /**
+   * Whether a file is a test, a test helper or a fixture (see testFiles.ts), by its path
+   * from testsJudgedFrom; a file outside it (opened from elsewhere in the editor) by its
+   * path in its project, so that no folder above the project counts.
+   */
+  isTestFile(filePath: string): boolean {
+    const file = normalizePath(filePath);
+    let base = this.testsJudgedFrom;
+    if (!isWithin(base, file)) {
+      const projectRoot = this.projectFor(file).root;
+      base = isWithin(projectRoot, file) ? projectRoot : path.dirname(file);
+    }
+    return isTestPath(path.relative(base, file).split(path.sep).join('/'));
   }
 
   /**

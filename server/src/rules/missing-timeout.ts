@@ -19,6 +19,8 @@ export interface MissingTimeoutOptions extends Record<string, unknown> {
   clientFunctions: string[];
   /** The project's own client classes ('PaymentsClient': every method; 'PaymentsClient.charge': one). */
   clientClasses: string[];
+  /** Also check tests and test helpers (the test runner's timeout already bounds their calls). */
+  checkTests: boolean;
 }
 
 type Missing = Extract<Coverage, { status: 'missing' }>;
@@ -50,7 +52,7 @@ export default defineRule<MissingTimeoutOptions>({
     },
     defaultSeverity: 'warning',
     requiresTypes: true,
-    defaultOptions: { timeoutMs: 10000, clientFunctions: [], clientClasses: [] },
+    defaultOptions: { timeoutMs: 10000, clientFunctions: [], clientClasses: [], checkTests: false },
   },
   create(context) {
     const recognition = recognitionOptions(context);

@@ -12,12 +12,12 @@ import { loopBatchFixes } from './shared/loopBatchFix';
 // project functions in other files (see shared/ioSummaries.ts).
 
 /**
- * Test suites, migrations and seed scripts loop over fixtures and schema steps on purpose;
- * their per-item I/O never runs on a production request path.
+ * Migrations and seed scripts loop over rows on purpose, once, off any request path (tests,
+ * which do the same with fixtures, are left out by the analyzer unless `checkTests` is on).
  */
-const DEFAULT_IGNORED_PATHS = ['(^|/)(__tests__|__mocks__|tests?|e2e|migrations?|seeds?|seeders?)/', '\\.(test|spec|e2e-spec)\\.[cm]?tsx?$'];
+const DEFAULT_IGNORED_PATHS = ['(^|/)(migrations?|seeds?|seeders?)/'];
 
-export default defineRule<{ ignorePaths: string[] }>({
+export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
   meta: {
     id: 'n-plus-one-query',
     description: 'I/O issued once per element of a collection: awaits in loops, map/forEach callbacks, Promise.all over items.',
@@ -30,7 +30,7 @@ export default defineRule<{ ignorePaths: string[] }>({
     },
     defaultSeverity: 'warning',
     requiresTypes: true,
-    defaultOptions: { ignorePaths: DEFAULT_IGNORED_PATHS },
+    defaultOptions: { ignorePaths: DEFAULT_IGNORED_PATHS, checkTests: false },
   },
   create(context) {
     const { facts, sourceFile } = context;

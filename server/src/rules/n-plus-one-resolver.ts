@@ -13,7 +13,7 @@ import { resolverLoaderFixes } from './shared/resolverLoaderFix';
 // DataLoader and Prisma's findUnique (which Prisma batches within a tick, as sibling
 // resolvers run) do not count.
 
-export default defineRule({
+export default defineRule<{ checkTests: boolean }>({
   meta: {
     id: 'n-plus-one-resolver',
     description: 'GraphQL field resolvers that perform I/O once per parent object instead of batching it.',
@@ -24,7 +24,8 @@ export default defineRule({
     },
     defaultSeverity: 'warning',
     requiresTypes: true,
-    defaultOptions: {},
+    // A resolver map in a test is a fixture: it never serves a production query.
+    defaultOptions: { checkTests: false },
   },
   create(context) {
     const { facts, sourceFile } = context;

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { rangeOfNode, rangeOfOffsets } from '../engine/analyzer';
 import type { RelatedLocation } from '../engine/findings';
@@ -30,8 +29,6 @@ export interface RetryOptions extends Record<string, unknown> {
   /** The attempt limit the replacement fix gives a retry that had none. */
   maxAttempts: number;
 }
-
-const TEST_FILE = /(^|\/)(__tests__|__mocks__|e2e|specs?|tests?([-_.][\w.-]*)?|testing|fixtures|playwright|cypress|[\w.-]+[-_.]tests?)\/|\.(test|spec|e2e-spec|e2e|test-d)\.[cm]?tsx?$/;
 
 const SHAPE_NAMES: Record<RetrySite['shape'], string> = {
   loop: 'This retry loop',
@@ -75,9 +72,6 @@ export default defineRule<RetryOptions>({
   },
   create(context) {
     const { sourceFile } = context;
-    // From the folder above the project, so a package that is itself a test helper counts.
-    const relative = path.relative(path.dirname(context.settings.projectRoot), context.filePath).split(path.sep).join('/');
-    if (!context.options.checkTests && TEST_FILE.test(relative)) return {};
     const siteContext: SiteContext = {
       sourceFile,
       facts: context.facts,

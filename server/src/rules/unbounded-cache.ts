@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import type { RelatedLocation } from '../engine/findings';
 import { rangeOfNode, walk } from '../engine/analyzer';
@@ -16,13 +15,11 @@ import { docsUrl } from './docs';
 // A Map used as a cache that only grows is a slow memory leak: every distinct key stays
 // for the life of the process, and the service falls over days after a deploy.
 
-/** Test code and test helpers: they live for one test run, so their caches cannot leak. */
-const TEST_FILE = /(^|[\\/])(test|tests|__tests__|__mocks__|testing|fixtures?|e2e|[\w.-]*test-?utils)[\\/]|\.(test|spec|e2e-spec)\.[cm]?tsx?$/;
 const GROWTH_UNIT: Record<HolderKind, string> = { Map: 'key', Set: 'value', object: 'key', array: 'item' };
 const PREFIX = '`{{name}}` is {{holder}} used as a cache ({{usage}})';
 const SUFFIX = 'it grows with every distinct {{unit}}.';
 
-export default defineRule<{ maxEntries: number }>({
+export default defineRule<{ maxEntries: number; checkTests: boolean }>({
   meta: {
     id: 'unbounded-cache',
     description: 'Long-lived Maps, Sets, objects and arrays used as caches that are never evicted.',
@@ -35,12 +32,11 @@ export default defineRule<{ maxEntries: number }>({
     },
     defaultSeverity: 'warning',
     requiresTypes: false,
-    defaultOptions: { maxEntries: 1000 },
+    // Test code and test helpers live for one test run, so their caches cannot leak.
+    defaultOptions: { maxEntries: 1000, checkTests: false },
   },
   create(context) {
     const { sourceFile } = context;
-    // From the project's parent folder, so a package named like `testing` or `test-utils` counts.
-    if (TEST_FILE.test(path.relative(path.dirname(context.settings.projectRoot), context.filePath))) return {};
     // Classes from other files that this file instantiates once, at module level.
     const reportImportedSingletons = () => {
       for (const leak of importedSingletonLeaks(context.facts, sourceFile)) {
