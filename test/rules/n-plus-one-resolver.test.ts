@@ -154,6 +154,18 @@ export const handlers = {
   ],
   invalid: [
     {
+      name: 'a field resolver checked with satisfies, as any wrapper around it',
+      code: `interface Ctx { db: { user: { findFirst(a: { where: { id: string } }): Promise<unknown> } } }
+type Field = (post: { authorId: string }, args: unknown, ctx: Ctx) => Promise<unknown>;
+export const resolvers = {
+  Query: { posts: () => [] },
+  Post: {
+    author: ((post, _args, ctx) => ctx.db.user.findFirst({ where: { id: post.authorId } })) satisfies Field,
+  },
+};`,
+      errors: [{ messageId: 'perParent', line: 6 }],
+    },
+    {
       name: 'tests are checked when checkTests is on',
       filename: 'src/__tests__/schema.fixture.ts',
       options: { checkTests: true },

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { skipOuterExpressions, outermostWrapping } from '../shared/localDeclarations';
 import { findLocalDeclaration } from '../../engine/imports';
 import type { Holder } from './holders';
 import { dottedName, type Use } from './holderUses';
@@ -115,8 +115,7 @@ function whyDead(holder: Holder, check: Use, sourceFile: ts.SourceFile): string 
   if (collection && check.sizeRead === 'length') return `a ${holder.kind} has no \`length\`, so it is always undefined`;
   if (collection && check.sizeRead === 'Object.keys') return `\`Object.keys()\` of a ${holder.kind} is always empty`;
   if (!collection && check.sizeRead === 'size') return `${holder.kind === 'array' ? 'an array' : 'a plain object'} has no \`size\`, so it is always undefined`;
-  let outer: ts.Node = check.site;
-  while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+  const outer = outermostWrapping(check.site);
   const comparison = outer.parent;
   if (!ts.isBinaryExpression(comparison)) return undefined;
   const sizeOnLeft = comparison.left === outer;

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { skipOuterExpressions, outermostWrapping } from '../shared/localDeclarations';
 import type { HolderKind } from './holders';
 
 // What one mention of a holder does to it, read from the code around the mention.
@@ -65,8 +65,7 @@ const ASSIGNMENTS = new Set([
 
 /** Classifies a mention of a holder of the given kind; `node` is the identifier or `this.x`. */
 export function classifyUse(node: ts.Expression, kind: HolderKind): Use[] {
-  let outer: ts.Node = node;
-  while (isTransparent(outer.parent)) outer = outer.parent;
+  const outer = outermostWrapping(node);
   const parent = outer.parent;
   const use = (useKind: UseKind, site: ts.Node, extra: Partial<Use> = {}): Use[] => [{ kind: useKind, node, site, ...extra }];
 
@@ -118,8 +117,7 @@ function classifyMember(node: ts.Expression, kind: HolderKind, access: ts.Proper
 function classifyElement(node: ts.Expression, kind: HolderKind, access: ts.ElementAccessExpression): Use[] {
   const key = access.argumentExpression;
   const fixedKey = ts.isStringLiteralLike(key) || ts.isNumericLiteral(key);
-  let outer: ts.Node = access;
-  while (isTransparent(outer.parent)) outer = outer.parent;
+  const outer = outermostWrapping(access);
   const parent = outer.parent;
   if (ts.isDeleteExpression(parent)) return [{ kind: 'delete', node, site: parent, key }];
   if (kind !== 'object' || fixedKey) return [{ kind: 'inspect', node, site: access }];
@@ -165,11 +163,6 @@ export function dottedName(expression: ts.Expression): string | undefined {
 
 function isSameMention(argument: ts.Expression, node: ts.Node): boolean {
   return skipOuterExpressions(argument) === node;
-}
-
-/** Parentheses, `x!`, `x as T` and `x satisfies T` do not change what is done to x. */
-function isTransparent(node: ts.Node): boolean {
-  return ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node);
 }
 
 function isAssigned(expression: ts.Expression): boolean {

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { dottedName } from './holderUses';
+import { outermostWrapping } from '../shared/localDeclarations';
 
 // An "operation" is the unit of code that runs as one piece of work: a named function or
 // method, or a callback that other code calls later (a route handler, an event listener).
@@ -67,8 +68,7 @@ export function runsAtStartup(operation: Operation | undefined): boolean {
 }
 
 function runsInsideCaller(fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
-  let outer: ts.Node = fn;
-  while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+  const outer = outermostWrapping(fn);
   const parent = outer.parent;
   if (ts.isCallExpression(parent) && parent.expression === outer) return true; // IIFE
   if (ts.isNewExpression(parent) && dottedName(parent.expression) === 'Promise') return true;
@@ -123,8 +123,7 @@ export function isInTimerCallback(node: ts.Node, stopAt: ts.Node | undefined): b
 }
 
 export function isTimerArgument(node: ts.Node): boolean {
-  let outer: ts.Node = node;
-  while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+  const outer = outermostWrapping(node);
   const parent = outer.parent;
   if (ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression)) return isSchedulingCall(parent);
   return ts.isNewExpression(parent) && dottedName(parent.expression) === 'CronJob';
@@ -153,8 +152,7 @@ export function operationWords(operation: Operation): string[] {
   const names: string[] = [];
   const own = ownName(operation);
   if (own) names.push(own);
-  let outer: ts.Node = operation;
-  while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+  const outer = outermostWrapping(operation);
   const parent = outer.parent;
   if (ts.isCallExpression(parent) && parent.expression !== outer) {
     const callee = calleeName(parent.expression);

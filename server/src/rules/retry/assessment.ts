@@ -3,7 +3,8 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { classifyDelay } from './delayShape';
 import { passedThrough } from './delays';
 import type { DelayCall, DelayShape, RetrySite } from './model';
-import { enclosingClass, forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, referenceKey, skipParentheses } from './syntax';
+import { enclosingClass, forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, referenceKey } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Turns a detected retry into the list of what is wrong with it, most important first.
 
@@ -86,7 +87,7 @@ function attemptLimit(site: RetrySite): number | undefined {
 
 /** A `const` of the file or a class field with a numeric initialiser. */
 function constantValue(expression: ts.Expression, site: RetrySite): number | undefined {
-  const key = referenceKey(skipParentheses(expression));
+  const key = referenceKey(skipOuterExpressions(expression));
   if (key === undefined) return undefined;
   if (key.startsWith('this.')) {
     const field = enclosingClass(site.container)?.members.find((m) => ts.isPropertyDeclaration(m) && key === `this.${m.name.getText()}`);

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
-import { forEachInScope, isAssignment, mentionsAny, referenceKey, skipParentheses } from './syntax';
+import { forEachInScope, isAssignment, mentionsAny, referenceKey } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // How many attempts a retry makes, read by running its bookkeeping: counters start at
 // their initial values, every attempt fails, and the checks decide when to stop. A limit
@@ -90,7 +91,7 @@ class Evaluator {
     // Conditions are short; a pathologically deep one is not worth a fix.
     if (++this.depth > 64) throw new Unsupported();
     try {
-      return this.evaluate(skipParentheses(expression));
+      return this.evaluate(skipOuterExpressions(expression));
     } finally {
       this.depth--;
     }

@@ -1,7 +1,8 @@
 import { ts } from 'ts-morph';
 import { importBindings, isRelativeSpecifier, resolveImportedDeclaration } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { enclosingClass, skipParentheses } from './syntax';
+import { enclosingClass } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // What a call calls, without the type checker: a function of this file, a method of the
 // enclosing class, a function exported by another project file, or a package export.
@@ -11,7 +12,7 @@ export type Callee =
   | { kind: 'package'; module: string; imported: string; path: readonly string[] };
 
 export function resolveCallee(call: ts.CallExpression | ts.NewExpression, sourceFile: ts.SourceFile, facts: ProjectFacts): Callee | undefined {
-  const callee = skipParentheses(call.expression);
+  const callee = skipOuterExpressions(call.expression);
   if (ts.isIdentifier(callee)) return resolveName(callee, sourceFile, facts, []);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
@@ -20,10 +21,10 @@ export function resolveCallee(call: ts.CallExpression | ts.NewExpression, source
   }
   // `ns.fn()` / `Promise.delay()`: only package values are followed through members.
   const path: string[] = [callee.name.text];
-  let owner = skipParentheses(callee.expression);
+  let owner = skipOuterExpressions(callee.expression);
   while (ts.isPropertyAccessExpression(owner)) {
     path.unshift(owner.name.text);
-    owner = skipParentheses(owner.expression);
+    owner = skipOuterExpressions(owner.expression);
   }
   if (!ts.isIdentifier(owner)) return undefined;
   const resolved = resolveName(owner, sourceFile, facts, path);
@@ -79,7 +80,7 @@ function topLevelFunctions(sourceFile: ts.SourceFile, facts: ProjectFacts): Read
 export function asFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
   if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return node;
   if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer) {
-    const initializer = skipParentheses(node.initializer);
+    const initializer = skipOuterExpressions(node.initializer);
     if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;
   }
   return undefined;

@@ -2,7 +2,8 @@ import { ts } from 'ts-morph';
 import { isTimerFunction } from './delays';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
 import { catchVariable, changesInput, collectCounters, collectWaits, firstOperation, hasAttemptLimit, inspectsError, rejectsClientErrors, scopeOf, waitsAround } from './retryPath';
-import { calleeName, forEachInScope, forEachIncludingCallbacks, functionBody, functionName, skipAwait, skipParentheses } from './syntax';
+import { calleeName, forEachInScope, forEachIncludingCallbacks, functionBody, functionName, skipAwait } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Retries that are neither loops nor self-calls: a promise chain that repeats the same
 // call in its `.catch()` handler, and a `setInterval` that keeps trying until it works.
@@ -39,16 +40,16 @@ export function promiseChainRetry(call: ts.CallExpression, context: SiteContext)
 
 /** `api.get(id).then(f).then(g)` → `api.get(id)`. */
 function chainRoot(expression: ts.Expression): ts.CallExpression | undefined {
-  let current = skipParentheses(expression);
+  let current = skipOuterExpressions(expression);
   while (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && ['then', 'catch', 'finally'].includes(current.expression.name.text)) {
-    current = skipParentheses(current.expression.expression);
+    current = skipOuterExpressions(current.expression.expression);
   }
   return ts.isCallExpression(current) ? current : undefined;
 }
 
 /** `f()` or `this.f()`: calls that may be the enclosing function calling itself. */
 function selfCallName(call: ts.CallExpression): string | undefined {
-  const callee = skipParentheses(call.expression);
+  const callee = skipOuterExpressions(call.expression);
   if (ts.isIdentifier(callee)) return callee.text;
   return ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword ? callee.name.text : undefined;
 }

@@ -4,7 +4,8 @@ import type { Fix } from '../../engine/findings';
 import type { Assessment } from './assessment';
 import { passedThrough } from './delays';
 import type { RetrySite } from './model';
-import { forEachIncludingCallbacks, forEachInScope, isAssignment, mentionsAny, referenceKey, skipParentheses } from './syntax';
+import { forEachIncludingCallbacks, forEachInScope, isAssignment, mentionsAny, referenceKey } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // The small fix, for retries whose only fault is the delay: rewrite the delay expression
 // into capped exponential backoff with full jitter, keeping the user's base delay and
@@ -45,7 +46,7 @@ export function delayFix(site: RetrySite, assessment: Assessment, sourceFile: ts
 export function delayExpression(expression: ts.Expression, site: RetrySite): ts.Expression {
   const key = referenceKey(expression);
   const scope = site.env.scope;
-  if (key === undefined || !scope || !ts.isIdentifier(skipParentheses(expression))) return expression;
+  if (key === undefined || !scope || !ts.isIdentifier(skipOuterExpressions(expression))) return expression;
   let initializer: ts.Expression | undefined;
   let assigned = false;
   forEachInScope(scope, (node) => {
@@ -59,7 +60,7 @@ export function delayExpression(expression: ts.Expression, site: RetrySite): ts.
   });
   // A const computed before the retry starts is shared; the use inside the retry is rewritten instead.
   const inside = initializer !== undefined && site.container.pos <= initializer.pos && initializer.end <= site.container.end;
-  return initializer && inside && !assigned ? skipParentheses(initializer) : expression;
+  return initializer && inside && !assigned ? skipOuterExpressions(initializer) : expression;
 }
 
 /** A counter that goes up once per attempt: `attempt++`, `this.retries += 1`, `f(attempt + 1)`. */
@@ -76,7 +77,7 @@ function risingCounter(site: RetrySite): string | undefined {
     }
   });
   for (const [name, args] of site.env.recursiveArguments ?? []) {
-    if (args.some((a) => ts.isBinaryExpression(skipParentheses(a)) && (skipParentheses(a) as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.PlusToken)) rising.add(name);
+    if (args.some((a) => ts.isBinaryExpression(skipOuterExpressions(a)) && (skipOuterExpressions(a) as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.PlusToken)) rising.add(name);
   }
   return [...site.counters].find((c) => rising.has(c));
 }

@@ -3,7 +3,8 @@ import type { Assessment } from './assessment';
 import { capOf, delayExpression, linearFactor } from './delayFix';
 import { passedThrough } from './delays';
 import type { RetrySite } from './model';
-import { forEachInScope, isAssignment, mentionsAny, numericValue, referencedKeys, skipParentheses } from './syntax';
+import { forEachInScope, isAssignment, mentionsAny, numericValue, referencedKeys } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // The user's own numbers, carried into retry()'s options: the base delay (the constant,
 // the linear step, the factor in front of `2 ** attempt`) and the cap (`Math.min(…, cap)`).
@@ -38,7 +39,7 @@ function capOption(capped: boolean, expression: ts.Expression, bookkeeping: Read
  * (then `delay *= 2`), or the parameter a recursive retry doubles (`f(x, delay * 2)`).
  */
 function startingValue(expression: ts.Expression, site: RetrySite): ts.Expression | undefined {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (!ts.isIdentifier(node)) return undefined;
   if (site.env.recursiveArguments?.has(node.text)) return node;
   let initial: ts.Expression | undefined;
@@ -62,14 +63,14 @@ function exponentialBase(expression: ts.Expression, counters: ReadonlySet<string
 }
 
 function isPowerOfCounter(expression: ts.Expression, counters: ReadonlySet<string>): boolean {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AsteriskAsteriskToken) return mentionsAny(node.right, counters);
   return ts.isCallExpression(node) && node.expression.getText() === 'Math.pow' && node.arguments[1] !== undefined && mentionsAny(node.arguments[1], counters);
 }
 
 /** What a delay variable is assigned on each pass: `delay = Math.min(delay * 2, 5000)`. */
 function assignedValues(expression: ts.Expression, site: RetrySite): ts.Expression[] {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   const values: ts.Expression[] = [...(ts.isIdentifier(node) ? (site.env.recursiveArguments?.get(node.text) ?? []) : [])];
   if (ts.isIdentifier(node) && site.env.scope) {
     forEachInScope(site.env.scope, (inner) => {

@@ -2,7 +2,8 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { bindParameters, resolveCallee } from './callees';
 import type { BoundExpression, DelayShape, ExprEnv } from './model';
-import { enclosingClass, forEachInScope, functionBody, isAssignment, isRelational, isStepAssignment, numericValue, referenceKey, skipParentheses } from './syntax';
+import { enclosingClass, forEachInScope, functionBody, isAssignment, isRelational, isStepAssignment, numericValue, referenceKey } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // How a delay grows from one attempt to the next, read from the expression that computes
 // it: constant, linear in the attempt counter, exponential (`2 ** attempt`, `delay *= 2`),
@@ -55,7 +56,7 @@ class Classifier {
 
   expression(expression: ts.Expression, env: ExprEnv, depth: number): Features {
     if (depth > MAX_DEPTH) return UNKNOWN;
-    const node = skipParentheses(expression);
+    const node = skipOuterExpressions(expression);
     if (ts.isNumericLiteral(node)) return NONE;
     if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || node.kind === ts.SyntaxKind.ThisKeyword) return this.reference(node, env, depth);
     if (ts.isCallExpression(node)) return this.call(node, env, depth);
@@ -66,7 +67,7 @@ class Classifier {
       const branches = merge(this.expression(node.whenTrue, env, depth + 1), this.expression(node.whenFalse, env, depth + 1));
       // `attempt > 3 ? 5000 : 1000` steps with the attempt; `d > max ? max : d` clamps.
       const stepped = condition.counter && !branches.exponential && !branches.linear;
-      return merge(branches, { ...NONE, schedule: stepped, cap: isRelational(skipParentheses(node.condition)) });
+      return merge(branches, { ...NONE, schedule: stepped, cap: isRelational(skipOuterExpressions(node.condition)) });
     }
     if (ts.isElementAccessExpression(node)) {
       const index = this.expression(node.argumentExpression, env, depth + 1);
@@ -99,7 +100,7 @@ class Classifier {
   }
 
   private call(node: ts.CallExpression, env: ExprEnv, depth: number): Features {
-    const callee = skipParentheses(node.expression);
+    const callee = skipOuterExpressions(node.expression);
     const args = node.arguments.filter((a): a is ts.Expression => !ts.isSpreadElement(a));
     const argFeatures = () => merge(...args.map((a) => this.expression(a, env, depth + 1)));
     const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';

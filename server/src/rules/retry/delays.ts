@@ -2,7 +2,8 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { bindParameters, resolveCallee, type Callee } from './callees';
 import type { BoundExpression, DelayCall, ExprEnv } from './model';
-import { calleeName, forEachIncludingCallbacks, functionBody, skipAwait, skipParentheses } from './syntax';
+import { calleeName, forEachIncludingCallbacks, functionBody, skipAwait } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Recognises waits: `new Promise(r => setTimeout(r, ms))`, `setTimeout` from
 // 'timers/promises', delay packages, and helpers anywhere in the project whose body waits
@@ -35,7 +36,7 @@ export function awaitedDelay(expression: ts.Expression, env: ExprEnv, context: D
     return ms === undefined ? undefined : { node: target, ms: ms === null ? undefined : { expression: ms, env } };
   }
   if (!ts.isCallExpression(target)) return undefined;
-  const callee = skipParentheses(target.expression);
+  const callee = skipOuterExpressions(target.expression);
   // `sleep(ms).then(() => …)` waits as long as sleep does.
   if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'then') {
     const inner = awaitedDelay(callee.expression, env, context, depth);
@@ -116,7 +117,7 @@ function findTimer(fn: ts.SignatureDeclaration, sourceFile: ts.SourceFile, conte
 export function passedThrough(bound: BoundExpression): BoundExpression {
   let current = bound;
   for (let hop = 0; hop < MAX_HELPER_DEPTH * 2; hop++) {
-    const expression = skipParentheses(current.expression);
+    const expression = skipOuterExpressions(current.expression);
     const next = ts.isIdentifier(expression) ? current.env.params?.get(expression.text) : undefined;
     if (!next) return current;
     current = next;
@@ -157,7 +158,7 @@ export function promiseTimerDuration(expression: ts.NewExpression): ts.Expressio
 
 /** `resolve`, `() => resolve()`, or a local `const done = () => { …; resolve() }`. */
 function resolvesWith(callback: ts.Expression, resolveName: string, executorBody: ts.Node): boolean {
-  let target: ts.Node = skipParentheses(callback);
+  let target: ts.Node = skipOuterExpressions(callback);
   if (ts.isIdentifier(target)) {
     if (target.text === resolveName) return true;
     const local = localCallback(executorBody, target.text);
@@ -178,14 +179,14 @@ function localCallback(executorBody: ts.Node, name: string): ts.Node | undefined
     if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
     if (!ts.isVariableStatement(statement)) continue;
     const declaration = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
-    if (declaration?.initializer) return skipParentheses(declaration.initializer);
+    if (declaration?.initializer) return skipOuterExpressions(declaration.initializer);
   }
   return undefined;
 }
 
 /** The global timer functions: `setTimeout`, `globalThis.setTimeout`, `window.setTimeout`. */
 export function isTimerFunction(callee: ts.Expression, name: 'setTimeout' | 'setInterval'): boolean {
-  const target = skipParentheses(callee);
+  const target = skipOuterExpressions(callee);
   if (ts.isIdentifier(target)) return target.text === name;
   return (
     ts.isPropertyAccessExpression(target) &&

@@ -1,7 +1,8 @@
 import { ts } from 'ts-morph';
 import type { Step } from './attemptCount';
 import { isLoggingCall } from './retryPath';
-import { mentionsAny, referenceKey, skipParentheses } from './syntax';
+import { mentionsAny, referenceKey } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Reads a retry's error handler statement by statement, for the replacement fix: each one
 // must be bookkeeping the retry() pattern takes over (counters, waits, the attempt limit),
@@ -40,7 +41,7 @@ export function planHandler(statements: readonly ts.Statement[], context: Handle
       continue;
     }
     if (!ts.isExpressionStatement(statement)) return undefined;
-    const expression = skipParentheses(statement.expression);
+    const expression = skipOuterExpressions(statement.expression);
     if (isUpdateOf(expression, context.bookkeeping)) {
       if (mentionsAny(expression, context.counters)) plan.steps.push({ kind: 'update', expression });
     } else if (isWait(expression, context.delays)) {
@@ -75,7 +76,7 @@ function planCheck(statement: ts.IfStatement, plan: HandlerPlan, context: Handle
 }
 
 function disjuncts(expression: ts.Expression): ts.Expression[] {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.BarBarToken) return [...disjuncts(node.left), ...disjuncts(node.right)];
   return [node];
 }
@@ -89,7 +90,7 @@ export function rethrows(statement: ts.Statement, errorName: string | undefined,
 }
 
 function isUpdateOf(expression: ts.Expression, keys: ReadonlySet<string>): boolean {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) {
     const key = referenceKey(node.operand);
     return key !== undefined && keys.has(key) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken);
@@ -100,12 +101,12 @@ function isUpdateOf(expression: ts.Expression, keys: ReadonlySet<string>): boole
 }
 
 function isWait(expression: ts.Expression, delays: ReadonlySet<ts.Node>): boolean {
-  const node = skipParentheses(expression);
-  return ts.isAwaitExpression(node) && delays.has(skipParentheses(node.expression));
+  const node = skipOuterExpressions(expression);
+  return ts.isAwaitExpression(node) && delays.has(skipOuterExpressions(node.expression));
 }
 
 function isErrorCapture(expression: ts.Expression, errorName: string | undefined): boolean {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   return (
     errorName !== undefined &&
     ts.isBinaryExpression(node) &&

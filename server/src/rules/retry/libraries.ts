@@ -4,7 +4,8 @@ import type { Fix, TextEdit } from '../../engine/findings';
 import { importBindings } from '../../engine/imports';
 import { resolveCallee } from './callees';
 import type { SiteContext } from './model';
-import { calleeName, numericValue, skipParentheses } from './syntax';
+import { calleeName, numericValue } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 import { dropImportIfUnused } from './unusedImport';
 
 // Retry libraries are the right tool, but their options can switch the backoff off:
@@ -43,8 +44,8 @@ const LIBRARIES = new Set([...Object.keys(NODE_RETRY_FAMILY), 'exponential-backo
 
 export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, maxDelayMs: number): LibraryFinding | undefined {
   // Only a call on an import of one of these libraries is worth resolving.
-  let root: ts.Expression = skipParentheses(call.expression);
-  while (ts.isPropertyAccessExpression(root)) root = skipParentheses(root.expression);
+  let root: ts.Expression = skipOuterExpressions(call.expression);
+  while (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
   const module = ts.isIdentifier(root) ? importBindings(context.facts, context.sourceFile).get(root.text)?.module : undefined;
   if (module === undefined || !LIBRARIES.has(module)) return undefined;
   const callee = resolveCallee(call, context.sourceFile, context.facts);
@@ -61,17 +62,17 @@ export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, 
 
 function libraryCall(library: string, call: ts.CallExpression, index: number): LibraryCall {
   const argument = call.arguments[index];
-  const options = argument && ts.isObjectLiteralExpression(skipParentheses(argument)) ? (skipParentheses(argument) as ts.ObjectLiteralExpression) : undefined;
+  const options = argument && ts.isObjectLiteralExpression(skipOuterExpressions(argument)) ? (skipOuterExpressions(argument) as ts.ObjectLiteralExpression) : undefined;
   return { library, call, options, omitted: argument === undefined };
 }
 
 function isCallTo(expression: ts.Expression, name: string): boolean {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   return ts.isCallExpression(node) && calleeName(node) === name;
 }
 
 function isFunction(node: ts.Expression): boolean {
-  const target = skipParentheses(node);
+  const target = skipOuterExpressions(node);
   return ts.isArrowFunction(target) || ts.isFunctionExpression(target) || ts.isIdentifier(target);
 }
 
@@ -86,7 +87,7 @@ function hasSpread(options: ts.ObjectLiteralExpression | undefined): boolean {
 }
 
 function isInfinite(expression: ts.Expression | undefined): boolean {
-  const node = expression && skipParentheses(expression);
+  const node = expression && skipOuterExpressions(expression);
   return !!node && ((ts.isIdentifier(node) && node.text === 'Infinity') || (ts.isPropertyAccessExpression(node) && node.name.text === 'POSITIVE_INFINITY'));
 }
 
@@ -145,7 +146,7 @@ function cockatielOptions(target: LibraryCall, context: SiteContext): LibraryFin
   const edits: TextEdit[] = [];
   const backoff = property(options, 'backoff');
   const exponential = cockatielExport(context, 'ExponentialBackoff');
-  const backoffValue = backoff && skipParentheses(backoff.initializer);
+  const backoffValue = backoff && skipOuterExpressions(backoff.initializer);
   if (!backoff) {
     problems.push({ defect: 'libraryWithoutBackoff', reason: 'without a `backoff` it retries immediately' });
     if (exponential && options) edits.push(addPropertyEdit(sourceFile, options, `backoff: new ${exponential.name}()`), ...exponential.edits);
@@ -160,7 +161,7 @@ function cockatielOptions(target: LibraryCall, context: SiteContext): LibraryFin
 
 /** Dropping the `ConstantBackoff` import the replacement leaves unused (none for `cockatiel.ConstantBackoff`). */
 function importCleanup(context: SiteContext, constant: ts.NewExpression): TextEdit[] | undefined {
-  const callee = skipParentheses(constant.expression);
+  const callee = skipOuterExpressions(constant.expression);
   const binding = ts.isIdentifier(callee) ? importBindings(context.facts, context.sourceFile).get(callee.text) : undefined;
   if (!binding || !ts.isImportSpecifier(binding.declaration)) return [];
   return dropImportIfUnused(context.sourceFile, binding.declaration, constant);
@@ -185,7 +186,7 @@ function axiosRetryOptions(target: LibraryCall, context: SiteContext): LibraryFi
   const problems: LibraryProblem[] = [];
   const edits: TextEdit[] = [];
   const retryDelay = property(options, 'retryDelay');
-  const local = skipParentheses(target.call.expression).getText(context.sourceFile);
+  const local = skipOuterExpressions(target.call.expression).getText(context.sourceFile);
   if (!retryDelay) {
     problems.push({ defect: 'libraryWithoutBackoff', reason: 'without a `retryDelay` it retries immediately' });
     const delay = `retryDelay: ${local}.exponentialDelay`;

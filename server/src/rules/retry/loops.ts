@@ -18,20 +18,8 @@ import {
   scopeOf,
   waitsBeforeAttempt,
 } from './retryPath';
-import {
-  alwaysExits,
-  breakTarget,
-  calleeName,
-  forEachInScope,
-  isComparison,
-  isLoop,
-  mentionsAny,
-  numericValue,
-  referenceKey,
-  referencedKeys,
-  skipAwait,
-  skipParentheses,
-} from './syntax';
+import { alwaysExits, breakTarget, calleeName, forEachInScope, isComparison, isLoop, mentionsAny, numericValue, referenceKey, referencedKeys, skipAwait } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Retry loops: `for`/`while`/`do` loops whose attempt is an awaited call that leaves the
 // loop when it succeeds and goes round again when it fails. A loop that moves on to the
@@ -49,7 +37,7 @@ export function retryLoop(loop: ts.IterationStatement, context: SiteContext): Re
 
 /** `for (const wait of [100, 400, 1600])`, `for (const attempt of range(3))`: attempts, not items. */
 function iteratesAttempts(loop: ts.ForOfStatement): boolean {
-  const iterated = skipParentheses(loop.expression);
+  const iterated = skipOuterExpressions(loop.expression);
   if (ts.isArrayLiteralExpression(iterated)) return iterated.elements.length > 0 && iterated.elements.every((e) => numericValue(e) !== undefined);
   const text = ts.isCallExpression(iterated) ? (calleeName(iterated) ?? '') : iterated.getText();
   return /delay|backoff|attempt|retr|interval|wait|schedule/i.test(text.slice(text.lastIndexOf('.') + 1)) || /^(range|times)$/.test(text);
@@ -153,7 +141,7 @@ function awaitsOthersWork(attempt: ts.Block): boolean {
   let first: ts.Expression | undefined;
   forEachInScope(attempt, (node) => {
     if (first || !ts.isAwaitExpression(node)) return undefined;
-    first = skipParentheses(node.expression);
+    first = skipOuterExpressions(node.expression);
     return 'skip';
   });
   return first !== undefined && (ts.isIdentifier(first) || ts.isPropertyAccessExpression(first));
@@ -176,7 +164,7 @@ function leavesOnSuccess(block: ts.Block, loop: ts.IterationStatement): boolean 
   return block.statements.some((statement) => {
     if (leaves(statement)) return true;
     if (ts.isIfStatement(statement)) return looksLikeSuccess(statement.expression) && exitsLoop(statement.thenStatement, loop);
-    const expression = ts.isExpressionStatement(statement) ? skipParentheses(statement.expression) : undefined;
+    const expression = ts.isExpressionStatement(statement) ? skipOuterExpressions(statement.expression) : undefined;
     if (!expression || !ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
     // `done = true` or `result = await op()` tested by the loop; resetting a counter is not leaving.
     const assigned = referenceKey(expression.left);
@@ -193,10 +181,10 @@ function leavesAfterwards(attempt: ts.TryStatement, loop: ts.IterationStatement)
   if (!retryNamedCounter(loop)) return false;
   const results = new Set<string>();
   for (const statement of attempt.tryBlock.statements) {
-    const expression = ts.isExpressionStatement(statement) ? skipParentheses(statement.expression) : undefined;
+    const expression = ts.isExpressionStatement(statement) ? skipOuterExpressions(statement.expression) : undefined;
     if (!expression || !ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
     const key = referenceKey(expression.left);
-    if (key !== undefined && ts.isAwaitExpression(skipParentheses(expression.right))) results.add(key);
+    if (key !== undefined && ts.isAwaitExpression(skipOuterExpressions(expression.right))) results.add(key);
   }
   const body = attempt.parent;
   if (results.size === 0 || body !== loop.statement || !ts.isBlock(body)) return false;
@@ -218,7 +206,7 @@ const SUCCESS_WORDS = /\b(ok|status|statusCode|success|successful|succeeded|read
  * means there is nothing to do.
  */
 function looksLikeSuccess(condition: ts.Expression): boolean {
-  const node = skipParentheses(condition);
+  const node = skipOuterExpressions(condition);
   if (isNegative(node)) return false;
   // `data.status === 'complete'`: a job or a stream being polled reached its end.
   if (comparesWithWords(node)) return false;
@@ -244,7 +232,7 @@ function exitsLoop(statement: ts.Statement, loop: ts.IterationStatement): boolea
 
 /** `!x`, `x === null`, `x.length === 0`: "nothing to do", not "it worked". */
 function isNegative(condition: ts.Expression): boolean {
-  const node = skipParentheses(condition);
+  const node = skipOuterExpressions(condition);
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) return true;
   if (!ts.isBinaryExpression(node)) return false;
   const text = node.getText();
@@ -301,7 +289,7 @@ function surroundings(attempt: ts.Node, loop: ts.IterationStatement): ts.Node[] 
 
 function conditionLimits(loop: ts.IterationStatement, counters: ReadonlySet<string>): boolean {
   const condition = loopCondition(loop);
-  if (!condition || skipParentheses(condition).kind === ts.SyntaxKind.TrueKeyword) return false;
+  if (!condition || skipOuterExpressions(condition).kind === ts.SyntaxKind.TrueKeyword) return false;
   return limitsAttempts(condition, counters, new Set());
 }
 
@@ -309,7 +297,7 @@ function addForOfVariable(loop: ts.ForOfStatement, counters: Set<string>, schedu
   const declaration = ts.isVariableDeclarationList(loop.initializer) ? loop.initializer.declarations[0] : undefined;
   if (!declaration || !ts.isIdentifier(declaration.name)) return;
   const name = declaration.name.text;
-  const iterated = skipParentheses(loop.expression);
+  const iterated = skipOuterExpressions(loop.expression);
   if (ts.isArrayLiteralExpression(iterated)) {
     const values = new Set(iterated.elements.map((e) => numericValue(e)));
     if (values.size > 1) scheduled.add(name);
@@ -371,7 +359,7 @@ function statusCheckRetry(loop: ts.IterationStatement, context: SiteContext): Re
 
 /** `if (result)`, `if (started === true)` → the variable tested. */
 function truthyVariable(condition: ts.Expression): string | undefined {
-  const node = skipParentheses(condition);
+  const node = skipOuterExpressions(condition);
   if (ts.isIdentifier(node)) return node.text;
   if (ts.isBinaryExpression(node) && node.right.kind === ts.SyntaxKind.TrueKeyword && ts.isIdentifier(node.left)) return node.left.text;
   return undefined;
@@ -412,7 +400,7 @@ function awaitedCallAssignedTo(body: ts.Node, name: string): ts.CallExpression |
         : ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && referenceKey(node.left) === name
           ? node.right
           : undefined;
-    if (!target || !ts.isAwaitExpression(skipParentheses(target))) return;
+    if (!target || !ts.isAwaitExpression(skipOuterExpressions(target))) return;
     const call = skipAwait(target);
     if (ts.isCallExpression(call)) found = call;
   });

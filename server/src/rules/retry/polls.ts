@@ -2,7 +2,8 @@ import { ts } from 'ts-morph';
 import type { DelayContext } from './delays';
 import type { ExprEnv } from './model';
 import { collectWaits } from './retryPath';
-import { alwaysExits, forEachInScope, mentionsAny, skipParentheses } from './syntax';
+import { alwaysExits, forEachInScope, mentionsAny } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Polling is not retrying: the call worked, the answer is just "not yet". A loop that
 // goes round only while what it waits for is not found (or still in progress), or that
@@ -48,7 +49,7 @@ export function readsNamedStates(body: ts.Node): boolean {
   let found = false;
   forEachInScope(body, (node) => {
     if (!ts.isSwitchStatement(node)) return;
-    const words = node.caseBlock.clauses.filter((c) => ts.isCaseClause(c) && ts.isStringLiteralLike(skipParentheses(c.expression)));
+    const words = node.caseBlock.clauses.filter((c) => ts.isCaseClause(c) && ts.isStringLiteralLike(skipOuterExpressions(c.expression)));
     if (words.length >= 2) found = true;
   });
   return found;
@@ -70,7 +71,7 @@ function parts(condition: ts.Expression, operator: ts.SyntaxKind): ts.Expression
   const found: ts.Expression[] = [];
   const stack = [condition];
   while (stack.length > 0) {
-    const node = skipParentheses(stack.pop()!);
+    const node = skipOuterExpressions(stack.pop()!);
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === operator) stack.push(node.right, node.left);
     else found.push(node);
   }
@@ -79,7 +80,7 @@ function parts(condition: ts.Expression, operator: ts.SyntaxKind): ts.Expression
 
 /** `!(x)` → x; `a !== b` → the comparison (its negation is the equality). */
 function negation(expression: ts.Expression): ts.Expression | undefined {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) return node.operand;
   if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || node.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsToken)) return node;
   return undefined;

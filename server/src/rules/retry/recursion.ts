@@ -18,7 +18,8 @@ import {
   waitsAround,
   waitsBeforeAttempt,
 } from './retryPath';
-import { calleeName, forEachIncludingCallbacks, functionBody, functionName, isClassMember, isLoop, mentionsAny, referenceKey, skipAwait, skipParentheses } from './syntax';
+import { calleeName, forEachIncludingCallbacks, functionBody, functionName, isClassMember, isLoop, mentionsAny, referenceKey, skipAwait } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Recursive retries: a function that calls itself again when it fails — from a catch
 // block, a `.catch()` handler, or an 'error'/'close' event (reconnects) — directly,
@@ -98,7 +99,7 @@ function handedToTimerHelper(call: ts.CallExpression, context: SiteContext): Ret
 
 /** `this.f.bind(this)` → `this.f`. */
 function unbound(argument: ts.Expression): ts.Expression {
-  const node = skipParentheses(argument);
+  const node = skipOuterExpressions(argument);
   return ts.isCallExpression(node) && calleeName(node) === 'bind' && ts.isPropertyAccessExpression(node.expression) ? node.expression.expression : node;
 }
 
@@ -111,7 +112,7 @@ function timerCallingBack(helperBody: ts.Node, parameter: string): ts.CallExpres
     if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return;
     forEachIncludingCallbacks(callback.body, (inner) => {
       if (!ts.isCallExpression(inner)) return;
-      const callee = skipParentheses(inner.expression);
+      const callee = skipOuterExpressions(inner.expression);
       const direct = ts.isIdentifier(callee) && callee.text === parameter;
       const applied = ts.isPropertyAccessExpression(callee) && ['apply', 'call'].includes(callee.name.text) && referenceKey(callee.expression) === parameter;
       if (direct || applied) found = node;
@@ -139,11 +140,11 @@ interface SelfCall {
 
 /** `f()`, `this.f()`, and `setTimeout(f, ms)` / `setTimeout(this.f.bind(this), ms)`. */
 function selfCallTarget(call: ts.CallExpression): SelfCall | undefined {
-  const callee = skipParentheses(call.expression);
+  const callee = skipOuterExpressions(call.expression);
   if (isTimerFunction(callee, 'setTimeout')) {
     const first = call.arguments[0];
     if (!first) return undefined;
-    let reference = skipParentheses(first);
+    let reference = skipOuterExpressions(first);
     if (ts.isCallExpression(reference) && calleeName(reference) === 'bind' && ts.isPropertyAccessExpression(reference.expression)) {
       reference = reference.expression.expression;
     }
@@ -252,7 +253,7 @@ function failureCallTo(fn: ts.SignatureDeclaration, helperName: string, viaThis:
   const found: FailurePath[] = [];
   forEachIncludingCallbacks(body, (node) => {
     if (!ts.isCallExpression(node)) return;
-    const named = namedReference(skipParentheses(node.expression));
+    const named = namedReference(skipOuterExpressions(node.expression));
     if (!named || named.name !== helperName || named.viaThis !== viaThis) return;
     const walk = walkToFunction(node, functionName(fn) ?? '', viaThis);
     if (walk?.fn === fn && walk.path) found.push(walk.path);
@@ -366,7 +367,7 @@ function callTakingArgument(node: ts.Node, root: ts.Node): ts.CallExpression | t
 
 function isArithmetic(expression: ts.Expression, depth = 0): boolean {
   if (depth > 16) return false; // a step is short; do not follow pathological nesting
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isIdentifier(node) || ts.isNumericLiteral(node) || ts.isPropertyAccessExpression(node)) return true;
   if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) return isArithmetic(node.operand as ts.Expression, depth + 1);
   if (ts.isBinaryExpression(node)) {
@@ -377,7 +378,7 @@ function isArithmetic(expression: ts.Expression, depth = 0): boolean {
 }
 
 function stepsBy(argument: ts.Expression, name: string): boolean {
-  const node = skipParentheses(argument);
+  const node = skipOuterExpressions(argument);
   if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && referenceKey(node.operand) === name) return true;
   return (
     ts.isBinaryExpression(node) &&

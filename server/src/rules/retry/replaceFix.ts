@@ -10,7 +10,8 @@ import { planHandler, rethrows, type HandlerPlan } from './handlerPlan';
 import type { RetrySite } from './model';
 import { canImportRetry, deleteLines, isAsync, isAsyncContext, unitOf } from './replaceEditing';
 import { catchVariable } from './retryPath';
-import { breakTarget, forEachInScope, functionBody, functionName, isLoop, mentionsAny, referencedKeys, skipParentheses } from './syntax';
+import { breakTarget, forEachInScope, functionBody, functionName, isLoop, mentionsAny, referencedKeys } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // The full fix: replace a home-made retry loop or recursion with the retry() pattern
 // (capped exponential backoff with full jitter, an attempt limit, shouldRetry), inserted
@@ -139,7 +140,7 @@ function loopReplacement(loop: ts.IterationStatement, site: RetrySite, assessmen
   const next = block.statements[block.statements.indexOf(loop) + 1];
   const endsByThrow = next !== undefined && rethrows(next, undefined, handler.lastError);
   const condition = ts.isForStatement(loop) ? loop.condition : ts.isWhileStatement(loop) || ts.isDoStatement(loop) ? loop.expression : undefined;
-  const runsForEver = !condition || skipParentheses(condition).kind === ts.SyntaxKind.TrueKeyword;
+  const runsForEver = !condition || skipOuterExpressions(condition).kind === ts.SyntaxKind.TrueKeyword;
   // When the loop can end by itself, what follows must be "give up with the last error", as retry() does.
   if (!runsForEver && !endsByThrow) return undefined;
 
@@ -215,10 +216,10 @@ function normaliseGuardedSelfCall(statements: readonly ts.Statement[], errorName
 }
 
 function isSelfCall(expression: ts.Expression, fn: ts.SignatureDeclaration): boolean {
-  let node = skipParentheses(expression);
-  if (ts.isAwaitExpression(node)) node = skipParentheses(node.expression);
+  let node = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(node)) node = skipOuterExpressions(node.expression);
   if (!ts.isCallExpression(node)) return false;
-  const callee = skipParentheses(node.expression);
+  const callee = skipOuterExpressions(node.expression);
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword ? callee.name.text : undefined;
   return name !== undefined && name === functionName(fn);
 }
@@ -242,7 +243,7 @@ function attemptWork(block: ts.Block, loop: ts.IterationStatement | undefined, b
   const last = statements[statements.length - 1];
   if (!last || mentionsAny(block, bookkeeping) || exitsElsewhere(block, loop) || containsYield(block)) return undefined;
   if (ts.isReturnStatement(last) && last.expression) {
-    const single = statements.length === 1 ? skipParentheses(last.expression) : undefined;
+    const single = statements.length === 1 ? skipOuterExpressions(last.expression) : undefined;
     const expression = single && ts.isAwaitExpression(single) ? single.expression : single;
     return {
       prefix: 'return',
@@ -256,9 +257,9 @@ function attemptWork(block: ts.Block, loop: ts.IterationStatement | undefined, b
   // `result = await op(); break;`
   const [assignment, exit] = statements;
   if (statements.length !== 2 || !assignment || !exit || !ts.isBreakStatement(exit) || !ts.isExpressionStatement(assignment)) return undefined;
-  const expression = skipParentheses(assignment.expression);
+  const expression = skipOuterExpressions(assignment.expression);
   if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isIdentifier(expression.left)) return undefined;
-  const value = skipParentheses(expression.right);
+  const value = skipOuterExpressions(expression.right);
   const operation = ts.isAwaitExpression(value) ? value.expression : value;
   return { prefix: `${expression.left.text} =`, operation: (sourceFile) => `async () => ${operation.getText(sourceFile)}` };
 }
@@ -323,7 +324,7 @@ function retryOptions(site: RetrySite, assessment: Assessment, handler: HandlerP
 
 /** `!x` → `x`, `a !== b` → `a === b`, anything else → `!(…)`. */
 function negation(condition: ts.Expression, sourceFile: ts.SourceFile): string {
-  const node = skipParentheses(condition);
+  const node = skipOuterExpressions(condition);
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.ExclamationToken) return node.operand.getText(sourceFile);
   const flipped: Partial<Record<ts.SyntaxKind, string>> = {
     [ts.SyntaxKind.ExclamationEqualsEqualsToken]: '===',

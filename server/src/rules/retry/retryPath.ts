@@ -4,24 +4,8 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { classMember, resolveCallee } from './callees';
 import { awaitedDelay, isTimerFunction, passedThrough, type DelayContext } from './delays';
 import type { DelayCall, ExprEnv, SiteContext } from './model';
-import {
-  alwaysExits,
-  calleeName,
-  enclosingClass,
-  forEachIncludingCallbacks,
-  forEachInScope,
-  functionBody,
-  isAssignment,
-  isComparison,
-  isRelational,
-  isStepAssignment,
-  mentionsAny,
-  numericValue,
-  referenceKey,
-  referencedKeys,
-  skipAwait,
-  skipParentheses,
-} from './syntax';
+import { alwaysExits, calleeName, enclosingClass, forEachIncludingCallbacks, forEachInScope, functionBody, isAssignment, isComparison, isRelational, isStepAssignment, mentionsAny, numericValue, referenceKey, referencedKeys, skipAwait } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // What happens between one attempt and the next, shared by every retry shape: which
 // values count attempts, which waits run, whether something stops the retrying, and
@@ -107,7 +91,7 @@ export function waitsBeforeAttempt(attempt: ts.Block, operation: ts.Node | undef
 const LOG_METHODS = new Set(['log', 'info', 'warn', 'warning', 'error', 'debug', 'trace', 'verbose', 'fatal', 'captureException', 'captureMessage']);
 
 export function isLoggingCall(call: ts.CallExpression): boolean {
-  const callee = skipParentheses(call.expression);
+  const callee = skipOuterExpressions(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return false;
   return LOG_METHODS.has(callee.name.text) || /log|sentry|metric|telemetry/i.test(callee.expression.getText());
 }
@@ -128,7 +112,7 @@ function awaitsEvent(fn: ts.SignatureDeclaration): boolean {
   if (body) {
     forEachInScope(body, (node) => {
       if (!ts.isAwaitExpression(node)) return;
-      const awaited = skipParentheses(node.expression);
+      const awaited = skipOuterExpressions(node.expression);
       if (ts.isIdentifier(awaited) || ts.isPropertyAccessExpression(awaited) || ts.isNewExpression(awaited)) awaits = true;
     });
   }
@@ -290,15 +274,15 @@ export function throwsOnClientErrors(condition: ts.Expression): boolean {
 }
 
 function httpClientOf(call: ts.CallExpression, sourceFile: ts.SourceFile, facts: ProjectFacts): string | undefined {
-  let node: ts.Expression = skipParentheses(call.expression);
+  let node: ts.Expression = skipOuterExpressions(call.expression);
   // NestJS: `firstValueFrom(this.httpService.get(url))`.
   if (ts.isIdentifier(node) && (node.text === 'firstValueFrom' || node.text === 'lastValueFrom')) {
-    const inner = call.arguments[0] && skipParentheses(call.arguments[0]);
+    const inner = call.arguments[0] && skipOuterExpressions(call.arguments[0]);
     return inner && ts.isCallExpression(inner) ? httpClientOf(inner, sourceFile, facts) : undefined;
   }
   while (ts.isPropertyAccessExpression(node) || ts.isCallExpression(node)) {
     if (ts.isPropertyAccessExpression(node) && /^httpService$/i.test(node.name.text)) return '@nestjs/axios';
-    node = skipParentheses(node.expression);
+    node = skipOuterExpressions(node.expression);
   }
   if (!ts.isIdentifier(node)) return undefined;
   const module = importBindings(facts, sourceFile).get(node.text)?.module;
@@ -337,8 +321,8 @@ const FILE_MODULES = new Set(['fs', 'fs/promises', 'fs-extra', 'graceful-fs', 'n
  * disk, not hammering a dependency that could be overloaded.
  */
 export function isLocalFileCall(call: ts.CallExpression | ts.NewExpression, context: SiteContext): boolean {
-  let root: ts.Expression = skipParentheses(call.expression);
-  while (ts.isPropertyAccessExpression(root)) root = skipParentheses(root.expression);
+  let root: ts.Expression = skipOuterExpressions(call.expression);
+  while (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
   if (!ts.isIdentifier(root)) return false;
   const module = importBindings(context.facts, context.sourceFile).get(root.text)?.module;
   return module !== undefined ? FILE_MODULES.has(module) : /^(fs|fsp|fse|fsPromises)$/.test(root.text);
@@ -369,8 +353,8 @@ export function waitsAround(repeat: ts.Node, handler: ts.Node, env: ExprEnv, con
  * in the enclosing function counts (`handle = wait(0)` on one branch, `wait(ms)` on the other).
  */
 function storedWaits(waited: ts.Expression, scope: ts.Node, env: ExprEnv, context: SiteContext): DelayCall[] {
-  let root = skipParentheses(waited);
-  if (ts.isPropertyAccessExpression(root)) root = skipParentheses(root.expression);
+  let root = skipOuterExpressions(waited);
+  if (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
   if (!ts.isIdentifier(root)) return [];
   const name = root.text;
   const delays: DelayCall[] = [];
@@ -431,7 +415,7 @@ function methodsCalledOnTheWay(path: readonly ts.Node[], retryCall: ts.Node | un
     for (const part of frontier) {
       forEachInScope(part, (node) => {
         if (!ts.isCallExpression(node) || node === retryCall || (retryCall && !runsBefore(node, retryCall))) return;
-        const callee = skipParentheses(node.expression);
+        const callee = skipOuterExpressions(node.expression);
         if (!ts.isPropertyAccessExpression(callee) || callee.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
         const method = classMember(node, callee.name.text);
         const body = method && functionBody(method);
@@ -470,8 +454,8 @@ function addIndirectInputs(used: Set<string>, path: readonly ts.Node[], operatio
 
 /** `headers['x']`, `opts.query.page` → `headers`, `opts`. */
 function rootName(expression: ts.Expression): string | undefined {
-  let node = skipParentheses(expression);
-  while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) node = skipParentheses(node.expression);
+  let node = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) node = skipOuterExpressions(node.expression);
   return ts.isIdentifier(node) ? node.text : undefined;
 }
 

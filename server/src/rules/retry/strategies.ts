@@ -1,7 +1,8 @@
 import { ts } from 'ts-morph';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
 import { returnedExpressions } from './delayShape';
-import { functionBody, skipParentheses } from './syntax';
+import { functionBody } from './syntax';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Delay callbacks handed to a client or retry library: ioredis `retryStrategy(times)`,
 // node-redis `reconnectStrategy(retries)`, axios-retry and fetch-retry `retryDelay(attempt)`.
@@ -45,13 +46,13 @@ function callbackOf(node: ts.Node): { fn: ts.SignatureDeclaration; name: ts.Node
     return { fn: node, name: node.name };
   }
   if (!ts.isPropertyAssignment(node) || !ts.isIdentifier(node.name) || !DELAY_CALLBACK.test(node.name.text)) return undefined;
-  const value = skipParentheses(node.initializer);
+  const value = skipOuterExpressions(node.initializer);
   return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? { fn: value, name: node.name } : undefined;
 }
 
 /** `return null`, `return false`, `return new Error(…)` stop retrying; they are not delays. */
 function isDelayValue(expression: ts.Expression): boolean {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (node.kind === ts.SyntaxKind.NullKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.TrueKeyword) return false;
   if (ts.isIdentifier(node) && node.text === 'undefined') return false;
   if (ts.isNewExpression(node) || ts.isStringLiteralLike(node)) return false;

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Small syntactic helpers the retry analysis shares. Every traversal here uses an
 // explicit stack: expressions in user code can nest thousands deep.
@@ -42,24 +43,16 @@ export function forEachIncludingCallbacks(root: ts.Node, visit: (node: ts.Node) 
   }
 }
 
-export function skipParentheses(expression: ts.Expression): ts.Expression {
-  let current = expression;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
-    current = current.expression;
-  }
-  return current;
-}
-
 /** `await x`, `(await x)`, `void x` → x. */
 export function skipAwait(expression: ts.Expression): ts.Expression {
-  let current = skipParentheses(expression);
-  while (ts.isAwaitExpression(current) || ts.isVoidExpression(current)) current = skipParentheses(current.expression);
+  let current = skipOuterExpressions(expression);
+  while (ts.isAwaitExpression(current) || ts.isVoidExpression(current)) current = skipOuterExpressions(current.expression);
   return current;
 }
 
 /** The name a call is made by: `sleep` for `sleep()`, `delay` for `this.utils.delay()`. */
 export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
-  const callee = skipParentheses(call.expression);
+  const callee = skipOuterExpressions(call.expression);
   if (ts.isIdentifier(callee)) return callee.text;
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
   return undefined;
@@ -70,7 +63,7 @@ export function calleeName(call: ts.CallExpression | ts.NewExpression): string |
  * so a counter read in one place can be matched with its updates elsewhere.
  */
 export function referenceKey(expression: ts.Expression): string | undefined {
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isIdentifier(node)) return node.text;
   if (node.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (ts.isPropertyAccessExpression(node)) {
@@ -137,7 +130,7 @@ export function alwaysExits(statement: ts.Statement | undefined): boolean {
 function callsNeverReturning(expression: ts.Expression): boolean {
   const call = skipAwait(expression);
   if (!ts.isCallExpression(call)) return false;
-  const callee = skipParentheses(call.expression);
+  const callee = skipOuterExpressions(call.expression);
   let declaration: ts.SignatureDeclaration | undefined;
   if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
     declaration = enclosingClass(call)?.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === callee.name.text);
@@ -187,7 +180,7 @@ export function functionBody(fn: ts.SignatureDeclaration): ts.Node | undefined {
 
 export function numericValue(expression: ts.Expression | undefined): number | undefined {
   if (!expression) return undefined;
-  const node = skipParentheses(expression);
+  const node = skipOuterExpressions(expression);
   if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
     const inner = numericValue(node.operand);
@@ -244,7 +237,7 @@ export function isStepAssignment(node: ts.BinaryExpression): boolean {
   };
   if (kind === ts.SyntaxKind.PlusEqualsToken || kind === ts.SyntaxKind.MinusEqualsToken) return small(node.right);
   if (kind !== ts.SyntaxKind.EqualsToken) return false;
-  const right = skipParentheses(node.right);
+  const right = skipOuterExpressions(node.right);
   const key = referenceKey(node.left);
   return (
     ts.isBinaryExpression(right) &&

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { walk } from '../../engine/analyzer';
-import { staticPropertyName } from './localDeclarations';
+import { staticPropertyName, outermostWrapping } from './localDeclarations';
 
 // GraphQL field resolvers, found syntactically in every common TypeScript style:
 //
@@ -67,9 +67,7 @@ function objectSlot(fn: ts.FunctionLikeDeclaration): { object: ts.ObjectLiteralE
   if (ts.isMethodDeclaration(fn)) {
     return ts.isObjectLiteralExpression(fn.parent) ? named(fn.parent, fn.name) : undefined;
   }
-  let holder: ts.Node = fn;
-  while (ts.isParenthesizedExpression(holder.parent) || ts.isAsExpression(holder.parent)) holder = holder.parent;
-  const property = holder.parent;
+  const property = outermostWrapping(fn).parent;
   if (!property || !ts.isPropertyAssignment(property) || !ts.isObjectLiteralExpression(property.parent)) return undefined;
   return named(property.parent, property.name);
 }
@@ -121,7 +119,7 @@ function resolverMapField(fn: ts.FunctionLikeDeclaration, typeObject: ts.ObjectL
 
 /** The GraphQL type an object of field resolvers belongs to, if it is one. */
 function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression): string | undefined {
-  const holder = outerHolder(typeObject);
+  const holder = outermostWrapping(typeObject);
   const parent = holder.parent;
   if (ts.isPropertyAssignment(parent) && ts.isObjectLiteralExpression(parent.parent)) {
     const typeName = staticPropertyName(parent.name);
@@ -138,12 +136,6 @@ function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression): string | u
   return undefined;
 }
 
-function outerHolder(node: ts.Node): ts.Node {
-  let holder = node;
-  while (ts.isParenthesizedExpression(holder.parent) || ts.isAsExpression(holder.parent) || ts.isSatisfiesExpression(holder.parent)) holder = holder.parent;
-  return holder;
-}
-
 /**
  * An object whose PascalCase keys hold per-type resolver objects, and that something
  * marks as a resolver map: a root type key, a name or type like `resolvers`, or being
@@ -157,7 +149,7 @@ function isResolverMap(map: ts.ObjectLiteralExpression): boolean {
     if (name && TYPE_NAME.test(name)) typeKeys++;
   }
   if (typeKeys === 0) return false;
-  const parent = outerHolder(map).parent;
+  const parent = outermostWrapping(map).parent;
   if (ts.isVariableDeclaration(parent)) {
     const name = ts.isIdentifier(parent.name) ? parent.name.text : '';
     return /resolvers?$/i.test(name) || (parent.type !== undefined && /Resolvers\b/.test(parent.type.getText()));
@@ -174,7 +166,7 @@ function isResolverMap(map: ts.ObjectLiteralExpression): boolean {
 // --- `resolve` in a field config: graphql-js, Pothos, Nexus, Apollo `{ resolve }` ----
 
 function fieldConfigResolver(fn: ts.FunctionLikeDeclaration, config: ts.ObjectLiteralExpression): FieldResolver | undefined {
-  const holder = outerHolder(config);
+  const holder = outermostWrapping(config);
   const parent = holder.parent;
   if (ts.isPropertyAssignment(parent) && ts.isObjectLiteralExpression(parent.parent)) {
     const fieldName = staticPropertyName(parent.name);
@@ -192,7 +184,7 @@ function fieldConfigResolver(fn: ts.FunctionLikeDeclaration, config: ts.ObjectLi
       const typeName = enclosingNexusType(builderCall);
       return typeName ? make('nexus', typeName, nexusName, fn, 0, 2) : undefined;
     }
-    const fieldProperty = outerHolder(builderCall).parent;
+    const fieldProperty = outermostWrapping(builderCall).parent;
     const fieldName = ts.isPropertyAssignment(fieldProperty) ? staticPropertyName(fieldProperty.name) : enclosingPothosFieldName(builderCall);
     const typeName = enclosingPothosType(builderCall);
     return fieldName && typeName ? make('pothos', typeName, fieldName, fn, 0, 2) : undefined;
@@ -202,18 +194,18 @@ function fieldConfigResolver(fn: ts.FunctionLikeDeclaration, config: ts.ObjectLi
 
 /** `fields` of `new GraphQLObjectType({ name, fields: {...} | () => ({...}) })` → its name. */
 function graphqlJsTypeName(fields: ts.ObjectLiteralExpression): string | undefined {
-  let holder: ts.Node = outerHolder(fields);
-  if (ts.isArrowFunction(holder.parent)) holder = outerHolder(holder.parent);
+  let holder: ts.Node = outermostWrapping(fields);
+  if (ts.isArrowFunction(holder.parent)) holder = outermostWrapping(holder.parent);
   else if (ts.isReturnStatement(holder.parent)) {
     const fn = holder.parent.parent.parent;
-    if (fn && (ts.isFunctionExpression(fn) || ts.isArrowFunction(fn) || ts.isMethodDeclaration(fn))) holder = ts.isMethodDeclaration(fn) ? fn : outerHolder(fn);
+    if (fn && (ts.isFunctionExpression(fn) || ts.isArrowFunction(fn) || ts.isMethodDeclaration(fn))) holder = ts.isMethodDeclaration(fn) ? fn : outermostWrapping(fn);
   }
   const property = holder.parent;
   const isFields = ts.isMethodDeclaration(holder) ? staticPropertyName(holder.name) === 'fields' : ts.isPropertyAssignment(property) && staticPropertyName(property.name) === 'fields';
   if (!isFields) return undefined;
   const config = ts.isMethodDeclaration(holder) ? holder.parent : property.parent;
   if (!ts.isObjectLiteralExpression(config)) return undefined;
-  const construct = outerHolder(config).parent;
+  const construct = outermostWrapping(config).parent;
   if (!ts.isNewExpression(construct) || !/GraphQL(?:Object|Interface)Type$/.test(construct.expression.getText())) return undefined;
   return stringOrIdentifier(propertyValue(config, 'name'));
 }

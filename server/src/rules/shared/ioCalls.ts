@@ -6,7 +6,7 @@ import type { RelatedLocation } from '../../engine/findings';
 import { callIo, callTarget, functionIo, witnessHops, type IoWitness, type IssueMode } from './ioSummaries';
 import type { RuleContext } from '../../engine/rule';
 import { functionName, type FunctionNode } from './valueTrace';
-import { skipOuterExpressions } from './localDeclarations';
+import { skipOuterExpressions, outermostWrapping } from './localDeclarations';
 
 // "Does this call perform I/O?" for rules: the syntactic summaries first (they work on a
 // bare checkout, reading declared types through imports), then, for an awaited call whose
@@ -34,9 +34,7 @@ function worthTypeChecking(context: IoContext, call: ts.CallExpression): boolean
 }
 
 function isAwaited(call: ts.CallExpression): boolean {
-  let node: ts.Node = call;
-  while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
-  return ts.isAwaitExpression(node.parent);
+  return ts.isAwaitExpression(outermostWrapping(call).parent);
 }
 
 function typeCheckedIo(context: IoContext, call: ts.CallExpression, mode: IssueMode): IoWitness | undefined {

@@ -315,7 +315,8 @@ export function isConst(declaration: ts.VariableDeclaration): boolean {
 
 type OuterExpression = ts.ParenthesizedExpression | ts.AsExpression | ts.SatisfiesExpression | ts.NonNullExpression | ts.TypeAssertion;
 
-function isOuterExpression(node: ts.Node): node is OuterExpression {
+/** Parentheses, `as`, `satisfies`, `!` and `<T>x`: they do not change which value an expression is. */
+export function isOuterExpression(node: ts.Node): node is OuterExpression {
   return ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node) || ts.isTypeAssertionExpression(node);
 }
 
@@ -326,11 +327,11 @@ export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
   return current;
 }
 
-/** What holds an expression once the wrappers skipOuterExpressions strips are stepped over: the declaration, for `x` in `const a = (x as T)`. */
-function holderOf(expression: ts.Expression): ts.Node {
-  let holder = expression.parent;
-  while (isOuterExpression(holder)) holder = holder.parent;
-  return holder;
+/** The outermost of the wrappers skipOuterExpressions strips around a node (the node itself when none): `(x as T)` for `x` in `f((x as T))`. */
+export function outermostWrapping(node: ts.Node): ts.Node {
+  let outer = node;
+  while (isOuterExpression(outer.parent)) outer = outer.parent;
+  return outer;
 }
 
 /** The object literal a const holds: `const api = { get() {} }`. */
@@ -341,7 +342,7 @@ export function constObjectOf(declaration: ts.VariableDeclaration): ts.ObjectLit
 
 /** An object literal that has a name its members are called by: held by a const (`api.get()`), or the default export. */
 export function isNamedObject(object: ts.ObjectLiteralExpression): boolean {
-  const holder = holderOf(object);
+  const holder = outermostWrapping(object).parent;
   return (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && constObjectOf(holder) === object) || ts.isExportAssignment(holder);
 }
 
