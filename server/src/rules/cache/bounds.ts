@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { skipOuterExpressions, outermostWrapping } from '../shared/localDeclarations';
+import { skipOuterExpressions, outermostWrapping, isConst } from '../shared/localDeclarations';
 import { findLocalDeclaration } from '../../engine/imports';
 import type { Holder } from './holders';
 import { dottedName, type Use } from './holderUses';
@@ -141,7 +141,7 @@ function constantValue(expression: ts.Expression, sourceFile: ts.SourceFile, dep
   if (!ts.isIdentifier(bare) || depth > 3) return undefined;
   const declaration = findLocalDeclaration(sourceFile, bare.text);
   if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
-  if (!(declaration.parent.flags & ts.NodeFlags.Const)) return undefined;
+  if (!isConst(declaration)) return undefined;
   return constantValue(declaration.initializer, sourceFile, depth + 1);
 }
 

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { skipOuterExpressions, isConst } from '../shared/localDeclarations';
 import type { Holder, HolderKind } from './holders';
 import { dottedName, type Use } from './holderUses';
 import { localDeclarationOf } from './references';
@@ -154,8 +154,7 @@ function isDerivedFromFiniteValues(key: ts.Expression, sourceFile: ts.SourceFile
         fromParameter = true;
         continue;
       }
-      const isConst = declaration && ts.isVariableDeclaration(declaration) && (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
-      if (!isConst || !declaration.initializer || !ts.isIdentifier(declaration.name) || depth > 3) return false;
+      if (!declaration || !ts.isVariableDeclaration(declaration) || !isConst(declaration) || !declaration.initializer || !ts.isIdentifier(declaration.name) || depth > 3) return false;
       stack.push({ node: declaration.initializer, depth: depth + 1 });
     } else if (ts.isPropertyAccessExpression(node)) {
       stack.push({ node: node.expression, depth }); // `language.length`: the name is not a value

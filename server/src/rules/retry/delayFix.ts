@@ -5,7 +5,7 @@ import type { Assessment } from './assessment';
 import { passedThrough } from './delays';
 import type { RetrySite } from './model';
 import { forEachIncludingCallbacks, forEachInScope, isAssignment, mentionsAny, referenceKey } from './syntax';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { skipOuterExpressions, isConst } from '../shared/localDeclarations';
 
 // The small fix, for retries whose only fault is the delay: rewrite the delay expression
 // into capped exponential backoff with full jitter, keeping the user's base delay and
@@ -51,8 +51,7 @@ export function delayExpression(expression: ts.Expression, site: RetrySite): ts.
   let assigned = false;
   forEachInScope(scope, (node) => {
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === key && node.initializer) {
-      const list = node.parent;
-      if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) initializer = node.initializer;
+      if (isConst(node)) initializer = node.initializer;
     }
     if (isAssignment(node) && referenceKey(node.left) === key) {
       assigned = true;

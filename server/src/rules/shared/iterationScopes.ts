@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { resolveImportedDeclaration } from '../../engine/imports';
 import type { IssueMode } from './ioSummaries';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { declarationOf, skipOuterExpressions } from './localDeclarations';
+import { declarationOf, skipOuterExpressions, isConst } from './localDeclarations';
 
 // Where code runs once per element of a collection: the body of a for...of / for...in
 // loop, of an index loop bounded by `.length`, of a `while` loop that takes items off a
@@ -185,9 +185,8 @@ const SIZE_PRESERVING = new Set(['filter', 'slice', 'reverse', 'toReversed', 'to
 
 /** A const initialised with a non-empty written list that nothing pushes to afterwards. */
 function isConstWithFixedList(declaration: ts.VariableDeclaration, facts: ProjectFacts, depth: number): boolean {
-  const isConst = (declaration.parent.flags & ts.NodeFlags.Const) !== 0;
   const init = declaration.initializer && skipOuterExpressions(declaration.initializer);
-  if (!isConst || !init || (ts.isArrayLiteralExpression(init) && init.elements.length === 0)) return false;
+  if (!isConst(declaration) || !init || (ts.isArrayLiteralExpression(init) && init.elements.length === 0)) return false;
   if (!ts.isIdentifier(declaration.name) || isGrown(declaration.name.text, declaration.parent.parent.parent)) return false;
   return isFixedList(init, facts, depth + 1);
 }
