@@ -90,6 +90,14 @@ describe('resilint CLI', () => {
     assert.match(invalid.stderr, /resilint\.config\.json: .*must be equal to one of the allowed values/);
     assert.match(invalid.stderr, /must NOT have additional properties 'colour'/);
 
+    const typo = project({ 'resilint.config.json': JSON.stringify({ rules: { 'missing-timeout': { options: { checkTest: true, timeoutMs: '5000' } } } }), 'src/a.ts': FETCH });
+    const options = resilint(['check', typo]);
+    assert.equal(options.code, 2, 'a misspelt or mistyped option fails the run instead of being ignored');
+    assert.equal(
+      options.stderr.trim().split('\n').at(-1),
+      `resilint: configuration error: ${path.join(typo, 'resilint.config.json')}: /rules/missing-timeout/options must NOT have additional properties 'checkTest'; /rules/missing-timeout/options/timeoutMs must be integer; using defaults`,
+    );
+
     assert.equal(resilint(['check', SHOP, '--format', 'xml']).code, 2);
     assert.equal(resilint(['lint']).code, 2);
     assert.equal(resilint(['check', SHOP, '--config', '/nonexistent/resilint.config.json']).code, 2);

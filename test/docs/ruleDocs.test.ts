@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Ajv from 'ajv';
 import schema from '../../server/src/config/resilint.schema.json';
 import { allRules } from '../../server/src/rules';
 import { findingsFor } from '../ruleTester';
@@ -39,6 +40,18 @@ describe('rule metadata and docs', () => {
       assert.ok(['error', 'warning', 'info'].includes(meta.defaultSeverity));
       assert.ok(schemaRules.includes(meta.id), `${meta.id} is missing from resilint.schema.json`);
       assert.ok(fs.existsSync(path.join(REPO, 'server', 'src', 'rules', `${meta.id}.ts`)), `${meta.id}: one file per rule`);
+    }
+  });
+
+  it("gives each rule's options a schema, so the editor completes them and a misspelt one is an error", () => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    for (const rule of allRules) {
+      const setting = schema.properties.rules.properties[rule.meta.id as keyof typeof schema.properties.rules.properties];
+      const options = setting.oneOf[1]!.properties!.options as { properties: Record<string, { default: unknown }> };
+      assert.deepEqual(Object.keys(options.properties).sort(), Object.keys(rule.meta.defaultOptions).sort(), `${rule.meta.id}: the schema's options are the rule's`);
+      for (const [name, value] of Object.entries(rule.meta.defaultOptions)) assert.deepEqual(options.properties[name]!.default, value, `${rule.meta.id}.${name}: same default`);
+      assert.ok(validate({ rules: { [rule.meta.id]: { severity: 'error', options: rule.meta.defaultOptions } } }), JSON.stringify(validate.errors));
+      assert.ok(!validate({ rules: { [rule.meta.id]: { options: { ...rule.meta.defaultOptions, notAnOption: 1 } } } }), `${rule.meta.id}: unknown options are refused`);
     }
   });
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { minimatch } from 'minimatch';
 import schema from '../config/resilint.schema.json';
 import type { SeveritySetting } from './findings';
@@ -58,7 +58,12 @@ export function parseConfig(text: string, source: string, packageJsonKey = false
     if (escape) return { config: withoutPatternsDir(config), problems: [`${source}: patternsDir '${config.patternsDir}' must be a relative path inside the project; using the default`] };
     return { config, problems: [] };
   }
-  const details = (validate.errors ?? [])
+  const errors = validate.errors ?? [];
+  // A rule's setting is a severity or an object: for a wrong option deep inside the object,
+  // the complaints that it is no severity, and matches neither form, only hide the problem.
+  const shapeOnly = (e: ErrorObject) => (e.keyword === 'oneOf' || e.keyword === 'type' || e.keyword === 'enum') && errors.some((other) => other.instancePath.startsWith(`${e.instancePath}/`));
+  const details = errors
+    .filter((e) => !shapeOnly(e))
     .map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params['additionalProperty'])}'` : ''}`)
     .join('; ');
   return { config: {}, problems: [`${source}: ${details}; using defaults`] };
