@@ -97,6 +97,11 @@ describe('resilint CLI', () => {
       options.stderr.trim().split('\n').at(-1),
       `resilint: configuration error: ${path.join(typo, 'resilint.config.json')}: /rules/missing-timeout/options must NOT have additional properties 'checkTest'; /rules/missing-timeout/options/timeoutMs must be integer; using defaults`,
     );
+    const pattern = project({ 'resilint.config.json': JSON.stringify({ rules: { 'n-plus-one-query': { options: { ignorePaths: ['(migrations'] } } } }), 'src/a.ts': FETCH });
+    const badPattern = resilint(['check', pattern]);
+    assert.equal(badPattern.code, 2);
+    assert.match(badPattern.stderr, /\/rules\/n-plus-one-query\/options\/ignorePaths\/0 must match format "regex"/);
+    assert.doesNotMatch(badPattern.stderr, /rule n-plus-one-query failed/, 'a configuration error, not a rule failure in every file');
 
     assert.equal(resilint(['check', SHOP, '--format', 'xml']).code, 2);
     assert.equal(resilint(['lint']).code, 2);

@@ -37,7 +37,21 @@ export interface LoadedConfig {
 let compiled: ValidateFunction | undefined;
 /** Compiled on first use: most projects have no configuration file, and every scan worker loads this module. */
 function validator(): ValidateFunction {
-  return (compiled ??= new Ajv({ allErrors: true, strict: false }).compile(schema));
+  if (!compiled) {
+    // Rules compile option patterns (n-plus-one-query's ignorePaths) per file: a broken one is a configuration error, not a rule failure in every file.
+    const ajv = new Ajv({ allErrors: true, strict: false }).addFormat('regex', { type: 'string', validate: isRegExp });
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Parses and validates configuration text; on any problem the defaults are used. */
