@@ -168,6 +168,19 @@ describe('language server over stdio', function () {
     assert.deepEqual(second, [], 'fix-all applied twice changes nothing');
   });
 
+  it('leaves tests alone until checkTests is on, and re-analyses them when the configuration says so', async () => {
+    const file = path.join(dir, 'src', 'api.test.ts');
+    fs.writeFileSync(file, FETCH_CODE);
+    const uri = uriOf(file);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
+    assert.deepEqual((await client.diagnostics(uri, (d) => d.version === 1)).diagnostics, []);
+    const config = path.join(dir, 'resilint.config.json');
+    fs.writeFileSync(config, JSON.stringify({ rules: { 'missing-timeout': { options: { checkTests: true } } } }));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(config), type: 1 }] });
+    const published = await client.diagnostics(uri, (d) => d.diagnostics.length > 0);
+    assert.deepEqual(codes(published.diagnostics), ['missing-timeout']);
+  });
+
   it('analyses the workspace in the background, files it has not been shown included', async () => {
     const file = path.join(dir, 'src', 'closed.ts');
     fs.writeFileSync(file, FETCH_CODE);
