@@ -56,6 +56,16 @@ export const b = () => mutable.get('/b');
 `,
     },
     {
+      name: 'a helper that a later spread may replace is not followed',
+      code: `declare const overrides: { get?: (url: string, init?: RequestInit) => Promise<Response> };
+const client = {
+  get: (url: string, init?: RequestInit) => fetch(url, init),
+  ...overrides,
+};
+export const a = () => client.get('/a');
+`,
+    },
+    {
       name: 'a wrapper whose instance has a timeout: callers that pass no config are clean',
       files: {
         'src/http.ts': `import axios, { type AxiosRequestConfig } from 'axios';
@@ -229,6 +239,18 @@ const client = {
 };
 export const a = () => client.get('/a', { signal: AbortSignal.timeout(10000) });
 export const b = () => http.load('/b', AbortSignal.timeout(10000));
+`,
+    },
+    {
+      name: 'a helper defined after a spread is the one called',
+      code: `declare const defaults: { base: string };
+const client = { ...defaults, get: (url: string, init?: RequestInit) => fetch(url, init) };
+export const a = () => client.get('/a');
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 3 }],
+      output: `declare const defaults: { base: string };
+const client = { ...defaults, get: (url: string, init?: RequestInit) => fetch(url, init) };
+export const a = () => client.get('/a', { signal: AbortSignal.timeout(10000) });
 `,
     },
     {

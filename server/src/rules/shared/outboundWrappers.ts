@@ -170,7 +170,10 @@ function holderOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, fa
 
 /** A member of an object literal that is a function: `get() {}`, `get: (url) => ...`, or `{ get }`. */
 function objectMethod(object: ts.ObjectLiteralExpression, name: string, facts: ProjectFacts): FunctionLike | undefined {
-  for (const property of object.properties) {
+  // The last definition wins, and a spread after it may replace it with anything.
+  for (let i = object.properties.length - 1; i >= 0; i--) {
+    const property = object.properties[i]!;
+    if (ts.isSpreadAssignment(property)) return undefined;
     if (staticPropertyName(property.name) !== name) continue;
     if (ts.isMethodDeclaration(property)) return property.body ? property : undefined;
     if (ts.isPropertyAssignment(property)) {
