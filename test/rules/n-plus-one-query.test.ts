@@ -1,6 +1,14 @@
 import rule from '../../server/src/rules/n-plus-one-query';
 import { runRuleTests } from '../ruleTester';
 
+/** One insert per name: the loop tests and seed scripts run on purpose. */
+const SEED_USERS = `import { Pool } from 'pg';
+const pool = new Pool();
+export async function seed(names: string[]) {
+  for (const name of names) await pool.query('INSERT INTO users(name) VALUES ($1)', [name]);
+}
+`;
+
 // Stand-ins for ORM packages that are not installed: tsconfig `paths` maps the package
 // name to a project file, so import tracing and the type checker both see it.
 const PRISMA = {
@@ -184,11 +192,7 @@ export async function migrate(pendingMigrations: { id: number; sql: string }[]) 
     {
       name: 'test files are ignored by default (fixture setup loops)',
       filename: 'src/__tests__/users.test.ts',
-      code: `import { Pool } from 'pg';
-const pool = new Pool();
-export async function seed(names: string[]) {
-  for (const name of names) await pool.query('INSERT INTO users(name) VALUES ($1)', [name]);
-}`,
+      code: SEED_USERS,
     },
     {
       name: 'migrations are ignored by default',
@@ -580,24 +584,14 @@ export function markSeen(ctx: Context, ids: string[]) {
       name: 'test files are checked when checkTests is on',
       filename: 'src/__tests__/users.test.ts',
       options: { checkTests: true },
-      code: `import { Pool } from 'pg';
-const pool = new Pool();
-export async function seed(names: string[]) {
-  for (const name of names) await pool.query('INSERT INTO users(name) VALUES ($1)', [name]);
-}
-`,
+      code: SEED_USERS,
       errors: [{ messageId: 'sequential', line: 4 }],
     },
     {
       name: 'ignorePaths can be emptied to check migrations too',
       filename: 'src/migrations/1700000000000-seed-users.ts',
       options: { ignorePaths: [] },
-      code: `import { Pool } from 'pg';
-const pool = new Pool();
-export async function seed(names: string[]) {
-  for (const name of names) await pool.query('INSERT INTO users(name) VALUES ($1)', [name]);
-}
-`,
+      code: SEED_USERS,
       errors: [{ messageId: 'sequential', line: 4 }],
     },
     {
