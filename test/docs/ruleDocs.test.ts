@@ -47,9 +47,11 @@ describe('rule metadata and docs', () => {
     const problems = (config: unknown) => parseConfig(JSON.stringify(config), 'resilint.config.json').problems;
     for (const rule of allRules) {
       const setting = schema.properties.rules.properties[rule.meta.id as keyof typeof schema.properties.rules.properties];
-      const options = setting.oneOf[1]!.properties!.options as { properties: Record<string, { default: unknown }> };
+      const options = setting.oneOf[1]!.properties!.options as { properties: Record<string, { default?: unknown; $ref?: string }> };
       assert.deepEqual(Object.keys(options.properties).sort(), Object.keys(rule.meta.defaultOptions).sort(), `${rule.meta.id}: the schema's options are the rule's`);
-      for (const [name, value] of Object.entries(rule.meta.defaultOptions)) assert.deepEqual(options.properties[name]!.default, value, `${rule.meta.id}.${name}: same default`);
+      const definitions = schema.definitions as Record<string, { default?: unknown }>;
+      const resolved = (option: { default?: unknown; $ref?: string }) => (option.$ref ? definitions[option.$ref.replace('#/definitions/', '')]! : option);
+      for (const [name, value] of Object.entries(rule.meta.defaultOptions)) assert.deepEqual(resolved(options.properties[name]!).default, value, `${rule.meta.id}.${name}: same default`);
       assert.deepEqual(problems({ rules: { [rule.meta.id]: { severity: 'error', options: rule.meta.defaultOptions } } }), []);
       assert.equal(problems({ rules: { [rule.meta.id]: { options: { ...rule.meta.defaultOptions, notAnOption: 1 } } } }).length, 1, `${rule.meta.id}: unknown options are refused`);
     }
