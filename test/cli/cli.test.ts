@@ -264,6 +264,13 @@ describe('resilint CLI', () => {
     assert.equal(after.fingerprint, before);
   });
 
+  it('stops quietly when the reader of its output closes the pipe early', () => {
+    const dir = project(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`src/f${i}.ts`, FETCH])));
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" check . --format json | head -c 100 > /dev/null`], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(piped.status, 0);
+    assert.equal(piped.stderr, '', 'no EPIPE stack trace');
+  });
+
   it('writes the report to --output and prints a summary', () => {
     const dir = project({ 'src/a.ts': FETCH });
     const output = path.join(dir, 'out', 'report.sarif');

@@ -169,7 +169,7 @@ function countLines(bytes) {
   return lines;
 }
 
-/** A config turning every rule on: the rule ids come from the CLI's own SARIF rule list. */
+/** A config turning every rule on, tests included (a compiler's test cases are all under tests/): the rule ids come from the CLI's own SARIF rule list. */
 function writeConfigEnablingAllRules(cli) {
   const probe = path.join(work, 'probe', 'probe.ts');
   fs.mkdirSync(path.dirname(probe));
@@ -180,7 +180,7 @@ function writeConfigEnablingAllRules(cli) {
   if (sarif.results.length !== 1) throw new Error(`the CLI should report the probe's fetch without a timeout: ${run.stdout}${run.stderr}`);
   const ruleIds = sarif.tool.driver.rules.map((rule) => rule.id);
   const file = path.join(work, 'resilint.config.json');
-  fs.writeFileSync(file, JSON.stringify({ rules: Object.fromEntries(ruleIds.map((id) => [id, 'warning'])) }, null, 2));
+  fs.writeFileSync(file, JSON.stringify({ rules: Object.fromEntries(ruleIds.map((id) => [id, { severity: 'warning', options: { checkTests: true } }])) }, null, 2));
   return { file, ruleIds };
 }
 

@@ -55,21 +55,32 @@ function formatText(located: Located[], report: Report): string {
     return `${where}  ${finding.severity}  ${finding.message}  ${finding.ruleId}`;
   });
   const counts = countBySeverity(located);
-  const files = report.results.length;
+  const { analysed, skippedTests } = fileCounts(report.results);
+  const files = `${analysed} file${analysed === 1 ? '' : 's'}`;
+  // Tests are skipped by default: the summary says so, or a clean result would overstate what was checked.
+  const skipped = skippedTests > 0 ? ` (${skippedTests} test file${skippedTests === 1 ? '' : 's'} skipped: see checkTests)` : '';
   lines.push(
     located.length === 0
-      ? `No problems found in ${files} file${files === 1 ? '' : 's'}.`
-      : `${located.length} problem${located.length === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info) in ${files} file${files === 1 ? '' : 's'}.`,
+      ? `No problems found in ${files}${skipped}.`
+      : `${located.length} problem${located.length === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info) in ${files}${skipped}.`,
   );
   return lines.join('\n') + '\n';
 }
 
+/** Files analysed, and tests no enabled rule checks (skipped unparsed): reports give both. */
+export function fileCounts(results: readonly FileAnalysis[]): { analysed: number; skippedTests: number } {
+  const skippedTests = results.filter((r) => r.skippedAsTest).length;
+  return { analysed: results.length - skippedTests, skippedTests };
+}
+
 function formatJson(located: Located[], report: Report) {
+  const { analysed, skippedTests } = fileCounts(report.results);
   return {
     tool: 'resilint',
     version: report.version,
     root: report.root,
-    filesAnalysed: report.results.length,
+    filesAnalysed: analysed,
+    testFilesSkipped: skippedTests,
     summary: { ...countBySeverity(located), ...scopeSummary(report) },
     findings: located.map(({ finding, file, fingerprint }) => ({
       ruleId: finding.ruleId,

@@ -11,7 +11,7 @@ import { closeCache, openCache } from './cacheOption';
 import { explicitConfigProblem, wholeNumber, writeOutputFile } from './commandLine';
 import { runDiagramCommand } from './diagram';
 import { allRules } from '../rules';
-import { format, FORMATS, type Format } from './formatters';
+import { fileCounts, format, FORMATS, type Format } from './formatters';
 import { heapReclaimer } from './heapReclaimer';
 import { exitCode, scopeResults } from './reporting';
 
@@ -145,7 +145,9 @@ async function run(argv: string[]): Promise<number> {
   if (values.output) {
     const writeProblem = writeOutputFile(values.output, report);
     if (writeProblem) throw new UsageError(writeProblem);
-    process.stdout.write(`resilint: ${[`${findings.length} finding(s) (${errors} error(s), ${warnings} warning(s)) in ${run.results.length} file(s)`, ...scoped.summary].join('; ')}; report written to ${values.output}\n`);
+    const { analysed, skippedTests } = fileCounts(run.results);
+    const skipped = skippedTests > 0 ? [`${skippedTests} test file(s) skipped`] : [];
+    process.stdout.write(`resilint: ${[`${findings.length} finding(s) (${errors} error(s), ${warnings} warning(s)) in ${analysed} file(s)`, ...skipped, ...scoped.summary].join('; ')}; report written to ${values.output}\n`);
   } else {
     process.stdout.write(report);
     // Machine-readable formats keep stdout clean; the summary goes to stderr for them.
@@ -158,6 +160,12 @@ async function run(argv: string[]): Promise<number> {
 }
 
 if (!serveScanWorker(allRules, heapReclaimer)) {
+  // A reader that stops early (`resilint check --format json | head`) closes the pipe: the
+  // report was not wanted any further, which is no crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -24,6 +24,8 @@ export interface FileAnalysis {
   ruleErrors: RuleError[];
   /** Problems with the configuration that applied to this file. */
   configProblems: string[];
+  /** A test, test helper or fixture (testFiles.ts) that no enabled rule checks: not analysed, and reports say how many. */
+  skippedAsTest?: boolean;
 }
 
 export interface AnalyzerEnvironment {
@@ -48,10 +50,14 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
   const result: FileAnalysis = { filePath, findings: [], notices: [], ruleErrors: [], configProblems: loaded.problems };
   if (!isFileIncluded(loaded, filePath)) return result;
   const isTest = env.workspace.isTestFile(filePath);
-  const configured = activeRules(env.rules, loaded).filter((a) => !isTest || a.options['checkTests'] === true);
+  const enabled = activeRules(env.rules, loaded);
+  const configured = enabled.filter((a) => !isTest || a.options['checkTests'] === true);
   const reasonSeverity = loaded.config.requireSuppressionReason ?? 'off';
   // Nothing to report (a test file, by default): not even worth a parse.
-  if (configured.length === 0 && reasonSeverity === 'off') return result;
+  if (configured.length === 0 && reasonSeverity === 'off') {
+    if (enabled.length > 0) result.skippedAsTest = true;
+    return result;
+  }
 
   let sourceFile: ts.SourceFile | undefined;
   try {
