@@ -72,7 +72,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('resilint.analyzeWorkspace', async () => {
       const result = await client?.sendRequest(AnalyzeWorkspaceRequest);
-      if (result) void vscode.window.showInformationMessage(`Resilint analysed ${result.files} files: ${result.findings} findings.`);
+      const skipped = result?.testFilesSkipped ? ` (${result.testFilesSkipped} test files skipped: see checkTests)` : '';
+      if (result) void vscode.window.showInformationMessage(`Resilint analysed ${result.files} files${skipped}: ${result.findings} findings.`);
     }),
     vscode.commands.registerCommand('resilint.showOutput', () => output.show()),
     registerDiagramCommand(context, () => client),

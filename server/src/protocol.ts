@@ -14,7 +14,8 @@ export interface StatusParams {
 export const StatusNotification = new NotificationType<StatusParams>('resilint/status');
 
 /** Re-analyses every file of every workspace folder, reporting progress. */
-export const AnalyzeWorkspaceRequest = new RequestType0<{ files: number; findings: number }, void>('resilint/analyzeWorkspace');
+/** `files` analysed, and tests no enabled rule checks, skipped unparsed (see checkTests). */
+export const AnalyzeWorkspaceRequest = new RequestType0<{ files: number; testFilesSkipped: number; findings: number }, void>('resilint/analyzeWorkspace');
 
 export interface DiagramParams {
   /** A node's name or id to centre the diagram on. */

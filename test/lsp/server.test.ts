@@ -181,12 +181,12 @@ describe('language server over stdio', function () {
     assert.deepEqual(codes(published.diagnostics), ['missing-timeout']);
   });
 
-  it('analyses the workspace in the background, files it has not been shown included', async () => {
+  it('analyses the workspace in the background, files it has not been shown included, and counts the tests it skipped', async () => {
     const file = path.join(dir, 'src', 'closed.ts');
     fs.writeFileSync(file, FETCH_CODE);
-    const result = (await client.connection.sendRequest('resilint/analyzeWorkspace')) as { files: number; findings: number };
-    assert.equal(result.files, 1);
-    assert.equal(result.findings, 1);
+    fs.writeFileSync(path.join(dir, 'src', 'closed.test.ts'), FETCH_CODE);
+    const result = (await client.connection.sendRequest('resilint/analyzeWorkspace')) as { files: number; testFilesSkipped: number; findings: number };
+    assert.deepEqual(result, { files: 1, testFilesSkipped: 1, findings: 1 });
     const published = await client.diagnostics(uriOf(file), (d) => d.diagnostics.length === 1);
     assert.equal(published.version, undefined, 'disk-only files carry no document version');
   });

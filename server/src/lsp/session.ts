@@ -153,13 +153,14 @@ export class Session {
   // ---- workspace scan --------------------------------------------------------------
 
   /** Analyses every file of every folder in the background, yielding between files. */
-  async analyzeWorkspace(): Promise<{ files: number; findings: number }> {
+  async analyzeWorkspace(): Promise<{ files: number; testFilesSkipped: number; findings: number }> {
     const generation = ++this.scanGeneration;
     const files = this.folders.flatMap((folder) => this.envFor(path.join(folder, 'x')).workspace.allFiles());
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin('Resilint', 0, `Analysing ${files.length} files`, true);
     this.setState('analyzing');
     let findings = 0;
+    let testFilesSkipped = 0;
     for (const [index, filePath] of files.entries()) {
       if (generation !== this.scanGeneration || progress.token.isCancellationRequested) break;
       const uri = pathToUri(filePath);
@@ -172,13 +173,15 @@ export class Session {
         const openedMeanwhile = this.documents.all().some((d) => uriToPath(d.uri) === filePath);
         if (settings.enable && !openedMeanwhile) this.analyzeAndPublish(filePath, uri, undefined);
       }
-      findings += this.published.get(open?.uri ?? uri)?.analysis.findings.length ?? 0;
+      const analysis = this.published.get(open?.uri ?? uri)?.analysis;
+      findings += analysis?.findings.length ?? 0;
+      if (analysis?.skippedAsTest) testFilesSkipped++;
       if (index % 10 === 0) progress.report(Math.round((index / Math.max(files.length, 1)) * 100), `${index}/${files.length} files`);
       await new Promise((resolve) => setImmediate(resolve));
     }
     progress.done();
     if (generation === this.scanGeneration) this.setState('idle');
-    return { files: files.length, findings };
+    return { files: files.length - testFilesSkipped, testFilesSkipped, findings };
   }
 
   // ---- code actions ----------------------------------------------------------------
