@@ -19,7 +19,7 @@ describe('test files', () => {
     ];
     const production = [
       'src/client.ts', 'src/testimonials/list.ts', 'src/contest/entry.ts', 'src/attestation.ts', 'src/latest.ts',
-      'src/users.testing.ts', 'src/protest/march.ts', 'src/spectrum/colors.ts', 'src/e2ee/keys.ts',
+      'src/users.testing.ts', 'src/protest/march.ts', 'src/spectrum/colors.ts', 'src/e2ee/keys.ts', 'src/latest-utils/x.ts',
     ];
     for (const file of tests) assert.ok(isTestPath(file), `${file} is a test`);
     for (const file of production) assert.ok(!isTestPath(file), `${file} is not a test`);

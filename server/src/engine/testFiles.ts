@@ -7,7 +7,7 @@ import * as path from 'node:path';
 // caches never serve production traffic: findings there are noise that buries the rest.
 
 /** A folder of tests or helpers: `test/`, `__tests__/`, `e2e/`, `test-utils/`, `api-tests/`, `fixtures/`… */
-const TEST_FOLDER = /(?:^|\/)(?:__tests__|__mocks__|__fixtures__|e2e|specs?|testing|fixtures?|playwright|cypress|tests?(?:[-_.][\w.-]*)?|[\w.-]+[-_.]tests?|[\w.-]*test-?utils)\//;
+const TEST_FOLDER = /(?:^|\/)(?:__tests__|__mocks__|__fixtures__|e2e|specs?|testing|fixtures?|playwright|cypress|tests?(?:[-_.][\w.-]*)?|[\w.-]+[-_.]tests?|(?:[\w.-]*[-_.])?test-?utils)\//;
 /** A test file by name: `users.test.ts`, `app.e2e-spec.ts`, `types.test-d.ts`… */
 const TEST_FILE_NAME = /\.(?:test|spec|e2e-spec|e2e|test-d)\.[cm]?tsx?$/;
 
