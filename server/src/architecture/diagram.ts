@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import type { Finding } from '../engine/findings';
 import { isTestPath } from '../engine/testFiles';
 import { extractArchitecture, type ExtractionInput } from './extract';
@@ -6,6 +5,7 @@ import type { ArchGraph } from './model';
 import { renderMermaid } from './mermaid';
 import { overlayFindings } from './overlay';
 import { shapeView, type ViewOptions } from './view';
+import { posixRelative } from '../engine/paths';
 
 // One entry point for the CLI and the language server: extract, put findings on the map,
 // shape it for reading, render it. Findings are asked for only for the files that hold a
@@ -25,7 +25,7 @@ const STAND_IN = /(?:^|\/)mocks?\/|\.stories\.[cm]?tsx?$/;
 
 /** Tests, mocks and fixtures are not the architecture. */
 export function isMappedFile(root: string, file: string): boolean {
-  const relative = path.relative(root, file).split(path.sep).join('/');
+  const relative = posixRelative(root, file);
   return !isTestPath(relative) && !STAND_IN.test(relative);
 }
 

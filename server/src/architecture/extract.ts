@@ -4,6 +4,7 @@ import { resolveImportedDeclaration } from '../engine/imports';
 import type { ProjectFacts } from '../engine/projectFacts';
 import { fileFactsOf, type Candidate, type FileFacts, type ResourceRef, type Use, type UseTarget } from './fileFacts';
 import { CODE_KINDS, RESOURCE_KINDS, type ArchEdge, type ArchGraph, type ArchNode, type CodeKind, type SourceLocation } from './model';
+import { posixRelative } from '../engine/paths';
 
 // Links what each file says into one graph: imports are followed to the declarations they
 // name, injections and instances to the classes behind them, and every use that ends at a
@@ -240,7 +241,7 @@ function declaredName(node: ts.Node): string | undefined {
 }
 
 export function groupOf(root: string, file: string): string {
-  const relative = path.relative(root, path.dirname(file)).split(path.sep).join('/');
+  const relative = posixRelative(root, path.dirname(file));
   return relative === '' ? '.' : relative;
 }
 

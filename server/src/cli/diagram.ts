@@ -8,6 +8,7 @@ import { ConfigResolver, isFileIncluded } from '../engine/config';
 import { normalizePath, Workspace } from '../engine/workspace';
 import { allRules } from '../rules';
 import { explicitConfigProblem, wholeNumber, writeOutputFile } from './commandLine';
+import { posixRelative } from '../engine/paths';
 
 // `resilint diagram [path]`: the architecture map the editor shows, for READMEs and CI.
 
@@ -86,7 +87,7 @@ export function runDiagramCommand(argv: string[]): number {
 
 /** Paths in JSON output are relative to the analysed folder, so reports do not leak machine paths. */
 function relativeGraph<T extends { nodes: { filePath?: string }[]; edges: { sites: { filePath: string }[] }[] }>(graph: T, root: string): T {
-  const rel = (file: string) => path.relative(root, file).split(path.sep).join('/');
+  const rel = (file: string) => posixRelative(root, file);
   return {
     ...graph,
     nodes: graph.nodes.map((n) => (n.filePath ? { ...n, filePath: rel(n.filePath) } : n)),

@@ -6,6 +6,7 @@ import type { Finding, Severity } from '../engine/findings';
 import type { Rule } from '../engine/rule';
 import { REPOSITORY_URL } from '../rules/docs';
 import type { ScopeCounts } from './reporting';
+import { posixRelative } from '../engine/paths';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -44,7 +45,7 @@ export function format(kind: Format, report: Report): string {
 
 function locate(report: Report): Located[] {
   const findings = report.results.flatMap((r) => r.findings);
-  const relative = (filePath: string) => toPosix(path.relative(report.root, filePath));
+  const relative = (filePath: string) => posixRelative(report.root, filePath);
   const fingerprints = fingerprintFindings(findings, relative, report.textOf);
   return findings.map((finding, i) => ({ finding, file: relative(finding.filePath), fingerprint: fingerprints[i]! }));
 }
@@ -92,11 +93,11 @@ function formatJson(located: Located[], report: Report) {
       endLine: finding.range.end.line + 1,
       endColumn: finding.range.end.character + 1,
       fingerprint,
-      related: finding.related.map((r) => ({ file: toPosix(path.relative(report.root, r.filePath)), line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })),
+      related: finding.related.map((r) => ({ file: posixRelative(report.root, r.filePath), line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })),
       fixes: finding.fixes.map((f) => f.title),
     })),
-    notices: report.results.flatMap((r) => r.notices.map((message) => ({ file: toPosix(path.relative(report.root, r.filePath)), message }))),
-    ruleErrors: report.results.flatMap((r) => r.ruleErrors.map((e) => ({ ...e, filePath: toPosix(path.relative(report.root, e.filePath)) }))),
+    notices: report.results.flatMap((r) => r.notices.map((message) => ({ file: posixRelative(report.root, r.filePath), message }))),
+    ruleErrors: report.results.flatMap((r) => r.ruleErrors.map((e) => ({ ...e, filePath: posixRelative(report.root, e.filePath) }))),
   };
 }
 
@@ -142,7 +143,7 @@ function formatSarif(located: Located[], report: Report): Sarif.Log {
                   id,
                   message: { text: r.message },
                   physicalLocation: {
-                    artifactLocation: { uri: encodeRelative(toPosix(path.relative(report.root, r.filePath))), uriBaseId: 'SRCROOT' },
+                    artifactLocation: { uri: encodeRelative(posixRelative(report.root, r.filePath)), uriBaseId: 'SRCROOT' },
                     region: region(r.range),
                   },
                 })),
@@ -162,7 +163,7 @@ function formatSarif(located: Located[], report: Report): Sarif.Log {
 /** Whether the run analysed everything: a rule that failed on a file makes it unsuccessful; files left out are notes. */
 function invocationOf(report: Report, ruleIndex: ReadonlyMap<string, number>): Sarif.Invocation {
   const at = (filePath: string): Sarif.Location[] => [
-    { physicalLocation: { artifactLocation: { uri: encodeRelative(toPosix(path.relative(report.root, filePath))), uriBaseId: 'SRCROOT' } } },
+    { physicalLocation: { artifactLocation: { uri: encodeRelative(posixRelative(report.root, filePath)), uriBaseId: 'SRCROOT' } } },
   ];
   const failures = report.results.flatMap((r) => r.ruleErrors);
   const notifications: Sarif.Notification[] = [
@@ -180,7 +181,7 @@ function invocationOf(report: Report, ruleIndex: ReadonlyMap<string, number>): S
 /** The scope counts with the baseline's path relative to the analysed folder, as every path in reports. */
 function scopeSummary({ scope, root }: Report): ScopeCounts {
   return {
-    ...(scope?.baseline ? { baseline: { ...scope.baseline, file: toPosix(path.relative(root, scope.baseline.file)) } } : {}),
+    ...(scope?.baseline ? { baseline: { ...scope.baseline, file: posixRelative(root, scope.baseline.file) } } : {}),
     ...(scope?.changedSince ? { changedSince: scope.changedSince } : {}),
   };
 }
@@ -207,7 +208,7 @@ function formatJunit(located: Located[], report: Report): string {
       // Characters XML 1.0 cannot carry at all.
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
   const byFile = new Map<string, Located[]>();
-  for (const result of report.results) byFile.set(toPosix(path.relative(report.root, result.filePath)), []);
+  for (const result of report.results) byFile.set(posixRelative(report.root, result.filePath), []);
   for (const item of located) byFile.get(item.file)?.push(item);
   const cases = [...byFile].map(([file, items]) => {
     const failures = items.map(({ finding }) => {
@@ -234,15 +235,11 @@ function countBySeverity(located: Located[]): Record<Severity, number> {
   return counts;
 }
 
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
-}
-
 function encodeRelative(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
 function pathToDirUri(dir: string): string {
-  const posix = toPosix(dir);
+  const posix = dir.split(path.sep).join('/');
   return `file://${posix.startsWith('/') ? '' : '/'}${posix.split('/').map(encodeURIComponent).join('/')}/`;
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { FileAnalysis } from './analyzer';
 import { fingerprintFindings } from './fingerprint';
 import type { Finding } from './findings';
+import { posixRelative } from './paths';
 
 // A baseline records today's accepted findings by fingerprint (never by line number), so
 // a team can adopt Resilint on an old code base and fail only on new problems. The CLI
@@ -82,14 +83,14 @@ export function writeBaseline(file: string, entries: readonly BaselineEntry[]): 
 /** The findings of analysed files as baseline entries, fingerprinted relative to the baseline's folder. */
 export function entriesOfResults(results: readonly FileAnalysis[], baselineDir: string, textOf: (filePath: string) => string | undefined): { findings: Finding[]; entries: BaselineEntry[]; analysedFiles: Set<string> } {
   const findings = results.flatMap((result) => result.findings);
-  const fingerprints = fingerprintFindings(findings, (filePath) => relativeTo(baselineDir, filePath), textOf);
+  const fingerprints = fingerprintFindings(findings, (filePath) => posixRelative(baselineDir, filePath), textOf);
   const entries = findings.map((finding, i) => ({
     fingerprint: fingerprints[i]!,
     ruleId: finding.ruleId,
-    file: relativeTo(baselineDir, finding.filePath),
+    file: posixRelative(baselineDir, finding.filePath),
     message: finding.message,
   }));
-  return { findings, entries, analysedFiles: new Set(results.map((result) => relativeTo(baselineDir, result.filePath))) };
+  return { findings, entries, analysedFiles: new Set(results.map((result) => posixRelative(baselineDir, result.filePath))) };
 }
 
 /**
@@ -130,10 +131,6 @@ export function replaceEntries(existing: Baseline | undefined, current: readonly
 export function pruneEntries(existing: Baseline, fixed: readonly BaselineEntry[]): BaselineEntry[] {
   const gone = new Set(fixed);
   return existing.findings.filter((entry) => !gone.has(entry));
-}
-
-function relativeTo(dir: string, filePath: string): string {
-  return path.relative(dir, filePath).split(path.sep).join('/');
 }
 
 function compareText(a: string, b: string): number {

@@ -4,6 +4,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { minimatch } from 'minimatch';
 import schema from '../config/resilint.schema.json';
 import type { SeveritySetting } from './findings';
+import { posixRelative } from './paths';
 
 // Configuration is JSON only (never a JS file we would have to execute), shared by the
 // CLI and the language server, and found by walking up from the analysed file.
@@ -155,7 +156,7 @@ function findConfigIn(dir: string): LoadedConfig | undefined {
 
 /** Whether include/exclude globs (relative to the config's folder) let a file be analysed. */
 export function isFileIncluded(loaded: LoadedConfig, filePath: string): boolean {
-  const relative = path.relative(loaded.baseDir, filePath).split(path.sep).join('/');
+  const relative = posixRelative(loaded.baseDir, filePath);
   const { include, exclude } = loaded.config;
   if (include && include.length > 0 && !include.some((glob) => minimatch(relative, glob, { dot: true }))) return false;
   return !(exclude ?? []).some((glob) => minimatch(relative, glob, { dot: true }));

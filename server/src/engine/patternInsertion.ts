@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { indentationAt, insertText, lineEnding, replaceText } from './edits';
 import type { FileCreation, TextEdit } from './findings';
+import { posixRelative } from './paths';
 
 // Every quick fix that needs a pattern goes through here: the pattern is copied into the
 // user's project once (an existing copy is reused and never overwritten, even when the
@@ -134,7 +135,7 @@ export function planPatternImport(request: PatternImportRequest): PatternImportP
 }
 
 function relativeSpecifier(fromFile: string, toFile: string, esm: boolean): string {
-  const relative = path.relative(path.dirname(fromFile), toFile).split(path.sep).join('/');
+  const relative = posixRelative(path.dirname(fromFile), toFile);
   const withoutExtension = relative.replace(/\.ts$/, '');
   const specifier = esm ? `${withoutExtension}.js` : withoutExtension;
   return specifier.startsWith('../') ? specifier : `./${specifier}`;

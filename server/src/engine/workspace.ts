@@ -7,6 +7,7 @@ import { Memos } from './memos';
 import { ResolutionKeys, type PathProbe } from './resolutionKeys';
 import { isTestPath } from './testFiles';
 import type { ProjectFacts } from './projectFacts';
+import { posixRelative } from './paths';
 
 // The workspace model: one project per tsconfig.json (monorepos have many) and one
 // inferred project for files no tsconfig claims. Files are parsed on demand with the
@@ -161,7 +162,7 @@ export class Workspace {
       const projectRoot = this.projectFor(file).root;
       base = isWithin(projectRoot, file) ? projectRoot : path.dirname(file);
     }
-    return isTestPath(path.relative(base, file).split(path.sep).join('/'));
+    return isTestPath(posixRelative(base, file));
   }
 
   /**

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { callIo, fileCalls } from './shared/ioSummaries';
 import { defineRule } from '../engine/rule';
@@ -6,6 +5,7 @@ import { docsUrl } from './docs';
 import { explainIo, ioOfCall } from './shared/ioCalls';
 import { iterationScopeOf, usesAny, bindingNames, type IterationScope } from './shared/iterationScopes';
 import { loopBatchFixes } from './shared/loopBatchFix';
+import { posixRelative } from '../engine/paths';
 
 // One query or request per element of a collection: N elements cost N round trips, and
 // the list only grows. Found in loop bodies and iteration callbacks, directly or through
@@ -59,7 +59,7 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
 });
 
 function isIgnored(filePath: string, projectRoot: string, patterns: readonly string[]): boolean {
-  const relative = path.relative(projectRoot, filePath).split(path.sep).join('/');
+  const relative = posixRelative(projectRoot, filePath);
   return patterns.some((pattern) => new RegExp(pattern).test(relative));
 }
 

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { classifyPackageCall, isIoMethodName, isIoPackage } from './ioCatalog';
 import { rangeOfNode } from '../../engine/analyzer';
@@ -7,6 +6,7 @@ import { callIo, callTarget, functionIo, witnessHops, type IoWitness, type Issue
 import type { RuleContext } from '../../engine/rule';
 import { functionName, type FunctionNode } from './valueTrace';
 import { skipOuterExpressions, outermostWrapping } from './localDeclarations';
+import { posixRelative } from '../../engine/paths';
 
 // "Does this call perform I/O?" for rules: the syntactic summaries first (they work on a
 // bare checkout, reading declared types through imports), then, for an awaited call whose
@@ -120,7 +120,7 @@ export function explainIo(witness: IoWitness, projectRoot: string): { subject: s
   }));
   const article = /^[aeiouHR]/.test(kind) ? 'an' : 'a';
   if (hops.length === 1) return { subject: `\`${calleeText(last.call)}\` performs ${article} ${kind}`, related };
-  const where = path.relative(projectRoot, last.sourceFile.fileName).split(path.sep).join('/');
+  const where = posixRelative(projectRoot, last.sourceFile.fileName);
   const middle = hops.slice(1, -1).map((h) => `${h.callee!.name}()`);
   const names = middle.length > 4 ? [...middle.slice(0, 2), '…', ...middle.slice(-1)] : middle;
   const through = names.length > 0 ? `, through ${names.join(' → ')}` : '';
