@@ -57,15 +57,18 @@ function formatText(located: Located[], report: Report): string {
   });
   const counts = countBySeverity(located);
   const { analysed, skippedTests } = fileCounts(report.results);
-  const files = `${analysed} file${analysed === 1 ? '' : 's'}`;
   // Tests are skipped by default: the summary says so, or a clean result would overstate what was checked.
-  const skipped = skippedTests > 0 ? ` (${skippedTests} test file${skippedTests === 1 ? '' : 's'} skipped: see checkTests)` : '';
+  const files = `${counted(analysed, 'file')}${skippedTests > 0 ? ` (${counted(skippedTests, 'test file')} skipped: see checkTests)` : ''}`;
   lines.push(
     located.length === 0
-      ? `No problems found in ${files}${skipped}.`
-      : `${located.length} problem${located.length === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info) in ${files}${skipped}.`,
+      ? `No problems found in ${files}.`
+      : `${counted(located.length, 'problem')} (${counted(counts.error, 'error')}, ${counted(counts.warning, 'warning')}, ${counts.info} info) in ${files}.`,
   );
   return lines.join('\n') + '\n';
+}
+
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Files analysed, and tests no enabled rule checks (skipped unparsed): reports give both. */
