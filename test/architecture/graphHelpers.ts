@@ -14,7 +14,7 @@ export const FIXTURES = path.join(REPO_ROOT, 'test/architecture/fixtures');
 
 export function extractFolder(root: string): { graph: ArchGraph; workspace: Workspace } {
   const workspace = new Workspace(root);
-  const files = workspace.allFiles().filter((file) => isMappedFile(root, file));
+  const files = workspace.allFiles().filter((file) => isMappedFile(workspace, file));
   return { graph: extractArchitecture({ root, files, projectFor: (file) => workspace.projectFor(file) }), workspace };
 }
 

@@ -1,11 +1,11 @@
 import type { Finding } from '../engine/findings';
-import { isTestPath } from '../engine/testFiles';
+import { posixRelative } from '../engine/paths';
+import type { Workspace } from '../engine/workspace';
 import { extractArchitecture, type ExtractionInput } from './extract';
 import type { ArchGraph } from './model';
 import { renderMermaid } from './mermaid';
 import { overlayFindings } from './overlay';
 import { shapeView, type ViewOptions } from './view';
-import { posixRelative } from '../engine/paths';
 
 // One entry point for the CLI and the language server: extract, put findings on the map,
 // shape it for reading, render it. Findings are asked for only for the files that hold a
@@ -23,10 +23,9 @@ export interface Diagram {
 /** Besides tests (testFiles.ts): mocks and stories stand in for services and would double them. */
 const STAND_IN = /(?:^|\/)mocks?\/|\.stories\.[cm]?tsx?$/;
 
-/** Tests, mocks and fixtures are not the architecture. */
-export function isMappedFile(root: string, file: string): boolean {
-  const relative = posixRelative(root, file);
-  return !isTestPath(relative) && !STAND_IN.test(relative);
+/** Tests (as the rules judge them), mocks and stories are not the architecture. */
+export function isMappedFile(workspace: Workspace, file: string): boolean {
+  return !workspace.isTestFile(file) && !STAND_IN.test(posixRelative(workspace.root, file));
 }
 
 export function buildDiagram(input: ExtractionInput, findingsFor: (files: string[]) => Finding[], options: ViewOptions = {}): Diagram {

@@ -64,7 +64,7 @@ export function runDiagramCommand(argv: string[]): number {
   const root = fs.statSync(target).isDirectory() ? target : path.dirname(target);
   const workspace = new Workspace(root);
   const configs = new ConfigResolver(root, values.config);
-  const files = (fs.statSync(target).isFile() ? [target] : workspace.allFiles()).filter((file) => isMappedFile(root, file) && isFileIncluded(configs.forFile(file), file));
+  const files = (fs.statSync(target).isFile() ? [target] : workspace.allFiles()).filter((file) => isMappedFile(workspace, file) && isFileIncluded(configs.forFile(file), file));
   const diagram = buildDiagram(
     { root, files, projectFor: (file) => workspace.projectFor(file) },
     (nodeFiles) => nodeFiles.flatMap((file) => analyzeFile({ workspace, configs, rules: allRules, fixes: false }, file).findings),

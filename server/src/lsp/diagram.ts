@@ -13,7 +13,7 @@ export function computeDiagram(environments: readonly AnalyzerEnvironment[], par
   const root = roots.length === 1 ? roots[0]! : commonAncestor(roots);
   const owner = (file: string) => environments.find((env) => file.startsWith(env.workspace.root + path.sep));
   const files = environments.flatMap((env) =>
-    env.workspace.allFiles().filter((file) => isMappedFile(env.workspace.root, file) && isFileIncluded(env.configs.forFile(file), file)),
+    env.workspace.allFiles().filter((file) => isMappedFile(env.workspace, file) && isFileIncluded(env.configs.forFile(file), file)),
   );
   return buildDiagram(
     { root, files, projectFor: (file) => (owner(file) ?? environments[0]!).workspace.projectFor(file) },
