@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { dependencyOrder } from '../../server/src/engine/scanOrder';
+import { dependencyOrder, singleThreadOrder } from '../../server/src/engine/scanOrder';
 
-// The order a parallel scan hands files out in: each folder together, after the folders
-// its files import from, so that a thread's files import each other.
+// The order a batch scan analyses files in: each folder together, after the folders its
+// files import from, so that a thread's files import each other and a file's imports are
+// still parsed when its turn comes.
 
 const ROOT = path.join(path.sep, 'project', 'src');
 const at = (relative: string) => path.join(ROOT, ...relative.split('/'));
@@ -47,5 +50,20 @@ describe('scan order', () => {
     const result = order(sources);
     assert.equal(result.length, folders);
     assert.deepEqual(result.slice(0, 2), ['m00000/f.ts', 'm00001/f.ts']);
+  });
+
+  it('keeps path order on one thread while the text fits the tree budget, and orders by imports beyond it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-order-'));
+    try {
+      const files = ['a/uses.ts', 'z/used.ts'].map((name) => path.join(dir, ...name.split('/')));
+      for (const file of files) fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(files[0]!, `import { used } from '../z/used';\n`.padEnd(100, ' '));
+      fs.writeFileSync(files[1]!, 'export const used = 1;\n'.padEnd(100, ' '));
+      const readText = (file: string) => fs.readFileSync(file, 'utf8');
+      assert.deepEqual(singleThreadOrder(files, 200, readText), files);
+      assert.deepEqual(singleThreadOrder(files, 199, readText), [files[1], files[0]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

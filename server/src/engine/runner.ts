@@ -5,6 +5,7 @@ import { analyzeInBatch, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
 import { analyseInParallel, threadsFor, type ParallelScan } from './parallelScan';
 import type { Rule } from './rule';
+import { singleThreadOrder } from './scanOrder';
 import { repositoryRootAbove } from './testFiles';
 import { BATCH_TREE_BUDGET, isAnalysableFile, normalizePath, Workspace } from './workspace';
 
@@ -55,6 +56,9 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
     analyze = (file) => analysed.get(file) ?? analyzeInBatch(env, file);
   } else {
     workspace.planBatch(pending);
+    const analysed = new Map<string, FileAnalysis>();
+    for (const file of singleThreadOrder(pending, treeBudget, (file) => workspace.readText(file))) analysed.set(file, analyzeInBatch(env, file));
+    analyze = (file) => analysed.get(file) ?? analyzeInBatch(env, file);
   }
   return { root, workspace, configs, results: files.map(cached ? cached.analyze : analyze) };
 }

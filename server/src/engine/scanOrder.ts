@@ -1,6 +1,7 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// The order a parallel scan hands files out in. Cross-file facts make a thread parse what
+// The order a batch scan analyses files in. Cross-file facts make a thread parse what
 // its files import (and what that imports, a few levels deep), so a thread whose files
 // import each other parses little beyond them. Sorted paths keep a folder together but not
 // the folders it leans on, which may sit anywhere in the tree. So folders come after the
@@ -38,6 +39,30 @@ export function dependencyOrder(files: readonly string[], readText: (file: strin
     return [...found];
   };
   return postOrder([...byFolder.keys()], importedFolders).flatMap((folder) => byFolder.get(folder)!);
+}
+
+/**
+ * The order one thread analyses `files` (sorted by path) in. While their text fits the tree
+ * budget nothing is released and path order is as good as any. Beyond it, a file's imports
+ * should still be parsed when its turn comes: in path order synthetic 4,000 parsed 5,045
+ * times (a quarter of its files two or three times), in dependency order once each. Sizes
+ * are checked first to spare smaller scans the order's extra read of every file.
+ */
+export function singleThreadOrder(files: readonly string[], treeBudget: number, readText: (file: string) => string | undefined): readonly string[] {
+  let text = 0;
+  for (const file of files) {
+    text += sizeOf(file);
+    if (text > treeBudget) return dependencyOrder(files, readText);
+  }
+  return files;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Every node after the nodes it leads to, except along cycles. Iterative: a chain may be thousands long. */
