@@ -156,10 +156,11 @@ function findConfigIn(dir: string): LoadedConfig | undefined {
 
 /** Whether include/exclude globs (relative to the config's folder) let a file be analysed. */
 export function isFileIncluded(loaded: LoadedConfig, filePath: string): boolean {
+  const { include = [], exclude = [] } = loaded.config;
+  if (include.length === 0 && exclude.length === 0) return true;
   const relative = posixRelative(loaded.baseDir, filePath);
-  const { include, exclude } = loaded.config;
-  if (include && include.length > 0 && !include.some((glob) => minimatch(relative, glob, { dot: true }))) return false;
-  return !(exclude ?? []).some((glob) => minimatch(relative, glob, { dot: true }));
+  if (include.length > 0 && !include.some((glob) => minimatch(relative, glob, { dot: true }))) return false;
+  return !exclude.some((glob) => minimatch(relative, glob, { dot: true }));
 }
 
 export function ruleSettingOf(config: ResilintConfig, ruleId: string): RuleSetting {
