@@ -79,4 +79,23 @@ describe('resolveImportedDeclaration', () => {
       },
     );
   });
+
+  it('follows a re-exported namespace (`export * as`) to its module, and a re-exported import to its declaration', () => {
+    withProject(
+      {
+        'src/http.ts': `export function get(url: string) { return url; }\n`,
+        'src/presenters/user.ts': `export default function presentUser(id: string) { return id; }\n`,
+        'src/presenters/index.ts': `import presentUser from './user';\nimport * as http from '../http';\nexport { presentUser, http as transport };\n`,
+        'src/api.ts': `export * as http from './http';\n`,
+        'src/main.ts': `import { http } from './api';\nimport { presentUser, transport } from './presenters';\nexport { http, presentUser, transport };\n`,
+      },
+      (resolve, checker) => {
+        assert.equal(resolve('http'), 'src/http.ts:1');
+        assert.equal(resolve('transport'), 'src/http.ts:1');
+        assert.equal(resolve('presentUser'), 'src/presenters/user.ts:1');
+        for (const name of ['http', 'transport', 'presentUser']) assert.equal(checker(name), resolve(name), name);
+      },
+    );
+  });
 });
+

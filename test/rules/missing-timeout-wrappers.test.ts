@@ -201,6 +201,20 @@ export const f = () => httpGet('/x');
       output: `import * as http from './http';\nexport const a = () => http.httpGet('/a', { signal: AbortSignal.timeout(10000) });\nexport const c = () => http.httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
     },
     {
+      name: 'callers of a forwarding wrapper in a module re-exported as a namespace, or re-exported by a barrel',
+      files: {
+        'src/http.ts': fetchWrapper,
+        'src/api.ts': `export * as http from './http';\n`,
+        'src/index.ts': `import { httpGet } from './http';\nexport { httpGet as get };\n`,
+      },
+      code: `import { http } from './api';\nimport { get } from './index';\nexport const a = () => http.httpGet('/a');\nexport const b = () => get('/b');\nexport const c = () => http.httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
+      errors: [
+        { messageId: 'wrapperCallNoTimeout', line: 3, relatedFiles: ['src/http.ts'] },
+        { messageId: 'wrapperCallNoTimeout', line: 4, relatedFiles: ['src/http.ts'] },
+      ],
+      output: `import { http } from './api';\nimport { get } from './index';\nexport const a = () => http.httpGet('/a', { signal: AbortSignal.timeout(10000) });\nexport const b = () => get('/b', { signal: AbortSignal.timeout(10000) });\nexport const c = () => http.httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
+    },
+    {
       name: 'callers of helpers held in an exported object literal',
       files: {
         'src/api.ts': `import axios, { type AxiosRequestConfig } from 'axios';

@@ -304,6 +304,24 @@ export async function check(lines: { sku: string; quantity: number }[]) {
       output: null,
     },
     {
+      name: 'through a barrel that re-exports the import, and a module re-exported as a namespace',
+      files: {
+        'src/clients/inventory.ts': INVENTORY_CLIENT,
+        'src/clients/index.ts': `import { getStock } from './inventory';\nexport * as inventory from './inventory';\nexport { getStock };\n`,
+      },
+      code: `import { getStock, inventory } from './clients';
+export async function check(skus: string[]) {
+  for (const sku of skus) await getStock(sku);
+  return Promise.all(skus.map((sku) => inventory.getStock(sku)));
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 3, relatedFiles: ['src/clients/inventory.ts'] },
+        { messageId: 'concurrent', line: 4, relatedFiles: ['src/clients/inventory.ts'] },
+      ],
+      output: null,
+    },
+    {
       name: 'a Prisma lookup per element is hoisted into one findMany and a Map',
       ...prismaProject,
       code: `import { PrismaClient } from '@prisma/client';

@@ -81,8 +81,10 @@ export function isRelativeSpecifier(specifier: string): boolean {
 }
 
 /**
- * Follows a relative import to the declaration it names in another project file
- * (through `export { x } from`, `export * from` and default exports), up to a few hops.
+ * Follows a relative import to the declaration it names in another project file (through
+ * `export { x } from`, `export * from`, `export * as ns from`, re-exported imports and
+ * default exports), up to a few hops. A name that stands for a whole module (`import * as`,
+ * or a re-exported namespace) resolves to that module's source file.
  */
 export function resolveImportedDeclaration(
   facts: ProjectFacts,
@@ -93,6 +95,11 @@ export function resolveImportedDeclaration(
 ): Declaration | undefined {
   const file = facts.resolveModule(fromFile.fileName, binding.module);
   return file && resolveExport(facts, file, binding.imported, options.types === true, 0);
+}
+
+/** What a module exports under a name, followed as resolveImportedDeclaration follows it. */
+export function resolveExportOf(facts: ProjectFacts, file: ts.SourceFile, name: string, options: { types?: boolean } = {}): Declaration | undefined {
+  return resolveExport(facts, file, name, options.types === true, 0);
 }
 
 interface Declaration {
@@ -140,14 +147,19 @@ function scanExports(sourceFile: ts.SourceFile, name: string, types: boolean): E
   for (const statement of sourceFile.statements) {
     if (ts.isExportDeclaration(statement)) {
       const module = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
-      if (!statement.exportClause && module) starModules.push(module);
-      if (statement.exportClause && ts.isNamedExports(statement.exportClause)) {
-        for (const element of statement.exportClause.elements) {
+      const clause = statement.exportClause;
+      if (!clause && module) starModules.push(module);
+      if (clause && ts.isNamespaceExport(clause) && module && clause.name.text === name) return { modules: [module], name: '*' };
+      if (clause && ts.isNamedExports(clause)) {
+        for (const element of clause.elements) {
           if (element.name.text !== name) continue;
           const original = (element.propertyName ?? element.name).text;
           if (module) return { modules: [module], name: original };
           const local = findLocalDeclaration(sourceFile, original);
-          return local ? { node: local } : undefined;
+          if (local) return { node: local };
+          // `import { get } from './http'; export { get }`: the export is the import's.
+          const imported = collectImportBindings(sourceFile).get(original);
+          return imported ? { modules: [imported.module], name: imported.imported } : undefined;
         }
       }
     } else if (ts.isExportAssignment(statement) && name === 'default') {

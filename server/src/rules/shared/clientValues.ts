@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { packageName, type ImportBinding } from '../../engine/imports';
+import { findLocalDeclaration, packageName, resolveExportOf, resolveImportedDeclaration, type ImportBinding } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { classOfThis, declarationOf, importedDeclaration, isFunctionLikeDeclaration, memberOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
 
@@ -320,7 +320,18 @@ export function functionNamed(identifier: ts.Identifier, facts: ProjectFacts): F
 /** The project function an import binding names: `import { get }`, or `get` of `import * as http` (`binding.imported` 'get'). */
 export function importedFunction(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): FunctionLike | undefined {
   if (libraryOfModule(binding.module)) return undefined;
-  const target = importedDeclaration(facts, fromFile, binding);
+  const target = resolveImportedDeclaration(facts, fromFile, binding);
+  return target && functionOf(target.sourceFile, target.node);
+}
+
+/** The project function a module exports under a name. */
+export function exportedFunction(facts: ProjectFacts, module: ts.SourceFile, name: string): FunctionLike | undefined {
+  const target = resolveExportOf(facts, module, name);
+  return target && functionOf(target.sourceFile, target.node);
+}
+
+function functionOf(sourceFile: ts.SourceFile, node: ts.Node): FunctionLike | undefined {
+  const target = ts.isIdentifier(node) ? findLocalDeclaration(sourceFile, node.text) : node;
   if (!target) return undefined;
   if (ts.isFunctionDeclaration(target)) return target.body ? target : undefined;
   if (ts.isVariableDeclaration(target)) return functionValue(target.initializer);

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
-import { functionNamed, importedFunction } from './clientValues';
+import { exportedFunction, functionNamed, importedFunction } from './clientValues';
 import { baseClassOf, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
@@ -136,6 +136,8 @@ function calledFunction(call: ts.CallExpression, facts: ProjectFacts): FunctionL
     }
     const holder = declaration && holderOfDeclared(receiver, declaration, facts);
     if (!holder) return undefined;
+    // `import { http } from './api'`, where api.ts has `export * as http from './http'`.
+    if (ts.isSourceFile(holder)) return exportedFunction(facts, holder, method);
     return ts.isObjectLiteralExpression(holder) ? objectMethod(holder, method, facts) : methodOf(holder, method, facts);
   }
   const cls = classOfMember(receiver, facts);
@@ -145,9 +147,9 @@ function calledFunction(call: ts.CallExpression, facts: ProjectFacts): FunctionL
 /**
  * What a name holds that has methods: a class (`new C()` in a const, a `C`-typed parameter,
  * `C` itself for static calls) or an object literal held by a const (`const api = { get() {} }`),
- * here or imported (a default-exported object too).
+ * here or imported (a default-exported object too), or a module re-exported as a namespace.
  */
-function holderOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, facts: ProjectFacts): ClassLike | ts.ObjectLiteralExpression | undefined {
+function holderOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, facts: ProjectFacts): ClassLike | ts.ObjectLiteralExpression | ts.SourceFile | undefined {
   switch (declaration.kind) {
     case 'class':
       return declaration.node;
@@ -158,7 +160,7 @@ function holderOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, fa
     case 'import': {
       const target = importedDeclaration(facts, name.getSourceFile(), declaration.binding);
       if (!target) return undefined;
-      if (ts.isClassDeclaration(target) || ts.isClassExpression(target)) return target;
+      if (ts.isClassDeclaration(target) || ts.isClassExpression(target) || ts.isSourceFile(target)) return target;
       if (ts.isVariableDeclaration(target)) return constObjectOf(target);
       const value = ts.isExpression(target) ? skipOuterExpressions(target) : undefined;
       return value && ts.isObjectLiteralExpression(value) ? value : undefined;

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { importBindings, resolveImportedDeclaration } from '../../engine/imports';
+import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
 import { CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { skipOuterExpressions, staticPropertyName } from './localDeclarations';
@@ -60,17 +60,15 @@ export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, 
 export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | undefined, call: ts.CallExpression): CallTarget | undefined {
   let current = target;
   for (let hop = 0; current?.kind === 'external' && hop < 8; hop++) {
-    const { sourceFile, module, instance } = current;
-    let { imported, path } = current;
-    if (imported === '*') {
-      // `import * as users from './users'; users.find()`: the first member names the export.
-      const [first, ...rest] = path;
-      if (first === undefined || first === CALL) return undefined;
-      imported = first;
-      path = rest;
-    }
+    const { sourceFile, module, imported, instance } = current;
+    let { path } = current;
     // Types too: a client typed by a project interface (`db: Database`) is traced through its declared members.
-    const declaration = resolveImportedDeclaration(facts, sourceFile, { module, imported, local: imported, declaration: sourceFile }, { types: true });
+    let declaration = resolveImportedDeclaration(facts, sourceFile, { module, imported, local: imported, declaration: sourceFile }, { types: true });
+    // A whole module (`import * as users from './users'`, or a re-exported `export * as users`): `users.find()`'s first member names the export.
+    while (declaration && ts.isSourceFile(declaration.node) && path[0] !== undefined && path[0] !== CALL) {
+      declaration = resolveExportOf(facts, declaration.node, path[0], { types: true });
+      path = path.slice(1);
+    }
     if (!declaration || ts.isSourceFile(declaration.node)) return undefined;
     current = resolveDeclarationPath(facts, declaration.sourceFile, declaration.node, instance, path, call, 0);
   }
