@@ -110,6 +110,25 @@ describe('memos: invalidated by the files they read', () => {
     assert.equal(computed, 2);
   });
 
+  it('a memo that resolved an import is recomputed once a created file changes where it leads', () => {
+    const facts = workspace.projectFor(file('a.ts'));
+    let computed = 0;
+    const target = () =>
+      facts.perFile(facts.getSourceFile(file('a.ts'))!, 'later', () => {
+        computed++;
+        return facts.resolveModule(file('a.ts'), './later')?.fileName;
+      });
+    assert.equal(target(), undefined);
+    fs.mkdirSync(file('later'));
+    fs.writeFileSync(file('later/index.ts'), 'export const later = 1;\n');
+    workspace.fileChanged(file('later/index.ts'));
+    assert.equal(target(), file('later/index.ts'));
+    fs.writeFileSync(file('later.ts'), 'export const later = 2;\n');
+    workspace.fileChanged(file('later.ts'));
+    assert.equal(target(), file('later.ts'), 'later.ts now comes before later/index.ts');
+    assert.equal(computed, 3);
+  });
+
   it('an import that resolved to nothing resolves once its file is created', () => {
     const facts = workspace.projectFor(file('a.ts'));
     assert.equal(facts.resolveModule(file('a.ts'), './later'), undefined);

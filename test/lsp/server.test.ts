@@ -181,6 +181,20 @@ describe('language server over stdio', function () {
     assert.deepEqual(codes(published.diagnostics), ['missing-timeout']);
   });
 
+  it('follows an import into a file created after the importer was analysed', async () => {
+    const file = path.join(dir, 'src', 'check.ts');
+    const code = `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`;
+    fs.writeFileSync(file, code);
+    const uri = uriOf(file);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: code } });
+    assert.deepEqual((await client.diagnostics(uri, (d) => d.version === 1)).diagnostics, []);
+    const created = path.join(dir, 'src', 'inventory.ts');
+    fs.writeFileSync(created, `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(created), type: 1 }] });
+    const published = await client.diagnostics(uri, (d) => d.diagnostics.length > 0);
+    assert.deepEqual(codes(published.diagnostics), ['n-plus-one-query']);
+  });
+
   it('analyses the workspace in the background, files it has not been shown included, and counts the tests it skipped', async () => {
     const file = path.join(dir, 'src', 'closed.ts');
     fs.writeFileSync(file, FETCH_CODE);

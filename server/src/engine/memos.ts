@@ -8,6 +8,8 @@ import type { ts } from 'ts-morph';
 
 /** Read by a computation that asked the type checker or a generation-wide store: any change may alter it. */
 const ANY_FILE = '\0any file';
+/** Read by a computation that resolved an import: a file created or deleted may change where imports lead. */
+const IMPORT_RESOLUTIONS = '\0import resolutions';
 
 interface CrossFileMemo {
   value: unknown;
@@ -35,6 +37,15 @@ export class Memos {
 
   readAnyFile(): void {
     this.read(ANY_FILE);
+  }
+
+  readResolutions(): void {
+    this.read(IMPORT_RESOLUTIONS);
+  }
+
+  /** A file was created or deleted: what resolved an import may now resolve it elsewhere, or at all. */
+  resolutionsChanged(): void {
+    this.changed(new Set([IMPORT_RESOLUTIONS]));
   }
 
   perFile<T>(sourceFile: ts.SourceFile, key: string, compute: () => T): T {

@@ -429,8 +429,11 @@ export class ProjectEntry implements ProjectFacts {
     } else if (this.program?.getSourceFile(file)) {
       this.programOutdated = true; // a declaration file the program read
     } else {
-      // A file nothing had read: created (or deleted) on disk. Imports that resolved to
-      // nothing may now resolve, and TypeScript's cache remembers the misses.
+      // A file nothing had read: created (or deleted) on disk, or opened before it was
+      // parsed. Imports that resolved to nothing may now resolve, and TypeScript's cache
+      // remembers the misses. What was computed from resolutions goes only when the
+      // resolver had seen the file or its folder otherwise: opening a file keeps it.
+      if (this.resolverSawOtherwise(file)) this.memos.resolutionsChanged();
       this.resolutionCache = this.newResolutionCache();
       this.resolvedImports = new Map();
       this.sharedResolutions = new Map();
@@ -438,6 +441,19 @@ export class ProjectEntry implements ProjectFacts {
       this.resolutionKeys.clear();
       this.programOutdated = this.program !== undefined;
     }
+  }
+
+  /** Whether module resolution found this file, or a folder on its path, missing where it now exists, or the reverse. */
+  private resolverSawOtherwise(file: string): boolean {
+    // The resolver asks with '/' separators on every platform.
+    const asked = (target: string) => target.split(path.sep).join('/');
+    const seen = this.probedPaths.get(`file:${asked(file)}`);
+    if (seen !== undefined && seen !== ts.sys.fileExists(file)) return true;
+    for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const seenDir = this.probedPaths.get(`dir:${asked(dir)}`);
+      if (seenDir !== undefined && seenDir !== ts.sys.directoryExists(dir)) return true;
+    }
+    return false;
   }
 
   private probe(kind: 'file' | 'dir', target: string, exists: (target: string) => boolean): boolean {
@@ -469,6 +485,7 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   resolveModulePath(fromFile: string, specifier: string): string | undefined {
+    this.memos.readResolutions();
     let asked = this.resolvedImports.get(fromFile);
     if (!asked) this.resolvedImports.set(fromFile, (asked = new Map()));
     if (asked.has(specifier)) return asked.get(specifier);
