@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
-import { findLocalDeclaration, packageName, resolveExportOf, resolveImportedDeclaration, type ImportBinding } from '../../engine/imports';
+import { packageName, type ImportBinding } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { classOfThis, declarationOf, importedDeclaration, isFunctionLikeDeclaration, memberOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
+import { classOfThis, declarationOf, exportedDeclaration, importedDeclaration, isFunctionLikeDeclaration, memberOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
 
 // What an expression holds, when it is an HTTP or RPC client: the fetch function, a
 // library's default export (`axios`), an instance and the calls that created it
@@ -320,18 +320,15 @@ export function functionNamed(identifier: ts.Identifier, facts: ProjectFacts): F
 /** The project function an import binding names: `import { get }`, or `get` of `import * as http` (`binding.imported` 'get'). */
 export function importedFunction(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): FunctionLike | undefined {
   if (libraryOfModule(binding.module)) return undefined;
-  const target = resolveImportedDeclaration(facts, fromFile, binding);
-  return target && functionOf(target.sourceFile, target.node);
+  return functionDeclared(importedDeclaration(facts, fromFile, binding));
 }
 
 /** The project function a module exports under a name. */
 export function exportedFunction(facts: ProjectFacts, module: ts.SourceFile, name: string): FunctionLike | undefined {
-  const target = resolveExportOf(facts, module, name);
-  return target && functionOf(target.sourceFile, target.node);
+  return functionDeclared(exportedDeclaration(facts, module, name));
 }
 
-function functionOf(sourceFile: ts.SourceFile, node: ts.Node): FunctionLike | undefined {
-  const target = ts.isIdentifier(node) ? findLocalDeclaration(sourceFile, node.text) : node;
+function functionDeclared(target: ts.Node | undefined): FunctionLike | undefined {
   if (!target) return undefined;
   if (ts.isFunctionDeclaration(target)) return target.body ? target : undefined;
   if (ts.isVariableDeclaration(target)) return functionValue(target.initializer);

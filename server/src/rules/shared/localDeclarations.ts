@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { findLocalDeclaration, importBindings, resolveImportedDeclaration, type ImportBinding } from '../../engine/imports';
+import { findLocalDeclaration, importBindings, resolveExportOf, resolveImportedDeclaration, type ImportBinding } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 
 // Name resolution without the type checker: which declaration an identifier or a
@@ -277,7 +277,15 @@ export function baseClassOf(cls: ClassLike, facts: ProjectFacts): ClassLike | un
  * the declaration of `name` in that file.
  */
 export function importedDeclaration(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): ts.Node | undefined {
-  const resolved = resolveImportedDeclaration(facts, fromFile, binding);
+  return declarationNode(resolveImportedDeclaration(facts, fromFile, binding));
+}
+
+/** The declaration a module exports under a name, as importedDeclaration follows it. */
+export function exportedDeclaration(facts: ProjectFacts, module: ts.SourceFile, name: string): ts.Node | undefined {
+  return declarationNode(resolveExportOf(facts, module, name));
+}
+
+function declarationNode(resolved: { sourceFile: ts.SourceFile; node: ts.Node } | undefined): ts.Node | undefined {
   if (!resolved) return undefined;
   const node = resolved.node;
   if (ts.isIdentifier(node)) return findLocalDeclaration(resolved.sourceFile, node.text);
