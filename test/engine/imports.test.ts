@@ -80,19 +80,21 @@ describe('resolveImportedDeclaration', () => {
     );
   });
 
-  it('follows a re-exported namespace (`export * as`) to its module, and a re-exported import to its declaration', () => {
+  it('follows a re-exported namespace (`export * as`) to its module, and an import re-exported by name or as the default to its declaration', () => {
     withProject(
       {
         'src/http.ts': `export function get(url: string) { return url; }\n`,
         'src/presenters/user.ts': `export default function presentUser(id: string) { return id; }\n`,
         'src/presenters/index.ts': `import presentUser from './user';\nimport * as http from '../http';\nexport { presentUser, http as transport };\n`,
+        'src/presenters/default.ts': `import { presentUser } from './index';\nexport default presentUser;\n`,
         'src/api.ts': `export * as http from './http';\n`,
-        'src/main.ts': `import { http } from './api';\nimport { presentUser, transport } from './presenters';\nexport { http, presentUser, transport };\n`,
+        'src/main.ts': `import { http } from './api';\nimport { presentUser, transport } from './presenters';\nimport present from './presenters/default';\nexport { http, presentUser, transport, present };\n`,
       },
       (resolve, checker) => {
         assert.equal(resolve('http'), 'src/http.ts:1');
         assert.equal(resolve('transport'), 'src/http.ts:1');
         assert.equal(resolve('presentUser'), 'src/presenters/user.ts:1');
+        assert.equal(resolve('present'), 'src/presenters/user.ts:1');
         for (const name of ['http', 'transport', 'presentUser']) assert.equal(checker(name), resolve(name), name);
       },
     );

@@ -156,14 +156,12 @@ function scanExports(sourceFile: ts.SourceFile, name: string, types: boolean): E
           const original = (element.propertyName ?? element.name).text;
           if (module) return { modules: [module], name: original };
           const local = findLocalDeclaration(sourceFile, original);
-          if (local) return { node: local };
-          // `import { get } from './http'; export { get }`: the export is the import's.
-          const imported = collectImportBindings(sourceFile).get(original);
-          return imported ? { modules: [imported.module], name: imported.imported } : undefined;
+          return local ? { node: local } : reexportedImport(sourceFile, original);
         }
       }
     } else if (ts.isExportAssignment(statement) && name === 'default') {
-      return { node: statement.expression };
+      const expression = statement.expression;
+      return (ts.isIdentifier(expression) ? reexportedImport(sourceFile, expression.text) : undefined) ?? { node: expression };
     } else if (isExported(statement)) {
       if (ts.isVariableStatement(statement)) {
         const declaration = variableDeclaration(statement, name);
@@ -178,6 +176,12 @@ function scanExports(sourceFile: ts.SourceFile, name: string, types: boolean): E
   }
   if (typeDeclaration) return { node: typeDeclaration };
   return starModules.length > 0 ? { modules: starModules, name } : undefined;
+}
+
+/** `import { get } from './http'; export { get }` (or `export default get`): the export is the import's. */
+function reexportedImport(sourceFile: ts.SourceFile, local: string): ExportLookup | undefined {
+  const imported = collectImportBindings(sourceFile).get(local);
+  return imported && { modules: [imported.module], name: imported.imported };
 }
 
 /** A top-level declaration of `name` in the file (function, class, variable, enum). */
