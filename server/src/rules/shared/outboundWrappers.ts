@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
-import { exportedFunction, functionNamed, importedFunction } from './clientValues';
+import { exportedFunction, functionNamed } from './clientValues';
 import { baseClassOf, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
@@ -130,13 +130,9 @@ function calledFunction(call: ts.CallExpression, facts: ProjectFacts): FunctionL
   }
   if (ts.isIdentifier(receiver)) {
     const declaration = declarationOf(receiver, facts);
-    // `import * as http from './http'; http.get(url)`: a function the module exports.
-    if (declaration?.kind === 'import' && declaration.binding.imported === '*') {
-      return importedFunction(facts, receiver.getSourceFile(), { ...declaration.binding, imported: method });
-    }
     const holder = declaration && holderOfDeclared(receiver, declaration, facts);
     if (!holder) return undefined;
-    // `import { http } from './api'`, where api.ts has `export * as http from './http'`.
+    // A module: `import * as http from './http'`, or `export * as http` re-exported by a barrel.
     if (ts.isSourceFile(holder)) return exportedFunction(facts, holder, method);
     return ts.isObjectLiteralExpression(holder) ? objectMethod(holder, method, facts) : methodOf(holder, method, facts);
   }
@@ -147,7 +143,7 @@ function calledFunction(call: ts.CallExpression, facts: ProjectFacts): FunctionL
 /**
  * What a name holds that has methods: a class (`new C()` in a const, a `C`-typed parameter,
  * `C` itself for static calls) or an object literal held by a const (`const api = { get() {} }`),
- * here or imported (a default-exported object too), or a module re-exported as a namespace.
+ * here or imported (a default-exported object too), or a module (a namespace import or re-export).
  */
 function holderOfDeclared(name: ts.Identifier, declaration: LocalDeclaration, facts: ProjectFacts): ClassLike | ts.ObjectLiteralExpression | ts.SourceFile | undefined {
   switch (declaration.kind) {
