@@ -46,19 +46,18 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   const configs = new ConfigResolver(root, options.configFile);
   const env = { workspace, configs, rules: options.rules, fixes: options.fixes !== false };
   const files = filesUnder(workspace, targets);
-  let analyze = (file: string) => analyzeInBatch(env, file);
-  const cached = options.cache && planCachedRun(options.cache, env, files, (file) => analyze(file));
+  // Analysed ahead, in the order that suits the threads; analyzeInBatch only guards against a file they left out.
+  let analysed: ReadonlyMap<string, FileAnalysis> = new Map();
+  const analyze = (file: string) => analysed.get(file) ?? analyzeInBatch(env, file);
+  const cached = options.cache && planCachedRun(options.cache, env, files, analyze);
   const pending = cached ? cached.misses : files;
   const threads = options.parallel ? threadsFor(pending.length, options.parallel) : 1;
   if (threads > 1) {
     workspace.shareTreeBudget(threads);
-    const analysed = await analyseInParallel(env, pending, threads, options.parallel!, { configFile: options.configFile, treeBudget: treeBudget / threads });
-    analyze = (file) => analysed.get(file) ?? analyzeInBatch(env, file);
+    analysed = await analyseInParallel(env, pending, threads, options.parallel!, { configFile: options.configFile, treeBudget: treeBudget / threads });
   } else {
     workspace.planBatch(pending);
-    const analysed = new Map<string, FileAnalysis>();
-    for (const file of singleThreadOrder(pending, treeBudget, (file) => workspace.readText(file))) analysed.set(file, analyzeInBatch(env, file));
-    analyze = (file) => analysed.get(file) ?? analyzeInBatch(env, file);
+    analysed = new Map(singleThreadOrder(pending, treeBudget, (file) => workspace.readText(file)).map((file) => [file, analyzeInBatch(env, file)]));
   }
   return { root, workspace, configs, results: files.map(cached ? cached.analyze : analyze) };
 }
