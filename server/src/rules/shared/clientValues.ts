@@ -317,8 +317,8 @@ export function functionNamed(identifier: ts.Identifier, facts: ProjectFacts): F
   return undefined;
 }
 
-/** The project function an import binding names: `import { get }`, or `get` of `import * as http` (`binding.imported` 'get'). */
-export function importedFunction(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): FunctionLike | undefined {
+/** The project function an import binding names: `import { get } from './http'`. */
+function importedFunction(facts: ProjectFacts, fromFile: ts.SourceFile, binding: ImportBinding): FunctionLike | undefined {
   if (libraryOfModule(binding.module)) return undefined;
   return functionDeclared(importedDeclaration(facts, fromFile, binding));
 }
