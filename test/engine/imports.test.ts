@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { importBindings, resolveImportedDeclaration } from '../../server/src/engine/imports';
+import { importBindings, relativeSpecifiersIn, resolveImportedDeclaration } from '../../server/src/engine/imports';
 import { Workspace } from '../../server/src/engine/workspace';
 
 // Following an import to the declaration it names, through re-exports and barrels, as
@@ -101,3 +101,25 @@ describe('resolveImportedDeclaration', () => {
   });
 });
 
+
+describe('relativeSpecifiersIn', () => {
+  it('reads every relative specifier the compiler’s import scanner finds, and requires, without parsing', () => {
+    const text = [
+      `import { a } from './a';`,
+      `import type { B } from "../b/index.js";`,
+      `import './setup';`,
+      `import * as up from '..';`,
+      `export { c } from './c';`,
+      `export * from './d'`,
+      `import e = require('./e');`,
+      `const f = await import('./f');`,
+      `const g = require('./g');`,
+      `import axios from 'axios';`,
+      `import { h } from '@app/h';`,
+      `const here = '.';`,
+    ].join('\n');
+    const scanned = ts.preProcessFile(text, true, false).importedFiles.map((file) => file.fileName).filter((name) => name.startsWith('.'));
+    assert.deepEqual(scanned, ['./a', '../b/index.js', './setup', '..', './c', './d', './e', './f']);
+    assert.deepEqual(relativeSpecifiersIn(text), [...scanned, './g']);
+  });
+});

@@ -81,6 +81,21 @@ export function isRelativeSpecifier(specifier: string): boolean {
 }
 
 /**
+ * The relative module specifiers a file's text imports, re-exports or requires (`./x`,
+ * `../y/z`, `..`), read with a regular expression instead of parsing or `ts.preProcessFile`
+ * (about 20 times slower). For walks over the import graph that steer work or widen a
+ * search: an import inside a comment or string adds an edge, which may cost time but must
+ * not be what a finding depends on.
+ */
+export function relativeSpecifiersIn(text: string): string[] {
+  const specifiers: string[] = [];
+  for (const match of text.matchAll(RELATIVE_SPECIFIER)) specifiers.push(match[1]!);
+  return specifiers;
+}
+
+const RELATIVE_SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"](\.{1,2}(?:\/[^'"\n]*)?)['"]/g;
+
+/**
  * Follows a relative import to the declaration it names in another project file (through
  * `export { x } from`, `export * from`, `export * as ns from`, re-exported imports and
  * default exports), up to a few hops. A name that stands for a whole module (`import * as`,
