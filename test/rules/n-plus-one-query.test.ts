@@ -72,8 +72,61 @@ export function formatSku(sku: string): string {
 }
 `;
 
+// A presenter that queries only for some options (outline's presenters, vendure's
+// getEntityOrThrow): what its callers pass decides whether a loop over it makes N queries.
+const PRESENTERS = `import { Pool } from 'pg';
+const pool = new Pool();
+export interface Doc { id: string; teamId: string; body: string }
+export async function present(doc: Doc, options: { withAuthor?: boolean; includeBody?: boolean } = {}) {
+  const author = options.withAuthor ? await pool.query('SELECT * FROM users WHERE id = $1', [doc.id]) : undefined;
+  return { id: doc.id, body: options.includeBody === false ? undefined : await render(doc, options.withAuthor ? { teamId: doc.teamId } : undefined), author };
+}
+async function render(doc: Doc, signing?: { teamId: string }) {
+  if (signing?.teamId) await pool.query('SELECT * FROM attachments WHERE team = $1', [signing.teamId]);
+  return doc.body;
+}
+export async function internalId(externalId: string, known: Record<string, string>, teamId?: string) {
+  if (!teamId) return known[externalId];
+  const found = await pool.query('SELECT id FROM documents WHERE external_id = $1', [externalId]);
+  return found.rows[0]?.id as string;
+}
+export async function summary(doc: Doc, { eager = false }: { eager?: boolean } = {}) {
+  return eager && (await pool.query('SELECT count(*) FROM comments WHERE doc = $1', [doc.id]));
+}
+export async function audited(doc: Doc, options: { withAuthor?: boolean } = {}) {
+  options = { withAuthor: true, ...options };
+  return options.withAuthor ? pool.query('SELECT * FROM users WHERE id = $1', [doc.id]) : undefined;
+}
+export async function logged(doc: Doc, options: { withAuthor?: boolean } = {}) {
+  const author = options.withAuthor ? await pool.query('SELECT * FROM users WHERE id = $1', [doc.id]) : undefined;
+  await fetch('https://audit.example/views', { method: 'POST', body: doc.id, signal: AbortSignal.timeout(2000) });
+  return author;
+}
+`;
+
 runRuleTests(rule, {
   valid: [
+    {
+      name: 'a helper that queries only for an option its callers leave out or turn off, through two calls',
+      files: { 'src/presenters.ts': PRESENTERS },
+      code: `import { present, type Doc } from './presenters';
+export async function list(docs: Doc[]) {
+  const out = [];
+  for (const doc of docs) out.push(await present(doc));
+  return Promise.all(docs.map((doc) => present(doc, { withAuthor: false }))).then(() => out);
+}`,
+    },
+    {
+      name: 'a helper that returns early without the argument its callers leave out, or queries only for a destructured option they turn off',
+      files: { 'src/presenters.ts': PRESENTERS },
+      code: `import { internalId, summary, type Doc } from './presenters';
+export async function map(docs: Doc[], known: Record<string, string>) {
+  for (const doc of docs) {
+    await internalId(doc.id, known);
+    await summary(doc, { eager: false });
+  }
+}`,
+    },
     {
       name: 'in-memory work per element is not I/O',
       code: `export function totals(lines: { sku: string; qty: number }[], prices: Map<string, number>) {
@@ -491,6 +544,36 @@ export async function profiles(ids: string[]) {
           message:
             '`axios.get` performs an HTTP request once per element of `ids` (inside .map()): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).',
         },
+      ],
+      output: null,
+    },
+    {
+      name: 'the same helper with the option that makes it query, or options it cannot know',
+      files: { 'src/presenters.ts': PRESENTERS },
+      code: `import { present, internalId, type Doc } from './presenters';
+export async function list(docs: Doc[], options: { withAuthor?: boolean }, teamId: string) {
+  for (const doc of docs) await present(doc, { withAuthor: true });
+  for (const doc of docs) await present(doc, options);
+  for (const doc of docs) await internalId(doc.id, {}, teamId);
+}`,
+      errors: [
+        { messageId: 'sequential', line: 3, message: '`present()` performs a database query (`pool.query` in src/presenters.ts) once per element of `docs`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 4 },
+        { messageId: 'sequential', line: 5 },
+      ],
+      output: null,
+    },
+    {
+      name: 'a helper that reassigns its options, or queries on another path too, is reported',
+      files: { 'src/presenters.ts': PRESENTERS },
+      code: `import { audited, logged, type Doc } from './presenters';
+export async function list(docs: Doc[]) {
+  for (const doc of docs) await audited(doc);
+  for (const doc of docs) await logged(doc);
+}`,
+      errors: [
+        { messageId: 'sequential', line: 3 },
+        { messageId: 'sequential', line: 4, message: '`logged()` performs an HTTP request (`fetch` in src/presenters.ts) once per element of `docs`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
       ],
       output: null,
     },

@@ -3,6 +3,7 @@ import { classifyPackageCall, isIoMethodName, isIoPackage } from './ioCatalog';
 import { rangeOfNode } from '../../engine/analyzer';
 import type { RelatedLocation } from '../../engine/findings';
 import { callIo, callTarget, functionIo, witnessHops, type IoWitness, type IssueMode } from './ioSummaries';
+import { reachableWith } from './reachableIo';
 import type { RuleContext } from '../../engine/rule';
 import { functionName, type FunctionNode } from './valueTrace';
 import { skipOuterExpressions, outermostWrapping } from './localDeclarations';
@@ -16,9 +17,8 @@ type IoContext = Pick<RuleContext, 'facts' | 'sourceFile' | 'getTypeChecker'>;
 
 export function ioOfCall(context: IoContext, call: ts.CallExpression, mode: IssueMode): IoWitness | undefined {
   const { facts, sourceFile } = context;
-  const witness = callIo(facts, sourceFile, call, mode);
-  if (witness || !worthTypeChecking(context, call)) return witness;
-  return typeCheckedIo(context, call, mode);
+  const witness = callIo(facts, sourceFile, call, mode) ?? (worthTypeChecking(context, call) ? typeCheckedIo(context, call, mode) : undefined);
+  return witness && reachableWith(facts, witness, mode);
 }
 
 /**

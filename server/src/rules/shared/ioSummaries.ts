@@ -97,6 +97,11 @@ export function functionIo(facts: ProjectFacts, sourceFile: ts.SourceFile, node:
   return generation.summaries.get(node)!;
 }
 
+/** The calls a function makes, its callbacks' included, in source order. */
+export function functionCalls(facts: ProjectFacts, sourceFile: ts.SourceFile, node: ts.Node): readonly ts.CallExpression[] {
+  return fileSummary(facts, sourceFile).callsByFunction.get(node) ?? [];
+}
+
 /** Every call of a file, in source order (memoised with the file's summary). */
 export function fileCalls(facts: ProjectFacts, sourceFile: ts.SourceFile): readonly ts.CallExpression[] {
   return facts.perFile(sourceFile, 'io-calls-ordered', () =>
@@ -167,7 +172,7 @@ function isSummaryOwner(node: ts.Node): boolean {
 interface TarjanFrame {
   node: ts.Node;
   sourceFile: ts.SourceFile;
-  calls: ts.CallExpression[];
+  calls: readonly ts.CallExpression[];
   next: number;
   index: number;
   lowlink: number;
@@ -181,7 +186,7 @@ function computeClosure(facts: ProjectFacts, generation: Generation, rootFile: t
   const callStack: TarjanFrame[] = [];
   let counter = 0;
   const enter = (node: ts.Node, sourceFile: ts.SourceFile) => {
-    const calls = fileSummary(facts, sourceFile).callsByFunction.get(node) ?? [];
+    const calls = functionCalls(facts, sourceFile, node);
     const frame: TarjanFrame = { node, sourceFile, calls, next: 0, index: counter, lowlink: counter };
     counter++;
     indexOf.set(node, frame);
