@@ -16,6 +16,7 @@ export function probe(o: { a?: number; nested?: { b: boolean } } = {}, missing?:
     n && o.zzz, n || o.a, n || o.zzz, missing ?? o.a, o ?? missing,
     o.a === 1, o.a !== 1, o == null, o === o, !o.nested.b,
     o.a ? missing : o, n ? o : missing, ({ ...o, a: 0 }).a, ({ ...n }).a, LIMIT, o['a'],
+    ({ a: 0, ...n }).a, ({ zzz: 0, ...o }).zzz, ({ a: 0, ...o }).a,
   ];
 }
 export function mutates(o: { a?: number } = {}) {
@@ -33,6 +34,7 @@ const EXPECTED: (boolean | undefined)[] = [
   false, true, undefined, true, true,
   true, false, false, undefined, true,
   false, undefined, false, undefined, false, true,
+  undefined, false, true,
 ];
 
 function withFile(test: (sourceFile: ts.SourceFile, facts: ReturnType<Workspace['projectFor']>) => void): void {

@@ -169,12 +169,11 @@ function objectValue(literal: ts.ObjectLiteralExpression, next: (e: ts.Expressio
     if (ts.isSpreadAssignment(property)) {
       const spread = next(property.expression);
       if (spread === undefined || spread === null) continue;
-      if (typeof spread === 'object') {
-        for (const [name, value] of spread.props) props.set(name, value);
-        complete &&= spread.complete;
-      } else {
-        complete = false;
-      }
+      const known = typeof spread === 'object' ? spread : { props: new Map<string, StaticValue>(), complete: false };
+      // What the spread may hold beyond its known properties overrides what came before.
+      if (!known.complete) for (const name of props.keys()) props.set(name, UNKNOWN);
+      for (const [name, value] of known.props) props.set(name, value);
+      complete &&= known.complete;
       continue;
     }
     const name = property.name && staticName(property.name);
