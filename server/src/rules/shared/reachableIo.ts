@@ -13,24 +13,29 @@ import { bindArguments, evaluate, nullishness, truthiness, type Bindings } from 
 
 /** Hops checked; further hops are taken as the summary found them. */
 const MAX_HOPS = 4;
+/**
+ * Chains looked at per reported call: functions with many calls that each lose only
+ * deeper down could otherwise multiply the search. Past it, the chain counts as it is.
+ */
+const MAX_STEPS = 200;
 
 /** The witness, or another chain for the same call, that the arguments given at each hop allow; undefined when none does. */
 export function reachableWith(facts: ProjectFacts, witness: IoWitness, mode: IssueMode): IoWitness | undefined {
-  return reachable(facts, witness, mode, new Map(), 0);
+  return reachable(facts, witness, mode, new Map(), 0, { steps: MAX_STEPS });
 }
 
-function reachable(facts: ProjectFacts, witness: IoWitness, mode: IssueMode, bindings: Bindings, hops: number): IoWitness | undefined {
+function reachable(facts: ProjectFacts, witness: IoWitness, mode: IssueMode, bindings: Bindings, hops: number, budget: { steps: number }): IoWitness | undefined {
   const { callee, next } = witness;
-  if (!callee || !next || hops >= MAX_HOPS) return witness;
+  if (!callee || !next || hops >= MAX_HOPS || budget.steps-- <= 0) return witness;
   const calleeBindings = bindArguments(callee.node, witness.call, bindings, facts);
   if (mayRun(next.call, callee.node, calleeBindings, facts)) {
-    const rest = reachable(facts, next, mode, calleeBindings, hops + 1);
+    const rest = reachable(facts, next, mode, calleeBindings, hops + 1, budget);
     if (rest) return rest === next ? witness : { ...witness, next: rest };
   }
   for (const call of functionCalls(facts, callee.sourceFile, callee.node)) {
     if (call === next.call || !mayRun(call, callee.node, calleeBindings, facts)) continue;
     const other = callIo(facts, callee.sourceFile, call, mode);
-    const rest = other && reachable(facts, other, mode, calleeBindings, hops + 1);
+    const rest = other && reachable(facts, other, mode, calleeBindings, hops + 1, budget);
     if (rest) return { ...witness, next: rest };
   }
   return undefined;
