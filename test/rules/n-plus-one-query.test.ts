@@ -325,6 +325,24 @@ export async function names(ids: string[]) {
       errors: [{ messageId: 'concurrent', line: 3 }],
     },
     {
+      name: 'the message shows a call written over several lines, or with a cast, as it reads',
+      files: DECLARED_DB,
+      code: `import { store, type Database } from './db';
+export async function names(ids: string[]) {
+  for (const id of ids) {
+    await store
+      .user
+      .findFirst({ where: { id } });
+    await (store satisfies Database).user.findFirst({ where: { id } });
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 4, message: '`store.user.findFirst` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 7, message: '`(store satisfies Database).user.findFirst` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+      ],
+    },
+    {
       name: 'a Prisma-style client typed by a type alias of an object type, in the same file',
       code: `interface User { id: string; name: string }
 type Db = { user: { findFirst(args: { where: { id?: string } }): Promise<User | null> } };

@@ -4,6 +4,7 @@ import type { Fix } from '../engine/findings';
 import { defineRule, type RuleContext } from '../engine/rule';
 import { docsUrl } from './docs';
 import type { RecognitionOptions } from './shared/outboundCalls';
+import { messageText } from './shared/messageText';
 import { judgeCall, type Judgement } from './shared/outboundWrappers';
 import { unboundedRequestReply } from './shared/requestReply';
 import { instanceFix, optionFix, withTimeoutFix, type FixSettings } from './shared/timeoutFixes';
@@ -68,7 +69,7 @@ export default defineRule<MissingTimeoutOptions>({
         context.report({
           node: found.promise.expression,
           messageId: 'requestReplyNoTimeout',
-          data: { send: shortText(found.send.expression.getText(context.sourceFile)) },
+          data: { send: messageText(found.send.expression) },
           fixes: () => {
             const fix = withTimeoutFix(found.promise, settings, true);
             return fix ? [fix] : [];
@@ -105,7 +106,6 @@ function stringList(value: unknown): string[] {
 }
 
 function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement: Judgement, missing: Missing, settings: FixSettings): void {
-  const sourceFile = context.sourceFile;
   const fixes = () => judgementFixes(context, judgement, missing, settings);
   if (judgement.kind === 'wrapper') {
     const { forward, inner } = judgement.summary;
@@ -113,9 +113,9 @@ function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement:
       node: judgement.call.expression,
       messageId: 'wrapperCallNoTimeout',
       data: {
-        callee: shortText(judgement.call.expression.getText(sourceFile)),
+        callee: messageText(judgement.call.expression),
         option: forward.target.kind === 'option' ? forward.target.name : forward.spec.preferred,
-        inner: shortText(inner.label),
+        inner: messageText(inner.label),
       },
       related: [{ filePath: inner.call.getSourceFile().fileName, range: rangeOfNode(inner.call.getSourceFile(), inner.call), message: 'the call that receives the option' }],
       fixes,
@@ -125,7 +125,7 @@ function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement:
   context.report({
     node: judgement.outbound.call.expression,
     messageId: messageIdFor(judgement.outbound.client, missing.reason),
-    data: { callee: shortText(judgement.outbound.label) },
+    data: { callee: messageText(judgement.outbound.label) },
     fixes,
   });
 }
@@ -176,10 +176,4 @@ function returnsPromise(call: ts.CallExpression, context: RuleContext<MissingTim
   if (!checker) return false;
   const type = checker.getTypeAtLocation(call);
   return type.getSymbol()?.name === 'Promise';
-}
-
-/** A callee for a message: on one line (`axios\n  .get` reads `axios.get`), and not too long. */
-function shortText(text: string): string {
-  const oneLine = text.replace(/\s*(\??\.)\s*/g, '$1').replace(/\s+/g, ' ');
-  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
 }

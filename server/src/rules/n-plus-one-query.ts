@@ -5,6 +5,7 @@ import { docsUrl } from './docs';
 import { explainIo, ioOfCall } from './shared/ioCalls';
 import { iterationScopeOf, usesAny, bindingNames, type IterationScope } from './shared/iterationScopes';
 import { loopBatchFixes } from './shared/loopBatchFix';
+import { messageText } from './shared/messageText';
 import { posixRelative } from '../engine/paths';
 
 // One query or request per element of a collection: N elements cost N round trips, and
@@ -64,8 +65,7 @@ function isIgnored(filePath: string, projectRoot: string, patterns: readonly str
 }
 
 function collectionText(scope: IterationScope): string {
-  const text = scope.collection?.getText().replace(/\s+/g, ' ') ?? 'the collection';
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return scope.collection ? messageText(scope.collection, 40) : 'the collection';
 }
 
 function howText(scope: IterationScope): string {

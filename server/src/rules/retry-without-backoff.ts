@@ -12,7 +12,8 @@ import { retryLoop } from './retry/loops';
 import type { RetrySite, SiteContext } from './retry/model';
 import { recursiveRetry } from './retry/recursion';
 import { delayCallbackRetry } from './retry/strategies';
-import { functionName, shortText } from './retry/syntax';
+import { functionName } from './retry/syntax';
+import { messageText } from './shared/messageText';
 
 // Retries without growing, jittered, capped delays turn one slow dependency into an
 // outage: every client that failed comes back at once, again and again. This rule finds
@@ -119,7 +120,7 @@ function reportSite(context: RuleContext<RetryOptions>, site: RetrySite): void {
     messageId: primary,
     data: {
       what: SHAPE_NAMES[site.shape],
-      delay: delayNode ? shortText(delayNode, sourceFile) : 'no delay',
+      delay: delayNode ? messageText(delayNode, 48) : 'no delay',
       reason: site.nonRetryable?.reason ?? '',
       also: alsoText(others, site),
     },

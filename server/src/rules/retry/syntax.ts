@@ -167,12 +167,6 @@ export function breakTarget(statement: ts.BreakStatement | ts.ContinueStatement)
   return undefined;
 }
 
-/** Text of a node, shortened for messages. */
-export function shortText(node: ts.Node, sourceFile: ts.SourceFile, max = 48): string {
-  const text = node.getText(sourceFile).replace(/\s+/g, ' ');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 /** The statements a function-like's body runs (an expression body counts as one). */
 export function functionBody(fn: ts.SignatureDeclaration): ts.Node | undefined {
   return 'body' in fn ? (fn.body as ts.Node | undefined) : undefined;

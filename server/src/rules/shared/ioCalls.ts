@@ -8,6 +8,7 @@ import type { RuleContext } from '../../engine/rule';
 import { functionName, type FunctionNode } from './valueTrace';
 import { skipOuterExpressions, outermostWrapping } from './localDeclarations';
 import { posixRelative } from '../../engine/paths';
+import { messageText } from './messageText';
 
 // "Does this call perform I/O?" for rules: the syntactic summaries first (they work on a
 // bare checkout, reading declared types through imports), then, for an awaited call whose
@@ -96,10 +97,9 @@ function functionAt(sourceFile: ts.SourceFile, declaration: ts.Declaration): Fun
 
 const MAX_RELATED = 10;
 
-/** A call's source text on one line, shortened: `ctx.db.vendor.findFirst`. */
+/** A call's callee for a message: `ctx.db.vendor.findFirst`. */
 export function calleeText(call: ts.CallExpression): string {
-  const text = call.expression.getText().replace(/\s+/g, '');
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return messageText(call.expression);
 }
 
 /**
