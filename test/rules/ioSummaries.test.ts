@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { callIo, fileCalls, functionIo, witnessHops, type IoWitness } from '../../server/src/rules/shared/ioSummaries';
+import { callIo, functionCalls, functionIo, witnessHops, type IoWitness } from '../../server/src/rules/shared/ioSummaries';
 import { Workspace } from '../../server/src/engine/workspace';
 
 // The I/O summaries on real temporary projects without node_modules: everything here is
@@ -136,13 +136,14 @@ export function many(ids: string[]) { return prisma.user.findMany({ where: { id:
     try {
       const order = fixture.file('src/order.ts');
       const f = facts(fixture, 'src/order.ts');
-      const call = fileCalls(f, order).find((c) => c.expression.getText() === 'getStock')!;
+      const check = functionNamed(order, 'check');
+      const call = functionCalls(f, order, check).find((c) => c.expression.getText() === 'getStock')!;
       assert.deepEqual(hopsOf(callIo(f, order, call, 'sequential')), ['getStock()', 'io:fetch']);
-      const callsBefore = fileCalls(f, order);
+      const callsBefore = functionCalls(f, order, check);
 
       fixture.workspace.setOverlay(path.join(fixture.dir, 'src/client.ts'), `export async function getStock(sku: string) { return { sku, available: 1 }; }\n`);
       assert.equal(fixture.file('src/order.ts'), order, 'the unchanged file is not parsed again');
-      assert.equal(fileCalls(f, order), callsBefore, 'its per-file summary is reused');
+      assert.equal(functionCalls(f, order, check), callsBefore, 'its per-file summary is reused');
       assert.equal(callIo(f, order, call, 'sequential'), undefined, 'the closure sees the edit');
     } finally {
       fixture.dispose();

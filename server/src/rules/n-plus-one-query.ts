@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { callIo, fileCalls } from './shared/ioSummaries';
+import { callIo } from './shared/ioSummaries';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
 import { explainIo, ioOfCall } from './shared/ioCalls';
@@ -34,12 +34,16 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
     defaultOptions: { ignorePaths: DEFAULT_IGNORED_PATHS, checkTests: false },
   },
   create(context) {
-    const { facts, sourceFile } = context;
+    const { facts } = context;
     if (isIgnored(context.filePath, context.settings.projectRoot, context.options.ignorePaths)) return {};
     const scopes = new Map<ts.Node, IterationScope | null>();
+    const calls: ts.CallExpression[] = [];
     return {
+      [ts.SyntaxKind.CallExpression](node) {
+        calls.push(node as ts.CallExpression);
+      },
       onEnd() {
-        for (const call of fileCalls(facts, sourceFile)) {
+        for (const call of calls) {
           const scope = iterationScopeOf(call, facts, scopes);
           if (!scope || stopsAtFirstResult(scope, call)) continue;
           const witness = ioOfCall(context, call, scope.mode);

@@ -1,5 +1,4 @@
 import { ts } from 'ts-morph';
-import { fileCalls } from './shared/ioSummaries';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
 import { fieldResolverOf, type FieldResolver } from './shared/graphqlResolvers';
@@ -28,7 +27,6 @@ export default defineRule<{ checkTests: boolean }>({
     defaultOptions: { checkTests: false },
   },
   create(context) {
-    const { facts, sourceFile } = context;
     const resolvers = new Map<ts.Node, FieldResolver | null>();
     const reported = new Set<ts.Node>();
     const parents = new Map<ts.Node, ReadonlySet<string>>();
@@ -53,9 +51,13 @@ export default defineRule<{ checkTests: boolean }>({
       }
       return undefined;
     };
+    const calls: ts.CallExpression[] = [];
     return {
+      [ts.SyntaxKind.CallExpression](node) {
+        calls.push(node as ts.CallExpression);
+      },
       onEnd() {
-        for (const call of fileCalls(facts, sourceFile)) {
+        for (const call of calls) {
           const resolver = resolverAround(call);
           if (!resolver || resolver.isRoot || reported.has(resolver.node)) continue;
           if (!usesAny(call, parentNames(resolver))) continue;

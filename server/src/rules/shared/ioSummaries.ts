@@ -33,12 +33,6 @@ export interface IoWitness {
   next?: IoWitness;
 }
 
-interface FileSummary {
-  /** Calls made by each function; calls in anonymous callbacks count for the function around them. */
-  callsByFunction: Map<ts.Node, ts.CallExpression[]>;
-  targets: Map<ts.CallExpression, LocalTarget | undefined>;
-}
-
 interface Summary {
   sequential: IoWitness | undefined;
   concurrent: IoWitness | undefined;
@@ -99,14 +93,7 @@ export function functionIo(facts: ProjectFacts, sourceFile: ts.SourceFile, node:
 
 /** The calls a function makes, its callbacks' included, in source order. */
 export function functionCalls(facts: ProjectFacts, sourceFile: ts.SourceFile, node: ts.Node): readonly ts.CallExpression[] {
-  return fileSummary(facts, sourceFile).callsByFunction.get(node) ?? [];
-}
-
-/** Every call of a file, in source order (memoised with the file's summary). */
-export function fileCalls(facts: ProjectFacts, sourceFile: ts.SourceFile): readonly ts.CallExpression[] {
-  return facts.perFile(sourceFile, 'io-calls-ordered', () =>
-    [...fileSummary(facts, sourceFile).callsByFunction.values()].flat().sort((a, b) => a.pos - b.pos || b.end - a.end),
-  );
+  return callsByFunction(facts, sourceFile).get(node) ?? [];
 }
 
 
@@ -118,15 +105,20 @@ function generationOf(facts: ProjectFacts): Generation {
   return facts.perGeneration('io-summaries', () => ({ summaries: new Map() }));
 }
 
-function fileSummary(facts: ProjectFacts, sourceFile: ts.SourceFile): FileSummary {
-  return facts.perFile(sourceFile, 'io-calls', () => ({ callsByFunction: collectCalls(sourceFile), targets: new Map() }));
+/**
+ * Calls made by each function of a file; calls in anonymous callbacks count for the
+ * function around them. A walk of its own, needed only once a summary asks for a function
+ * of the file: rules find their calls in the analyser's walk.
+ */
+function callsByFunction(facts: ProjectFacts, sourceFile: ts.SourceFile): ReadonlyMap<ts.Node, ts.CallExpression[]> {
+  return facts.perFile(sourceFile, 'io-calls', () => collectCalls(sourceFile));
 }
 
 function localTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): LocalTarget | undefined {
-  const summary = fileSummary(facts, sourceFile);
-  if (summary.targets.has(call)) return summary.targets.get(call);
+  const targets = facts.perFile(sourceFile, 'io-local-targets', () => new Map<ts.CallExpression, LocalTarget | undefined>());
+  if (targets.has(call)) return targets.get(call);
   const target = localCallTarget(facts, sourceFile, call);
-  summary.targets.set(call, target);
+  targets.set(call, target);
   return target;
 }
 
