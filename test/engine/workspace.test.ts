@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { Workspace } from '../../server/src/engine/workspace';
+import { normalizePath, Workspace } from '../../server/src/engine/workspace';
 
 // The workspace parses on demand, re-parses edits incrementally and builds the type
 // checker from the same tree objects the rules walk. These tests pin what must hold
@@ -107,5 +107,10 @@ describe('workspace', () => {
     fs.writeFileSync(file, 'export const a = 2;\n');
     workspace.fileChanged(file);
     assert.match(workspace.getSourceFile(file)!.text, /= 2/);
+  });
+
+  it('normalizes paths as path.resolve does, including those it passes through unchanged', () => {
+    const samples = ['/a/b/c.ts', '/a/./b.ts', '/a/../b.ts', '/a//b.ts', '/a/b/', '/', '/a/.b/c.ts', '/a/..b/c.ts', '/a/b/..', '/a/b/.', 'src/a.ts', './a.ts', '../a.ts'];
+    assert.deepEqual(samples.map(normalizePath), samples.map((sample) => path.resolve(sample)));
   });
 });

@@ -48,8 +48,12 @@ export function isAnalysableFile(filePath: string): boolean {
 }
 
 export function normalizePath(filePath: string): string {
-  return path.resolve(filePath);
+  // Most paths arrive absolute and normal already; path.resolve costs a scan's worth of time on them.
+  return path.sep === '/' && filePath.startsWith('/') && !NOT_NORMAL.test(filePath) ? filePath : path.resolve(filePath);
 }
+
+/** `.` or `..` segments, doubled or trailing slashes: what path.resolve would change in an absolute POSIX path. */
+const NOT_NORMAL = /\/\.{1,2}(?:\/|$)|\/\/|.\/$/;
 
 export class Workspace {
   readonly root: string;
@@ -63,6 +67,8 @@ export class Workspace {
   /** What is wrong in the tsconfig.json files, found with the projects. */
   private tsconfigProblems: string[] = [];
   private inferred: ProjectEntry | undefined;
+  /** The project each file was found to belong to, until the projects are rebuilt. */
+  private readonly owners = new Map<string, ProjectEntry>();
   private readonly batch = new Set<string>();
   /** The folder test files are told apart from (see WorkspaceOptions.testsJudgedFrom). */
   readonly testsJudgedFrom: string;
@@ -139,15 +145,21 @@ export class Workspace {
   /** The project that owns a file: the deepest tsconfig that includes it, else the inferred one. */
   projectFor(filePath: string): ProjectEntry {
     const file = normalizePath(filePath);
+    // Asked at every cross-file lookup; a monorepo has dozens of tsconfigs to look through.
+    const known = this.owners.get(file);
+    if (known) return known;
     let best: ProjectEntry | undefined;
     for (const entry of this.tsconfigProjects()) {
       if (entry.fileNames.has(file) && (!best || entry.root.length > best.root.length)) best = entry;
     }
-    return best ?? this.inferredProject();
+    const owner = best ?? this.inferredProject();
+    this.owners.set(file, owner);
+    return owner;
   }
 
   getSourceFile(filePath: string): ts.SourceFile | undefined {
-    return this.projectFor(filePath).load(normalizePath(filePath));
+    const file = normalizePath(filePath);
+    return this.projectFor(file).load(file);
   }
 
   /**
@@ -249,6 +261,7 @@ export class Workspace {
   private dropProjects(): void {
     this.projects = undefined;
     this.inferred = undefined;
+    this.owners.clear();
     this.residentText = 0;
     this.releaseAbove = this.treeBudget ?? Infinity;
   }
