@@ -77,6 +77,7 @@ export default defineRule<RetryOptions>({
       sourceFile,
       facts: context.facts,
       delays: { facts: context.facts, sleepNames: new Set(context.options.sleepFunctions) },
+      enclosing: new Map(),
     };
     // One retry can be seen from two ends (a reconnect helper and the function it calls back):
     // the loop or function, or a wait, already reported means the same retry.

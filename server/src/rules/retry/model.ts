@@ -75,4 +75,12 @@ export interface SiteContext {
   sourceFile: ts.SourceFile;
   facts: ProjectFacts;
   delays: DelayContext;
+  /** Per function of this file: the names of it and the functions around it (see recursion.ts). */
+  enclosing: Map<ts.Node, Enclosing>;
+}
+
+/** The functions around a node: their names, and whether one of them is a setTimeout callback. */
+export interface Enclosing {
+  names: ReadonlySet<string>;
+  inTimer: boolean;
 }

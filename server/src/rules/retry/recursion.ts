@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { classMember, resolveCallee } from './callees';
 import { awaitedDelay, isTimerFunction } from './delays';
-import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
+import type { DelayCall, Enclosing, ExprEnv, RetrySite, SiteContext } from './model';
 import { retriesOnlyNotYet } from './polls';
 import {
   catchVariable,
@@ -53,7 +53,7 @@ const TIMER = /^set(Timeout|Interval|Immediate)$/;
 
 export function recursiveRetry(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
   const target = selfCallTarget(call);
-  if (!target || !mayRetrySelf(call, target)) return handedToTimerHelper(call, context);
+  if (!target || !mayRetrySelf(call, target, context)) return handedToTimerHelper(call, context);
   const walk = walkToFunction(call, target.name, target.viaThis);
   if (!walk) return undefined;
   let { fn, path } = walk;
@@ -81,7 +81,7 @@ export function recursiveRetry(call: ts.CallExpression, context: SiteContext): R
 function handedToTimerHelper(call: ts.CallExpression, context: SiteContext): RetrySite | undefined {
   const index = call.arguments.findIndex((argument) => {
     const named = namedReference(unbound(argument));
-    return named !== undefined && mayRetrySelf(call, { ...named, timer: undefined });
+    return named !== undefined && mayRetrySelf(call, { ...named, timer: undefined }, context);
   });
   const argument = call.arguments[index];
   const named = argument && namedReference(unbound(argument));
@@ -122,14 +122,39 @@ function timerCallingBack(helperBody: ts.Node, parameter: string): ts.CallExpres
 }
 
 /** Cheap first look: an enclosing function has the callee's name, or a timer schedules the call. */
-function mayRetrySelf(call: ts.CallExpression, target: SelfCall): boolean {
+function mayRetrySelf(call: ts.CallExpression, target: SelfCall, context: SiteContext): boolean {
   if (target.timer) return true;
-  for (let node: ts.Node | undefined = call.parent; node; node = node.parent) {
-    if (!ts.isFunctionLike(node)) continue;
-    if (functionName(node) === target.name) return true;
-    if (ts.isCallExpression(node.parent) && node.parent.arguments[0] === node && isTimerFunction(node.parent.expression, 'setTimeout')) return true;
+  const around = enclosingFunctions(call, context.enclosing);
+  return around.inTimer || around.names.has(target.name);
+}
+
+const TOP_LEVEL: Enclosing = { names: new Set(), inTimer: false };
+
+/**
+ * The functions around a node, worked out once per function of the file and shared by the
+ * calls in it (every call, and every named argument, asks). Iterative: functions may nest
+ * deeply. Kept per analysis of the file, since a re-parse may move a function under others.
+ */
+function enclosingFunctions(node: ts.Node, known: Map<ts.Node, Enclosing>): Enclosing {
+  const pending: ts.Node[] = [];
+  let outer = TOP_LEVEL;
+  for (let current = node.parent; current; current = current.parent) {
+    if (!ts.isFunctionLike(current)) continue;
+    const found = known.get(current);
+    if (found) {
+      outer = found;
+      break;
+    }
+    pending.push(current);
   }
-  return false;
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const fn = pending[i]!;
+    const name = functionName(fn);
+    const scheduled = ts.isCallExpression(fn.parent) && fn.parent.arguments[0] === fn && isTimerFunction(fn.parent.expression, 'setTimeout');
+    outer = { names: name === undefined || outer.names.has(name) ? outer.names : new Set([...outer.names, name]), inTimer: outer.inTimer || scheduled };
+    known.set(fn, outer);
+  }
+  return outer;
 }
 
 interface SelfCall {
