@@ -3,13 +3,12 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { callIo, functionCalls, type IoWitness, type IssueMode } from './ioSummaries';
 import { bindArguments, evaluate, nullishness, truthiness, type Bindings } from './staticValues';
 
-// I/O summaries hold for any arguments: `present(doc, { includeData: false })` performs
-// the query `present` makes only `if (options.includeData !== false)` as much as a call
-// that asks for the data. Before a rule reports a chain, it is checked against what the
-// call's arguments are known to hold (staticValues.ts), hop by hop: a hop behind a
-// condition those values decide against is replaced by another call of the same function
-// that may still run, or the chain is dropped. Checked only for chains a rule is about to
-// report, so the summaries stay context-free and linear.
+// I/O summaries hold for any arguments: to them, `present(doc)` performs the query that
+// `present` makes only `if (options.withAuthor)`. So before a rule reports a chain, it is
+// checked against what the call's arguments are known to hold (staticValues.ts), hop by
+// hop: a hop behind a condition those values decide against is replaced by another call of
+// the same function that may still run, or the chain is dropped. Only chains a rule is
+// about to report are checked, so the summaries stay context-free and linear.
 
 /** Hops checked; further hops are taken as the summary found them. */
 const MAX_HOPS = 4;
@@ -45,7 +44,7 @@ function reachable(facts: ProjectFacts, witness: IoWitness, mode: IssueMode, bin
  * Whether `node` may run when `fn` is called with these parameter values: false when an
  * `if`, `?:`, `&&`, `||` or `??` around it, or an earlier `if (...) return`, is decided against it.
  */
-export function mayRun(node: ts.Node, fn: ts.Node, bindings: Bindings, facts: ProjectFacts): boolean {
+function mayRun(node: ts.Node, fn: ts.Node, bindings: Bindings, facts: ProjectFacts): boolean {
   if (bindings.size === 0) return true;
   const decided = (condition: ts.Expression) => truthiness(evaluate(condition, bindings, facts));
   for (let child = node, parent = node.parent; parent && child !== fn; child = parent, parent = parent.parent) {
@@ -78,9 +77,9 @@ function reachedPastEarlyExits(block: ts.Block, statement: ts.Node, decided: (co
   return true;
 }
 
-/** A `return` or `throw`, or a block that ends in one. */
+/** A `return` or `throw`, or a block that ends in one (blocks may nest deeply: no recursion). */
 function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  const last = ts.isBlock(statement) ? statement.statements[statement.statements.length - 1] : undefined;
-  return last !== undefined && exits(last);
+  let last: ts.Statement | undefined = statement;
+  while (last && ts.isBlock(last)) last = last.statements[last.statements.length - 1];
+  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
 }

@@ -8,7 +8,7 @@ import { declarationOf, isConst, skipOuterExpressions } from './localDeclaration
 // and a condition is decided only when everything it depends on is known, so a guard
 // that cannot be decided never hides a call.
 
-export const UNKNOWN: unique symbol = Symbol('unknown');
+const UNKNOWN: unique symbol = Symbol('unknown');
 /** Known only to be truthy or falsy: `a || 'x'`, `a && 0` with `a` unknown. */
 const TRUTHY: unique symbol = Symbol('truthy');
 const FALSY: unique symbol = Symbol('falsy');
@@ -285,7 +285,13 @@ function baseName(target: ts.Expression): string | undefined {
   return ts.isIdentifier(current) ? current.text : undefined;
 }
 
-function collectIdentifiers(node: ts.Node, into: Set<string>): void {
-  if (ts.isIdentifier(node)) into.add(node.text);
-  node.forEachChild((child) => collectIdentifiers(child, into));
+function collectIdentifiers(root: ts.Node, into: Set<string>): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isIdentifier(node)) into.add(node.text);
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
 }
