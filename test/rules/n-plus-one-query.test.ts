@@ -726,6 +726,24 @@ export async function backfill(days: number) {
       errors: [{ messageId: 'sequential', line: 6 }],
     },
     {
+      name: 'a module-level list written with elements is data once something pushes to it (not another list of a longer name)',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+const tenants = ['default'];
+const regions = ['eu', 'us'];
+const subregions: string[] = [];
+export function register(tenant: string) {
+  tenants .push(tenant);
+  subregions.push(tenant);
+}
+export async function migrateAll() {
+  for (const tenant of tenants) await pool.query('SELECT migrate($1)', [tenant]);
+  for (const region of regions) await pool.query('SELECT migrate_region($1)', [region]);
+}
+`,
+      errors: [{ messageId: 'sequential', line: 11 }],
+    },
+    {
       name: 'a validation exit (if (!row) return) does not make a loop a search',
       ...prismaProject,
       code: `import { PrismaClient } from '@prisma/client';

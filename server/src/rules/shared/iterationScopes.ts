@@ -191,10 +191,22 @@ function isConstWithFixedList(declaration: ts.VariableDeclaration, facts: Projec
   return isFixedList(init, facts, depth + 1);
 }
 
-/** `list.push(...)`, `list.unshift(...)`, `list.splice(...)` anywhere in the scope that declares `list`. */
+/**
+ * `list.push(...)`, `list.unshift(...)`, `list.splice(...)` anywhere in the scope that
+ * declares `list`. For a module-level list the scope is the whole file, asked about every
+ * loop over it: the name is found with indexOf and only what follows it is matched.
+ */
 function isGrown(name: string, scope: ts.Node): boolean {
-  return new RegExp(`(?:^|[^\\w$])${name.replace(/\$/g, '\\$')}\\s*\\.\\s*(?:push|unshift|splice)\\s*\\(`).test(scope.getText());
+  const text = scope.getText();
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (at > 0 && /[\w$]/.test(text[at - 1]!)) continue;
+    GROWN_AFTER_NAME.lastIndex = at + name.length;
+    if (GROWN_AFTER_NAME.test(text)) return true;
+  }
+  return false;
 }
+
+const GROWN_AFTER_NAME = /\s*\.\s*(?:push|unshift|splice)\s*\(/y;
 
 /** `new Set(list)` spread back into an array has at most the list's elements. */
 function setSource(expression: ts.Expression): ts.Expression {
