@@ -19,13 +19,20 @@ export function probe(o: { a?: number; nested?: { b: boolean } } = {}, missing?:
     ({ a: 0, ...n }).a, ({ zzz: 0, ...o }).zzz, ({ a: 0, ...o }).a,
   ];
 }
-export function mutates(o: { a?: number } = {}) {
+export function mutates(o: { a?: number } = {}, p: { a?: number } = {}) {
   o.a = 1;
-  return o.a;
+  const alias = p;
+  alias.a = 1;
+  return o.a && p.a;
+}
+export function destructures(o: { a?: number } = {}) {
+  const { a, ...rest } = o;
+  return a && rest && o.a;
 }
 export function run(count: number) {
   probe({ a: 1, nested: { b: false } }, undefined, count);
-  mutates({ a: 0 });
+  mutates({ a: 0 }, { a: 0 });
+  destructures({ a: 0 });
 }
 `;
 
@@ -69,9 +76,10 @@ describe('staticValues', () => {
     });
   });
 
-  it('binds no value to a parameter the function assigns through', () => {
+  it('binds no value to a parameter the function assigns through, itself or under another name', () => {
     withFile((sourceFile, facts) => {
       assert.equal(bindArguments(declared(sourceFile, 'mutates'), calls(sourceFile)[1]!, new Map(), facts).size, 0);
+      assert.equal(bindArguments(declared(sourceFile, 'destructures'), calls(sourceFile)[2]!, new Map(), facts).size, 1, 'destructuring copies values out');
     });
   });
 });

@@ -243,8 +243,9 @@ const assignedNamesOf = new WeakMap<ts.Node, ReadonlySet<string>>();
 
 /**
  * Names the function assigns or mutates through (`x = ...`, `x.y = ...`, `x.y++`,
- * `delete x.y`, `Object.assign(x, ...)`), nested functions included: by name, so a
- * shadowing name only makes a parameter unknown that was not.
+ * `delete x.y`, `Object.assign(x, ...)`), or gives another name (`const o = x`, which may
+ * then be mutated), nested functions included: by name, so a shadowing name only makes a
+ * parameter unknown that was not. A callee that mutates an object passed to it is not seen.
  */
 function assignedNames(fn: ts.Node): ReadonlySet<string> {
   let names = assignedNamesOf.get(fn);
@@ -262,12 +263,23 @@ function assignedNames(fn: ts.Node): ReadonlySet<string> {
     else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) addTarget(node.operand);
     else if (ts.isDeleteExpression(node)) addTarget(node.expression);
     else if (ts.isCallExpression(node) && node.arguments[0] && isObjectAssign(node.expression)) addTarget(node.arguments[0]);
+    const aliased = aliasedValue(node);
+    if (aliased) found.add(aliased.text);
     node.forEachChild((child) => {
       stack.push(child);
     });
   }
   assignedNamesOf.set(fn, (names = found));
   return names;
+}
+
+/** `const o = x` or `holder.o = x`: `x` under another name. Destructuring (`const { a } = x`) copies values out instead. */
+function aliasedValue(node: ts.Node): ts.Identifier | undefined {
+  let value: ts.Expression | undefined;
+  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) value = node.initializer;
+  else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && !ts.isObjectLiteralExpression(node.left) && !ts.isArrayLiteralExpression(node.left)) value = node.right;
+  const bare = value && skipOuterExpressions(value);
+  return bare && ts.isIdentifier(bare) ? bare : undefined;
 }
 
 function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
