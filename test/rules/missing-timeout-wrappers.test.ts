@@ -187,6 +187,26 @@ export const f = () => httpGet('/x');
       output: `import { httpGet } from './http';\nexport const a = () => httpGet('/a', { signal: AbortSignal.timeout(10000) });\nexport const b = () => httpGet('/b', { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10000) });\nexport const c = () => httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
     },
     {
+      name: 'a wrapper with a this parameter: arguments fill the parameters after it',
+      code: `interface Api { base: string }
+export function get(this: Api, path: string, init?: RequestInit) {
+  return fetch(this.base + path, init);
+}
+export const api = { base: 'https://x.example', get };
+export const load = () => api.get('/a', { signal: AbortSignal.timeout(2000) });
+export const loadForever = () => api.get('/b');
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 7 }],
+      output: `interface Api { base: string }
+export function get(this: Api, path: string, init?: RequestInit) {
+  return fetch(this.base + path, init);
+}
+export const api = { base: 'https://x.example', get };
+export const load = () => api.get('/a', { signal: AbortSignal.timeout(2000) });
+export const loadForever = () => api.get('/b', { signal: AbortSignal.timeout(10000) });
+`,
+    },
+    {
       name: 'callers of a forwarding wrapper through a namespace import',
       files: { 'src/http.ts': fetchWrapper },
       code: `import * as http from './http';\nexport const a = () => http.httpGet('/a');\nexport const c = () => http.httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,

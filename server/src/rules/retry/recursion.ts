@@ -19,7 +19,7 @@ import {
   waitsBeforeAttempt,
 } from './retryPath';
 import { calleeName, forEachIncludingCallbacks, functionBody, functionName, isClassMember, isLoop, mentionsAny, referenceKey, skipAwait } from './syntax';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { callParameters, skipOuterExpressions } from '../shared/localDeclarations';
 
 // Recursive retries: a function that calls itself again when it fails — from a catch
 // block, a `.catch()` handler, or an 'error'/'close' event (reconnects) — directly,
@@ -88,7 +88,7 @@ function handedToTimerHelper(call: ts.CallExpression, context: SiteContext): Ret
   if (!named) return undefined;
   const resolved = resolveCallee(call, context.sourceFile, context.facts);
   const helper = resolved?.kind === 'function' && resolved.sourceFile === context.sourceFile ? resolved.fn : undefined;
-  const parameter = helper?.parameters[index]?.name;
+  const parameter = helper && callParameters(helper)[index]?.name;
   const helperBody = helper && functionBody(helper);
   if (!helperBody || !parameter || !ts.isIdentifier(parameter)) return undefined;
   const timer = timerCallingBack(helperBody, parameter.text);
@@ -344,9 +344,10 @@ function siteFor(
  * (`retries - 1`, `delay * 2`), or omitted. Anything else is a different call, not a retry.
  */
 function bindsSameInputs(fn: ts.SignatureDeclaration, call: ts.CallExpression, recursiveArguments: Map<string, ts.Expression[]>): boolean {
-  if (call.arguments.length > fn.parameters.length) return false;
+  const parameters = callParameters(fn);
+  if (call.arguments.length > parameters.length) return false;
   return call.arguments.every((argument, index) => {
-    const parameter = fn.parameters[index]?.name;
+    const parameter = parameters[index]?.name;
     if (!parameter || !ts.isIdentifier(parameter) || ts.isSpreadElement(argument)) return false;
     const name = parameter.text;
     if (referenceKey(argument) === name) return true;

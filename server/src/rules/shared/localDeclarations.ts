@@ -36,6 +36,15 @@ export function isFunctionLikeDeclaration(node: ts.Node): node is FunctionLike {
   }
 }
 
+/**
+ * The parameters a call's arguments fill, in order: a `this` parameter only types the
+ * receiver (`function get(this: Api, path: string)` is called `api.get('/a')`).
+ */
+export function callParameters(fn: ts.SignatureDeclaration): readonly ts.ParameterDeclaration[] {
+  const first = fn.parameters[0];
+  return first && ts.isIdentifier(first.name) && first.name.text === 'this' ? fn.parameters.slice(1) : fn.parameters;
+}
+
 /** The nearest function the node is inside (not the node itself). */
 export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
   for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {

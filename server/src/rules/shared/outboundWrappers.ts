@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
 import { exportedFunction, functionNamed } from './clientValues';
-import { baseClassOf, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
+import { baseClassOf, callParameters, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
 import { COVERED, evaluateAt, UNKNOWN, type Coverage, type Forward, type MissingSite } from './timeoutOptions';
@@ -51,7 +51,7 @@ function coverageAtCaller(forward: Forward, call: ts.CallExpression, facts: Proj
   if (argument) {
     return evaluateAt(argument, path, target, spec, facts, 0);
   }
-  const parameter = forward.fn.parameters[paramIndex];
+  const parameter = callParameters(forward.fn)[paramIndex];
   if (parameter?.initializer) {
     const fromDefault = evaluateAt(parameter.initializer, path, target, spec, facts, 0);
     if (fromDefault.status !== 'missing' || fromDefault.reason !== 'absent') return fromDefault.status === 'forwarded' ? UNKNOWN : fromDefault;

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { declarationOf, isConst, skipOuterExpressions } from './localDeclarations';
+import { callParameters, declarationOf, isConst, skipOuterExpressions, staticPropertyName } from './localDeclarations';
 
 // What an expression is known to hold when some parameters hold known values: the
 // literals and option objects a caller passes (`present(doc, { includeData: false })`), or
@@ -176,7 +176,7 @@ function objectValue(literal: ts.ObjectLiteralExpression, next: (e: ts.Expressio
       complete &&= known.complete;
       continue;
     }
-    const name = property.name && staticName(property.name);
+    const name = staticPropertyName(property.name);
     if (name === undefined) {
       complete = false;
       continue;
@@ -189,11 +189,6 @@ function objectValue(literal: ts.ObjectLiteralExpression, next: (e: ts.Expressio
   return { props, complete };
 }
 
-function staticName(name: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
-  return undefined;
-}
-
 /**
  * The parameters of `fn` whose values `call`'s arguments make known (a literal, an option
  * object, a left-out argument with a default), given what the caller's own parameters hold.
@@ -203,10 +198,9 @@ export function bindArguments(fn: ts.SignatureDeclaration, call: ts.CallExpressi
   const callee = skipOuterExpressions(call.expression);
   // `f.call(self, a)`, `f.apply(self, args)`: the arguments do not line up with the parameters.
   if (ts.isPropertyAccessExpression(callee) && ['call', 'apply', 'bind'].includes(callee.name.text)) return NO_BINDINGS;
-  const parameters = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
   const spreadAt = call.arguments.findIndex((a) => ts.isSpreadElement(a));
   const bindings = new Map<ts.ParameterDeclaration | ts.BindingElement, StaticValue>();
-  for (const [index, parameter] of parameters.entries()) {
+  for (const [index, parameter] of callParameters(fn).entries()) {
     if (parameter.dotDotDotToken || (spreadAt >= 0 && index >= spreadAt)) break;
     const argument = call.arguments[index];
     let value = argument ? evaluate(argument, callerBindings, facts) : undefined;
@@ -216,7 +210,7 @@ export function bindArguments(fn: ts.SignatureDeclaration, call: ts.CallExpressi
       if (!assignedNames(fn).has(parameter.name.text)) bindings.set(parameter, value);
     } else if (ts.isObjectBindingPattern(parameter.name)) {
       for (const element of parameter.name.elements) {
-        const key = element.propertyName ? staticName(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        const key = element.propertyName ? staticPropertyName(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
         if (element.dotDotDotToken || !ts.isIdentifier(element.name) || key === undefined || assignedNames(fn).has(element.name.text)) continue;
         const property = typeof value === 'object' && value !== null ? memberOf(value, key) : UNKNOWN;
         const bound = withDefault(property, element.initializer, bindings, facts);

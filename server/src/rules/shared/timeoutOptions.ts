@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { bindingPath, constObjectOf, declarationOf, isConst, isNamedObject, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
+import { bindingPath, callParameters, constObjectOf, declarationOf, isConst, isNamedObject, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 import { controllerAbortTiming, forEachReference, scopeOf } from './timeBounds';
 
 // Reads the options an outbound call is given and decides whether they bound its
@@ -209,7 +209,7 @@ function forwardedFrom(expression: ts.Expression, facts: ProjectFacts): { fn: Fu
   if (!parameter || parameter.dotDotDotToken) return undefined;
   const fn = parameter.parent;
   if (!ts.isFunctionDeclaration(fn) && !ts.isMethodDeclaration(fn) && !ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
-  return { fn, paramIndex: fn.parameters.indexOf(parameter), path };
+  return { fn, paramIndex: callParameters(fn).indexOf(parameter), path };
 }
 
 /**
@@ -218,7 +218,7 @@ function forwardedFrom(expression: ts.Expression, facts: ProjectFacts): { fn: Fu
  */
 function forwardCoverage(fn: FunctionLike, paramIndex: number, path: readonly string[], target: Forward['target'], spec: OptionSpec): Coverage {
   if (!isCallableByName(fn)) return UNKNOWN;
-  const parameter = fn.parameters[paramIndex];
+  const parameter = callParameters(fn)[paramIndex];
   if (path.length === 0 && target.kind === 'options' && parameter?.type && !typeMayHaveOption(parameter.type, spec)) {
     // `opts: { headers?: ... }` spread into the client's options: callers cannot pass a timeout.
     return { status: 'missing', reason: 'absent', site: { kind: 'none' }, spec };
