@@ -11,12 +11,14 @@ import { Workspace } from '../../server/src/engine/workspace';
 
 const SOURCE = `const LIMIT = 0;
 export function probe(o: { a?: number; nested?: { b: boolean } } = {}, missing?: string, n?: number) {
+  const { a: renamed, zzz = 'fallback', nested: { b } = { b: true } } = o;
   return [
     o.a, o.nested.b, o.zzz, o.toString, missing, missing?.length, (missing as any).length, n,
     n && o.zzz, n || o.a, n || o.zzz, missing ?? o.a, o ?? missing,
     o.a === 1, o.a !== 1, o == null, o === o, !o.nested.b,
     o.a ? missing : o, n ? o : missing, ({ ...o, a: 0 }).a, ({ ...n }).a, LIMIT, o['a'],
     ({ a: 0, ...n }).a, ({ zzz: 0, ...o }).zzz, ({ a: 0, ...o }).a,
+    renamed, zzz, b,
   ];
 }
 export function mutates(o: { a?: number } = {}, p: { a?: number } = {}) {
@@ -42,6 +44,7 @@ const EXPECTED: (boolean | undefined)[] = [
   true, false, false, undefined, true,
   false, undefined, false, undefined, false, true,
   undefined, false, true,
+  true, true, undefined,
 ];
 
 function withFile(test: (sourceFile: ts.SourceFile, facts: ReturnType<Workspace['projectFor']>) => void): void {
@@ -69,7 +72,7 @@ describe('staticValues', () => {
     withFile((sourceFile, facts) => {
       const probe = declared(sourceFile, 'probe');
       const bindings = bindArguments(probe, calls(sourceFile)[0]!, new Map(), facts);
-      const returned = (probe.body!.statements[0] as ts.ReturnStatement).expression as ts.ArrayLiteralExpression;
+      const returned = (probe.body!.statements.find(ts.isReturnStatement)!).expression as ts.ArrayLiteralExpression;
       const actual = returned.elements.map((element) => `${element.getText()} → ${truthiness(evaluate(element, bindings, facts))}`);
       assert.deepEqual(actual, returned.elements.map((element, i) => `${element.getText()} → ${EXPECTED[i]}`));
       assert.equal(evaluate(returned.elements[0]!, bindings, facts), 1);

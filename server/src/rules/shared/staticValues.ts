@@ -102,11 +102,24 @@ export function evaluate(expression: ts.Expression, bindings: Bindings, facts: P
 function identifierValue(identifier: ts.Identifier, bindings: Bindings, facts: ProjectFacts, depth: number): StaticValue {
   const declaration = declarationOf(identifier, facts);
   if (!declaration) return identifier.text === 'undefined' ? undefined : UNKNOWN;
-  if (declaration.kind === 'parameter' || declaration.kind === 'binding') return bindings.has(declaration.node) ? bindings.get(declaration.node) : UNKNOWN;
+  if (declaration.kind === 'parameter' || declaration.kind === 'binding') {
+    if (bindings.has(declaration.node)) return bindings.get(declaration.node);
+    return declaration.kind === 'binding' ? destructuredValue(declaration.node, bindings, facts, depth) : UNKNOWN;
+  }
   if (declaration.kind === 'variable' && isConst(declaration.node) && ts.isIdentifier(declaration.node.name) && declaration.node.initializer) {
     return evaluate(declaration.node.initializer, bindings, facts, depth + 1);
   }
   return UNKNOWN;
+}
+
+/** `const { withAuthor = false } = options`: one level of a const's object pattern. */
+function destructuredValue(element: ts.BindingElement, bindings: Bindings, facts: ProjectFacts, depth: number): StaticValue {
+  const declaration = element.parent.parent;
+  if (element.dotDotDotToken || !ts.isObjectBindingPattern(element.parent) || !ts.isVariableDeclaration(declaration) || !isConst(declaration) || !declaration.initializer) return UNKNOWN;
+  const key = element.propertyName ? staticPropertyName(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+  const object = evaluate(declaration.initializer, bindings, facts, depth + 1);
+  const value = key !== undefined && typeof object === 'object' && object !== null ? memberOf(object, key) : UNKNOWN;
+  return withDefault(value, element.initializer, bindings, facts);
 }
 
 /** `base.name`: an optional chain short-circuits on a missing base; a plain access would throw, which is no known value. */
