@@ -83,9 +83,9 @@ export function isRelativeSpecifier(specifier: string): boolean {
 /**
  * The relative module specifiers a file's text imports, re-exports or requires (`./x`,
  * `../y/z`, `..`), read with a regular expression instead of parsing or `ts.preProcessFile`
- * (about 20 times slower). For walks over the import graph that steer work or widen a
- * search: an import inside a comment or string adds an edge, which may cost time but must
- * not be what a finding depends on.
+ * (about 20 times slower). An import inside a comment or string adds an edge: fine for
+ * walks that steer work (the scan order) or widen a search (the start-up files looked
+ * through for a default timeout), not where a finding needs the exact graph.
  */
 export function relativeSpecifiersIn(text: string): string[] {
   const specifiers: string[] = [];

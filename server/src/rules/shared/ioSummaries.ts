@@ -96,7 +96,6 @@ export function functionCalls(facts: ProjectFacts, sourceFile: ts.SourceFile, no
   return callsByFunction(facts, sourceFile).get(node) ?? [];
 }
 
-
 function counts(batching: Batching, mode: IssueMode): boolean {
   return batching === 'none' || (batching === 'sameTick' && mode === 'sequential');
 }
