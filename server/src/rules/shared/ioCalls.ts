@@ -97,11 +97,6 @@ function functionAt(sourceFile: ts.SourceFile, declaration: ts.Declaration): Fun
 
 const MAX_RELATED = 10;
 
-/** A call's callee for a message: `ctx.db.vendor.findFirst`. */
-export function calleeText(call: ts.CallExpression): string {
-  return messageText(call.expression);
-}
-
 /**
  * What a witness shows, as the subject of a message ("`repo.findOne` performs a database
  * query", "`getStock()` performs an HTTP request (`fetch` in src/clients/x.ts)"), and the
@@ -116,13 +111,13 @@ export function explainIo(witness: IoWitness, projectRoot: string): { subject: s
   const related: RelatedLocation[] = shown.map((hop) => ({
     filePath: hop.sourceFile.fileName,
     range: rangeOfNode(hop.sourceFile, hop.call.expression),
-    message: hop.io ? `${kind}: ${calleeText(hop.call)}` : `${hops[hops.indexOf(hop) - 1]!.callee!.name}() calls ${hop.callee!.name}()`,
+    message: hop.io ? `${kind}: ${messageText(hop.call.expression)}` : `${hops[hops.indexOf(hop) - 1]!.callee!.name}() calls ${hop.callee!.name}()`,
   }));
   const article = /^[aeiouHR]/.test(kind) ? 'an' : 'a';
-  if (hops.length === 1) return { subject: `\`${calleeText(last.call)}\` performs ${article} ${kind}`, related };
+  if (hops.length === 1) return { subject: `\`${messageText(last.call.expression)}\` performs ${article} ${kind}`, related };
   const where = posixRelative(projectRoot, last.sourceFile.fileName);
   const middle = hops.slice(1, -1).map((h) => `${h.callee!.name}()`);
   const names = middle.length > 4 ? [...middle.slice(0, 2), '…', ...middle.slice(-1)] : middle;
   const through = names.length > 0 ? `, through ${names.join(' → ')}` : '';
-  return { subject: `\`${witness.callee!.name}()\` performs ${article} ${kind} (\`${calleeText(last.call)}\` in ${where}${through})`, related };
+  return { subject: `\`${witness.callee!.name}()\` performs ${article} ${kind} (\`${messageText(last.call.expression)}\` in ${where}${through})`, related };
 }
