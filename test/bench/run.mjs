@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
 import { generateCorpus } from './generate.mjs';
 import { measureLsp, quantile } from './lspLatency.mjs';
 
@@ -54,6 +55,7 @@ const rounds = Number(opts.rounds);
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 const dist = snapshotDist();
+const testPaths = bundleTestPaths();
 const workDir = path.join(os.tmpdir(), 'resilint-bench');
 const corpora = [
   ...sizes.map((n) => {
@@ -72,36 +74,53 @@ const corpora = [
 const results = { machine: machine(), startedAt: new Date().toISOString(), rounds, corpora: [], lsp: [] };
 for (const corpus of corpora) {
   log(`warm-up ${corpus.name}`);
-  const floorWarm = await measureProcess([path.join(HERE, 'parseFloor.mjs'), corpus.dir]);
-  const scanWarm = await measureScan(corpus.dir);
+  const floorArgs = [path.join(HERE, 'parseFloor.mjs'), corpus.dir];
+  const floorWarm = await measureProcess(floorArgs);
   const floorInfo = JSON.parse(floorWarm.stdout);
+  // The floor parses every file under the folder, the scan only those it analyses (tests
+  // are skipped): a second floor over the analysed files alone, where the two differ, is
+  // the like-for-like comparison.
+  const analysedArgs = [...floorArgs, '--skip-tests', testPaths];
+  const analysedInfo = JSON.parse((await measureProcess(analysedArgs)).stdout);
+  const withAnalysedFloor = analysedInfo.files !== floorInfo.files;
+  const scanWarm = await measureScan(corpus.dir);
   const samples = [];
   for (let round = 0; round < rounds; round++) {
-    const floorFirst = round % 2 === 0;
-    const first = floorFirst ? await measureProcess([path.join(HERE, 'parseFloor.mjs'), corpus.dir]) : await measureScan(corpus.dir);
-    const second = floorFirst ? await measureScan(corpus.dir) : await measureProcess([path.join(HERE, 'parseFloor.mjs'), corpus.dir]);
-    const [floor, scan] = floorFirst ? [first, second] : [second, first];
-    samples.push({ floor: pick(floor), scan: pick(scan), ratio: scan.wallMs / floor.wallMs });
-    log(`${corpus.name} round ${round + 1}/${rounds}: floor ${Math.round(floor.wallMs)} ms, scan ${Math.round(scan.wallMs)} ms, ratio ${(scan.wallMs / floor.wallMs).toFixed(2)}`);
+    // Order rotates, so load on the machine hits each measurement alike.
+    const jobs = [['floor', () => measureProcess(floorArgs)], ['scan', () => measureScan(corpus.dir)], ...(withAnalysedFloor ? [['analysedFloor', () => measureProcess(analysedArgs)]] : [])];
+    const measured = {};
+    for (let i = 0; i < jobs.length; i++) {
+      const [name, measure] = jobs[(round + i) % jobs.length];
+      measured[name] = await measure();
+    }
+    const { floor, scan, analysedFloor = floor } = measured;
+    samples.push({ floor: pick(floor), analysedFloor: pick(analysedFloor), scan: pick(scan), ratio: scan.wallMs / floor.wallMs, analysedRatio: scan.wallMs / analysedFloor.wallMs });
+    log(`${corpus.name} round ${round + 1}/${rounds}: floor ${Math.round(floor.wallMs)} ms${withAnalysedFloor ? ` (analysed files ${Math.round(analysedFloor.wallMs)} ms)` : ''}, scan ${Math.round(scan.wallMs)} ms, ratio ${(scan.wallMs / floor.wallMs).toFixed(2)}${withAnalysedFloor ? ` (${(scan.wallMs / analysedFloor.wallMs).toFixed(2)})` : ''}`);
   }
   const median = (f) => quantile(samples.map(f), 0.5);
+  const range = (f) => [round2(Math.min(...samples.map(f))), round2(Math.max(...samples.map(f)))];
   results.corpora.push({
     name: corpus.name,
     dir: corpus.dir,
     synthetic: corpus.synthetic ?? null,
     files: floorInfo.files,
     filesScanned: scanWarm.filesAnalysed,
+    // Can differ from filesScanned: a tsconfig may take in files the folder walk skips (vendure's build/), the scan skips files too large or binary.
+    filesInAnalysedFloor: analysedInfo.files,
     lines: floorInfo.lines,
     bytes: floorInfo.bytes,
     findings: scanWarm.findings.length,
     findingsByRule: countBy(scanWarm.findings.map((f) => f.ruleId)),
     ruleErrors: scanWarm.ruleErrors,
     floorWallMs: Math.round(median((s) => s.floor.wallMs)),
+    analysedFloorWallMs: Math.round(median((s) => s.analysedFloor.wallMs)),
     scanWallMs: Math.round(median((s) => s.scan.wallMs)),
     ratio: round2(median((s) => s.ratio)),
+    analysedRatio: round2(median((s) => s.analysedRatio)),
     // The spread shows how busy the machine was: a parse floor that varies by 30% between
     // rounds hides any change smaller than that in the medians.
-    ratioRange: [round2(Math.min(...samples.map((s) => s.ratio))), round2(Math.max(...samples.map((s) => s.ratio)))],
+    ratioRange: range((s) => s.ratio),
+    analysedRatioRange: range((s) => s.analysedRatio),
     floorSpread: round2((Math.max(...samples.map((s) => s.floor.wallMs)) - Math.min(...samples.map((s) => s.floor.wallMs))) / median((s) => s.floor.wallMs)),
     floorCpuMs: Math.round(median((s) => s.floor.cpuMs)),
     scanCpuMs: Math.round(median((s) => s.scan.cpuMs)),
@@ -143,6 +162,13 @@ function snapshotDist() {
   fs.rmSync(snapshot, { recursive: true, force: true });
   fs.cpSync(path.join(REPO, 'dist'), snapshot, { recursive: true, filter: (f) => !f.endsWith('.map') });
   return snapshot;
+}
+
+/** The engine's own test-path rule, bundled for parseFloor.mjs --skip-tests, so the floor skips exactly what the scan skips. */
+function bundleTestPaths() {
+  const outfile = path.join(dist, 'testPaths.cjs');
+  esbuild.buildSync({ entryPoints: [path.join(REPO, 'server', 'src', 'engine', 'testFiles.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  return outfile;
 }
 
 async function measureScan(dir) {
@@ -201,9 +227,11 @@ function growth(synthetic) {
 }
 
 function table(r) {
-  const rows = [['corpus', 'files', 'lines', 'floor wall', 'scan wall', 'ratio', 'ratio range', 'floor spread', 'floor CPU', 'scan CPU', 'floor RSS', 'scan RSS', 'findings']];
+  const rows = [['corpus', 'files', 'analysed', 'lines', 'floor wall', 'scan wall', 'ratio', 'ratio range', 'analysed floor', 'ratio to it', 'floor spread', 'floor CPU', 'scan CPU', 'floor RSS', 'scan RSS', 'findings']];
+  const span = ([low, high]) => `${low.toFixed(2)}–${high.toFixed(2)}×`;
   for (const c of r.corpora) {
-    rows.push([c.name, c.files, c.lines, `${c.floorWallMs} ms`, `${c.scanWallMs} ms`, `${c.ratio.toFixed(2)}×`, `${c.ratioRange[0].toFixed(2)}–${c.ratioRange[1].toFixed(2)}×`, `${Math.round(c.floorSpread * 100)}%`, `${c.floorCpuMs} ms`, `${c.scanCpuMs} ms`, `${c.floorMaxRssMb} MB`, `${c.scanMaxRssMb} MB`, c.findings]);
+    const same = c.filesInAnalysedFloor === c.files;
+    rows.push([c.name, c.files, c.filesScanned, c.lines, `${c.floorWallMs} ms`, `${c.scanWallMs} ms`, `${c.ratio.toFixed(2)}×`, span(c.ratioRange), same ? 'same' : `${c.analysedFloorWallMs} ms`, same ? '' : `${c.analysedRatio.toFixed(2)}× (${span(c.analysedRatioRange)})`, `${Math.round(c.floorSpread * 100)}%`, `${c.floorCpuMs} ms`, `${c.scanCpuMs} ms`, `${c.floorMaxRssMb} MB`, `${c.scanMaxRssMb} MB`, c.findings]);
   }
   let out = `\nResilint benchmark — ${r.machine.cpus}× ${r.machine.cpuModel}, Node ${r.machine.node}, median of ${r.rounds} paired rounds\n\n${formatRows(rows)}`;
   if (r.growth) out += `\nGrowth (synthetic): ${r.growth.msPerFile} ms per file + ${r.growth.fixedMs} ms fixed, R² ${r.growth.r2}\n`;
