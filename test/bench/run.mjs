@@ -105,7 +105,8 @@ for (const corpus of corpora) {
     synthetic: corpus.synthetic ?? null,
     files: floorInfo.files,
     filesScanned: scanWarm.filesAnalysed,
-    // Can differ from filesScanned: a tsconfig may take in files the folder walk skips (vendure's build/), the scan skips files too large or binary.
+    // Can differ from filesScanned: a tsconfig may take in files the folder walk skips
+    // (vendure's build/), and the scan skips files too large or binary.
     filesInAnalysedFloor: analysedInfo.files,
     lines: floorInfo.lines,
     bytes: floorInfo.bytes,
