@@ -8,9 +8,9 @@ import { sourceFilesUnder } from './sourceFiles.mjs';
 // defaults, parent pointers set) and walks every node. Run as its own process so that its
 // wall time includes loading the compiler, like the scan it is compared with.
 // Usage: node test/bench/parseFloor.mjs <dir> [--skip-tests MODULE]   → one JSON line on stdout.
-// With --skip-tests, MODULE (the engine's testFiles.ts, bundled by run.mjs) names the
-// tests, test helpers and fixtures the scan skips, and the floor leaves them out too: the
-// floor of the files the scan analyses.
+// With --skip-tests, MODULE (the engine's testFiles.ts and paths.ts, bundled by run.mjs)
+// names the tests, test helpers and fixtures the scan skips, and the floor leaves them out
+// too: the floor of the files the scan analyses.
 
 const require = createRequire(import.meta.url);
 const ts = require('typescript');
@@ -19,12 +19,13 @@ if (!root || (flag !== undefined && (flag !== '--skip-tests' || !testPathsModule
   process.stderr.write('usage: parseFloor.mjs <dir> [--skip-tests MODULE]\n');
   process.exit(2);
 }
-const isTestPath = testPathsModule ? require(path.resolve(testPathsModule)).isTestPath : () => false;
+const engine = testPathsModule && require(path.resolve(testPathsModule));
+const isSkipped = engine ? (file) => engine.isTestPath(engine.posixRelative(path.resolve(root), file)) : () => false;
 
 let nodes = 0;
 let lines = 0;
 let bytes = 0;
-const files = sourceFilesUnder(root).filter((file) => !isTestPath(path.relative(path.resolve(root), file).split(path.sep).join('/')));
+const files = sourceFilesUnder(root).filter((file) => !isSkipped(file));
 for (const file of files) {
   const text = fs.readFileSync(file, 'utf8');
   bytes += text.length;

@@ -165,10 +165,11 @@ function snapshotDist() {
   return snapshot;
 }
 
-/** The engine's own test-path rule, bundled for parseFloor.mjs --skip-tests, so the floor skips exactly what the scan skips. */
+/** The engine's own test-path rule and path form, bundled for parseFloor.mjs --skip-tests, so the floor skips exactly what the scan skips. */
 function bundleTestPaths() {
   const outfile = path.join(dist, 'testPaths.cjs');
-  esbuild.buildSync({ entryPoints: [path.join(REPO, 'server', 'src', 'engine', 'testFiles.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  const contents = "export { isTestPath } from './testFiles';\nexport { posixRelative } from './paths';\n";
+  esbuild.buildSync({ stdin: { contents, resolveDir: path.join(REPO, 'server', 'src', 'engine'), loader: 'ts' }, outfile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
   return outfile;
 }
 
