@@ -35,7 +35,9 @@ export async function startVSCode({ artifactsDir, settings = {}, vsix, userDataD
     browser: path.join(runDir, 'chromium'),
   };
   for (const dir of [...Object.values(dirs), artifactsDir]) fs.mkdirSync(dir, { recursive: true });
-  writeUserSettings(dirs.userData, { 'workbench.startupEditor': 'none', ...settings });
+  // The LSP trace lands in the artifacts' Resilint.log, so a failed check can say what the
+  // server was asked and answered (run.mjs prints its code actions).
+  writeUserSettings(dirs.userData, { 'workbench.startupEditor': 'none', 'resilint.trace.server': 'verbose', ...settings });
 
   const serverEnv = {
     ...process.env,

@@ -9,6 +9,7 @@ import { repoRoot } from './codeServer.mjs';
 import { runExtensionSuite } from './extensionSuite.mjs';
 import { checkUserJourney } from './journey.mjs';
 import { checkMissingTimeoutInUi } from './missingTimeoutInUi.mjs';
+import { summariseCodeActions, traceLogs } from './serverTrace.mjs';
 
 const fixture = path.join(repoRoot, 'test/fixtures/shop');
 const target = { file: 'src/clients/inventoryClient.ts', line: 'const res = await fetch(url);' };
@@ -42,6 +43,7 @@ for (const check of checks) {
   } catch (error) {
     failures.push(check.name);
     console.error(`e2e: FAIL ${check.name}\n${error instanceof Error ? error.stack : error}\n  artifacts: ${path.relative(repoRoot, artifactsDir)}/`);
+    printCodeActionTrace(artifactsDir);
   } finally {
     fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
   }
@@ -58,4 +60,13 @@ function copyFixture() {
   const workspace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-e2e-')), path.basename(fixture));
   fs.cpSync(fixture, workspace, { recursive: true });
   return workspace;
+}
+
+/** CI keeps only the console: show the last code actions the server was asked for and gave. */
+function printCodeActionTrace(artifactsDir) {
+  for (const log of traceLogs(artifactsDir)) {
+    const lines = summariseCodeActions(fs.readFileSync(log, 'utf8'));
+    console.error(`  last code actions in ${path.relative(artifactsDir, log)} (of ${lines.length}):`);
+    for (const line of lines.slice(-12)) console.error(`    ${line}`);
+  }
 }

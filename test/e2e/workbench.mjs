@@ -39,12 +39,28 @@ export function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G). */
-export async function goToPosition(page, line, column) {
-  await page.keyboard.press('Control+G');
-  await page.locator(quickInput).fill(`:${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+/**
+ * Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G), and checks the status
+ * bar shows it there, as a person would glance at it: Enter pressed before the picker has taken
+ * the typed text in closes it without moving, and every later step would act on the wrong line.
+ */
+export async function goToPosition(page, line, column, attempts = 3) {
+  const position = page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col ${column}$`) });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+G');
+    await page.locator(quickInput).fill(`:${line}:${column}`);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    try {
+      await position.first().waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= attempts) {
+        const shown = await page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).allInnerTexts();
+        throw new Error(`Go to Line did not move the cursor to Ln ${line}, Col ${column}; the status bar shows ${JSON.stringify(shown)}`, { cause: error });
+      }
+    }
+  }
 }
 
 /**
