@@ -18,8 +18,9 @@ export function traceLogs(artifactsDir) {
 }
 
 /**
- * One line per code-action request in the trace: the range and diagnostics VS Code sent and the
- * titles the server answered, then every error the client logged.
+ * In the order logged: one line per code-action request in the trace (the range and diagnostics
+ * VS Code sent, the titles the server answered) and the first line of every error logged, such
+ * as a server that crashed or a request that failed; last, the requests never answered.
  */
 export function summariseCodeActions(logText) {
   const entries = [];
@@ -36,11 +37,13 @@ export function summariseCodeActions(logText) {
     if (sent) requests.set(sent[1], { params: jsonAfter(entry, 'Params: ') });
     else if (received) {
       const params = requests.get(received[1])?.params;
+      requests.delete(received[1]);
       const result = jsonAfter(entry, 'Result: ');
       const titles = Array.isArray(result) ? result.map((action) => action.title) : result;
       lines.push(`codeAction ${received[1]} at ${describeRange(params?.range)} with ${params?.context?.diagnostics?.length ?? '?'} diagnostic(s), ${received[2]} ms: ${JSON.stringify(titles)}`);
-    } else if (/^\S+ \S+ \[error\]/.test(entry)) lines.push(entry.split('\n')[0]);
+    } else if (/^\S+ \S+ \[error\]|\[Error - /.test(entry.split('\n')[0])) lines.push(entry.split('\n')[0]);
   }
+  for (const [id, { params }] of requests) lines.push(`codeAction ${id} at ${describeRange(params?.range)}: no response`);
   return lines;
 }
 
