@@ -41,8 +41,9 @@ export function escapeRegExp(text) {
 
 /**
  * Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G), and checks the status
- * bar shows it there, as a person would glance at it: Enter pressed before the picker has taken
- * the typed text in closes it without moving, and every later step would act on the wrong line.
+ * bar shows it there, as a person would glance at it: should the picker not move it, every
+ * later step would act on the wrong line. (A CI run once offered only TypeScript's actions at
+ * the fetch, as anywhere else on the line would; whether the cursor was there is not known.)
  */
 export async function goToPosition(page, line, column, attempts = 3) {
   const position = page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col ${column}$`) });
