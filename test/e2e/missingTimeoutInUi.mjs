@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startVSCode } from './codeServer.mjs';
+import { summariseCodeActions, traceLogs } from './serverTrace.mjs';
 import { chooseQuickFix, goToPosition, openFile, openQuickFixMenu, openWorkbench, problemRows } from './workbench.mjs';
 
 const warningSquiggle = '.monaco-editor .squiggly-warning';
@@ -76,6 +77,10 @@ export async function checkMissingTimeoutInUi({ extensionPath, workspace, target
   } finally {
     await vscode.stop();
   }
+  // The trace a failure would print (run.mjs) must be readable: it shows the fix asked for here.
+  const answered = traceLogs(artifactsDir).flatMap((log) => summariseCodeActions(fs.readFileSync(log, 'utf8')));
+  const at = `at ${lineIndex + 1}:${fetchColumn}-${lineIndex + 1}:${fetchColumn} `;
+  assert.ok(answered.some((line) => line.includes(at) && line.includes('"Add timeout')), `the LSP trace shows no "Add timeout" answered ${at}:\n${answered.join('\n')}`);
 }
 
 async function waitForProblems(page, accept, timeoutMs = 60_000) {
