@@ -56,6 +56,41 @@ export const b = () => mutable.get('/b');
 `,
     },
     {
+      // None names one class it makes: one returns a plain object, two either of two classes.
+      name: 'a static method is followed only when it makes an instance of one known class',
+      code: `class Other {
+  get(path: string) {
+    return fetch(path, { signal: AbortSignal.timeout(5000) });
+  }
+}
+export class Http {
+  static config() {
+    return { get: (path: string) => path };
+  }
+  static either(flag: boolean) {
+    if (flag) return new Http();
+    return new Other();
+  }
+  static or(flag: boolean) {
+    if (flag) return new Other();
+    return new Http();
+  }
+  get(path: string, init?: RequestInit) {
+    return fetch(path, init);
+  }
+}
+export const a = () => Http.config().get('/a');
+export function b(flag: boolean) {
+  const http = Http.either(flag);
+  return http.get('/b');
+}
+export function c(flag: boolean) {
+  const http = Http.or(flag);
+  return http.get('/c');
+}
+`,
+    },
+    {
       name: 'a helper that a later spread may replace is not followed',
       code: `declare const overrides: { get?: (url: string, init?: RequestInit) => Promise<Response> };
 const client = {
@@ -396,6 +431,75 @@ export class Orders {
 }
 `,
       errors: [{ messageId: 'wrapperCallNoTimeout', line: 5 }],
+    },
+    {
+      name: 'an instance made by a static async factory typed Promise<C> (a client that connects first)',
+      files: {
+        'src/apiClient.ts': `export class ApiClient {
+  private constructor(private readonly base: string) {}
+  static async create(base: string): Promise<ApiClient> {
+    const client = new ApiClient(base);
+    await client.get('/health', { signal: AbortSignal.timeout(1000) });
+    return client;
+  }
+  get(path: string, init?: RequestInit) {
+    return fetch(this.base + path, init);
+  }
+}
+`,
+      },
+      code: `import { ApiClient } from './apiClient';
+export async function listOrders() {
+  const api = await ApiClient.create('https://orders.internal');
+  return api.get('/orders');
+}
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 4 }],
+      output: `import { ApiClient } from './apiClient';
+export async function listOrders() {
+  const api = await ApiClient.create('https://orders.internal');
+  return api.get('/orders', { signal: AbortSignal.timeout(10000) });
+}
+`,
+    },
+    {
+      name: 'an instance made by an unannotated static factory that returns new this()',
+      code: `export class Http {
+  constructor(private readonly base: string) {}
+  static for(base: string) {
+    return new this(base);
+  }
+  get(path: string, init?: RequestInit) {
+    return fetch(this.base + path, init);
+  }
+}
+export const users = () => Http.for('https://users.internal').get('/users');
+export function orders() {
+  const http = Http.for('https://orders.internal');
+  return http.get('/orders');
+}
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 13 }],
+    },
+    {
+      name: 'a static factory found past an instance method of the same name',
+      code: `export class Connection {
+  open(path: string) {
+    return fetch(path, { method: 'OPTIONS', signal: AbortSignal.timeout(1000) });
+  }
+  static async open(): Promise<Connection> {
+    return new Connection();
+  }
+  get(path: string, init?: RequestInit) {
+    return fetch(path, init);
+  }
+}
+export async function ping() {
+  const connection = await Connection.open();
+  return connection.get('/ping');
+}
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 14 }],
     },
     {
       name: 'a .then chain is not a timer race',

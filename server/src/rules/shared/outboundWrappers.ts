@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
-import { exportedFunction, functionNamed } from './clientValues';
+import { exportedFunction, functionNamed, returnedExpressions } from './clientValues';
 import { baseClassOf, callParameters, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
@@ -207,5 +207,44 @@ function classOfValue(initializer: ts.Expression | undefined, type: ts.TypeNode 
   const value = initializer && skipOuterExpressions(initializer);
   if (value && ts.isNewExpression(value) && ts.isIdentifier(value.expression)) return classNamed(value.expression, facts);
   if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) return classNamed(type.typeName, facts);
-  return undefined;
+  return value && classOfFactoryCall(value, facts);
+}
+
+/**
+ * `await ApiClient.create()` or `ApiClient.connect()`: a static method of a project class
+ * that makes the instance (a constructor cannot be async, so clients that connect first
+ * are made this way). The class made is the one its return type names (`C`, `Promise<C>`),
+ * else the one all its returns construct (`new C()`, `new this()`).
+ */
+function classOfFactoryCall(value: ts.Expression, facts: ProjectFacts): ClassLike | undefined {
+  const call = ts.isAwaitExpression(value) ? skipOuterExpressions(value.expression) : value;
+  if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || !ts.isIdentifier(call.expression.expression)) return undefined;
+  const cls = classNamed(call.expression.expression, facts);
+  const factory = cls && staticMethodOf(cls, call.expression.name.text, facts);
+  if (!cls || !factory) return undefined;
+  const declared = factory.type && instanceTypeName(factory.type);
+  if (declared) return classNamed(declared, facts);
+  const made = new Set<ClassLike | undefined>();
+  for (const returned of returnedExpressions(factory)) {
+    let e = skipOuterExpressions(returned);
+    if (ts.isAwaitExpression(e)) e = skipOuterExpressions(e.expression);
+    if (!ts.isNewExpression(e)) return undefined;
+    made.add(e.expression.kind === ts.SyntaxKind.ThisKeyword ? cls : ts.isIdentifier(e.expression) ? classNamed(e.expression, facts) : undefined);
+  }
+  const [only, ...others] = made;
+  return others.length === 0 ? only : undefined;
+}
+
+/** The static method a call on the class itself runs: an instance member may have the same name. */
+function staticMethodOf(cls: ClassLike, name: string, facts: ProjectFacts): ts.MethodDeclaration | undefined {
+  const isStatic = (node: ts.MethodDeclaration) => ts.getModifiers(node)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) === true;
+  return memberOf(cls, name, facts)?.declarations.find((node): node is ts.MethodDeclaration => ts.isMethodDeclaration(node) && node.body !== undefined && isStatic(node));
+}
+
+/** `C` in a return type of `C` or `Promise<C>`. */
+function instanceTypeName(type: ts.TypeNode): ts.Identifier | undefined {
+  if (!ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  const [argument] = type.typeArguments ?? [];
+  if (type.typeName.text !== 'Promise') return type.typeArguments ? undefined : type.typeName;
+  return argument && ts.isTypeReferenceNode(argument) && ts.isIdentifier(argument.typeName) && !argument.typeArguments ? argument.typeName : undefined;
 }
