@@ -73,6 +73,13 @@ export const f = () => api.get('/orders');`,
       code: `import { createClient } from './http';\nconst client = createClient('https://x');\nexport const f = () => client.get('/y');`,
     },
     {
+      name: 'an instance built by a static factory method that sets a timeout',
+      files: {
+        'src/http.ts': `import axios from 'axios';\nexport class Http {\n  static client(baseURL: string) {\n    return axios.create({ baseURL, timeout: 2500 });\n  }\n}\n`,
+      },
+      code: `import { Http } from './http';\nconst client = Http.client('https://x');\nexport const f = () => client.get('/y');`,
+    },
+    {
       name: 'a class field instance created with a timeout in the constructor',
       code: `import axios, { type AxiosInstance } from 'axios';
 export class Billing {
@@ -210,6 +217,14 @@ export function f(url: string) {
       code: `import axios from 'axios';\nexport const f = (url: string) => axios.get(url);\n`,
       errors: [{ messageId: 'axiosNoTimeout', line: 2, message: 'axios.get() has no timeout, and axios sets none by default: if the server stops responding, this call waits forever.' }],
       output: `import axios from 'axios';\nexport const f = (url: string) => axios.get(url, { timeout: 10000 });\n`,
+    },
+    {
+      name: 'an instance built by a static factory method without a timeout',
+      files: {
+        'src/http.ts': `import axios from 'axios';\nexport class Http {\n  client(): never {\n    throw new Error('use Http.client()');\n  }\n  static client(baseURL: string) {\n    return axios.create({ baseURL });\n  }\n}\n`,
+      },
+      code: `import { Http } from './http';\nconst client = Http.client('https://x');\nexport const f = () => client.get('/y');\n`,
+      errors: [{ messageId: 'axiosNoTimeout', line: 3 }],
     },
     {
       name: 'a callee split over lines reads as one name in the message',

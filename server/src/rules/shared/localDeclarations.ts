@@ -325,6 +325,12 @@ export function methodOf(cls: ClassLike, name: string, facts: ProjectFacts): Fun
   return undefined;
 }
 
+/** The static method a call on the class itself runs: an instance member may have the same name. */
+export function staticMethodOf(cls: ClassLike, name: string, facts: ProjectFacts): ts.MethodDeclaration | undefined {
+  const isStatic = (node: ts.MethodDeclaration) => ts.getModifiers(node)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) === true;
+  return memberOf(cls, name, facts)?.declarations.find((node): node is ts.MethodDeclaration => ts.isMethodDeclaration(node) && node.body !== undefined && isStatic(node));
+}
+
 /** `const x = ...`, not `let` or `var`: nothing assigns it another value. */
 export function isConst(declaration: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(declaration.parent) && (declaration.parent.flags & ts.NodeFlags.Const) !== 0;

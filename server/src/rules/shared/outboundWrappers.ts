@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
 import { exportedFunction, functionNamed, returnedExpressions } from './clientValues';
-import { baseClassOf, callParameters, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
+import { baseClassOf, callParameters, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticMethodOf, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
 import { COVERED, evaluateAt, UNKNOWN, type Coverage, type Forward, type MissingSite } from './timeoutOptions';
@@ -233,12 +233,6 @@ function classOfFactoryCall(value: ts.Expression, facts: ProjectFacts): ClassLik
   }
   const [only, ...others] = made;
   return others.length === 0 ? only : undefined;
-}
-
-/** The static method a call on the class itself runs: an instance member may have the same name. */
-function staticMethodOf(cls: ClassLike, name: string, facts: ProjectFacts): ts.MethodDeclaration | undefined {
-  const isStatic = (node: ts.MethodDeclaration) => ts.getModifiers(node)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) === true;
-  return memberOf(cls, name, facts)?.declarations.find((node): node is ts.MethodDeclaration => ts.isMethodDeclaration(node) && node.body !== undefined && isStatic(node));
 }
 
 /** `C` in a return type of `C` or `Promise<C>`. */
