@@ -39,54 +39,41 @@ export function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/**
- * Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G), and checks the status
- * bar shows it there, as a person would glance at it: should the picker not move it, every
- * later step would act on the wrong line. (A CI run once offered only TypeScript's actions at
- * the fetch, as anywhere else on the line would; whether the cursor was there is not known.)
- */
-export async function goToPosition(page, line, column, attempts = 3) {
-  const position = page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col ${column}$`) });
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+G');
-    await page.locator(quickInput).fill(`:${line}:${column}`);
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-    try {
-      await position.first().waitFor({ timeout: 5_000 });
-      return;
-    } catch (error) {
-      const shown = await page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).allInnerTexts();
-      const problem = `Go to Line did not move the cursor to Ln ${line}, Col ${column}; the status bar shows ${JSON.stringify(shown)}`;
-      if (attempt >= attempts) throw new Error(problem, { cause: error });
-      // Said even when the next attempt works: a slow picker is worth knowing about in CI.
-      console.log(`      ${problem}; trying again`);
-    }
-  }
+/** Moves the cursor to a 1-based line and column with Go to Line (Ctrl+G). */
+export async function goToPosition(page, line, column) {
+  await page.keyboard.press('Control+G');
+  await page.locator(quickInput).fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /**
  * Opens the quick-fix menu (Ctrl+.) and waits for an action whose title starts with `titlePrefix`.
- * VS Code's own TypeScript server may still be starting and answer "No code actions available";
- * a person would dismiss that and press Ctrl+. again a moment later.
+ * VS Code's own TypeScript server may still be starting: the menu then comes late, or VS Code
+ * says "No code actions available", and a person would press Ctrl+. again a moment later. Never
+ * while a menu is open, though: there Ctrl+. means "accept the selected action". In CI a menu
+ * that came after the wait was taken for none, and the next Ctrl+. applied its first fix.
  */
 export async function openQuickFixMenu(page, titlePrefix, timeoutMs = 60_000) {
+  const menu = page.locator('.action-widget');
   const wanted = page.locator(actionRow).filter({ hasText: titlePrefix });
   const deadline = Date.now() + timeoutMs;
-  let offered = [];
+  let offered = 'no menu';
   while (Date.now() < deadline) {
-    await page.keyboard.press('Control+Period');
+    if (!(await menu.isVisible())) await page.keyboard.press('Control+Period');
     try {
-      await wanted.first().waitFor({ timeout: 2_000 });
+      await wanted.first().waitFor({ timeout: 5_000 });
       return;
     } catch {
-      offered = await page.locator(actionRow).allInnerTexts();
-      // Dismiss "No code actions available" or a menu without the wanted action.
-      await page.keyboard.press('Escape');
+      if (await menu.isVisible()) {
+        offered = JSON.stringify(await page.locator(actionRow).allInnerTexts());
+        await page.keyboard.press('Escape');
+        await menu.waitFor({ state: 'hidden' });
+      }
       await page.waitForTimeout(1_000);
     }
   }
-  throw new Error(`No quick fix starting with "${titlePrefix}" within ${timeoutMs} ms; offered: ${JSON.stringify(offered)}`);
+  throw new Error(`No quick fix starting with "${titlePrefix}" within ${timeoutMs} ms; offered: ${offered}`);
 }
 
 /**
