@@ -35,15 +35,22 @@ export async function pickQuickInputRow(page, text, label) {
  * @returns {Promise<{ message: string, code: string, href: string }[]>}
  */
 export async function hoverWarningsAtCursor(page) {
-  // The cursor blinks; its box is read from the layout, which does not.
-  const cursor = await page.locator('.monaco-editor.focused .cursor').first()
-    .evaluate((element) => { const r = element.getBoundingClientRect(); return { x: r.x, y: r.y, height: r.height }; });
-  const x = cursor.x + 4;
-  const y = cursor.y + cursor.height / 2;
-  await page.waitForFunction(([px, py]) => [...document.querySelectorAll('.monaco-editor.focused .squiggly-warning')].some((el) => {
-    const r = el.getBoundingClientRect();
-    return r.left <= px && px <= r.right && r.top <= py && py <= r.bottom;
-  }), [x, y], { timeout: 60_000 }).catch(() => { throw new Error('no warning squiggle under the cursor'); });
+  // The cursor blinks; its box is read from the layout, which does not. Read afresh on every
+  // poll: should the editor still scroll to reveal the line after Go to Line, a box read once
+  // before that would point elsewhere for good. (A CI run waited out its 60 s here while its
+  // screenshot shows the squiggle under the cursor; a failure now says what the page had.)
+  const under = () => {
+    const cursor = document.querySelector('.monaco-editor.focused .cursor')?.getBoundingClientRect();
+    const point = cursor && { x: cursor.x + 4, y: cursor.y + cursor.height / 2 };
+    const squiggles = [...document.querySelectorAll('.monaco-editor.focused .squiggly-warning')].map((el) => el.getBoundingClientRect());
+    const hit = point && squiggles.some((r) => r.left <= point.x && point.x <= r.right && r.top <= point.y && point.y <= r.bottom);
+    return { point, hit, squiggles: squiggles.map((r) => [r.left, r.top, r.right, r.bottom].map(Math.round)) };
+  };
+  // Passed as source text: the page runs it, so it cannot close over anything here.
+  const found = await page.waitForFunction(`(() => { const seen = (${under})(); return seen.hit && seen.point; })()`, undefined, { timeout: 60_000 }).catch(async () => {
+    throw new Error(`no warning squiggle under the cursor: ${JSON.stringify(await page.evaluate(`(${under})()`))}`);
+  });
+  const { x, y } = await found.jsonValue();
   const hover = page.locator('.monaco-hover:not(.hidden) .marker.hover-contents');
   // The hover appears after a short delay, and only while the mouse rests on the squiggle.
   for (let attempt = 0; attempt < 5 && !(await hover.first().isVisible()); attempt++) {
