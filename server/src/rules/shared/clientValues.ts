@@ -212,8 +212,9 @@ function traceCall(call: ts.CallExpression, options: TraceOptions, depth: number
         isDefault: false,
       };
     }
-    // A static factory of a project class: `const api = ApiClient.create()`.
-    const cls = ts.isIdentifier(callee.expression) ? classNamed(callee.expression, options.facts) : undefined;
+    // A static factory of a project class: `const api = ApiClient.create()`. What a library's
+    // value returns (`axios.get()`) is no class of the project's.
+    const cls = !base && ts.isIdentifier(callee.expression) ? classNamed(callee.expression, options.facts) : undefined;
     const factory = cls && staticMethodOf(cls, callee.name.text, options.facts);
     return factory && merge(returnedExpressions(factory).map((e) => trace(e, options, depth + 1, seen)));
   }
