@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { packageName, type ImportBinding } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { classNamed, classOfThis, declarationOf, exportedDeclaration, importedDeclaration, isFunctionLikeDeclaration, memberOf, skipOuterExpressions, staticMethodOf, type FunctionLike } from './localDeclarations';
+import { classOfThis, declarationOf, exportedDeclaration, importedDeclaration, isFunctionLikeDeclaration, memberOf, skipOuterExpressions, staticMethodCalled, type FunctionLike } from './localDeclarations';
 
 // What an expression holds, when it is an HTTP or RPC client: the fetch function, a
 // library's default export (`axios`), an instance and the calls that created it
@@ -214,8 +214,7 @@ function traceCall(call: ts.CallExpression, options: TraceOptions, depth: number
     }
     // A static factory of a project class: `const api = ApiClient.create()`. What a library's
     // value returns (`axios.get()`) is no class of the project's.
-    const cls = !base && ts.isIdentifier(callee.expression) ? classNamed(callee.expression, options.facts) : undefined;
-    const factory = cls && staticMethodOf(cls, callee.name.text, options.facts);
+    const factory = base ? undefined : staticMethodCalled(call, options.facts)?.method;
     return factory && merge(returnedExpressions(factory).map((e) => trace(e, options, depth + 1, seen)));
   }
   // A factory function of the project: `const api = createApiClient()`.

@@ -325,10 +325,17 @@ export function methodOf(cls: ClassLike, name: string, facts: ProjectFacts): Fun
   return undefined;
 }
 
-/** The static method a call on the class itself runs: an instance member may have the same name. */
-export function staticMethodOf(cls: ClassLike, name: string, facts: ProjectFacts): ts.MethodDeclaration | undefined {
+/**
+ * The project class and static method a call on the class itself runs (`ApiClient.create()`);
+ * an instance member of the same name is not it.
+ */
+export function staticMethodCalled(call: ts.CallExpression, facts: ProjectFacts): { cls: ClassLike; method: ts.MethodDeclaration } | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+  const cls = classNamed(callee.expression, facts);
   const isStatic = (node: ts.MethodDeclaration) => ts.getModifiers(node)?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) === true;
-  return memberOf(cls, name, facts)?.declarations.find((node): node is ts.MethodDeclaration => ts.isMethodDeclaration(node) && node.body !== undefined && isStatic(node));
+  const method = cls && memberOf(cls, callee.name.text, facts)?.declarations.find((node): node is ts.MethodDeclaration => ts.isMethodDeclaration(node) && node.body !== undefined && isStatic(node));
+  return cls && method ? { cls, method } : undefined;
 }
 
 /** `const x = ...`, not `let` or `var`: nothing assigns it another value. */

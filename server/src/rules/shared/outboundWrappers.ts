@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
 import { exportedFunction, functionNamed, returnedExpressions } from './clientValues';
-import { baseClassOf, callParameters, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticMethodOf, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
+import { baseClassOf, callParameters, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticMethodCalled, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
 import { COVERED, evaluateAt, UNKNOWN, type Coverage, type Forward, type MissingSite } from './timeoutOptions';
@@ -217,22 +217,27 @@ function classOfValue(initializer: ts.Expression | undefined, type: ts.TypeNode 
  * else the one all its returns construct (`new C()`, `new this()`).
  */
 function classOfFactoryCall(value: ts.Expression, facts: ProjectFacts): ClassLike | undefined {
-  const call = ts.isAwaitExpression(value) ? skipOuterExpressions(value.expression) : value;
-  if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || !ts.isIdentifier(call.expression.expression)) return undefined;
-  const cls = classNamed(call.expression.expression, facts);
-  const factory = cls && staticMethodOf(cls, call.expression.name.text, facts);
-  if (!cls || !factory) return undefined;
+  const call = awaited(value);
+  const called = ts.isCallExpression(call) ? staticMethodCalled(call, facts) : undefined;
+  if (!called) return undefined;
+  const { cls, method: factory } = called;
   const declared = factory.type && instanceTypeName(factory.type);
   if (declared) return classNamed(declared, facts);
   const made = new Set<ClassLike | undefined>();
   for (const returned of returnedExpressions(factory)) {
-    let e = skipOuterExpressions(returned);
-    if (ts.isAwaitExpression(e)) e = skipOuterExpressions(e.expression);
+    const e = awaited(returned);
     if (!ts.isNewExpression(e)) return undefined;
     made.add(e.expression.kind === ts.SyntaxKind.ThisKeyword ? cls : ts.isIdentifier(e.expression) ? classNamed(e.expression, facts) : undefined);
   }
   const [only, ...others] = made;
   return others.length === 0 ? only : undefined;
+}
+
+/** The value `await x` resolves to is what `x` makes, for a factory that may be async (not `void x`, as retry's skipAwait takes it). */
+function awaited(expression: ts.Expression): ts.Expression {
+  let e = skipOuterExpressions(expression);
+  while (ts.isAwaitExpression(e)) e = skipOuterExpressions(e.expression);
+  return e;
 }
 
 /** `C` in a return type of `C` or `Promise<C>`. */

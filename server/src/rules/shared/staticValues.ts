@@ -116,10 +116,15 @@ function identifierValue(identifier: ts.Identifier, bindings: Bindings, facts: P
 function destructuredValue(element: ts.BindingElement, bindings: Bindings, facts: ProjectFacts, depth: number): StaticValue {
   const declaration = element.parent.parent;
   if (element.dotDotDotToken || !ts.isObjectBindingPattern(element.parent) || !ts.isVariableDeclaration(declaration) || !isConst(declaration) || !declaration.initializer) return UNKNOWN;
-  const key = element.propertyName ? staticPropertyName(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+  const key = bindingKey(element);
   const object = evaluate(declaration.initializer, bindings, facts, depth + 1);
   const value = key !== undefined && typeof object === 'object' && object !== null ? memberOf(object, key) : UNKNOWN;
   return withDefault(value, element.initializer, bindings, facts);
+}
+
+/** The property an object pattern's element takes: `a` in `{ a }`, `{ a: b }` and `{ 'a': b = 1 }`. */
+function bindingKey(element: ts.BindingElement): string | undefined {
+  return element.propertyName ? staticPropertyName(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
 }
 
 /** `base.name`: an optional chain short-circuits on a missing base; a plain access would throw, which is no known value. */
@@ -223,7 +228,7 @@ export function bindArguments(fn: ts.SignatureDeclaration, call: ts.CallExpressi
       if (!assignedNames(fn).has(parameter.name.text)) bindings.set(parameter, value);
     } else if (ts.isObjectBindingPattern(parameter.name)) {
       for (const element of parameter.name.elements) {
-        const key = element.propertyName ? staticPropertyName(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : undefined;
+        const key = bindingKey(element);
         if (element.dotDotDotToken || !ts.isIdentifier(element.name) || key === undefined || assignedNames(fn).has(element.name.text)) continue;
         const property = typeof value === 'object' && value !== null ? memberOf(value, key) : UNKNOWN;
         const bound = withDefault(property, element.initializer, bindings, facts);
