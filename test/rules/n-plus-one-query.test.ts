@@ -297,8 +297,94 @@ export async function plan(jobs: Jobs, names: string[]) {
   for (const name of names) await jobs.queue.schedule(name);
 }`,
     },
+    {
+      name: 'awaited query results are data: their find is an array\'s',
+      ...typeormProject,
+      files: { ...TYPEORM, 'src/rows.ts': 'export interface Row { id: string }\nexport declare function loadRows(): Promise<Row[]>;\n' },
+      code: `import type { Repository } from 'typeorm';
+import { MongoClient } from 'mongodb';
+import { Pool } from 'pg';
+import { loadRows } from './rows';
+const mongo = new MongoClient('mongodb://db');
+const pool = new Pool();
+export async function pick(repo: Repository<{ id: string }>, ids: string[]) {
+  const users = await repo.find();
+  const docs = await mongo.db('app').collection('users').find({}).toArray();
+  const result = await pool.query('SELECT id FROM users');
+  const rows = await loadRows();
+  for (const id of ids) {
+    users.find((u) => u.id === id);
+    docs.find((d) => d.id === id);
+    result.rows.find((r: { id: string }) => r.id === id);
+    rows.find((r) => r.id === id);
+  }
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a connection awaited from a pool or a driver queries per element (pg, mysql2, mongodb, knex)',
+      code: `import { Pool } from 'pg';
+import mysql from 'mysql2/promise';
+import { MongoClient } from 'mongodb';
+import knex from 'knex';
+const pool = new Pool();
+const db = knex({ client: 'pg' });
+export async function touch(ids: string[]) {
+  const client = await pool.connect();
+  const conn = await mysql.createConnection({ host: 'db' });
+  const mongo = (await MongoClient.connect('mongodb://db')).db('app');
+  const trx = await db.transaction();
+  for (const id of ids) {
+    await client.query('UPDATE users SET seen = now() WHERE id = $1', [id]);
+    await conn.execute('UPDATE users SET seen = now() WHERE id = ?', [id]);
+    await mongo.collection('users').updateOne({ id }, { $set: { seen: new Date() } });
+    await trx('users').where({ id }).update({ seen: new Date() });
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 13, message: '`client.query` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 14 },
+        { messageId: 'sequential', line: 15 },
+        { messageId: 'sequential', line: 16 },
+      ],
+    },
+    {
+      name: 'a client awaited from a project function or static factory declared to return a promise of it, in another file',
+      files: {
+        'src/db.ts': `import { Db, MongoClient } from 'mongodb';
+const client = new MongoClient('mongodb://db');
+export async function getDb(): Promise<Db> {
+  await client.connect();
+  return client.db('app');
+}
+export class Users {
+  static async open(): Promise<Users> {
+    return new Users(await getDb());
+  }
+  constructor(private readonly db: Db) {}
+  byId(id: string) {
+    return this.db.collection('users').findOne({ id });
+  }
+}
+`,
+      },
+      code: `import { getDb, Users } from './db';
+export async function names(ids: string[]) {
+  const db = await getDb();
+  const users = await Users.open();
+  for (const id of ids) {
+    await db.collection('users').findOne({ id });
+    await users.byId(id);
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 6, message: "`db.collection('users').findOne` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader)." },
+        { messageId: 'sequential', line: 7, message: "`Users.byId()` performs a database query (`this.db.collection('users').findOne` in src/db.ts) once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).", relatedFiles: ['src/db.ts'] },
+      ],
+    },
     {
       name: 'a Prisma-style client typed by an interface declared in another project file',
       files: DECLARED_DB,

@@ -154,6 +154,25 @@ export const handlers = {
   ],
   invalid: [
     {
+      name: 'a query on a connection awaited from a pool, per parent',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export const resolvers = {
+  Query: { posts: () => [] },
+  Post: {
+    async author(post: { authorId: string }) {
+      const client = await pool.connect();
+      try {
+        return (await client.query('SELECT * FROM users WHERE id = $1', [post.authorId])).rows[0];
+      } finally {
+        client.release();
+      }
+    },
+  },
+};`,
+      errors: [{ messageId: 'perParent', line: 9 }],
+    },
+    {
       name: 'a field resolver checked with satisfies, as any wrapper around it',
       code: `interface Ctx { db: { user: { findFirst(a: { where: { id: string } }): Promise<unknown> } } }
 type Field = (post: { authorId: string }, args: unknown, ctx: Ctx) => Promise<unknown>;

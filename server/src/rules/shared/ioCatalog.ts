@@ -7,6 +7,8 @@ import { ts } from 'ts-morph';
 
 /** A call in a member path: `db.collection('x').find` → ['collection', CALL, 'find']. */
 export const CALL = '()';
+/** An `await` in a member path: `(await pool.connect()).query` → ['connect', CALL, AWAIT, 'query']. */
+export const AWAIT = '(await)';
 
 /** How a single call's round trips combine when it is issued once per item. */
 export type Batching =
@@ -56,6 +58,11 @@ interface IoPackage {
   navigation?: ReadonlySet<string>;
   /** One property may name a model or table delegate: `prisma.user`, `db.query.users`. */
   modelHop?: boolean;
+  /**
+   * Methods whose promise resolves to a client: `await pool.connect()`. Any other awaited
+   * call of the package resolves to data (rows, a document), whose `find` is an array's.
+   */
+  connects?: ReadonlySet<string>;
 }
 
 const set = (...names: string[]): ReadonlySet<string> => new Set(names);
@@ -106,6 +113,7 @@ const PACKAGES: readonly IoPackage[] = [
       'getMongoRepository', 'createQueryBuilder', 'AbstractRepository',
     ),
     navigation: set('manager', 'connection', 'queryRunner'),
+    connects: set('initialize', 'createConnection'),
   },
   {
     kind: 'database query',
@@ -126,6 +134,8 @@ const PACKAGES: readonly IoPackage[] = [
     roots: set('model', 'Model', 'connection', 'Connection', 'createConnection', 'connect', 'Document', 'Query', 'MongoClient', 'Db', 'Collection', 'default'),
     navigation: set('connection', 'db', 'models', 'base'),
     modelHop: true,
+    // MongoClient.connect(), client.connect(), mongoose.connect(), createConnection().asPromise().
+    connects: set('connect', 'asPromise'),
   },
   {
     kind: 'database query',
@@ -133,6 +143,8 @@ const PACKAGES: readonly IoPackage[] = [
     callableInstance: true,
     methods: set('raw', 'select', 'insert', 'update', 'del', 'delete', 'from', 'table', 'into', 'first', 'count', 'pluck', 'increment', 'decrement', 'truncate', 'upsert'),
     listMethods: set('whereIn'),
+    // `const trx = await knex.transaction()`: a callable client bound to the transaction.
+    connects: set('transaction'),
   },
   {
     kind: 'database query',
@@ -147,6 +159,8 @@ const PACKAGES: readonly IoPackage[] = [
     kind: 'database query',
     matches: exact('pg', 'pg-pool', 'mysql', 'mysql2', 'mysql2/promise', 'better-sqlite3', 'sqlite', '@neondatabase/serverless', '@planetscale/database'),
     methods: set('query', 'execute'),
+    // pg's and Neon's pool.connect(), mysql2's createConnection() and pool.getConnection().
+    connects: set('connect', 'createConnection', 'getConnection'),
   },
   {
     kind: 'Redis command',
@@ -161,6 +175,8 @@ const PACKAGES: readonly IoPackage[] = [
     ),
     listMethods: set('mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet'),
     pipelines: set('pipeline', 'multi'),
+    // node-redis 4+: `await createClient().connect()` resolves to the client (ioredis's to nothing).
+    connects: set('connect'),
   },
   // fetch, axios, got, ky, undici, node:http and gRPC clients are recognised by
   // rules/shared/outboundCalls.ts; these are the HTTP/RPC clients it does not cover.
@@ -190,10 +206,11 @@ function packageFor(module: string): IoPackage | undefined {
 }
 
 /** Classifies a call on a value from a package; undefined when it is not a round trip. */
-export function classifyPackageCall(value: PackageValue, call: ts.CallExpression): IoCall | undefined {
-  const pkg = packageFor(value.module);
+export function classifyPackageCall(awaitedValue: PackageValue, call: ts.CallExpression): IoCall | undefined {
+  const pkg = packageFor(awaitedValue.module);
   if (!pkg) return undefined;
-  if (!reachesClient(pkg, value)) return undefined;
+  const value = clientAfterAwaits(pkg, awaitedValue);
+  if (!value || !reachesClient(pkg, value)) return undefined;
   const last = value.path[value.path.length - 1];
   const io = (batching: Batching): IoCall => ({ kind: pkg.kind, batching: batching === 'none' && argumentsLoadAList(call) ? 'list' : batching });
   if (last === undefined) {
@@ -205,6 +222,22 @@ export function classifyPackageCall(value: PackageValue, call: ts.CallExpression
   if (pkg.listMethods?.has(last)) return io('list');
   if (pkg.methods?.has(last)) return io('none');
   return undefined;
+}
+
+/** The value with its awaits dropped, when each awaits a call that connects; undefined when one awaits data. */
+function clientAfterAwaits(pkg: IoPackage, value: PackageValue): PackageValue | undefined {
+  if (!value.path.includes(AWAIT)) return value;
+  const path: string[] = [];
+  for (const member of value.path) {
+    if (member !== AWAIT) {
+      path.push(member);
+      continue;
+    }
+    // The awaited call's method: the member before it, or the export itself (`await connect(uri)`).
+    const method = path.length >= 2 ? path[path.length - 2]! : value.imported;
+    if (path[path.length - 1] !== CALL || !pkg.connects?.has(method)) return undefined;
+  }
+  return { ...value, path };
 }
 
 /** Whether the path starts at a client export and only walks client-to-client properties. */

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
-import { CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
+import { AWAIT, CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { skipOuterExpressions, staticPropertyName } from './localDeclarations';
 
@@ -96,17 +96,15 @@ export function resolveDeclarationPath(
   }
   if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return resolveClassPath(facts, sourceFile, node, instance, path, call, depth);
   if (ts.isInterfaceDeclaration(node) || ts.isTypeLiteralNode(node)) return resolveTypeMemberPath(facts, sourceFile, node, path, call, depth);
-  if (ts.isTypeAliasDeclaration(node)) {
-    const trace = traceType(facts, sourceFile, node.type, depth + 1);
-    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path] }, call, depth + 1);
-  }
+  if (ts.isTypeAliasDeclaration(node)) return resolveTypedPath(facts, sourceFile, node.type, path, call, depth);
   if (ts.isObjectLiteralExpression(node)) return resolveObjectPath(facts, sourceFile, node, path, call, depth);
   if (ts.isVariableDeclaration(node)) {
     const init = node.initializer && skipOuterExpressions(node.initializer);
     if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || ts.isObjectLiteralExpression(init) || ts.isClassExpression(init))) {
       return resolveDeclarationPath(facts, sourceFile, init, instance, path, call, depth + 1);
     }
-    const trace = node.type ? traceType(facts, sourceFile, node.type, depth + 1) : init && traceExpression(facts, sourceFile, init, depth + 1);
+    if (node.type) return resolveTypedPath(facts, sourceFile, node.type, path, call, depth);
+    const trace = init && traceExpression(facts, sourceFile, init, depth + 1);
     return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path] }, call, depth + 1);
   }
   if (ts.isExpression(node)) {
@@ -135,8 +133,9 @@ function resolveClassPath(
       return resolveReturnedValue(facts, sourceFile, fn, rest, call, depth);
     }
     const type = ts.isPropertyDeclaration(declaration) || ts.isParameter(declaration) || ts.isGetAccessor(declaration) ? declaration.type : undefined;
+    if (type) return resolveTypedPath(facts, sourceFile, type, rest, call, depth);
     const init = ts.isPropertyDeclaration(declaration) ? declaration.initializer : undefined;
-    const trace = type ? traceType(facts, sourceFile, type, depth + 1) : init ? traceExpression(facts, sourceFile, init, depth + 1) : { root: { kind: 'opaque' } as Root, instance: true, path: [] };
+    const trace = init ? traceExpression(facts, sourceFile, init, depth + 1) : opaqueTrace();
     return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
   }
   const base = baseClassExpression(node);
@@ -158,8 +157,24 @@ function resolveReturnedValue(
   depth: number,
 ): LocalTarget | undefined {
   if (path[0] !== CALL) return undefined;
-  const trace = fn.type ? traceType(facts, sourceFile, fn.type, depth + 1) : opaqueTrace();
-  return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path.slice(1)] }, call, depth + 1);
+  return fn.type ? resolveTypedPath(facts, sourceFile, fn.type, path.slice(1), call, depth) : { kind: 'opaque' };
+}
+
+/**
+ * A value declared with `type`, then the member path walked from it. Awaiting a value
+ * declared as `Promise<T>` gives a T (`const db = await getDb()`); awaiting any other
+ * value gives the value itself.
+ */
+function resolveTypedPath(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.TypeNode, path: readonly string[], call: ts.CallExpression, depth: number): LocalTarget | undefined {
+  const awaited = path[0] === AWAIT;
+  const trace = traceType(facts, sourceFile, awaited ? promisedType(type) : type, depth + 1);
+  return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...(awaited ? path.slice(1) : path)] }, call, depth + 1);
+}
+
+/** `Promise<T>` → T; a type that is no promise is its own awaited type. */
+function promisedType(type: ts.TypeNode): ts.TypeNode {
+  const promise = ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && /^Promise(?:Like)?$/.test(type.typeName.text);
+  return promise && type.typeArguments?.length === 1 ? type.typeArguments[0]! : type;
 }
 
 /**
@@ -192,13 +207,11 @@ function resolveTypeMemberPath(
       return target?.kind === 'opaque' ? { ...target, declaredBy: node } : target;
     }
     if (rest[0] !== CALL || !signature.type) return { kind: 'opaque' };
-    const trace = traceType(facts, sourceFile, signature.type, depth + 1);
-    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest.slice(1)] }, call, depth + 1);
+    return resolveTypedPath(facts, sourceFile, signature.type, rest.slice(1), call, depth);
   }
   const type = ts.isPropertySignature(declaration) ? declaration.type : undefined;
   if (!type) return { kind: 'opaque' };
-  const trace = traceType(facts, sourceFile, type, depth + 1);
-  return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
+  return resolveTypedPath(facts, sourceFile, type, rest, call, depth);
 }
 
 /** What calling a body-less declared method leads to, by its return type annotation. */
@@ -319,6 +332,10 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
     } else if (ts.isNewExpression(current)) {
       instance = true;
       current = skipOuterExpressions(current.expression);
+    } else if (ts.isAwaitExpression(current)) {
+      // What an awaited value is depends on what it awaits: a client (`await pool.connect()`) or data.
+      suffix.push(AWAIT);
+      current = skipOuterExpressions(current.expression);
     } else break;
   }
   const path = suffix.reverse();
@@ -328,7 +345,7 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
     base = owner ? { root: { kind: 'declaration', node: owner }, instance: true, path: [] } : opaqueTrace();
   } else if (ts.isIdentifier(current)) {
     base = traceIdentifier(facts, sourceFile, current, depth);
-  } else if (ts.isAwaitExpression(current) || ts.isLiteralExpression(current) || ts.isArrayLiteralExpression(current) || ts.isTemplateExpression(current)) {
+  } else if (ts.isLiteralExpression(current) || ts.isArrayLiteralExpression(current) || ts.isTemplateExpression(current)) {
     return undefined; // data, not a client
   } else if (ts.isObjectLiteralExpression(current) || ts.isClassExpression(current) || ts.isFunctionExpression(current) || ts.isArrowFunction(current)) {
     base = { root: { kind: 'declaration', node: current }, instance: false, path: [] };
