@@ -320,6 +320,24 @@ export async function pick(repo: Repository<{ id: string }>, ids: string[]) {
   }
 }`,
     },
+    {
+      name: 'what an unannotated async helper returns from a query is data once awaited',
+      ...typeormProject,
+      code: `import type { Repository } from 'typeorm';
+export async function pick(repo: Repository<{ id: string }>, ids: string[]) {
+  const all = async () => repo.find();
+  const first = async () => {
+    const rows = await repo.find();
+    return rows;
+  };
+  const users = await all();
+  const same = await first();
+  for (const id of ids) {
+    users.find((u) => u.id === id);
+    same.find((u) => u.id === id);
+  }
+}`,
+    },
   ],
   invalid: [
     {
@@ -383,6 +401,50 @@ export async function names(ids: string[]) {
       errors: [
         { messageId: 'sequential', line: 6, message: "`db.collection('users').findOne` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader)." },
         { messageId: 'sequential', line: 7, message: "`Users.byId()` performs a database query (`this.db.collection('users').findOne` in src/db.ts) once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).", relatedFiles: ['src/db.ts'] },
+      ],
+    },
+    {
+      name: 'a client returned by project helpers with no return type annotation, in another file',
+      files: {
+        'src/db.ts': `import { MongoClient } from 'mongodb';
+import { Pool } from 'pg';
+const client = new MongoClient('mongodb://db');
+const pool = new Pool();
+export async function getDb() {
+  await client.connect();
+  return client.db('app');
+}
+export function users() {
+  return client.db('app').collection('users');
+}
+export const getPool = () => pool;
+export class Orders {
+  static async open() {
+    return new Orders();
+  }
+  byId(id: string) {
+    return pool.query('SELECT * FROM orders WHERE id = $1', [id]);
+  }
+}
+`,
+      },
+      code: `import { getDb, getPool, Orders, users } from './db';
+export async function touch(ids: string[]) {
+  const db = await getDb();
+  const orders = await Orders.open();
+  for (const id of ids) {
+    await db.collection('users').findOne({ id });
+    await users().findOne({ id });
+    await getPool().query('SELECT 1 WHERE $1', [id]);
+    await orders.byId(id);
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 6 },
+        { messageId: 'sequential', line: 7 },
+        { messageId: 'sequential', line: 8 },
+        { messageId: 'sequential', line: 9, relatedFiles: ['src/db.ts'] },
       ],
     },
     {

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { packageName, type ImportBinding } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { classOfThis, declarationOf, exportedDeclaration, importedDeclaration, isFunctionLikeDeclaration, memberOf, skipOuterExpressions, staticMethodCalled, type FunctionLike } from './localDeclarations';
+import { classOfThis, declarationOf, exportedDeclaration, importedDeclaration, isFunctionLikeDeclaration, memberOf, returnedExpressions, skipOuterExpressions, staticMethodCalled, type FunctionLike } from './localDeclarations';
 
 // What an expression holds, when it is an HTTP or RPC client: the fetch function, a
 // library's default export (`axios`), an instance and the calls that created it
@@ -342,24 +342,6 @@ function functionDeclared(target: ts.Node | undefined): FunctionLike | undefined
 function functionValue(expression: ts.Expression | undefined): FunctionLike | undefined {
   const value = expression && skipOuterExpressions(expression);
   return value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) ? value : undefined;
-}
-
-/** The expressions a function returns (its own returns, not those of nested functions). */
-export function returnedExpressions(fn: FunctionLike): ts.Expression[] {
-  const body = fn.body;
-  if (!body) return [];
-  if (!ts.isBlock(body)) return [body];
-  const found: ts.Expression[] = [];
-  const stack: ts.Node[] = [body];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
-    if (isFunctionLikeDeclaration(node) || ts.isClassLike(node)) continue;
-    node.forEachChild((child) => {
-      stack.push(child);
-    });
-  }
-  return found;
 }
 
 /** One value for several possible origins: clients of one library combine their creations. */

@@ -59,10 +59,11 @@ interface IoPackage {
   /** One property may name a model or table delegate: `prisma.user`, `db.query.users`. */
   modelHop?: boolean;
   /**
-   * Methods whose promise resolves to a client: `await pool.connect()`. Any other awaited
-   * call of the package resolves to data (rows, a document), whose `find` is an array's.
+   * Methods whose result, awaited, is a client: a connection (`await pool.connect()`), or a
+   * client made at once (`client.db()`, which an async helper may return). Any other
+   * awaited call of the package resolves to data (rows, a document), whose `find` is an array's.
    */
-  connects?: ReadonlySet<string>;
+  awaitedClients?: ReadonlySet<string>;
 }
 
 const set = (...names: string[]): ReadonlySet<string> => new Set(names);
@@ -113,7 +114,7 @@ const PACKAGES: readonly IoPackage[] = [
       'getMongoRepository', 'createQueryBuilder', 'AbstractRepository',
     ),
     navigation: set('manager', 'connection', 'queryRunner'),
-    connects: set('initialize', 'createConnection'),
+    awaitedClients: set('initialize', 'createConnection'),
   },
   {
     kind: 'database query',
@@ -134,8 +135,8 @@ const PACKAGES: readonly IoPackage[] = [
     roots: set('model', 'Model', 'connection', 'Connection', 'createConnection', 'connect', 'Document', 'Query', 'MongoClient', 'Db', 'Collection', 'default'),
     navigation: set('connection', 'db', 'models', 'base'),
     modelHop: true,
-    // MongoClient.connect(), client.connect(), mongoose.connect(), createConnection().asPromise().
-    connects: set('connect', 'asPromise'),
+    // MongoClient.connect(), client.connect(), mongoose.connect(), createConnection().asPromise(); then client.db(), db.collection(), mongoose.model().
+    awaitedClients: set('connect', 'asPromise', 'db', 'collection', 'model'),
   },
   {
     kind: 'database query',
@@ -144,7 +145,7 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('raw', 'select', 'insert', 'update', 'del', 'delete', 'from', 'table', 'into', 'first', 'count', 'pluck', 'increment', 'decrement', 'truncate', 'upsert'),
     listMethods: set('whereIn'),
     // `const trx = await knex.transaction()`: a callable client bound to the transaction.
-    connects: set('transaction'),
+    awaitedClients: set('transaction'),
   },
   {
     kind: 'database query',
@@ -160,7 +161,7 @@ const PACKAGES: readonly IoPackage[] = [
     matches: exact('pg', 'pg-pool', 'mysql', 'mysql2', 'mysql2/promise', 'better-sqlite3', 'sqlite', '@neondatabase/serverless', '@planetscale/database'),
     methods: set('query', 'execute'),
     // pg's and Neon's pool.connect(), mysql2's createConnection() and pool.getConnection().
-    connects: set('connect', 'createConnection', 'getConnection'),
+    awaitedClients: set('connect', 'createConnection', 'getConnection'),
   },
   {
     kind: 'Redis command',
@@ -176,7 +177,7 @@ const PACKAGES: readonly IoPackage[] = [
     listMethods: set('mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet'),
     pipelines: set('pipeline', 'multi'),
     // node-redis 4+: `await createClient().connect()` resolves to the client (ioredis's to nothing).
-    connects: set('connect'),
+    awaitedClients: set('connect'),
   },
   // fetch, axios, got, ky, undici, node:http and gRPC clients are recognised by
   // rules/shared/outboundCalls.ts; these are the HTTP/RPC clients it does not cover.
@@ -224,7 +225,7 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: ts.CallExp
   return undefined;
 }
 
-/** The value with its awaits dropped, when each awaits a call that connects; undefined when one awaits data. */
+/** The value with its awaits dropped, when each awaits a call that resolves to a client; undefined when one awaits data. */
 function clientAfterAwaits(pkg: IoPackage, value: PackageValue): PackageValue | undefined {
   if (!value.path.includes(AWAIT)) return value;
   const path: string[] = [];
@@ -235,7 +236,7 @@ function clientAfterAwaits(pkg: IoPackage, value: PackageValue): PackageValue | 
     }
     // The awaited call's method: the member before it, or the export itself (`await connect(uri)`).
     const method = path.length >= 2 ? path[path.length - 2]! : value.imported;
-    if (path[path.length - 1] !== CALL || !pkg.connects?.has(method)) return undefined;
+    if (path[path.length - 1] !== CALL || !pkg.awaitedClients?.has(method)) return undefined;
   }
   return { ...value, path };
 }

@@ -20,6 +20,32 @@ export type LocalDeclaration =
 
 export type FunctionLike = ts.FunctionDeclaration | ts.MethodDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
 
+/** Memo of returnedExpressions: tracers ask it of the same helper from every call site. */
+const returnsOf = new WeakMap<FunctionLike, readonly ts.Expression[]>();
+
+/** The expressions a function returns (its own returns, not those of nested functions). */
+export function returnedExpressions(fn: FunctionLike): readonly ts.Expression[] {
+  const body = fn.body;
+  if (!body) return [];
+  if (!ts.isBlock(body)) return [body];
+  let found = returnsOf.get(fn);
+  if (found) return found;
+  const returns: ts.Expression[] = [];
+  const stack: ts.Node[] = [body];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isReturnStatement(node) && node.expression) returns.push(node.expression);
+    if (isFunctionLikeDeclaration(node) || ts.isClassLike(node)) continue;
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
+  // Popped from a stack: put back in source order, the order the tracers try them in.
+  found = returns.reverse();
+  returnsOf.set(fn, found);
+  return found;
+}
+
 export function isFunctionLikeDeclaration(node: ts.Node): node is FunctionLike {
   // One switch, not seven predicates: name lookup asks this of every enclosing node.
   switch (node.kind) {

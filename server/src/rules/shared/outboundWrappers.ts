@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { coverageOf } from './clientCoverage';
-import { exportedFunction, functionNamed, returnedExpressions } from './clientValues';
-import { baseClassOf, callParameters, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, skipOuterExpressions, staticMethodCalled, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
+import { exportedFunction, functionNamed } from './clientValues';
+import { baseClassOf, callParameters, classNamed, classOfThis, constObjectOf, declarationOf, importedDeclaration, memberOf, methodOf, returnedExpressions, skipOuterExpressions, staticMethodCalled, staticPropertyName, type ClassLike, type FunctionLike, type LocalDeclaration } from './localDeclarations';
 import { recognizeOutboundCall, type OutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded } from './timeBounds';
 import { COVERED, evaluateAt, UNKNOWN, type Coverage, type Forward, type MissingSite } from './timeoutOptions';

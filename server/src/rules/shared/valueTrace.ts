@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
 import { AWAIT, CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { skipOuterExpressions, staticPropertyName } from './localDeclarations';
+import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 
 // Where a callee comes from, as far as one file can tell, without the type checker: the
 // receiver chain is followed back through parameters' and fields' type annotations,
@@ -146,7 +146,7 @@ function resolveClassPath(
 
 /**
  * `getRepository(User).find()`: what a project function returns is known from its return
- * type annotation (`: Repository<User>`), and opaque otherwise.
+ * type annotation (`: Repository<User>`), or else from what its return statements return.
  */
 function resolveReturnedValue(
   facts: ProjectFacts,
@@ -157,7 +157,25 @@ function resolveReturnedValue(
   depth: number,
 ): LocalTarget | undefined {
   if (path[0] !== CALL) return undefined;
-  return fn.type ? resolveTypedPath(facts, sourceFile, fn.type, path.slice(1), call, depth) : { kind: 'opaque' };
+  if (fn.type) return resolveTypedPath(facts, sourceFile, fn.type, path.slice(1), call, depth);
+  return isFunctionLikeDeclaration(fn) ? resolveReturnStatements(facts, sourceFile, fn, path.slice(1), call, depth) : { kind: 'opaque' };
+}
+
+/**
+ * What a function with no return type annotation returns: the first of its returned
+ * values that leads to a round trip or a project function (`return client.db('app')`).
+ * Awaiting the result awaits the returned value, which only a call may be a promise of:
+ * `new Users()` or a name is the value itself, however async the function.
+ */
+function resolveReturnStatements(facts: ProjectFacts, sourceFile: ts.SourceFile, fn: FunctionLike, path: readonly string[], call: ts.CallExpression, depth: number): LocalTarget | undefined {
+  for (const returned of returnedExpressions(fn)) {
+    const value = skipOuterExpressions(returned);
+    const trace = traceExpression(facts, sourceFile, value, depth + 1);
+    const rest = path[0] === AWAIT && !ts.isCallExpression(value) ? path.slice(1) : path;
+    const target = trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
+    if (target && target.kind !== 'opaque') return target;
+  }
+  return { kind: 'opaque' };
 }
 
 /**
