@@ -338,6 +338,28 @@ export async function pick(repo: Repository<{ id: string }>, ids: string[]) {
   }
 }`,
     },
+    {
+      name: 'batched reads of Supabase, DynamoDB, Firestore and Elasticsearch, and a Firestore snapshot\'s fields',
+      code: `import { createClient } from '@supabase/supabase-js';
+import { DynamoDBDocumentClient, BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { getFirestore } from 'firebase-admin/firestore';
+import { Client } from '@elastic/elasticsearch';
+const supabase = createClient('https://x.supabase.co', 'key');
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const firestore = getFirestore();
+const search = new Client({ node: 'http://search:9200' });
+export async function load(teams: { memberIds: string[] }[], names: string[]) {
+  for (const team of teams) {
+    await supabase.from('users').select('*').in('id', team.memberIds);
+    await documents.send(new BatchGetCommand({ RequestItems: { users: { Keys: team.memberIds.map((id) => ({ id })) } } }));
+    await firestore.getAll(...team.memberIds.map((id) => firestore.doc(\`users/\${id}\`)));
+    await search.mget({ index: 'users', ids: team.memberIds });
+  }
+  const snapshot = await firestore.collection('settings').doc('names').get();
+  return names.map((name) => snapshot.get(name));
+}`,
+    },
   ],
   invalid: [
     {
@@ -446,6 +468,52 @@ export async function touch(ids: string[]) {
         { messageId: 'sequential', line: 8 },
         { messageId: 'sequential', line: 9, relatedFiles: ['src/db.ts'] },
       ],
+    },
+    {
+      name: 'Supabase, DynamoDB, other AWS SDK clients, Firestore and Elasticsearch per element',
+      code: `import { createClient } from '@supabase/supabase-js';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
+import admin from 'firebase-admin';
+import { doc, getDoc, getFirestore } from 'firebase/firestore';
+import { Client } from '@elastic/elasticsearch';
+const supabase = createClient('https://x.supabase.co', 'key');
+const ddb = new DynamoDBClient({});
+const documents = DynamoDBDocumentClient.from(ddb);
+const s3 = new S3Client({});
+const web = getFirestore();
+const search = new Client({ node: 'http://search:9200' });
+export async function load(ids: string[]) {
+  for (const id of ids) {
+    await supabase.from('users').select('*').eq('id', id).single();
+    await ddb.send(new GetItemCommand({ TableName: 'users', Key: { id: { S: id } } }));
+    await documents.send(new GetCommand({ TableName: 'users', Key: { id } }));
+    await s3.send(new GetObjectCommand({ Bucket: 'avatars', Key: id }));
+    await admin.firestore().collection('users').doc(id).get();
+    await getDoc(doc(web, 'users', id));
+    await search.get({ index: 'users', id });
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 16, message: '`supabase.from` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 17 },
+        { messageId: 'sequential', line: 18 },
+        { messageId: 'sequential', line: 19, message: '`s3.send` performs an HTTP request once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 20 },
+        { messageId: 'sequential', line: 21 },
+        { messageId: 'sequential', line: 22 },
+      ],
+    },
+    {
+      name: 'a chain that starts with the round trip uses the element further on (a Knex instance called with a table)',
+      code: `import type { Knex } from 'knex';
+export async function first(db: Knex, ids: string[]) {
+  for (const id of ids) await db('users').where({ id }).first();
+}
+`,
+      errors: [{ messageId: 'sequential', line: 3 }],
     },
     {
       name: 'a Prisma-style client typed by an interface declared in another project file',

@@ -86,6 +86,12 @@ const MONGO_METHODS = set(
 
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
+const FIRESTORE_FUNCTIONS = ['getDoc', 'getDocs', 'setDoc', 'updateDoc', 'deleteDoc', 'addDoc', 'getCountFromServer', 'getAggregateFromServer'];
+
+// The low-level DynamoDB client's methods and the document client's, with `send(command)` for both.
+const DYNAMODB_SINGLE_METHODS = ['getItem', 'putItem', 'updateItem', 'deleteItem', 'query', 'scan', 'executeStatement', 'get', 'put', 'update', 'delete'];
+const DYNAMODB_LIST_METHODS = ['batchGetItem', 'batchWriteItem', 'transactGetItems', 'transactWriteItems', 'batchExecuteStatement', 'batchGet', 'batchWrite', 'transactGet', 'transactWrite'];
+
 const PACKAGES: readonly IoPackage[] = [
   {
     kind: 'database query',
@@ -162,6 +168,35 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('query', 'execute'),
     // pg's and Neon's pool.connect(), mysql2's createConnection() and pool.getConnection().
     awaitedClients: set('connect', 'createConnection', 'getConnection'),
+  },
+  {
+    kind: 'database query',
+    // Chains are awaited builders: `from('users')` (or `rpc('fn')`) starts the one request the chain sends.
+    matches: exact('@supabase/supabase-js'),
+    methods: set('from', 'rpc'),
+  },
+  {
+    kind: 'database query',
+    // The Admin SDK (`admin.firestore()`, getFirestore(), new Firestore()) and the modular web SDK's functions.
+    matches: exact('firebase-admin', 'firebase-admin/firestore', '@google-cloud/firestore', 'firebase/firestore', '@firebase/firestore'),
+    callableExports: set(...FIRESTORE_FUNCTIONS),
+    methods: set('get', 'set', 'update', 'delete', 'create', 'add', 'getAll'),
+    listMethods: set('getAll'),
+    // Not admin.auth() or admin.storage(): their get/update/delete are no Firestore reads or writes.
+    roots: set('firestore', 'getFirestore', 'initializeFirestore', 'Firestore', ...FIRESTORE_FUNCTIONS),
+  },
+  {
+    kind: 'database query',
+    matches: exact('@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'),
+    methods: set('send', ...DYNAMODB_SINGLE_METHODS, ...DYNAMODB_LIST_METHODS),
+    listMethods: set(...DYNAMODB_LIST_METHODS),
+  },
+  { kind: 'HTTP request', matches: (m) => m.startsWith('@aws-sdk/client-'), methods: set('send') },
+  {
+    kind: 'database query',
+    matches: exact('@elastic/elasticsearch', '@opensearch-project/opensearch'),
+    methods: set('get', 'search', 'index', 'create', 'update', 'delete', 'count', 'exists', 'updateByQuery', 'deleteByQuery', 'mget', 'msearch', 'bulk'),
+    listMethods: set('mget', 'msearch', 'bulk'),
   },
   {
     kind: 'Redis command',
@@ -278,7 +313,8 @@ export function classifyPrismaShapedCall(call: ts.CallExpression, typedAsync: bo
 
 /**
  * The query already asks for a list of keys: `{ id: { in: ids } }`, `In(ids)`,
- * `{ $in: ids }`, `whereIn(...)`, `inArray(...)`, `Op.in`, SQL `= ANY(` / `IN (`. Such a
+ * `{ $in: ids }`, `whereIn(...)`, `inArray(...)`, `.in(...)`, `Op.in`, SQL `= ANY(` / `IN (`,
+ * an AWS batch or transaction command. Such a
  * call inside a loop over chunks is batching, not N+1.
  */
 export function argumentsLoadAList(call: ts.CallExpression): boolean {
@@ -310,6 +346,7 @@ export function argumentsLoadAList(call: ts.CallExpression): boolean {
       if (LIST_OPERATORS.has(calleeName)) return true;
     }
     if (ts.isPropertyAccessExpression(node) && node.name.text === 'in' && ts.isIdentifier(node.expression) && node.expression.text === 'Op') return true;
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && LIST_COMMAND.test(node.expression.text)) return true;
     if ((ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) && /\bIN\s*\(|=\s*ANY\s*\(/i.test(node.text)) return true;
     if (ts.isFunctionLike(node)) continue;
     node.forEachChild((child) => {
@@ -319,7 +356,10 @@ export function argumentsLoadAList(call: ts.CallExpression): boolean {
   return false;
 }
 
-const LIST_OPERATORS = set('In', 'inArray', 'whereIn', 'orWhereIn', 'andWhereIn', 'findByIds', 'mget', 'mGet');
+// `in`: Supabase's `.in('id', ids)` filter.
+const LIST_OPERATORS = set('In', 'inArray', 'whereIn', 'orWhereIn', 'andWhereIn', 'findByIds', 'mget', 'mGet', 'in');
+/** An AWS SDK command for many keys at once: `send(new BatchGetCommand(...))`, `new TransactWriteItemsCommand(...)`. */
+const LIST_COMMAND = /^(?:Batch|Transact)\w*Command$/;
 
 function isChainLink(parent: ts.Node | undefined, child: ts.Node): parent is ts.Node {
   if (!parent) return false;

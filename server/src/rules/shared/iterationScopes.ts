@@ -32,20 +32,22 @@ const ITERATION_FUNCTIONS = /^(?:pMap|pmap|pMapSeries|pEach|pEachSeries|mapLimit
 
 /** The innermost scope in which `call` runs once per element and uses the element. */
 export function iterationScopeOf(call: ts.CallExpression, facts: ProjectFacts, cache: Map<ts.Node, IterationScope | null>): IterationScope | undefined {
+  // The chain the call starts sends one request: `db('users').where({ id }).first()` uses the element where the round trip begins.
+  const request = chainOf(call);
   let awaited = false;
   let child: ts.Node = call;
   for (let node: ts.Node | undefined = call.parent; node && !ts.isSourceFile(node); child = node, node = node.parent) {
     if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier && child === node.statement)) awaited = true;
     if (ts.isFunctionLike(node)) {
       const scope = callbackScope(node, facts, cache);
-      if (scope && usesAny(call, scope.elementNames)) return scope;
+      if (scope && usesAny(request, scope.elementNames)) return scope;
       if (!scope) return undefined; // code in any other function does not run per iteration here
       awaited = false;
       continue;
     }
     if (isLoop(node) && child === node.statement) {
       const scope = loopScope(node, facts, cache);
-      if (scope && usesAny(call, scope.elementNames)) return { ...scope, mode: awaited ? 'sequential' : 'concurrent' };
+      if (scope && usesAny(request, scope.elementNames)) return { ...scope, mode: awaited ? 'sequential' : 'concurrent' };
     }
   }
   return undefined;
@@ -247,6 +249,17 @@ function singleVariable(initializer: ts.ForInitializer): ts.Identifier | undefin
 export function bindingNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
+}
+
+/** The outermost expression of the member chain a call is the receiver of (`.where(...).first()`), or the call itself. */
+function chainOf(call: ts.CallExpression): ts.Expression {
+  let top: ts.Expression = call;
+  for (;;) {
+    const parent: ts.Node = top.parent;
+    const link = (ts.isPropertyAccessExpression(parent) || ts.isCallExpression(parent) || ts.isElementAccessExpression(parent) || ts.isNonNullExpression(parent)) && parent.expression === top;
+    if (!link) return top;
+    top = parent;
+  }
 }
 
 /** Whether an expression reads any of the names (property names after a dot do not count). */
