@@ -507,6 +507,29 @@ export async function load(ids: string[]) {
       ],
     },
     {
+      name: 'MikroORM: an injected EntityManager, a repository, and the manager of an awaited MikroORM.init()',
+      code: `import { EntityManager, EntityRepository, MikroORM } from '@mikro-orm/core';
+class User { id!: string }
+export class Users {
+  constructor(private readonly em: EntityManager, private readonly users: EntityRepository<User>) {}
+  async touch(ids: string[]) {
+    const orm = await MikroORM.init({});
+    for (const id of ids) {
+      await this.em.findOne(User, { id });
+      await this.users.nativeUpdate({ id }, { id });
+      await orm.em.fork().find(User, { id });
+    }
+    await this.em.upsertMany(User, ids.map((id) => ({ id })));
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 8, message: '`this.em.findOne` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 9 },
+        { messageId: 'sequential', line: 10 },
+      ],
+    },
+    {
       name: 'a chain that starts with the round trip uses the element further on (a Knex instance called with a table)',
       code: `import type { Knex } from 'knex';
 export async function first(db: Knex, ids: string[]) {

@@ -146,6 +146,19 @@ const PACKAGES: readonly IoPackage[] = [
   },
   {
     kind: 'database query',
+    matches: (m) => m.startsWith('@mikro-orm/'),
+    methods: set(
+      'find', 'findOne', 'findOneOrFail', 'findAll', 'findAndCount', 'findByCursor', 'count', 'upsert', 'upsertMany',
+      'insert', 'insertMany', 'nativeInsert', 'nativeUpdate', 'nativeDelete', 'flush', 'persistAndFlush',
+      'removeAndFlush', 'populate', 'refresh', 'execute', 'getResult', 'getSingleResult', 'getResultAndCount',
+    ),
+    listMethods: set('upsertMany', 'insertMany'),
+    roots: set('EntityManager', 'SqlEntityManager', 'EntityRepository', 'SqlEntityRepository', 'MikroORM', 'QueryBuilder'),
+    navigation: set('em'),
+    awaitedClients: set('init'),
+  },
+  {
+    kind: 'database query',
     matches: exact('knex'),
     callableInstance: true,
     methods: set('raw', 'select', 'insert', 'update', 'del', 'delete', 'from', 'table', 'into', 'first', 'count', 'pluck', 'increment', 'decrement', 'truncate', 'upsert'),
