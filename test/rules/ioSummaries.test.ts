@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
+import { calleeOf } from '../../server/src/rules/shared/callSites';
 import { callIo, functionCalls, functionIo, witnessHops, type IoWitness } from '../../server/src/rules/shared/ioSummaries';
 import { Workspace } from '../../server/src/engine/workspace';
 
@@ -49,7 +50,7 @@ function functionNamed(sourceFile: ts.SourceFile, name: string): ts.Node {
 
 function hopsOf(witness: IoWitness | undefined): string[] {
   assert.ok(witness, 'expected I/O');
-  return witnessHops(witness).map((hop) => (hop.callee ? `${hop.callee.name}()` : `io:${hop.call.expression.getText()}`));
+  return witnessHops(witness).map((hop) => (hop.callee ? `${hop.callee.name}()` : `io:${calleeOf(hop.call).getText()}`));
 }
 
 describe('I/O summaries', () => {
@@ -137,7 +138,7 @@ export function many(ids: string[]) { return prisma.user.findMany({ where: { id:
       const order = fixture.file('src/order.ts');
       const f = facts(fixture, 'src/order.ts');
       const check = functionNamed(order, 'check');
-      const call = functionCalls(f, order, check).find((c) => c.expression.getText() === 'getStock')!;
+      const call = functionCalls(f, order, check).find((c) => calleeOf(c).getText() === 'getStock')!;
       assert.deepEqual(hopsOf(callIo(f, order, call, 'sequential')), ['getStock()', 'io:fetch']);
       const callsBefore = functionCalls(f, order, check);
 

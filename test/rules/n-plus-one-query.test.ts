@@ -360,6 +360,23 @@ export async function load(teams: { memberIds: string[] }[], names: string[]) {
   return names.map((name) => snapshot.get(name));
 }`,
     },
+    {
+      name: 'tagged queries for a list of keys, rows already loaded, and tags that only build SQL (Kysely, Drizzle, postgres.js fragments)',
+      code: `import postgres from 'postgres';
+import { sql as kyselySql } from 'kysely';
+import { sql as drizzleSql } from 'drizzle-orm';
+const sql = postgres('postgres://db/app');
+export async function load(teams: { memberIds: string[] }[]) {
+  const rows = await sql\`SELECT id FROM users\`;
+  for (const team of teams) {
+    await sql\`SELECT * FROM users WHERE id IN \${sql(team.memberIds)}\`;
+    await sql\`SELECT * FROM users WHERE id = ANY(\${team.memberIds})\`;
+    rows.find((row) => row.id === team.memberIds[0]);
+    kyselySql\`id = \${team.memberIds[0]}\`;
+    drizzleSql\`id = \${team.memberIds[0]}\`;
+  }
+}`,
+    },
   ],
   invalid: [
     {
@@ -527,6 +544,41 @@ export class Users {
         { messageId: 'sequential', line: 8, message: '`this.em.findOne` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
         { messageId: 'sequential', line: 9 },
         { messageId: 'sequential', line: 10 },
+      ],
+    },
+    {
+      name: 'SQL sent by a template tag per element: postgres.js, Neon, Vercel Postgres, Prisma raw queries, and a helper that uses one',
+      ...prismaProject,
+      code: `import postgres from 'postgres';
+import { neon } from '@neondatabase/serverless';
+import { sql as vercelSql, createPool } from '@vercel/postgres';
+import { PrismaClient } from '@prisma/client';
+const sql = postgres('postgres://db/app');
+const neonSql = neon('postgres://db/app');
+const pool = createPool();
+const prisma = new PrismaClient();
+async function userById(id: string) {
+  const [user] = await sql\`SELECT * FROM users WHERE id = \${id}\`;
+  return user;
+}
+export async function load(ids: string[]) {
+  for (const id of ids) {
+    await sql\`SELECT * FROM users WHERE id = \${id}\`;
+    await neonSql\`SELECT * FROM users WHERE id = \${id}\`;
+    await vercelSql\`SELECT * FROM users WHERE id = \${id}\`;
+    await pool.sql\`SELECT * FROM users WHERE id = \${id}\`;
+    await prisma.$queryRaw\`SELECT * FROM users WHERE id = \${id}\`;
+    await userById(id);
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 15, message: '`sql` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 16 },
+        { messageId: 'sequential', line: 17 },
+        { messageId: 'sequential', line: 18 },
+        { messageId: 'sequential', line: 19 },
+        { messageId: 'sequential', line: 20, message: '`userById()` performs a database query (`sql` in src/main.ts) once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
       ],
     },
     {

@@ -173,6 +173,18 @@ export const resolvers = {
       errors: [{ messageId: 'perParent', line: 9 }],
     },
     {
+      name: 'a query sent by a postgres.js template tag, per parent',
+      code: `import postgres from 'postgres';
+const sql = postgres('postgres://db/app');
+export const resolvers = {
+  Query: { posts: () => [] },
+  Post: {
+    author: async (post: { authorId: string }) => (await sql\`SELECT * FROM users WHERE id = \${post.authorId}\`)[0],
+  },
+};`,
+      errors: [{ messageId: 'perParent', line: 6 }],
+    },
+    {
       name: 'a field resolver checked with satisfies, as any wrapper around it',
       code: `interface Ctx { db: { user: { findFirst(a: { where: { id: string } }): Promise<unknown> } } }
 type Field = (post: { authorId: string }, args: unknown, ctx: Ctx) => Promise<unknown>;

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { calleeOf, type CallSite } from './shared/callSites';
 import { callIo } from './shared/ioSummaries';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
@@ -37,11 +38,13 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
     const { facts } = context;
     if (isIgnored(context.filePath, context.settings.projectRoot, context.options.ignorePaths)) return {};
     const scopes = new Map<ts.Node, IterationScope | null>();
-    const calls: ts.CallExpression[] = [];
+    const calls: CallSite[] = [];
+    const collect = (node: ts.Node) => {
+      calls.push(node as CallSite);
+    };
     return {
-      [ts.SyntaxKind.CallExpression](node) {
-        calls.push(node as ts.CallExpression);
-      },
+      [ts.SyntaxKind.CallExpression]: collect,
+      [ts.SyntaxKind.TaggedTemplateExpression]: collect,
       onEnd() {
         for (const call of calls) {
           const scope = iterationScopeOf(call, facts, scopes);
@@ -51,7 +54,7 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
           const { subject, related } = explainIo(witness, context.settings.projectRoot);
           const concurrent = scope.mode === 'concurrent';
           context.report({
-            node: call.expression,
+            node: calleeOf(call),
             messageId: concurrent ? 'concurrent' : 'sequential',
             data: { subject, collection: collectionText(scope), how: howText(scope) },
             related,
@@ -78,8 +81,8 @@ function howText(scope: IterationScope): string {
 }
 
 /** In a chain (`knex('t').where(...).first()`) only the innermost round trip is reported. */
-function receiverPerformsIo(context: { facts: Parameters<typeof callIo>[0]; sourceFile: ts.SourceFile }, call: ts.CallExpression): boolean {
-  for (let receiver: ts.Expression = call.expression; ; ) {
+function receiverPerformsIo(context: { facts: Parameters<typeof callIo>[0]; sourceFile: ts.SourceFile }, call: CallSite): boolean {
+  for (let receiver: ts.Expression = calleeOf(call); ; ) {
     if (ts.isPropertyAccessExpression(receiver) || ts.isElementAccessExpression(receiver) || ts.isParenthesizedExpression(receiver) || ts.isNonNullExpression(receiver)) {
       receiver = receiver.expression;
     } else if (ts.isCallExpression(receiver)) {
@@ -93,7 +96,7 @@ function receiverPerformsIo(context: { facts: Parameters<typeof callIo>[0]; sour
  * A loop that returns or breaks on a result (try each mirror until one answers, find the
  * first match) is a search: its requests are sequential by design, not an N+1.
  */
-function stopsAtFirstResult(scope: IterationScope, call: ts.CallExpression): boolean {
+function stopsAtFirstResult(scope: IterationScope, call: CallSite): boolean {
   if (scope.kind === 'callback') return false;
   const results = new Set<string>();
   for (let node: ts.Node = call.parent; node !== scope.node; node = node.parent) {

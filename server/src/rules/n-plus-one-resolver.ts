@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { calleeOf, type CallSite } from './shared/callSites';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
 import { fieldResolverOf, type FieldResolver } from './shared/graphqlResolvers';
@@ -51,11 +52,13 @@ export default defineRule<{ checkTests: boolean }>({
       }
       return undefined;
     };
-    const calls: ts.CallExpression[] = [];
+    const calls: CallSite[] = [];
+    const collect = (node: ts.Node) => {
+      calls.push(node as CallSite);
+    };
     return {
-      [ts.SyntaxKind.CallExpression](node) {
-        calls.push(node as ts.CallExpression);
-      },
+      [ts.SyntaxKind.CallExpression]: collect,
+      [ts.SyntaxKind.TaggedTemplateExpression]: collect,
       onEnd() {
         for (const call of calls) {
           const resolver = resolverAround(call);
@@ -66,7 +69,7 @@ export default defineRule<{ checkTests: boolean }>({
           reported.add(resolver.node);
           const { subject, related } = explainIo(witness, context.settings.projectRoot);
           context.report({
-            node: call.expression,
+            node: calleeOf(call),
             messageId: 'perParent',
             data: { type: resolver.typeName, field: resolver.fieldName, subject },
             related,

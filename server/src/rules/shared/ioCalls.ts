@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { calleeOf, type CallSite } from './callSites';
 import { classifyPackageCall, isIoMethodName, isIoPackage } from './ioCatalog';
 import { rangeOfNode } from '../../engine/analyzer';
 import type { RelatedLocation } from '../../engine/findings';
@@ -16,9 +17,9 @@ import { messageText } from './messageText';
 
 type IoContext = Pick<RuleContext, 'facts' | 'sourceFile' | 'getTypeChecker'>;
 
-export function ioOfCall(context: IoContext, call: ts.CallExpression, mode: IssueMode): IoWitness | undefined {
+export function ioOfCall(context: IoContext, call: CallSite, mode: IssueMode): IoWitness | undefined {
   const { facts, sourceFile } = context;
-  const witness = callIo(facts, sourceFile, call, mode) ?? (worthTypeChecking(context, call) ? typeCheckedIo(context, call, mode) : undefined);
+  const witness = callIo(facts, sourceFile, call, mode) ?? (ts.isCallExpression(call) && worthTypeChecking(context, call) ? typeCheckedIo(context, call, mode) : undefined);
   return witness && reachableWith(facts, witness, mode);
 }
 
@@ -110,14 +111,14 @@ export function explainIo(witness: IoWitness, projectRoot: string): { subject: s
   const shown = hops.length > MAX_RELATED + 1 ? [...hops.slice(1, MAX_RELATED / 2 + 1), ...hops.slice(-MAX_RELATED / 2)] : hops.slice(1);
   const related: RelatedLocation[] = shown.map((hop) => ({
     filePath: hop.sourceFile.fileName,
-    range: rangeOfNode(hop.sourceFile, hop.call.expression),
-    message: hop.io ? `${kind}: ${messageText(hop.call.expression)}` : `${hops[hops.indexOf(hop) - 1]!.callee!.name}() calls ${hop.callee!.name}()`,
+    range: rangeOfNode(hop.sourceFile, calleeOf(hop.call)),
+    message: hop.io ? `${kind}: ${messageText(calleeOf(hop.call))}` : `${hops[hops.indexOf(hop) - 1]!.callee!.name}() calls ${hop.callee!.name}()`,
   }));
   const article = /^[aeiouHR]/.test(kind) ? 'an' : 'a';
-  if (hops.length === 1) return { subject: `\`${messageText(last.call.expression)}\` performs ${article} ${kind}`, related };
+  if (hops.length === 1) return { subject: `\`${messageText(calleeOf(last.call))}\` performs ${article} ${kind}`, related };
   const where = posixRelative(projectRoot, last.sourceFile.fileName);
   const middle = hops.slice(1, -1).map((h) => `${h.callee!.name}()`);
   const names = middle.length > 4 ? [...middle.slice(0, 2), '…', ...middle.slice(-1)] : middle;
   const through = names.length > 0 ? `, through ${names.join(' → ')}` : '';
-  return { subject: `\`${witness.callee!.name}()\` performs ${article} ${kind} (\`${messageText(last.call.expression)}\` in ${where}${through})`, related };
+  return { subject: `\`${witness.callee!.name}()\` performs ${article} ${kind} (\`${messageText(calleeOf(last.call))}\` in ${where}${through})`, related };
 }

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { argumentsOf, calleeOf, type CallSite } from './callSites';
 
 // Which calls on values that come from a data-access or network package issue a round
 // trip. A value is tracked by the package it comes from and the member path walked from
@@ -174,11 +175,28 @@ const PACKAGES: readonly IoPackage[] = [
     navigation: set('query'),
     modelHop: true,
   },
+  {
+    kind: 'database query',
+    // postgres.js: `const sql = postgres(url)`, then sql`select ...` (a call of `sql(ids)` only builds a fragment).
+    matches: exact('postgres'),
+    callableInstance: true,
+    methods: set('unsafe', 'file'),
+  },
+  {
+    kind: 'database query',
+    // sql`select ...`, sql.query(...), and a pool's or client's `.sql` tag.
+    matches: exact('@vercel/postgres'),
+    callableExports: set('sql'),
+    methods: set('sql', 'query'),
+    awaitedClients: set('connect'),
+  },
   { kind: 'database query', matches: exact('kysely'), methods: set('execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream') },
   {
     kind: 'database query',
     matches: exact('pg', 'pg-pool', 'mysql', 'mysql2', 'mysql2/promise', 'better-sqlite3', 'sqlite', '@neondatabase/serverless', '@planetscale/database'),
     methods: set('query', 'execute'),
+    // Neon's `const sql = neon(url)`, used as a tag: sql`select ...`.
+    callableInstance: true,
     // pg's and Neon's pool.connect(), mysql2's createConnection() and pool.getConnection().
     awaitedClients: set('connect', 'createConnection', 'getConnection'),
   },
@@ -255,15 +273,17 @@ function packageFor(module: string): IoPackage | undefined {
 }
 
 /** Classifies a call on a value from a package; undefined when it is not a round trip. */
-export function classifyPackageCall(awaitedValue: PackageValue, call: ts.CallExpression): IoCall | undefined {
+export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite): IoCall | undefined {
   const pkg = packageFor(awaitedValue.module);
   if (!pkg) return undefined;
   const value = clientAfterAwaits(pkg, awaitedValue);
   if (!value || !reachesClient(pkg, value)) return undefined;
   const last = value.path[value.path.length - 1];
   const io = (batching: Batching): IoCall => ({ kind: pkg.kind, batching: batching === 'none' && argumentsLoadAList(call) ? 'list' : batching });
-  if (last === undefined) {
-    const callable = value.instance ? pkg.callableInstance : pkg.callableExports?.has(value.imported);
+  // A tag made by calling the export (`const sql = postgres(url)`) is a client, as an instance is.
+  const instance = value.instance || (ts.isTaggedTemplateExpression(call) && last === CALL && value.path.length === 1);
+  if (last === undefined || (instance && last === CALL && value.path.length === 1)) {
+    const callable = instance ? pkg.callableInstance : pkg.callableExports?.has(value.imported);
     return callable ? io('none') : undefined;
   }
   if (pkg.pipelines && value.path.some((member) => pkg.pipelines!.has(member))) return last === 'exec' ? io('list') : undefined;
@@ -330,15 +350,15 @@ export function classifyPrismaShapedCall(call: ts.CallExpression, typedAsync: bo
  * an AWS batch or transaction command. Such a
  * call inside a loop over chunks is batching, not N+1.
  */
-export function argumentsLoadAList(call: ts.CallExpression): boolean {
-  const stack: ts.Node[] = [...call.arguments];
+export function argumentsLoadAList(call: CallSite): boolean {
+  const stack: ts.Node[] = [...argumentsOf(call)];
   // The whole chain the call belongs to: `knex('t').whereIn(...)`, `repo.createQueryBuilder().where('id IN (:...ids)')`.
   for (let outer: ts.Node = call; isChainLink(outer.parent, outer); outer = outer.parent) {
     const parent = outer.parent;
     if (ts.isCallExpression(parent)) stack.push(...parent.arguments);
     if (ts.isPropertyAccessExpression(parent) && LIST_OPERATORS.has(parent.name.text)) return true;
   }
-  for (let receiver: ts.Node = call.expression; ; ) {
+  for (let receiver: ts.Node = calleeOf(call); ; ) {
     if (ts.isPropertyAccessExpression(receiver)) receiver = receiver.expression;
     else if (ts.isCallExpression(receiver)) {
       stack.push(...receiver.arguments);
@@ -361,6 +381,8 @@ export function argumentsLoadAList(call: ts.CallExpression): boolean {
     if (ts.isPropertyAccessExpression(node) && node.name.text === 'in' && ts.isIdentifier(node.expression) && node.expression.text === 'Op') return true;
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && LIST_COMMAND.test(node.expression.text)) return true;
     if ((ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) && /\bIN\s*\(|=\s*ANY\s*\(/i.test(node.text)) return true;
+    // A tagged query's list parameter: sql`... WHERE id IN ${sql(ids)}`.
+    if ((ts.isTemplateHead(node) || ts.isTemplateMiddle(node)) && /\bIN\s*$/i.test(node.text)) return true;
     if (ts.isFunctionLike(node)) continue;
     node.forEachChild((child) => {
       stack.push(child);

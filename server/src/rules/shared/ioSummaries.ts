@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import type { CallSite } from './callSites';
 import { classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { recognizeOutboundCall } from './outboundCalls';
@@ -25,7 +26,7 @@ export type IssueMode = 'sequential' | 'concurrent';
 export interface IoWitness {
   sourceFile: ts.SourceFile;
   /** The call made at this hop. */
-  call: ts.CallExpression;
+  call: CallSite;
   /** Set on the last hop: the round trip itself. */
   io?: IoCall;
   /** Set on the other hops: the project function called, and the rest of the chain. */
@@ -43,11 +44,13 @@ interface Generation {
 }
 
 /** Where a call leads once other files are looked at: a round trip, a project function, or unknown. */
-export function callTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): CallTarget | undefined {
+export function callTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite): CallTarget | undefined {
   return facts.acrossFiles(
     `io-target:${sourceFile.fileName}:${call.pos}:${call.end}`,
     () => {
       const resolved = resolveAcrossFiles(facts, localTarget(facts, sourceFile, call), call);
+      // A project function used as a template tag is left alone: the summaries bind a call's arguments to its parameters.
+      if (ts.isTaggedTemplateExpression(call)) return resolved?.kind === 'function' ? undefined : resolved;
       return resolved?.kind === 'io' || resolved?.kind === 'function' ? resolved : (outboundTarget(facts, call) ?? resolved);
     },
     sourceFile,
@@ -70,12 +73,12 @@ function outboundTarget(facts: ProjectFacts, call: ts.CallExpression): CallTarge
  * load a whole list of keys never count; Prisma's same-tick batched calls count only
  * when issued one after another.
  */
-export function callIo(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression, mode: IssueMode): IoWitness | undefined {
+export function callIo(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite, mode: IssueMode): IoWitness | undefined {
   const target = callTarget(facts, sourceFile, call);
   if (!target) return undefined;
   if (target.kind === 'io') return counts(target.io.batching, mode) ? { sourceFile, call, io: target.io } : undefined;
   if (target.kind === 'opaque') {
-    const shaped = classifyPrismaShapedCall(call, target.declaredAsync === true);
+    const shaped = ts.isCallExpression(call) ? classifyPrismaShapedCall(call, target.declaredAsync === true) : undefined;
     return shaped && counts(shaped.batching, mode) ? { sourceFile, call, io: shaped } : undefined;
   }
   const next = functionIo(facts, target.sourceFile, target.node)[mode];
@@ -92,7 +95,7 @@ export function functionIo(facts: ProjectFacts, sourceFile: ts.SourceFile, node:
 }
 
 /** The calls a function makes, its callbacks' included, in source order. */
-export function functionCalls(facts: ProjectFacts, sourceFile: ts.SourceFile, node: ts.Node): readonly ts.CallExpression[] {
+export function functionCalls(facts: ProjectFacts, sourceFile: ts.SourceFile, node: ts.Node): readonly CallSite[] {
   return callsByFunction(facts, sourceFile).get(node) ?? [];
 }
 
@@ -109,12 +112,12 @@ function generationOf(facts: ProjectFacts): Generation {
  * function around them. A walk of its own, needed only once a summary asks for a function
  * of the file: rules find their calls in the analyser's walk.
  */
-function callsByFunction(facts: ProjectFacts, sourceFile: ts.SourceFile): ReadonlyMap<ts.Node, ts.CallExpression[]> {
+function callsByFunction(facts: ProjectFacts, sourceFile: ts.SourceFile): ReadonlyMap<ts.Node, CallSite[]> {
   return facts.perFile(sourceFile, 'io-calls', () => collectCalls(sourceFile));
 }
 
-function localTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): LocalTarget | undefined {
-  const targets = facts.perFile(sourceFile, 'io-local-targets', () => new Map<ts.CallExpression, LocalTarget | undefined>());
+function localTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite): LocalTarget | undefined {
+  const targets = facts.perFile(sourceFile, 'io-local-targets', () => new Map<CallSite, LocalTarget | undefined>());
   if (targets.has(call)) return targets.get(call);
   const target = localCallTarget(facts, sourceFile, call);
   targets.set(call, target);
@@ -122,8 +125,8 @@ function localTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.Ca
 }
 
 /** One walk of the file with an explicit stack, attributing each call to its owning function. */
-function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, ts.CallExpression[]> {
-  const calls = new Map<ts.Node, ts.CallExpression[]>();
+function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, CallSite[]> {
+  const calls = new Map<ts.Node, CallSite[]>();
   // Two stacks and one callback for the whole walk: this runs over every node of every file.
   const nodes: ts.Node[] = [sourceFile];
   const owners: ts.Node[] = [sourceFile];
@@ -136,7 +139,7 @@ function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, ts.CallExpression
     const node = nodes.pop()!;
     const owner = owners.pop()!;
     ownerHere = node !== sourceFile && isSummaryOwner(node) ? node : owner;
-    if (ts.isCallExpression(node)) {
+    if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
       let list = calls.get(ownerHere);
       if (!list) calls.set(ownerHere, (list = []));
       list.push(node);
@@ -163,7 +166,7 @@ function isSummaryOwner(node: ts.Node): boolean {
 interface TarjanFrame {
   node: ts.Node;
   sourceFile: ts.SourceFile;
-  calls: readonly ts.CallExpression[];
+  calls: readonly CallSite[];
   next: number;
   index: number;
   lowlink: number;
@@ -220,7 +223,7 @@ function computeClosure(facts: ProjectFacts, generation: Generation, rootFile: t
 function summariseComponent(facts: ProjectFacts, generation: Generation, component: TarjanFrame[]): void {
   const members = new Set(component.map((f) => f.node));
   const summaries = new Map<ts.Node, Summary>(component.map((f) => [f.node, { sequential: undefined, concurrent: undefined }]));
-  const internalCallers = new Map<ts.Node, { frame: TarjanFrame; call: ts.CallExpression; target: CallTarget & { kind: 'function' } }[]>();
+  const internalCallers = new Map<ts.Node, { frame: TarjanFrame; call: CallSite; target: CallTarget & { kind: 'function' } }[]>();
   for (const frame of component) {
     const summary = summaries.get(frame.node)!;
     for (const call of frame.calls) {

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import type { CallSite } from './callSites';
 import { resolveImportedDeclaration } from '../../engine/imports';
 import type { IssueMode } from './ioSummaries';
 import type { ProjectFacts } from '../../engine/projectFacts';
@@ -31,7 +32,7 @@ const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'some'
 const ITERATION_FUNCTIONS = /^(?:pMap|pmap|pMapSeries|pEach|pEachSeries|mapLimit|mapSeries|eachLimit|eachSeries|forEachLimit|forEachSeries)$/;
 
 /** The innermost scope in which `call` runs once per element and uses the element. */
-export function iterationScopeOf(call: ts.CallExpression, facts: ProjectFacts, cache: Map<ts.Node, IterationScope | null>): IterationScope | undefined {
+export function iterationScopeOf(call: CallSite, facts: ProjectFacts, cache: Map<ts.Node, IterationScope | null>): IterationScope | undefined {
   // The chain the call starts sends one request: `db('users').where({ id }).first()` uses the element where the round trip begins.
   const request = chainOf(call);
   let awaited = false;
@@ -252,7 +253,7 @@ export function bindingNames(name: ts.BindingName): string[] {
 }
 
 /** The outermost expression of the member chain a call is the receiver of (`.where(...).first()`), or the call itself. */
-function chainOf(call: ts.CallExpression): ts.Expression {
+function chainOf(call: CallSite): ts.Expression {
   let top: ts.Expression = call;
   for (;;) {
     const parent: ts.Node = top.parent;

@@ -23,6 +23,7 @@ export function loopBatchFixes(context: FixContext, scope: IterationScope, witne
 function hoistedQueryFix(context: FixContext, scope: IterationScope, witness: IoWitness): Fix | undefined {
   const { sourceFile } = context;
   const call = witness.call;
+  if (!ts.isCallExpression(call)) return undefined; // a tagged query has no batched form to rewrite to
   const loop = scope.node;
   const element = scope.elementVariable;
   const collection = scope.collection;

@@ -25,7 +25,8 @@ export function reachableWith(facts: ProjectFacts, witness: IoWitness, mode: Iss
 
 function reachable(facts: ProjectFacts, witness: IoWitness, mode: IssueMode, bindings: Bindings, hops: number, budget: { steps: number }): IoWitness | undefined {
   const { callee, next } = witness;
-  if (!callee || !next || hops >= MAX_HOPS || budget.steps-- <= 0) return witness;
+  // A hop into a project function is always a call (ioSummaries leaves functions used as tags alone).
+  if (!callee || !next || !ts.isCallExpression(witness.call) || hops >= MAX_HOPS || budget.steps-- <= 0) return witness;
   const calleeBindings = bindArguments(callee.node, witness.call, bindings, facts);
   if (mayRun(next.call, callee.node, calleeBindings, facts)) {
     const rest = reachable(facts, next, mode, calleeBindings, hops + 1, budget);

@@ -28,7 +28,7 @@ export function resolverLoaderFixes(context: FixContext, resolver: FieldResolver
 function generatedLoaderFix(context: FixContext, resolver: FieldResolver, witness: IoWitness): Fix | undefined {
   const { sourceFile } = context;
   const call = witness.call;
-  if (witness.callee || witness.io?.kind !== 'database query') return undefined;
+  if (witness.callee || witness.io?.kind !== 'database query' || !ts.isCallExpression(call)) return undefined;
   const parent = resolver.parentParameter?.name;
   const ctx = resolver.contextParameter;
   if (!parent || !ts.isIdentifier(parent) || !ctx || !ts.isIdentifier(ctx.name) || !ctx.type) return undefined;

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
+import { calleeOf, type CallSite } from './callSites';
 import { AWAIT, CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
@@ -51,13 +52,13 @@ interface Trace {
 const MAX_DEPTH = 12;
 
 /** Where the callee of `call` leads; undefined when it is known not to matter (a non-I/O package, a plain value). */
-export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): LocalTarget | undefined {
-  const trace = traceExpression(facts, sourceFile, call.expression, 0);
+export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite): LocalTarget | undefined {
+  const trace = traceExpression(facts, sourceFile, calleeOf(call), 0);
   return trace && resolveTrace(facts, sourceFile, trace, call, 0);
 }
 
 /** Where a call leads once its `external` target is followed into the project files it imports. */
-export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | undefined, call: ts.CallExpression): CallTarget | undefined {
+export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
   let current = target;
   for (let hop = 0; current?.kind === 'external' && hop < 8; hop++) {
     const { sourceFile, module, imported, instance } = current;
@@ -85,7 +86,7 @@ export function resolveDeclarationPath(
   node: ts.Node,
   instance: boolean,
   path: readonly string[],
-  call: ts.CallExpression,
+  call: CallSite,
   depth: number,
 ): LocalTarget | undefined {
   if (depth > MAX_DEPTH) return undefined;
@@ -120,7 +121,7 @@ function resolveClassPath(
   node: ts.ClassLikeDeclaration,
   instance: boolean,
   path: readonly string[],
-  call: ts.CallExpression,
+  call: CallSite,
   depth: number,
 ): LocalTarget | undefined {
   const [member, ...rest] = path;
@@ -153,7 +154,7 @@ function resolveReturnedValue(
   sourceFile: ts.SourceFile,
   fn: ts.SignatureDeclaration,
   path: readonly string[],
-  call: ts.CallExpression,
+  call: CallSite,
   depth: number,
 ): LocalTarget | undefined {
   if (path[0] !== CALL) return undefined;
@@ -167,11 +168,11 @@ function resolveReturnedValue(
  * Awaiting the result awaits the returned value, which only a call may be a promise of:
  * `new Users()` or a name is the value itself, however async the function.
  */
-function resolveReturnStatements(facts: ProjectFacts, sourceFile: ts.SourceFile, fn: FunctionLike, path: readonly string[], call: ts.CallExpression, depth: number): LocalTarget | undefined {
+function resolveReturnStatements(facts: ProjectFacts, sourceFile: ts.SourceFile, fn: FunctionLike, path: readonly string[], call: CallSite, depth: number): LocalTarget | undefined {
   for (const returned of returnedExpressions(fn)) {
     const value = skipOuterExpressions(returned);
     const trace = traceExpression(facts, sourceFile, value, depth + 1);
-    const rest = path[0] === AWAIT && !ts.isCallExpression(value) ? path.slice(1) : path;
+    const rest = path[0] === AWAIT && !ts.isCallExpression(value) && !ts.isTaggedTemplateExpression(value) ? path.slice(1) : path;
     const target = trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
     if (target && target.kind !== 'opaque') return target;
   }
@@ -183,7 +184,7 @@ function resolveReturnStatements(facts: ProjectFacts, sourceFile: ts.SourceFile,
  * declared as `Promise<T>` gives a T (`const db = await getDb()`); awaiting any other
  * value gives the value itself.
  */
-function resolveTypedPath(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.TypeNode, path: readonly string[], call: ts.CallExpression, depth: number): LocalTarget | undefined {
+function resolveTypedPath(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.TypeNode, path: readonly string[], call: CallSite, depth: number): LocalTarget | undefined {
   const awaited = path[0] === AWAIT;
   const trace = traceType(facts, sourceFile, awaited ? promisedType(type) : type, depth + 1);
   return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...(awaited ? path.slice(1) : path)] }, call, depth + 1);
@@ -207,7 +208,7 @@ function resolveTypeMemberPath(
   sourceFile: ts.SourceFile,
   node: ts.InterfaceDeclaration | ts.TypeLiteralNode,
   path: readonly string[],
-  call: ts.CallExpression,
+  call: CallSite,
   depth: number,
 ): LocalTarget | undefined {
   const [member, ...rest] = path;
@@ -294,7 +295,7 @@ function resolveObjectPath(
   sourceFile: ts.SourceFile,
   node: ts.ObjectLiteralExpression,
   path: readonly string[],
-  call: ts.CallExpression,
+  call: CallSite,
   depth: number,
 ): LocalTarget | undefined {
   const [member, ...rest] = path;
@@ -315,7 +316,7 @@ function resolveObjectPath(
   return node.properties.some(ts.isSpreadAssignment) ? { kind: 'opaque' } : undefined;
 }
 
-function resolveTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, trace: Trace, call: ts.CallExpression, depth: number): LocalTarget | undefined {
+function resolveTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, trace: Trace, call: CallSite, depth: number): LocalTarget | undefined {
   const { root, instance, path } = trace;
   switch (root.kind) {
     case 'opaque':
@@ -344,9 +345,9 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
     } else if (ts.isElementAccessExpression(current) && ts.isStringLiteralLike(current.argumentExpression)) {
       suffix.push(current.argumentExpression.text);
       current = skipOuterExpressions(current.expression);
-    } else if (ts.isCallExpression(current)) {
+    } else if (ts.isCallExpression(current) || ts.isTaggedTemplateExpression(current)) {
       suffix.push(CALL);
-      current = skipOuterExpressions(current.expression);
+      current = skipOuterExpressions(calleeOf(current));
     } else if (ts.isNewExpression(current)) {
       instance = true;
       current = skipOuterExpressions(current.expression);
