@@ -3,7 +3,7 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { bindParameters, resolveCallee } from './callees';
 import type { BoundExpression, DelayShape, ExprEnv } from './model';
 import { enclosingClass, forEachInScope, functionBody, isAssignment, isRelational, isStepAssignment, numericValue, referenceKey } from './syntax';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions } from '../shared/localDeclarations';
 
 // How a delay grows from one attempt to the next, read from the expression that computes
 // it: constant, linear in the attempt counter, exponential (`2 ** attempt`, `delay *= 2`),
@@ -128,7 +128,7 @@ class Classifier {
       params.set(paramName, { expression: bound.expression, env: bound.fromCall ? env : helperEnv });
     }
     const boundEnv: ExprEnv = { ...helperEnv, params };
-    const returned = ts.isBlock(body) ? returnedExpressions(body) : [body as ts.Expression];
+    const returned = isFunctionLikeDeclaration(resolved.fn) ? returnedExpressions(resolved.fn) : [];
     if (returned.length === 0) return UNKNOWN;
     this.visiting.add(resolved.fn);
     const features = merge(...returned.map((r) => this.expression(r, boundEnv, depth + 1)));
@@ -232,14 +232,6 @@ function selfReferenceGrowth(key: string, expression: ts.Expression): 'multiply'
     else if (node.operatorToken.kind === ts.SyntaxKind.PlusToken) growth ??= 'add';
   });
   return growth;
-}
-
-export function returnedExpressions(body: ts.Block): ts.Expression[] {
-  const found: ts.Expression[] = [];
-  forEachInScope(body, (node) => {
-    if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
-  });
-  return found;
 }
 
 /** Every descendant, nested functions included (fields are assigned from any method). */

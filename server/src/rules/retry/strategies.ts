@@ -1,8 +1,7 @@
 import { ts } from 'ts-morph';
 import type { DelayCall, ExprEnv, RetrySite, SiteContext } from './model';
-import { returnedExpressions } from './delayShape';
 import { functionBody } from './syntax';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { returnedExpressions, skipOuterExpressions, type FunctionLike } from '../shared/localDeclarations';
 
 // Delay callbacks handed to a client or retry library: ioredis `retryStrategy(times)`,
 // node-redis `reconnectStrategy(retries)`, axios-retry and fetch-retry `retryDelay(attempt)`.
@@ -21,7 +20,7 @@ export function delayCallbackRetry(node: ts.Node, context: SiteContext): RetrySi
   const counterName = fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) ? fn.parameters[0].name.text : undefined;
   const counters = new Set(counterName ? [counterName] : []);
   const env: ExprEnv = { sourceFile: context.sourceFile, scope: body, counters };
-  const delays: DelayCall[] = (ts.isBlock(body) ? returnedExpressions(body) : [body as ts.Expression])
+  const delays: DelayCall[] = returnedExpressions(fn)
     .filter(isDelayValue)
     .map((expression) => ({ node: expression, ms: { expression, env } }));
   if (delays.length === 0) return undefined;
@@ -41,7 +40,7 @@ export function delayCallbackRetry(node: ts.Node, context: SiteContext): RetrySi
   };
 }
 
-function callbackOf(node: ts.Node): { fn: ts.SignatureDeclaration; name: ts.Node } | undefined {
+function callbackOf(node: ts.Node): { fn: FunctionLike; name: ts.Node } | undefined {
   if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent) && ts.isIdentifier(node.name) && DELAY_CALLBACK.test(node.name.text)) {
     return { fn: node, name: node.name };
   }
