@@ -339,7 +339,7 @@ export async function pick(repo: Repository<{ id: string }>, ids: string[]) {
 }`,
     },
     {
-      name: 'batched reads of Supabase, DynamoDB, Firestore and Elasticsearch, and a Firestore snapshot\'s fields',
+      name: 'batched reads of Supabase, DynamoDB, Firestore and Elasticsearch, a Firestore write batch, and a snapshot\'s fields',
       code: `import { createClient } from '@supabase/supabase-js';
 import { DynamoDBDocumentClient, BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -356,6 +356,9 @@ export async function load(teams: { memberIds: string[] }[], names: string[]) {
     await firestore.getAll(...team.memberIds.map((id) => firestore.doc(\`users/\${id}\`)));
     await search.mget({ index: 'users', ids: team.memberIds });
   }
+  const batch = firestore.batch();
+  for (const name of names) batch.set(firestore.collection('names').doc(name), { name });
+  await batch.commit();
   const snapshot = await firestore.collection('settings').doc('names').get();
   return names.map((name) => snapshot.get(name));
 }`,

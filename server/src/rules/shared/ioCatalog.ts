@@ -48,8 +48,8 @@ interface IoPackage {
   callableInstance?: boolean;
   sameTick?: ReadonlySet<string>;
   listMethods?: ReadonlySet<string>;
-  /** After one of these members (a pipeline), only `exec` sends. */
-  pipelines?: ReadonlySet<string>;
+  /** Members that queue what follows (a pipeline, a write batch), each with the method that then sends it all: `multi()` … `exec()`. */
+  pipelines?: ReadonlyMap<string, string>;
   /**
    * Exports a client comes from. Others (`getMetadataArgsStorage`, `Schema`, `In`) hold
    * metadata or helpers whose `find`/`filter` are plain array methods.
@@ -215,6 +215,8 @@ const PACKAGES: readonly IoPackage[] = [
     listMethods: set('getAll'),
     // Not admin.auth() or admin.storage(): their get/update/delete are no Firestore reads or writes.
     roots: set('firestore', 'getFirestore', 'initializeFirestore', 'Firestore', ...FIRESTORE_FUNCTIONS),
+    // Writes queued on a batch or a bulk writer are sent together.
+    pipelines: new Map([['batch', 'commit'], ['bulkWriter', 'close']]),
   },
   {
     kind: 'database query',
@@ -241,7 +243,7 @@ const PACKAGES: readonly IoPackage[] = [
       'mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet',
     ),
     listMethods: set('mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet'),
-    pipelines: set('pipeline', 'multi'),
+    pipelines: new Map([['pipeline', 'exec'], ['multi', 'exec']]),
     // node-redis 4+: `await createClient().connect()` resolves to the client (ioredis's to nothing).
     awaitedClients: set('connect'),
   },
@@ -286,7 +288,8 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
     const callable = instance ? pkg.callableInstance : pkg.callableExports?.has(value.imported);
     return callable ? io('none') : undefined;
   }
-  if (pkg.pipelines && value.path.some((member) => pkg.pipelines!.has(member))) return last === 'exec' ? io('list') : undefined;
+  const pipeline = pkg.pipelines && value.path.find((member) => pkg.pipelines!.has(member));
+  if (pipeline) return last === pkg.pipelines!.get(pipeline) ? io('list') : undefined;
   if (pkg.sameTick?.has(last)) return io('sameTick');
   if (pkg.listMethods?.has(last)) return io('list');
   if (pkg.methods?.has(last)) return io('none');
