@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { argumentsOf, calleeOf, type CallSite } from './callSites';
+import { argumentsOf, calleeOf, isChainLink, type CallSite } from './callSites';
 
 // Which calls on values that come from a data-access or network package issue a round
 // trip. A value is tracked by the package it comes from and the member path walked from
@@ -282,10 +282,10 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   if (!value || !reachesClient(pkg, value)) return undefined;
   const last = value.path[value.path.length - 1];
   const io = (batching: Batching): IoCall => ({ kind: pkg.kind, batching: batching === 'none' && argumentsLoadAList(call) ? 'list' : batching });
-  // A tag made by calling the export (`const sql = postgres(url)`) is a client, as an instance is.
-  const instance = value.instance || (ts.isTaggedTemplateExpression(call) && last === CALL && value.path.length === 1);
-  if (last === undefined || (instance && last === CALL && value.path.length === 1)) {
-    const callable = instance ? pkg.callableInstance : pkg.callableExports?.has(value.imported);
+  // A tag made by calling the export (`const sql = postgres(url)`) is called as an instance is.
+  const calledTag = ts.isTaggedTemplateExpression(call) && value.path.length === 1 && last === CALL;
+  if (last === undefined || calledTag) {
+    const callable = value.instance || calledTag ? pkg.callableInstance : pkg.callableExports?.has(value.imported);
     return callable ? io('none') : undefined;
   }
   const pipeline = pkg.pipelines && value.path.find((member) => pkg.pipelines!.has(member));
@@ -399,9 +399,3 @@ const LIST_OPERATORS = set('In', 'inArray', 'whereIn', 'orWhereIn', 'andWhereIn'
 /** An AWS SDK command for many keys at once: `send(new BatchGetCommand(...))`, `new TransactWriteItemsCommand(...)`. */
 const LIST_COMMAND = /^(?:Batch|Transact)\w*Command$/;
 
-function isChainLink(parent: ts.Node | undefined, child: ts.Node): parent is ts.Node {
-  if (!parent) return false;
-  if (ts.isPropertyAccessExpression(parent)) return parent.expression === child;
-  if (ts.isCallExpression(parent)) return parent.expression === child;
-  return false;
-}

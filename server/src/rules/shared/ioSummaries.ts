@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { CallSite } from './callSites';
+import { isCallSite, type CallSite } from './callSites';
 import { classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { recognizeOutboundCall } from './outboundCalls';
@@ -139,7 +139,7 @@ function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, CallSite[]> {
     const node = nodes.pop()!;
     const owner = owners.pop()!;
     ownerHere = node !== sourceFile && isSummaryOwner(node) ? node : owner;
-    if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
+    if (isCallSite(node)) {
       let list = calls.get(ownerHere);
       if (!list) calls.set(ownerHere, (list = []));
       list.push(node);

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { CallSite } from './callSites';
+import { chainOf, type CallSite } from './callSites';
 import { resolveImportedDeclaration } from '../../engine/imports';
 import type { IssueMode } from './ioSummaries';
 import type { ProjectFacts } from '../../engine/projectFacts';
@@ -250,17 +250,6 @@ function singleVariable(initializer: ts.ForInitializer): ts.Identifier | undefin
 export function bindingNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
-}
-
-/** The outermost expression of the member chain a call is the receiver of (`.where(...).first()`), or the call itself. */
-function chainOf(call: CallSite): ts.Expression {
-  let top: ts.Expression = call;
-  for (;;) {
-    const parent: ts.Node = top.parent;
-    const link = (ts.isPropertyAccessExpression(parent) || ts.isCallExpression(parent) || ts.isElementAccessExpression(parent) || ts.isNonNullExpression(parent)) && parent.expression === top;
-    if (!link) return top;
-    top = parent;
-  }
 }
 
 /** Whether an expression reads any of the names (property names after a dot do not count). */

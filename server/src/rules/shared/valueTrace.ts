@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
-import { calleeOf, type CallSite } from './callSites';
+import { calleeOf, isCallSite, type CallSite } from './callSites';
 import { AWAIT, CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
@@ -172,7 +172,7 @@ function resolveReturnStatements(facts: ProjectFacts, sourceFile: ts.SourceFile,
   for (const returned of returnedExpressions(fn)) {
     const value = skipOuterExpressions(returned);
     const trace = traceExpression(facts, sourceFile, value, depth + 1);
-    const rest = path[0] === AWAIT && !ts.isCallExpression(value) && !ts.isTaggedTemplateExpression(value) ? path.slice(1) : path;
+    const rest = path[0] === AWAIT && !isCallSite(value) ? path.slice(1) : path;
     const target = trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
     if (target && target.kind !== 'opaque') return target;
   }
@@ -345,7 +345,7 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
     } else if (ts.isElementAccessExpression(current) && ts.isStringLiteralLike(current.argumentExpression)) {
       suffix.push(current.argumentExpression.text);
       current = skipOuterExpressions(current.expression);
-    } else if (ts.isCallExpression(current) || ts.isTaggedTemplateExpression(current)) {
+    } else if (isCallSite(current)) {
       suffix.push(CALL);
       current = skipOuterExpressions(calleeOf(current));
     } else if (ts.isNewExpression(current)) {
