@@ -585,6 +585,64 @@ export async function load(ids: string[]) {
       ],
     },
     {
+      name: 'the client a transaction calls back with: TypeORM, Knex, Drizzle, Kysely, MikroORM and Prisma',
+      code: `import { DataSource } from 'typeorm';
+import knex from 'knex';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { Kysely } from 'kysely';
+import { MikroORM } from '@mikro-orm/core';
+import { PrismaClient } from '@prisma/client';
+const dataSource = new DataSource({ type: 'postgres' });
+const db = knex({ client: 'pg' });
+const orm = drizzle('postgres://db/app');
+const kysely = new Kysely<any>({} as any);
+const prisma = new PrismaClient();
+export async function touch(ids: string[], mikro: MikroORM) {
+  await dataSource.transaction('SERIALIZABLE', async (manager) => {
+    for (const id of ids) await manager.findOneBy('User', { id });
+  });
+  await db.transaction(async (trx) => {
+    for (const id of ids) await trx('users').where({ id }).update({ seen: true });
+  });
+  await orm.transaction(async (tx) => {
+    for (const id of ids) await tx.query.users.findFirst({ where: { id } });
+  });
+  await kysely.transaction().execute(async (trx) => {
+    for (const id of ids) await trx.selectFrom('users').where('id', '=', id).executeTakeFirst();
+  });
+  await mikro.em.transactional(async (em) => {
+    for (const id of ids) await em.findOne('User', { id });
+  });
+  await prisma.$transaction(async (client) => {
+    for (const id of ids) await client.user.findFirst({ where: { id } });
+  });
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 14, message: '`manager.findOneBy` performs a database query once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 17 },
+        { messageId: 'sequential', line: 20 },
+        { messageId: 'sequential', line: 23 },
+        { messageId: 'sequential', line: 26 },
+        { messageId: 'sequential', line: 29 },
+      ],
+    },
+    {
+      name: 'a transaction method of a project class calls back with a client named like one (the Prisma-shaped call)',
+      code: `export class Store {
+  async transaction<T>(work: (tx: any) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+}
+export async function touch(store: Store, ids: string[]) {
+  await store.transaction(async (tx) => {
+    for (const id of ids) await tx.user.update({ where: { id }, data: {} });
+  });
+}
+`,
+      errors: [{ messageId: 'sequential', line: 8 }],
+    },
+    {
       name: 'a chain that starts with the round trip uses the element further on (a Knex instance called with a table)',
       code: `import type { Knex } from 'knex';
 export async function first(db: Knex, ids: string[]) {

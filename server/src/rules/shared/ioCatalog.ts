@@ -10,6 +10,8 @@ import { argumentsOf, calleeOf, isChainLink, type CallSite } from './callSites';
 export const CALL = '()';
 /** An `await` in a member path: `(await pool.connect()).query` → ['connect', CALL, AWAIT, 'query']. */
 export const AWAIT = '(await)';
+/** The first parameter of a callback a method is given: `ds.transaction(async (manager) => ...)` → ['transaction', CALLBACK]. */
+export const CALLBACK = '(callback)';
 
 /** How a single call's round trips combine when it is issued once per item. */
 export type Batching =
@@ -65,6 +67,12 @@ interface IoPackage {
    * awaited call of the package resolves to data (rows, a document), whose `find` is an array's.
    */
   awaitedClients?: ReadonlySet<string>;
+  /**
+   * Methods that call back with a client: the export it is an instance of (TypeORM's
+   * `transaction` passes an `EntityManager`), or null for one like the receiver (Knex's
+   * `transaction(async (trx) => ...)`).
+   */
+  callbackClients?: ReadonlyMap<string, string | null>;
 }
 
 const set = (...names: string[]): ReadonlySet<string> => new Set(names);
@@ -102,6 +110,7 @@ const PACKAGES: readonly IoPackage[] = [
     sameTick: PRISMA_SAME_TICK,
     roots: set('PrismaClient', 'Prisma', 'default'),
     modelHop: true,
+    callbackClients: new Map([['$transaction', null]]),
   },
   {
     kind: 'database query',
@@ -122,6 +131,7 @@ const PACKAGES: readonly IoPackage[] = [
     ),
     navigation: set('manager', 'connection', 'queryRunner'),
     awaitedClients: set('initialize', 'createConnection'),
+    callbackClients: new Map([['transaction', 'EntityManager']]),
   },
   {
     kind: 'database query',
@@ -157,6 +167,7 @@ const PACKAGES: readonly IoPackage[] = [
     roots: set('EntityManager', 'SqlEntityManager', 'EntityRepository', 'SqlEntityRepository', 'MikroORM', 'QueryBuilder'),
     navigation: set('em'),
     awaitedClients: set('init'),
+    callbackClients: new Map([['transactional', 'EntityManager']]),
   },
   {
     kind: 'database query',
@@ -166,6 +177,7 @@ const PACKAGES: readonly IoPackage[] = [
     listMethods: set('whereIn'),
     // `const trx = await knex.transaction()`: a callable client bound to the transaction.
     awaitedClients: set('transaction'),
+    callbackClients: new Map([['transaction', null]]),
   },
   {
     kind: 'database query',
@@ -174,6 +186,7 @@ const PACKAGES: readonly IoPackage[] = [
     listMethods: set('inArray'),
     navigation: set('query'),
     modelHop: true,
+    callbackClients: new Map([['transaction', null]]),
   },
   {
     kind: 'database query',
@@ -190,7 +203,13 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('sql', 'query'),
     awaitedClients: set('connect'),
   },
-  { kind: 'database query', matches: exact('kysely'), methods: set('execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream') },
+  {
+    kind: 'database query',
+    matches: exact('kysely'),
+    methods: set('execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream'),
+    // db.transaction().execute(async (trx) => ...)
+    callbackClients: new Map([['execute', null]]),
+  },
   {
     kind: 'database query',
     matches: exact('pg', 'pg-pool', 'mysql', 'mysql2', 'mysql2/promise', 'better-sqlite3', 'sqlite', '@neondatabase/serverless', '@planetscale/database'),
@@ -260,6 +279,11 @@ const PACKAGES: readonly IoPackage[] = [
   { kind: 'RPC call', matches: exact('@nestjs/microservices'), methods: set('send') },
 ];
 
+/** Whether some data-access client calls back with a client from a method of this name (a cheap filter before tracing). */
+export function isCallbackClientMethod(name: string): boolean {
+  return PACKAGES.some((p) => p.callbackClients?.has(name));
+}
+
 /** Whether some data-access client has a method of this name (a cheap filter before costlier checks). */
 export function isIoMethodName(name: string): boolean {
   return PACKAGES.some((p) => p.methods?.has(name) || p.sameTick?.has(name) || p.listMethods?.has(name));
@@ -278,7 +302,7 @@ function packageFor(module: string): IoPackage | undefined {
 export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite): IoCall | undefined {
   const pkg = packageFor(awaitedValue.module);
   if (!pkg) return undefined;
-  const value = clientAfterAwaits(pkg, awaitedValue);
+  const value = clientValue(pkg, awaitedValue);
   if (!value || !reachesClient(pkg, value)) return undefined;
   const last = value.path[value.path.length - 1];
   const io = (batching: Batching): IoCall => ({ kind: pkg.kind, batching: batching === 'none' && argumentsLoadAList(call) ? 'list' : batching });
@@ -296,20 +320,30 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   return undefined;
 }
 
-/** The value with its awaits dropped, when each awaits a call that resolves to a client; undefined when one awaits data. */
-function clientAfterAwaits(pkg: IoPackage, value: PackageValue): PackageValue | undefined {
-  if (!value.path.includes(AWAIT)) return value;
-  const path: string[] = [];
+/**
+ * The value with its awaits and callbacks resolved: an await of a call that resolves to a
+ * client is dropped, a callback's client replaces the path before it. Undefined when an
+ * await resolves to data, or a callback's parameter is not known to be a client.
+ */
+function clientValue(pkg: IoPackage, value: PackageValue): PackageValue | undefined {
+  if (!value.path.includes(AWAIT) && !value.path.includes(CALLBACK)) return value;
+  let { imported, instance } = value;
+  let path: string[] = [];
   for (const member of value.path) {
-    if (member !== AWAIT) {
+    if (member === AWAIT) {
+      // The awaited call's method: the member before it, or the export itself (`await connect(uri)`).
+      const method = path.length >= 2 ? path[path.length - 2]! : imported;
+      if (path[path.length - 1] !== CALL || !pkg.awaitedClients?.has(method)) return undefined;
+    } else if (member === CALLBACK) {
+      const client = pkg.callbackClients?.get(path[path.length - 1]!);
+      if (client === undefined) return undefined;
+      path.pop();
+      if (client !== null) ({ imported, instance, path } = { imported: client, instance: true, path: [] });
+    } else {
       path.push(member);
-      continue;
     }
-    // The awaited call's method: the member before it, or the export itself (`await connect(uri)`).
-    const method = path.length >= 2 ? path[path.length - 2]! : value.imported;
-    if (path[path.length - 1] !== CALL || !pkg.awaitedClients?.has(method)) return undefined;
   }
-  return { ...value, path };
+  return { ...value, imported, instance, path };
 }
 
 /** Whether the path starts at a client export and only walks client-to-client properties. */

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
 import { calleeOf, isCallSite, type CallSite } from './callSites';
-import { AWAIT, CALL, classifyPackageCall, isIoPackage, type IoCall } from './ioCatalog';
+import { AWAIT, CALL, CALLBACK, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 
@@ -157,7 +157,7 @@ function resolveReturnedValue(
   call: CallSite,
   depth: number,
 ): LocalTarget | undefined {
-  if (path[0] !== CALL) return undefined;
+  if (path[0] !== CALL) return path[0] === CALLBACK ? { kind: 'opaque' } : undefined;
   if (fn.type) return resolveTypedPath(facts, sourceFile, fn.type, path.slice(1), call, depth);
   return isFunctionLikeDeclaration(fn) ? resolveReturnStatements(facts, sourceFile, fn, path.slice(1), call, depth) : { kind: 'opaque' };
 }
@@ -324,7 +324,7 @@ function resolveTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, trace: Tra
     case 'import': {
       if (isIoPackage(root.module)) {
         const io = classifyPackageCall({ module: root.module, imported: root.imported, instance, path }, call);
-        return io && { kind: 'io', io };
+        return io ? { kind: 'io', io } : path.includes(CALLBACK) ? { kind: 'opaque' } : undefined;
       }
       // Relative, or a tsconfig `paths` / baseUrl alias: the cross-file step finds out.
       return { kind: 'external', sourceFile, module: root.module, imported: root.imported, instance, path };
@@ -386,7 +386,7 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
       return opaqueTrace();
     case 'declaration': {
       const node = found.node;
-      if (ts.isParameter(node)) return node.type ? traceType(facts, sourceFile, node.type, depth + 1) : opaqueTrace();
+      if (ts.isParameter(node)) return node.type ? traceType(facts, sourceFile, node.type, depth + 1) : (callbackParameterTrace(facts, sourceFile, node, depth) ?? opaqueTrace());
       if (ts.isVariableDeclaration(node) && !isTopLevel(node)) {
         if (node.type) return traceType(facts, sourceFile, node.type, depth + 1);
         const init = node.initializer && skipOuterExpressions(node.initializer);
@@ -397,6 +397,22 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
       return declarationTrace(node);
     }
   }
+}
+
+/**
+ * `dataSource.transaction(async (manager) => ...)`: the first parameter of a callback given
+ * to a method that calls back with a client (ioCatalog knows which) is traced as that
+ * method's callback, and stays unknown wherever the method turns out to be another.
+ */
+function callbackParameterTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, parameter: ts.ParameterDeclaration, depth: number): Trace | undefined {
+  const fn = parameter.parent;
+  if (fn.parameters[0] !== parameter || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || !call.arguments.includes(fn)) return undefined;
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !isCallbackClientMethod(callee.name.text)) return undefined;
+  const trace = traceExpression(facts, sourceFile, callee, depth + 1);
+  return trace && { ...trace, path: [...trace.path, CALLBACK] };
 }
 
 function declarationTrace(node: ts.Node): Trace {
