@@ -643,6 +643,22 @@ export async function touch(store: Store, ids: string[]) {
       errors: [{ messageId: 'sequential', line: 8 }],
     },
     {
+      name: 'callbacks of Array.from, p-map and Bluebird run per element, and the message names what calls them',
+      code: `import pMap from 'p-map';
+import Bluebird from 'bluebird';
+export async function load(ids: Set<string>) {
+  await Promise.all(Array.from(ids, (id) => fetch(\`/users/\${id}\`, { signal: AbortSignal.timeout(2000) })));
+  await pMap(ids, (id) => fetch(\`/users/\${id}\`, { signal: AbortSignal.timeout(2000) }), { concurrency: 4 });
+  await Bluebird.map([...ids], (id) => fetch(\`/users/\${id}\`, { signal: AbortSignal.timeout(2000) }));
+}
+`,
+      errors: [
+        { messageId: 'concurrent', line: 4, message: '`fetch` performs an HTTP request once per element of `ids` (inside Array.from()): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 5, message: '`fetch` performs an HTTP request once per element of `ids` (inside pMap()): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 6, message: '`fetch` performs an HTTP request once per element of `[...ids]` (inside Bluebird.map()): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).' },
+      ],
+    },
+    {
       name: 'a chain that starts with the round trip uses the element further on (a Knex instance called with a table)',
       code: `import type { Knex } from 'knex';
 export async function first(db: Knex, ids: string[]) {

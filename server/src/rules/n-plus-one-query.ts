@@ -76,7 +76,7 @@ function collectionText(scope: IterationScope): string {
 }
 
 function howText(scope: IterationScope): string {
-  if (scope.kind === 'callback') return `inside .${scope.method ?? 'map'}()`;
+  if (scope.kind === 'callback') return `inside ${scope.iterator ?? '.map'}()`;
   return 'started without await';
 }
 

@@ -23,8 +23,8 @@ export interface IterationScope {
   elementVariable: ts.Identifier | undefined;
   /** How the call is issued: awaited one after another, or all at once. */
   mode: IssueMode;
-  /** The iteration method for callbacks: 'map', 'forEach', ... */
-  method?: string;
+  /** For callbacks, what calls them, as messages name it: '.map', '.forEach', 'pMap', 'Array.from'. */
+  iterator?: string;
 }
 
 const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'mapSeries', 'each']);
@@ -114,16 +114,23 @@ function computeCallbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts):
   const callee = call.expression;
   let collection: ts.Expression | undefined;
   let method: string;
+  let iterator: string;
   if (ts.isPropertyAccessExpression(callee) && ITERATION_METHODS.has(callee.name.text) && call.arguments[0] === fn) {
     method = callee.name.text;
+    iterator = `.${method}`;
     collection = callee.expression;
+  } else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'from' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && call.arguments[1] === fn) {
+    // Array.from(items, (item) => ...) maps as it copies.
+    method = iterator = 'Array.from';
+    collection = call.arguments[0];
   } else if (ts.isPropertyAccessExpression(callee) && /^(?:map|each|mapSeries|filter)$/.test(callee.name.text) && /^(?:Bluebird|Promise|P)$/.test(callee.expression.getText()) && call.arguments[1] === fn) {
     method = callee.name.text;
+    iterator = `${callee.expression.getText()}.${method}`;
     collection = call.arguments[0];
   } else {
     const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (!ITERATION_FUNCTIONS.test(name) || !call.arguments.includes(fn as ts.Expression) || call.arguments[0] === fn) return undefined;
-    method = name;
+    method = iterator = name;
     collection = call.arguments[0];
   }
   if (collection && isFixedList(collection, facts)) return undefined;
@@ -133,7 +140,7 @@ function computeCallbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts):
   if (!element) return undefined;
   const variable = ts.isIdentifier(element.name) ? element.name : undefined;
   const result = scope('callback', fn, collection, bindingNames(element.name), variable, fn.body);
-  result.method = method;
+  result.iterator = iterator;
   result.mode = /Series$/.test(method) ? 'sequential' : 'concurrent';
   return result;
 }
