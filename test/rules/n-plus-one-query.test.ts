@@ -659,6 +659,26 @@ export async function load(ids: Set<string>) {
       ],
     },
     {
+      name: 'a while loop over an index bounded by the collection, and a do-while',
+      code: `export async function load(ids: string[]) {
+  let i = 0;
+  while (i < ids.length) {
+    await fetch(\`/users/\${ids[i]}\`, { signal: AbortSignal.timeout(2000) });
+    i++;
+  }
+  let j = 0;
+  do {
+    await fetch(\`/teams/\${ids[j]}\`, { signal: AbortSignal.timeout(2000) });
+    j++;
+  } while (j < ids.length);
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 4, message: '`fetch` performs an HTTP request once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 9 },
+      ],
+    },
+    {
       name: 'a chain that starts with the round trip uses the element further on (a Knex instance called with a table)',
       code: `import type { Knex } from 'knex';
 export async function first(db: Knex, ids: string[]) {

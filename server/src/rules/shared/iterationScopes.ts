@@ -74,15 +74,9 @@ function computeLoopScope(loop: Loop, facts: ProjectFacts): IterationScope | und
     const variable = singleVariable(loop.initializer);
     return scope(ts.isForOfStatement(loop) ? 'for-of' : 'for-in', loop, loop.expression, names, variable, loop.statement);
   }
-  if (ts.isForStatement(loop)) {
-    // `for (let i = 0; i < items.length; i++)`: the index is the element.
-    const condition = loop.condition;
-    if (!condition || !ts.isBinaryExpression(condition) || !ts.isIdentifier(condition.left)) return undefined;
-    const bound = condition.right;
-    if (!ts.isPropertyAccessExpression(bound) || (bound.name.text !== 'length' && bound.name.text !== 'size')) return undefined;
-    if (elementsAreBatches(bound.expression, condition.left.text)) return undefined;
-    return scope('for', loop, bound.expression, [condition.left.text], undefined, loop.statement);
-  }
+  if (ts.isForStatement(loop)) return indexedScope('for', loop, loop.condition);
+  const indexed = indexedScope('while', loop, loop.expression);
+  if (indexed) return indexed;
   // `while (queue.length) { const item = queue.shift(); ... }`
   const body = loop.statement;
   if (!ts.isBlock(body)) return undefined;
@@ -98,6 +92,15 @@ function computeLoopScope(loop: Loop, facts: ProjectFacts): IterationScope | und
     }
   }
   return undefined;
+}
+
+/** `for (let i = 0; i < items.length; i++)`, `while (i < items.length)`: the index is the element. */
+function indexedScope(kind: 'for' | 'while', loop: Loop, condition: ts.Expression | undefined): IterationScope | undefined {
+  if (!condition || !ts.isBinaryExpression(condition) || !ts.isIdentifier(condition.left)) return undefined;
+  const bound = condition.right;
+  if (!ts.isPropertyAccessExpression(bound) || (bound.name.text !== 'length' && bound.name.text !== 'size')) return undefined;
+  if (elementsAreBatches(bound.expression, condition.left.text)) return undefined;
+  return scope(kind, loop, bound.expression, [condition.left.text], undefined, loop.statement);
 }
 
 function callbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts, cache: Map<ts.Node, IterationScope | null>): IterationScope | undefined {
