@@ -173,6 +173,18 @@ export const resolvers = {
       errors: [{ messageId: 'perParent', line: 9 }],
     },
     {
+      name: 'a Supabase query whose filter uses the parent further along the chain',
+      code: `import { createClient } from '@supabase/supabase-js';
+const supabase = createClient('https://x.supabase.co', 'key');
+export const resolvers = {
+  Query: { posts: () => [] },
+  Post: {
+    author: (post: { authorId: string }) => supabase.from('users').select('*').eq('id', post.authorId).single(),
+  },
+};`,
+      errors: [{ messageId: 'perParent', line: 6 }],
+    },
+    {
       name: 'a query sent by a postgres.js template tag, per parent',
       code: `import postgres from 'postgres';
 const sql = postgres('postgres://db/app');

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { calleeOf, type CallSite } from './shared/callSites';
+import { calleeOf, chainOf, type CallSite } from './shared/callSites';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
 import { fieldResolverOf, type FieldResolver } from './shared/graphqlResolvers';
@@ -63,7 +63,7 @@ export default defineRule<{ checkTests: boolean }>({
         for (const call of calls) {
           const resolver = resolverAround(call);
           if (!resolver || resolver.isRoot || reported.has(resolver.node)) continue;
-          if (!usesAny(call, parentNames(resolver))) continue;
+          if (!usesAny(chainOf(call), parentNames(resolver))) continue;
           const witness = ioOfCall(context, call, 'concurrent');
           if (!witness) continue;
           reported.add(resolver.node);
