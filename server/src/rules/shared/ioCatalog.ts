@@ -338,7 +338,11 @@ function clientValue(pkg: IoPackage, value: PackageValue): PackageValue | undefi
       const client = pkg.callbackClients?.get(path[path.length - 1]!);
       if (client === undefined) return undefined;
       path.pop();
-      if (client !== null) ({ imported, instance, path } = { imported: client, instance: true, path: [] });
+      if (client !== null) {
+        imported = client;
+        instance = true;
+        path = [];
+      }
     } else {
       path.push(member);
     }
