@@ -364,7 +364,7 @@ export async function load(teams: { memberIds: string[] }[], names: string[]) {
 }`,
     },
     {
-      name: 'tagged queries for a list of keys, rows already loaded, and tags that only build SQL (Kysely, Drizzle, postgres.js fragments)',
+      name: 'tagged queries for a list of keys, rows already loaded, a fragment interpolated into a query, and tags that only build SQL (Kysely, Drizzle, postgres.js helpers)',
       code: `import postgres from 'postgres';
 import { sql as kyselySql } from 'kysely';
 import { sql as drizzleSql } from 'drizzle-orm';
@@ -375,6 +375,7 @@ export async function load(teams: { memberIds: string[] }[]) {
     await sql\`SELECT * FROM users WHERE id IN \${sql(team.memberIds)}\`;
     await sql\`SELECT * FROM users WHERE id = ANY(\${team.memberIds})\`;
     rows.find((row) => row.id === team.memberIds[0]);
+    await sql\`SELECT * FROM users WHERE \${sql\`team_id = \${team.memberIds[0]}\`} AND id IN \${sql(team.memberIds)}\`;
     kyselySql\`id = \${team.memberIds[0]}\`;
     drizzleSql\`id = \${team.memberIds[0]}\`;
   }

@@ -306,6 +306,8 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   if (!value || !reachesClient(pkg, value)) return undefined;
   const last = value.path[value.path.length - 1];
   const io = (batching: Batching): IoCall => ({ kind: pkg.kind, batching: batching === 'none' && argumentsLoadAList(call) ? 'list' : batching });
+  // A tagged query interpolated into another (sql`... ${sql`and id = ${id}`}`) is a fragment of it.
+  if (ts.isTaggedTemplateExpression(call) && ts.isTemplateSpan(call.parent)) return undefined;
   // A tag made by calling the export (`const sql = postgres(url)`) is called as an instance is.
   const calledTag = ts.isTaggedTemplateExpression(call) && value.path.length === 1 && last === CALL;
   if (last === undefined || calledTag) {
