@@ -35,7 +35,7 @@ export interface PackageValue {
   imported: string;
   /** Created with `new`, returned by a factory, or typed by an annotation: an instance, not the export. */
   instance: boolean;
-  /** Members walked from the root, calls being transparent: `db.collection('x').find` → ['collection', 'find']. */
+  /** Members walked from the root, with CALL, AWAIT and CALLBACK marking calls, awaits and callbacks: `db.collection('x').find` → ['collection', CALL, 'find']. */
   path: readonly string[];
 }
 
@@ -243,6 +243,7 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('send', ...DYNAMODB_SINGLE_METHODS, ...DYNAMODB_LIST_METHODS),
     listMethods: set(...DYNAMODB_LIST_METHODS),
   },
+  // Every other AWS SDK v3 client; after DynamoDB's entry, as the first entry that matches a module wins.
   { kind: 'HTTP request', matches: (m) => m.startsWith('@aws-sdk/client-'), methods: set('send') },
   {
     kind: 'database query',
@@ -302,12 +303,12 @@ function packageFor(module: string): IoPackage | undefined {
 export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite): IoCall | undefined {
   const pkg = packageFor(awaitedValue.module);
   if (!pkg) return undefined;
+  // A tagged query interpolated into another (sql`... ${sql`and id = ${id}`}`) is a fragment of it.
+  if (ts.isTaggedTemplateExpression(call) && ts.isTemplateSpan(call.parent)) return undefined;
   const value = clientValue(pkg, awaitedValue);
   if (!value || !reachesClient(pkg, value)) return undefined;
   const last = value.path[value.path.length - 1];
   const io = (batching: Batching): IoCall => ({ kind: pkg.kind, batching: batching === 'none' && argumentsLoadAList(call) ? 'list' : batching });
-  // A tagged query interpolated into another (sql`... ${sql`and id = ${id}`}`) is a fragment of it.
-  if (ts.isTaggedTemplateExpression(call) && ts.isTemplateSpan(call.parent)) return undefined;
   // A tag made by calling the export (`const sql = postgres(url)`) is called as an instance is.
   const calledTag = ts.isTaggedTemplateExpression(call) && value.path.length === 1 && last === CALL;
   if (last === undefined || calledTag) {

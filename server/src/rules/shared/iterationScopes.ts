@@ -133,7 +133,8 @@ function computeCallbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts):
   } else {
     const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (!ITERATION_FUNCTIONS.test(name) || !call.arguments.includes(fn as ts.Expression) || call.arguments[0] === fn) return undefined;
-    method = iterator = name;
+    method = name;
+    iterator = callee.getText();
     collection = call.arguments[0];
   }
   if (collection && isFixedList(collection, facts)) return undefined;

@@ -3,7 +3,7 @@ import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../
 import { calleeOf, isCallSite, type CallSite } from './callSites';
 import { AWAIT, CALL, CALLBACK, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
+import { callParameters, isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 
 // Where a callee comes from, as far as one file can tell, without the type checker: the
 // receiver chain is followed back through parameters' and fields' type annotations,
@@ -54,11 +54,25 @@ const MAX_DEPTH = 12;
 /** Where the callee of `call` leads; undefined when it is known not to matter (a non-I/O package, a plain value). */
 export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite): LocalTarget | undefined {
   const trace = traceExpression(facts, sourceFile, calleeOf(call), 0);
-  return trace && resolveTrace(facts, sourceFile, trace, call, 0);
+  return trace && unknownThroughCallback(resolveTrace(facts, sourceFile, trace, call, 0), trace.path);
 }
 
 /** Where a call leads once its `external` target is followed into the project files it imports. */
 export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
+  const resolved = followImports(facts, target, call);
+  return target?.kind === 'external' ? unknownThroughCallback(resolved, target.path) : resolved;
+}
+
+/**
+ * A callback's parameter that leads nowhere known (the method turned out to be a project
+ * function, or a client the catalog does not say calls back with one) stays unknown, as
+ * every unannotated parameter was before the catalog knew such methods.
+ */
+function unknownThroughCallback<T extends LocalTarget>(target: T | undefined, path: readonly string[]): T | { kind: 'opaque' } | undefined {
+  return target ?? (path.includes(CALLBACK) ? { kind: 'opaque' } : undefined);
+}
+
+function followImports(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
   let current = target;
   for (let hop = 0; current?.kind === 'external' && hop < 8; hop++) {
     const { sourceFile, module, imported, instance } = current;
@@ -157,7 +171,7 @@ function resolveReturnedValue(
   call: CallSite,
   depth: number,
 ): LocalTarget | undefined {
-  if (path[0] !== CALL) return path[0] === CALLBACK ? { kind: 'opaque' } : undefined;
+  if (path[0] !== CALL) return undefined;
   if (fn.type) return resolveTypedPath(facts, sourceFile, fn.type, path.slice(1), call, depth);
   return isFunctionLikeDeclaration(fn) ? resolveReturnStatements(facts, sourceFile, fn, path.slice(1), call, depth) : { kind: 'opaque' };
 }
@@ -324,7 +338,7 @@ function resolveTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, trace: Tra
     case 'import': {
       if (isIoPackage(root.module)) {
         const io = classifyPackageCall({ module: root.module, imported: root.imported, instance, path }, call);
-        return io ? { kind: 'io', io } : path.includes(CALLBACK) ? { kind: 'opaque' } : undefined;
+        return io && { kind: 'io', io };
       }
       // Relative, or a tsconfig `paths` / baseUrl alias: the cross-file step finds out.
       return { kind: 'external', sourceFile, module: root.module, imported: root.imported, instance, path };
@@ -406,7 +420,7 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
  */
 function callbackParameterTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, parameter: ts.ParameterDeclaration, depth: number): Trace | undefined {
   const fn = parameter.parent;
-  if (fn.parameters[0] !== parameter || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  if (callParameters(fn)[0] !== parameter || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
   const call = fn.parent;
   if (!ts.isCallExpression(call) || !call.arguments.includes(fn)) return undefined;
   const callee = skipOuterExpressions(call.expression);
