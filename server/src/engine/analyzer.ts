@@ -45,17 +45,42 @@ interface ActiveRule {
 /** Thrown from a workspace hook to give up a file's analysis: analyzeFile lets it through rather than record it as a rule's error. */
 export class AnalysisAbandoned extends Error {}
 
-export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAnalysis {
+/** What a file's analysis runs: the rules its configuration enables, those of them that check it, and the suppression-reason check. */
+interface FilePlan {
+  loaded: LoadedConfig;
+  included: boolean;
+  enabled: ActiveRule[];
+  configured: ActiveRule[];
+  reasonSeverity: Severity | 'off';
+}
+
+function planFile(env: AnalyzerEnvironment, filePath: string): FilePlan {
   const loaded = env.configs.forFile(filePath);
-  const result: FileAnalysis = { filePath, findings: [], notices: [], ruleErrors: [], configProblems: loaded.problems };
-  if (!isFileIncluded(loaded, filePath)) return result;
+  if (!isFileIncluded(loaded, filePath)) return { loaded, included: false, enabled: [], configured: [], reasonSeverity: 'off' };
   const isTest = env.workspace.isTestFile(filePath);
   const enabled = activeRules(env.rules, loaded);
   const configured = enabled.filter((a) => !isTest || a.options['checkTests'] === true);
-  const reasonSeverity = loaded.config.requireSuppressionReason ?? 'off';
-  // Nothing to report (a test file, by default): not even worth a parse.
-  if (configured.length === 0 && reasonSeverity === 'off') {
-    if (enabled.length > 0) result.skippedAsTest = true;
+  return { loaded, included: true, enabled, configured, reasonSeverity: loaded.config.requireSuppressionReason ?? 'off' };
+}
+
+/** Nothing to report (a test file, by default): not even worth a parse. */
+function readsNothing(plan: FilePlan): boolean {
+  return plan.configured.length === 0 && plan.reasonSeverity === 'off';
+}
+
+/** Whether analyzeFile will parse the file, rather than return as soon as its configuration is known. */
+export function analysisParses(env: AnalyzerEnvironment, filePath: string): boolean {
+  const plan = planFile(env, filePath);
+  return plan.included && !readsNothing(plan);
+}
+
+export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAnalysis {
+  const plan = planFile(env, filePath);
+  const { loaded, configured, reasonSeverity } = plan;
+  const result: FileAnalysis = { filePath, findings: [], notices: [], ruleErrors: [], configProblems: loaded.problems };
+  if (!plan.included) return result;
+  if (readsNothing(plan)) {
+    if (plan.enabled.length > 0) result.skippedAsTest = true;
     return result;
   }
 

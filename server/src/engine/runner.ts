@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planCachedRun, type AnalysisCache } from './analysisCache';
-import { analyzeInBatch, type FileAnalysis } from './analyzer';
+import { analysisParses, analyzeInBatch, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
 import { analyseInParallel, threadsFor, type ParallelScan } from './parallelScan';
 import type { Rule } from './rule';
@@ -46,7 +46,7 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   const configs = new ConfigResolver(root, options.configFile);
   const env = { workspace, configs, rules: options.rules, fixes: options.fixes !== false };
   const files = filesUnder(workspace, targets);
-  // Analysed ahead, in the order that suits the threads; analyzeInBatch only guards against a file they left out.
+  // Analysed ahead, in the order that suits the threads; what that left out (files no rule reads) is analysed as the results are gathered.
   let analysed: ReadonlyMap<string, FileAnalysis> = new Map();
   const analyze = (file: string) => analysed.get(file) ?? analyzeInBatch(env, file);
   const cached = options.cache && planCachedRun(options.cache, env, files, analyze);
@@ -57,7 +57,10 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
     analysed = await analyseInParallel(env, pending, threads, options.parallel!, { configFile: options.configFile, treeBudget: treeBudget / threads });
   } else {
     workspace.planBatch(pending);
-    analysed = new Map(singleThreadOrder(pending, treeBudget, (file) => workspace.readText(file)).map((file) => [file, analyzeInBatch(env, file)]));
+    // Read ahead for the order and kept for the parse; the files no rule reads, by their path alone (tests), are never read.
+    const parsed = pending.filter((file) => analysisParses(env, file));
+    const order = singleThreadOrder(parsed, treeBudget, (file) => workspace.readAheadText(file));
+    analysed = new Map(order.map((file) => [file, analyzeInBatch(env, file)]));
   }
   return { root, workspace, configs, results: files.map(cached ? cached.analyze : analyze) };
 }

@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { readFileText, DEFAULT_MAX_FILE_BYTES } from './fileText';
+import { DirectoryListing } from './directoryListing';
 import { createProgramHost, DeclarationFiles, sourceFileOptions } from './programHost';
 import { Memos } from './memos';
 import { ResolutionKeys, type PathProbe } from './resolutionKeys';
 import { isTestPath } from './testFiles';
 import type { ProjectFacts } from './projectFacts';
-import { posixRelative } from './paths';
+import { NOT_NORMAL, posixRelative } from './paths';
 
 // The workspace model: one project per tsconfig.json (monorepos have many) and one
 // inferred project for files no tsconfig claims. Files are parsed on demand with the
@@ -16,7 +17,6 @@ import { posixRelative } from './paths';
 // edit re-parses one file. The type checker is built only when a rule asks for it, from
 // the already parsed files, and rebuilt after edits by reusing the previous program.
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'coverage', '.next', '.turbo']);
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
 
 /**
@@ -52,23 +52,22 @@ export function normalizePath(filePath: string): string {
   return path.sep === '/' && filePath.startsWith('/') && !NOT_NORMAL.test(filePath) ? filePath : path.resolve(filePath);
 }
 
-/** `.` or `..` segments, doubled or trailing slashes: what path.resolve would change in an absolute POSIX path. */
-const NOT_NORMAL = /\/\.{1,2}(?:\/|$)|\/\/|.\/$/;
-
 export class Workspace {
   readonly root: string;
   private readonly maxFileBytes: number;
   readonly beforeTypes: () => void;
   private readonly overlays = new Map<string, string>();
   private readonly skipped = new Map<string, string>();
+  /** Text read ahead of a batch run's parses (see readAheadText), handed over to the file's next read. */
+  private readonly readAhead = new Map<string, string>();
   /** lib.*.d.ts and dependencies' declarations, shared by all projects. */
   readonly declarations = new DeclarationFiles();
   private projects: ProjectEntry[] | undefined;
   /** What is wrong in the tsconfig.json files, found with the projects. */
   private tsconfigProblems: string[] = [];
   private inferred: ProjectEntry | undefined;
-  /** The project each file was found to belong to, until the projects are rebuilt. */
-  private readonly owners = new Map<string, ProjectEntry>();
+  /** The tsconfig project that owns each file it includes, until the projects are rebuilt. */
+  private owners: Map<string, ProjectEntry> | undefined;
   private readonly batch = new Set<string>();
   /** The folder test files are told apart from (see WorkspaceOptions.testsJudgedFrom). */
   readonly testsJudgedFrom: string;
@@ -132,29 +131,35 @@ export class Workspace {
   /** Every analysable file: those of all tsconfig projects, then loose files under the root. */
   allFiles(): string[] {
     const seen = new Set<string>();
-    for (const entry of this.tsconfigProjects()) {
+    // Building the projects (if not built yet) and finding loose files read the same folders.
+    const listing = new DirectoryListing();
+    for (const entry of this.tsconfigProjects(listing)) {
       // A tsconfig above the root governs the files under it, not the rest of its project.
       const outside = !isWithin(this.root, entry.root);
       for (const file of entry.fileNames) if (!outside || isWithin(this.root, file)) seen.add(file);
     }
-    for (const file of walkSourceFiles(this.root)) seen.add(file);
+    for (const file of walkSourceFiles(this.root, listing)) seen.add(file);
     for (const file of this.overlays.keys()) seen.add(file);
     return [...seen].sort();
   }
 
   /** The project that owns a file: the deepest tsconfig that includes it, else the inferred one. */
   projectFor(filePath: string): ProjectEntry {
-    const file = normalizePath(filePath);
-    // Asked at every cross-file lookup; a monorepo has dozens of tsconfigs to look through.
-    const known = this.owners.get(file);
-    if (known) return known;
-    let best: ProjectEntry | undefined;
-    for (const entry of this.tsconfigProjects()) {
-      if (entry.fileNames.has(file) && (!best || entry.root.length > best.root.length)) best = entry;
+    return this.tsconfigOwners().get(normalizePath(filePath)) ?? this.inferredProject();
+  }
+
+  /** Asked at every cross-file lookup: a monorepo has dozens of tsconfigs to look through, so they are looked through once. */
+  private tsconfigOwners(): Map<string, ProjectEntry> {
+    if (!this.owners) {
+      this.owners = new Map();
+      for (const entry of this.tsconfigProjects()) {
+        for (const file of entry.fileNames) {
+          const best = this.owners.get(file);
+          if (!best || entry.root.length > best.root.length) this.owners.set(file, entry);
+        }
+      }
     }
-    const owner = best ?? this.inferredProject();
-    this.owners.set(file, owner);
-    return owner;
+    return this.owners;
   }
 
   getSourceFile(filePath: string): ts.SourceFile | undefined {
@@ -221,6 +226,7 @@ export class Workspace {
   fileChanged(filePath: string): void {
     const file = normalizePath(filePath);
     this.skipped.delete(file);
+    this.readAhead.delete(file);
     this.declarations.forget(file);
     if (path.basename(file) === 'tsconfig.json' || path.basename(file) === 'package.json') {
       this.dropProjects();
@@ -233,6 +239,7 @@ export class Workspace {
   reset(): void {
     this.dropProjects();
     this.skipped.clear();
+    this.readAhead.clear();
     this.declarations.clear();
   }
 
@@ -250,6 +257,11 @@ export class Workspace {
       }
       return overlay;
     }
+    const ahead = this.readAhead.get(file);
+    if (ahead !== undefined) {
+      this.readAhead.delete(file);
+      return ahead;
+    }
     const result = readFileText(file, this.maxFileBytes);
     if ('skipped' in result) {
       this.skipped.set(file, result.skipped);
@@ -258,10 +270,23 @@ export class Workspace {
     return result.text;
   }
 
+  /**
+   * A file's text, read before its turn in a batch run (to order the run by imports) and
+   * kept until the next readText, which its parse makes: each file is read once, as the
+   * parse floor reads it. Only for files that will be parsed, or their text stays held.
+   */
+  readAheadText(file: string): string | undefined {
+    const kept = this.readAhead.get(file);
+    if (kept !== undefined) return kept;
+    const text = this.readText(file);
+    if (text !== undefined) this.readAhead.set(file, text);
+    return text;
+  }
+
   private dropProjects(): void {
     this.projects = undefined;
     this.inferred = undefined;
-    this.owners.clear();
+    this.owners = undefined;
     this.residentText = 0;
     this.releaseAbove = this.treeBudget ?? Infinity;
   }
@@ -270,7 +295,7 @@ export class Workspace {
     return [...(this.projects ?? []), ...(this.inferred ? [this.inferred] : [])];
   }
 
-  private tsconfigProjects(): ProjectEntry[] {
+  private tsconfigProjects(listing = new DirectoryListing()): ProjectEntry[] {
     if (!this.projects) {
       // A sub-folder or a list of files (a pre-commit hook's) is analysed with the tsconfig
       // that governs it, found upwards as tsc finds it, when the root has none of its own.
@@ -278,8 +303,8 @@ export class Workspace {
       const above = ownTsconfig ? undefined : tsconfigAbove(this.root);
       this.projects = [];
       this.tsconfigProblems = [];
-      for (const tsconfig of [...(above ? [above] : []), ...findTsconfigs(this.root)]) {
-        const { entry, problems } = ProjectEntry.fromTsconfig(this, tsconfig);
+      for (const tsconfig of [...(above ? [above] : []), ...findTsconfigs(this.root, listing)]) {
+        const { entry, problems } = ProjectEntry.fromTsconfig(this, tsconfig, listing);
         if (entry) this.projects.push(entry);
         this.tsconfigProblems.push(...problems);
       }
@@ -360,11 +385,11 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   /** The project of a tsconfig.json, with what was wrong in it (undefined when it cannot be read at all). */
-  static fromTsconfig(workspace: Workspace, tsconfigPath: string): { entry?: ProjectEntry; problems: string[] } {
+  static fromTsconfig(workspace: Workspace, tsconfigPath: string, listing: DirectoryListing): { entry?: ProjectEntry; problems: string[] } {
     const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
     if (read.error) return { problems: [`${tsconfigPath} cannot be read (${messageOf(read.error)}): its files are analysed with default compiler options`] };
     const root = path.dirname(tsconfigPath);
-    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, tsconfigPath);
+    const parsed = ts.parseJsonConfigFileContent(read.config, listing.parseConfigHost(), root, undefined, tsconfigPath, undefined, undefined, listing.extendedConfigs);
     const fileNames = new Set(parsed.fileNames.filter(isAnalysableFile).map(normalizePath));
     const declarationFileNames = parsed.fileNames.filter((f) => f.endsWith('.d.ts')).map(normalizePath);
     // A missing `extends` or an option this TypeScript does not know changes what is analysed
@@ -665,36 +690,18 @@ function tsconfigAbove(root: string): string | undefined {
   }
 }
 
-function findTsconfigs(root: string): string[] {
+function findTsconfigs(root: string, listing: DirectoryListing): string[] {
   const found: string[] = [];
-  walkDirectories(root, (dir, entries) => {
-    if (entries.some((e) => e.isFile() && e.name === 'tsconfig.json')) found.push(path.join(dir, 'tsconfig.json'));
+  listing.walk(root, (dir, files) => {
+    if (files.includes('tsconfig.json')) found.push(path.join(dir, 'tsconfig.json'));
   });
   return found;
 }
 
-function walkSourceFiles(root: string): string[] {
+function walkSourceFiles(root: string, listing: DirectoryListing): string[] {
   const files: string[] = [];
-  walkDirectories(root, (dir, entries) => {
-    for (const e of entries) if (e.isFile() && isAnalysableFile(e.name)) files.push(path.join(dir, e.name));
+  listing.walk(root, (dir, names) => {
+    for (const name of names) if (isAnalysableFile(name)) files.push(path.join(dir, name));
   });
   return files;
-}
-
-/** Iterative, never follows symlinks (so link loops cannot trap it), skips build output. */
-function walkDirectories(root: string, visit: (dir: string, entries: fs.Dirent[]) => void): void {
-  const stack = [root];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    visit(dir, entries);
-    for (const e of entries) {
-      if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) stack.push(path.join(dir, e.name));
-    }
-  }
 }
