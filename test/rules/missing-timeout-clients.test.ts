@@ -1,7 +1,7 @@
 import rule from '../../server/src/rules/missing-timeout';
 import { runRuleTests } from '../ruleTester';
 
-// HTTP client libraries: axios, got, ky, undici and node:http(s).
+// HTTP client libraries: axios, got, ky, ofetch, undici and node:http(s).
 
 runRuleTests(rule, {
   valid: [
@@ -210,8 +210,57 @@ export function f(url: string) {
       name: 'a request handed to a helper that may enforce a deadline',
       code: `import * as http from 'http';\nimport type { ClientRequest } from 'http';\ndeclare function track(req: ClientRequest): void;\nexport function f(url: string) {\n  const req = http.get(url);\n  track(req);\n}`,
     },
+    {
+      name: 'ofetch with a timeout, and $fetch with a signal',
+      code: `import { $fetch, ofetch } from 'ofetch';\nexport const f = (url: string) => ofetch(url, { timeout: 5000 });\nexport const g = (url: string) => $fetch(url, { signal: AbortSignal.timeout(5000) });\n`,
+    },
+    {
+      name: 'an ofetch instance created with a timeout covers its calls',
+      code: `import { ofetch } from 'ofetch';\nconst api = ofetch.create({ baseURL: 'https://x', timeout: 5000 });\nexport const f = () => api('/orders');\nexport const g = () => api.raw('/orders');\n`,
+    },
+    {
+      name: 'an injected $Fetch may have been created with a timeout',
+      code: `import type { $Fetch } from 'ofetch';\nexport class Orders {\n  constructor(private readonly http: $Fetch) {}\n  list() {\n    return this.http('/orders');\n  }\n}\n`,
+    },
+    {
+      name: 'an undeclared $fetch is no client outside Nuxt and Nitro',
+      code: `export const f = () => $fetch('/api/orders');\n`,
+    },
   ],
   invalid: [
+    {
+      name: 'ofetch without a timeout',
+      code: `import { ofetch } from 'ofetch';\nexport const f = (url: string) => ofetch(url);\n`,
+      errors: [{ messageId: 'ofetchNoTimeout', line: 2, message: 'ofetch() has no timeout, and ofetch sets none by default: if the server stops responding, this call waits forever.' }],
+      output: `import { ofetch } from 'ofetch';\nexport const f = (url: string) => ofetch(url, { timeout: 10000 });\n`,
+    },
+    {
+      name: '$fetch and ofetch.raw with options but no timeout',
+      code: `import { $fetch, ofetch } from 'ofetch';\nexport const f = (url: string) => $fetch(url, { method: 'POST' });\nexport const g = (url: string) => ofetch.raw(url);\n`,
+      errors: [
+        { messageId: 'ofetchNoTimeout', line: 2 },
+        { messageId: 'ofetchNoTimeout', line: 3 },
+      ],
+      output: `import { $fetch, ofetch } from 'ofetch';\nexport const f = (url: string) => $fetch(url, { method: 'POST', timeout: 10000 });\nexport const g = (url: string) => ofetch.raw(url, { timeout: 10000 });\n`,
+    },
+    {
+      name: 'an ofetch instance without a timeout: the fix on the instance',
+      code: `import { ofetch } from 'ofetch';\nconst api = ofetch.create({ baseURL: 'https://x' });\nexport const f = () => api('/orders');\n`,
+      errors: [{ messageId: 'ofetchNoTimeout', line: 3 }],
+      fixTitle: 'Add timeout to the instance: timeout: 10000',
+      output: `import { ofetch } from 'ofetch';\nconst api = ofetch.create({ baseURL: 'https://x', timeout: 10000 });\nexport const f = () => api('/orders');\n`,
+    },
+    {
+      name: "a class's ofetch instance called through this, and Nuxt's global $fetch",
+      packageJson: { dependencies: { nuxt: '^3.0.0' } },
+      files: { 'src/nuxt-globals.d.ts': `import type { $Fetch } from 'ofetch';\ndeclare global {\n  var $fetch: $Fetch;\n}\nexport {};\n` },
+      code: `import { ofetch } from 'ofetch';\nexport class Orders {\n  private readonly http = ofetch.create({ baseURL: 'https://x' });\n  list() {\n    return this.http('/orders');\n  }\n}\nexport const f = () => $fetch('/api/orders');\n`,
+      errors: [
+        { messageId: 'ofetchNoTimeout', line: 5 },
+        { messageId: 'ofetchNoTimeout', line: 8 },
+      ],
+      output: `import { ofetch } from 'ofetch';\nexport class Orders {\n  private readonly http = ofetch.create({ baseURL: 'https://x' });\n  list() {\n    return this.http('/orders', { timeout: 10000 });\n  }\n}\nexport const f = () => $fetch('/api/orders', { timeout: 10000 });\n`,
+    },
     {
       name: 'axios.get without a timeout',
       code: `import axios from 'axios';\nexport const f = (url: string) => axios.get(url);\n`,

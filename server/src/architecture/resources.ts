@@ -43,7 +43,7 @@ register('queue', 'SQS', ['@aws-sdk/client-sqs', 'sqs-consumer']);
 register('queue', 'SNS', ['@aws-sdk/client-sns']);
 register('queue', 'NATS', ['nats']);
 register('grpc', 'gRPC', ['@grpc/grpc-js', 'grpc', '@grpc/proto-loader']);
-register('http', 'HTTP', ['axios', 'got', 'ky', 'node-fetch', 'undici', 'superagent', 'cross-fetch', 'isomorphic-fetch', '@nestjs/axios', '@apollo/datasource-rest', 'apollo-datasource-rest']);
+register('http', 'HTTP', ['axios', 'got', 'ky', 'ofetch', 'node-fetch', 'undici', 'superagent', 'cross-fetch', 'isomorphic-fetch', '@nestjs/axios', '@apollo/datasource-rest', 'apollo-datasource-rest']);
 
 /** Exports of mixed packages that name a specific resource. */
 const BY_EXPORT: Record<string, Record<string, PackageResource>> = {

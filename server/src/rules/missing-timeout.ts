@@ -38,6 +38,7 @@ export default defineRule<MissingTimeoutOptions>({
       axiosTimeoutDisabled: '{{callee}}() sets timeout: 0, which turns the axios timeout off: if the server stops responding, this call waits forever.',
       gotNoTimeout: '{{callee}}() has no timeout, and got sets none by default: if the server stops responding, this call waits forever.',
       kyTimeoutDisabled: "{{callee}}() runs with timeout: false, which turns off ky's 10-second default: if the server stops responding, this call waits forever.",
+      ofetchNoTimeout: '{{callee}}() has no timeout, and ofetch sets none by default: if the server stops responding, this call waits forever.',
       undiciNoTimeout:
         '{{callee}}() sets no signal or timeouts: undici falls back to 5-minute header and body-idle timeouts, so a stalled server holds this call for minutes and a trickling body for ever.',
       undiciTimeoutDisabled: '{{callee}}() sets an undici timeout to 0, which disables it: if the server stops responding, this call waits forever.',
@@ -137,7 +138,7 @@ function judgementFixes(context: RuleContext<MissingTimeoutOptions>, judgement: 
   if (judgement.kind === 'wrapper') return fixes;
   const { outbound } = judgement;
   const value = outbound.value;
-  if ((outbound.client === 'axios' || outbound.client === 'got') && missing.reason === 'absent' && value.kind === 'client' && value.creations.length === 1 && !value.unknownOrigin) {
+  if ((outbound.client === 'axios' || outbound.client === 'got' || outbound.client === 'ofetch') && missing.reason === 'absent' && value.kind === 'client' && value.creations.length === 1 && !value.unknownOrigin) {
     const alternative = instanceFix(value.creations[0]!, missing.spec, settings);
     if (alternative) fixes.push(alternative);
   }
@@ -159,6 +160,8 @@ function messageIdFor(client: string, reason: Missing['reason']): string {
       return 'gotNoTimeout';
     case 'ky':
       return 'kyTimeoutDisabled';
+    case 'ofetch':
+      return 'ofetchNoTimeout';
     case 'undici':
       return reason === 'disabled' ? 'undiciTimeoutDisabled' : 'undiciNoTimeout';
     case 'node-http':

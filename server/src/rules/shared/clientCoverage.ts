@@ -19,6 +19,7 @@ const SPECS = {
   axios: spec('timeout', { timeout: 'duration', signal: 'signal', cancelToken: 'present' }),
   got: spec('timeout', { timeout: 'gotTimeout', signal: 'signal' }),
   ky: spec('timeout', { timeout: 'kyTimeout', signal: 'signal' }),
+  ofetch: spec('timeout', { timeout: 'duration', signal: 'signal' }),
   undici: spec('signal', { signal: 'signal', headersTimeout: 'duration', bodyTimeout: 'duration' }),
   'node-http': spec('signal', { signal: 'signal' }),
   grpc: spec('deadline', { deadline: 'deadline' }),
@@ -32,6 +33,7 @@ export function coverageOf(outbound: OutboundCall, options: TraceOptions): Cover
       return callOptions(outbound, outbound.value.kind === 'fetch' && outbound.value.nodeFetch ? SPECS.nodeFetch : SPECS.fetch, facts);
     case 'axios':
     case 'got':
+    case 'ofetch':
     case 'undici':
       return withInstance(callOptions(outbound, SPECS[outbound.client], facts), () => instanceCoverage(outbound.value, outbound.call, options));
     case 'ky':
@@ -82,7 +84,7 @@ function allOf(results: Coverage[]): Coverage {
 
 function creationCoverage(creation: Creation, library: string, alsoSearch: ts.SourceFile[], options: TraceOptions, depth: number): Coverage {
   const { facts } = options;
-  const optionSpec = library === 'undici' ? SPECS.undici : library === 'got' ? SPECS.got : library === 'ky' ? SPECS.ky : SPECS.axios;
+  const optionSpec = library === 'undici' || library === 'got' || library === 'ky' || library === 'ofetch' ? SPECS[library] : SPECS.axios;
   let own: Coverage | undefined;
   for (const argument of creation.options) {
     const result = evaluateAt(argument, [], { kind: 'options' }, optionSpec, facts, 0);

@@ -9,7 +9,7 @@ import { classOfThis, declarationOf, exportedDeclaration, importedDeclaration, i
 // or a module object (`https`, `undici`). Traced through consts, class fields, factory
 // functions and imports of project files, without the type checker.
 
-export type Library = 'axios' | 'got' | 'ky' | 'undici' | 'node-http' | 'grpc';
+export type Library = 'axios' | 'got' | 'ky' | 'ofetch' | 'undici' | 'node-http' | 'grpc';
 
 /** A call that created an instance, with the option objects it was given. */
 export interface Creation {
@@ -30,7 +30,7 @@ export type ClientValue =
   | { kind: 'dispatcherClass'; name: string }
   /**
    * A client: the library's default export when `creations` is empty and `unknownOrigin`
-   * is false (`axios`, `got`, `ky`), otherwise an instance. `unknownOrigin`: at least one
+   * is false (`axios`, `got`, `ky`, ofetch's `ofetch`), otherwise an instance. `unknownOrigin`: at least one
    * way the value is produced could not be traced (an injected `AxiosInstance`).
    */
   | { kind: 'client'; library: Library; creations: readonly Creation[]; unknownOrigin: boolean; isDefault: boolean }
@@ -48,6 +48,7 @@ const MODULE_LIBRARIES: Record<string, Library | 'fetch'> = {
   got: 'got',
   ky: 'ky',
   'ky-universal': 'ky',
+  ofetch: 'ofetch',
   undici: 'undici',
   http: 'node-http',
   https: 'node-http',
@@ -103,7 +104,10 @@ const DISPATCHER_CLASSES = new Set(['Pool', 'Client', 'Agent', 'BalancedPool', '
 
 function traceIdentifier(identifier: ts.Identifier, options: TraceOptions, depth: number, seen: Set<ts.Node>): ClientValue | undefined {
   const declaration = declarationOf(identifier, options.facts);
-  if (!declaration) return identifier.text === 'fetch' ? { kind: 'fetch' } : undefined;
+  if (!declaration) {
+    if (identifier.text === 'fetch') return { kind: 'fetch' };
+    return identifier.text === '$fetch' && declaresGlobalOfetch(options.facts) ? defaultClient('ofetch') : undefined;
+  }
   switch (declaration.kind) {
     case 'import':
       return traceImport(declaration.binding, identifier.getSourceFile(), options, depth, seen);
@@ -131,6 +135,8 @@ function traceImport(binding: ImportBinding, fromFile: ts.SourceFile, options: T
       return whole ? defaultClient(library) : undefined;
     case 'got':
       return whole || imported === 'got' ? defaultClient('got') : undefined;
+    case 'ofetch':
+      return imported === 'ofetch' || imported === '$fetch' ? defaultClient('ofetch') : undefined;
     case 'undici':
       if (imported === 'fetch') return { kind: 'fetch' };
       if (imported === 'request') return { kind: 'requestFunction', library: 'undici', name: 'request' };
@@ -151,7 +157,13 @@ function traceImport(binding: ImportBinding, fromFile: ts.SourceFile, options: T
   }
 }
 
-function defaultClient(library: 'axios' | 'got' | 'ky'): ClientValue {
+/** Nuxt and Nitro make ofetch's `$fetch` a global: their projects call it without an import. */
+function declaresGlobalOfetch(facts: ProjectFacts): boolean {
+  const dependencies = facts.dependencies();
+  return dependencies.has('nuxt') || dependencies.has('nitropack');
+}
+
+function defaultClient(library: InstanceLibrary): ClientValue {
   return { kind: 'client', library, creations: [], unknownOrigin: false, isDefault: true };
 }
 
@@ -193,17 +205,25 @@ function mentionsThisMember(expression: ts.Expression, name: string): boolean {
   return false;
 }
 
-const INSTANCE_FACTORIES: Record<'axios' | 'got' | 'ky', ReadonlySet<string>> = {
+/** Libraries whose default export makes instances, and the methods that make them. */
+type InstanceLibrary = 'axios' | 'got' | 'ky' | 'ofetch';
+
+const INSTANCE_FACTORIES: Record<InstanceLibrary, ReadonlySet<string>> = {
   axios: new Set(['create']),
   got: new Set(['extend']),
   ky: new Set(['create', 'extend']),
+  ofetch: new Set(['create']),
 };
+
+function makesInstances(library: Library): library is InstanceLibrary {
+  return library in INSTANCE_FACTORIES;
+}
 
 function traceCall(call: ts.CallExpression, options: TraceOptions, depth: number, seen: Set<ts.Node>): ClientValue | undefined {
   const callee = skipOuterExpressions(call.expression);
   if (ts.isPropertyAccessExpression(callee)) {
     const base = trace(callee.expression, options, depth + 1, seen);
-    if (base?.kind === 'client' && (base.library === 'axios' || base.library === 'got' || base.library === 'ky') && INSTANCE_FACTORIES[base.library].has(callee.name.text)) {
+    if (base?.kind === 'client' && makesInstances(base.library) && INSTANCE_FACTORIES[base.library].has(callee.name.text)) {
       return {
         kind: 'client',
         library: base.library,
@@ -282,7 +302,7 @@ function valueOfType(type: ts.TypeNode, options: TraceOptions): ClientValue | un
 }
 
 /** The libraries clientOfTypeName (below) knows type names of: keep the two in step. */
-const TYPED_LIBRARIES = new Set<Library | 'fetch'>(['axios', 'got', 'ky', 'undici', 'grpc']);
+const TYPED_LIBRARIES = new Set<Library | 'fetch'>(['axios', 'got', 'ky', 'ofetch', 'undici', 'grpc']);
 
 /** The modules whose declarations clientOfTypeName can name a client from (undici-types carries undici's, for @types/node). */
 export const TYPED_CLIENT_MODULES: readonly string[] = [
@@ -301,6 +321,8 @@ export function clientOfTypeName(library: Library | 'fetch' | undefined, typeNam
       return typeName === 'Got' ? instance('got') : undefined;
     case 'ky':
       return typeName === 'KyInstance' ? instance('ky') : undefined;
+    case 'ofetch':
+      return typeName === '$Fetch' ? instance('ofetch') : undefined;
     case 'undici':
       return DISPATCHER_CLASSES.has(typeName) || typeName === 'Dispatcher' ? instance('undici') : undefined;
     case 'grpc':

@@ -8,12 +8,12 @@ import { isGlobalName, localCallTarget, resolveAcrossFiles } from './valueTrace'
 
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
 //
-//   outboundCallKind(call, context) → 'fetch' | 'axios' | 'got' | 'ky' | 'undici' |
-//                                     'node-http' | 'grpc' | undefined
+//   outboundCallKind(call, context) → 'fetch' | 'axios' | 'got' | 'ky' | 'ofetch' |
+//                                     'undici' | 'node-http' | 'grpc' | undefined
 //
 // answers "is this call a network round trip, and through which client" for any rule (the
 // N+1 rules use it to classify I/O). It recognises global fetch and its imports
-// (node-fetch, undici, cross-fetch), axios/got/ky default exports and their instances,
+// (node-fetch, undici, cross-fetch), axios/got/ky/ofetch clients and their instances,
 // undici request/Pool/Client, node:http(s) request/get and generated gRPC clients, traced
 // through consts, class fields, factory functions and project imports; where that
 // tracing finds nothing and the project depends on a client library, the type checker
@@ -70,10 +70,12 @@ export function recognizeOutboundCall(call: ts.CallExpression, options: Recognit
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
   if (options.customFunctions.has(method)) return make('custom', undefined, { kind: 'custom', className: method });
-  const worthTracing = CALLABLE_MEMBERS.has(method) || HTTP_VERBS.has(method) || options.customMethods.size > 0 || mayBeGrpc(options.facts, sourceFile);
+  // A member that may itself be a client to call: `https.get(url)`, `this.http(url)` on an ofetch or axios instance.
+  const callableMember = CALLABLE_MEMBERS.has(method) || CLIENT_LIKE_NAME.test(method);
+  const worthTracing = callableMember || HTTP_VERBS.has(method) || method === 'raw' || options.customMethods.size > 0 || mayBeGrpc(options.facts, sourceFile);
   if (!worthTracing) return undefined;
 
-  const direct = CALLABLE_MEMBERS.has(method) ? clientValueOf(callee, options) : undefined;
+  const direct = callableMember ? clientValueOf(callee, options) : undefined;
   if (direct) return callableCall(direct, call, options, make);
   const receiver = clientValueOf(callee.expression, options) ?? typedReceiver(call, callee, options);
   if (!receiver) return undefined;
@@ -93,6 +95,8 @@ export function recognizeOutboundCall(call: ts.CallExpression, options: Recognit
       return method === 'stream' ? make('got', urlOrOptionsIndex(call.arguments[0], call.arguments.length, options.facts), receiver) : undefined;
     case 'ky':
       return HTTP_VERBS.has(method) && method !== 'options' ? make('ky', 1, receiver) : undefined;
+    case 'ofetch':
+      return method === 'raw' ? make('ofetch', 1, receiver) : undefined;
     case 'undici':
       return method === 'request' || method === 'stream' ? make('undici', 0, receiver) : undefined;
     case 'grpc':
@@ -119,7 +123,7 @@ function callableCall(
       return value.library === 'undici' ? make('undici', 1, value) : make('node-http', urlOrOptionsIndex(first, call.arguments.length, options.facts, true), value);
     case 'client':
       if (value.library === 'axios' || value.library === 'got') return make(value.library, urlOrOptionsIndex(first, call.arguments.length, options.facts), value);
-      if (value.library === 'ky') return make('ky', 1, value);
+      if (value.library === 'ky' || value.library === 'ofetch') return make(value.library, 1, value);
       return undefined;
     default:
       return undefined;
