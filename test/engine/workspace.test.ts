@@ -109,6 +109,19 @@ describe('workspace', () => {
     assert.match(workspace.getSourceFile(file)!.text, /= 2/);
   });
 
+  it("parses a file from the text read ahead for a batch run's order, and drops that text when the file changes", () => {
+    dir = project({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 1;\n' });
+    const [a, b] = ['a', 'b'].map((name) => path.join(dir, 'src', `${name}.ts`)) as [string, string];
+    const workspace = new Workspace(dir, { treeBudget: 1_000_000 });
+    assert.match(workspace.readAheadText(a)!, /a = 1/);
+    assert.match(workspace.readAheadText(b)!, /b = 1/);
+    fs.writeFileSync(a, 'export const a = 2;\n');
+    fs.writeFileSync(b, 'export const b = 2;\n');
+    assert.match(workspace.getSourceFile(a)!.text, /a = 1/, 'the parse takes the text read ahead: the file is read once');
+    workspace.fileChanged(b);
+    assert.match(workspace.getSourceFile(b)!.text, /b = 2/, 'a change drops what was read ahead');
+  });
+
   it('normalizes paths as path.resolve does, including those it passes through unchanged', () => {
     const samples = ['/a/b/c.ts', '/a/./b.ts', '/a/../b.ts', '/a//b.ts', '/a/b/', '/', '/a/.b/c.ts', '/a/..b/c.ts', '/a/b/..', '/a/b/.', 'src/a.ts', './a.ts', '../a.ts'];
     assert.deepEqual(samples.map(normalizePath), samples.map((sample) => path.resolve(sample)));
