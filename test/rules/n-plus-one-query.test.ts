@@ -381,6 +381,13 @@ export async function load(teams: { memberIds: string[] }[]) {
   }
 }`,
     },
+    {
+      name: 'a loop that counts down from a number goes over no collection, though it indexes one',
+      code: `export async function probe(ids: string[]) {
+  for (let i = 3; i >= 0; i--) await fetch(\`/health/\${ids[i]}\`, { signal: AbortSignal.timeout(2000) });
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -677,6 +684,24 @@ export async function load(ids: Set<string>) {
       errors: [
         { messageId: 'sequential', line: 4, message: '`fetch` performs an HTTP request once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
         { messageId: 'sequential', line: 9 },
+      ],
+    },
+    {
+      name: 'index loops written other ways: counting down, a pre-incremented index, the length in a const, the bound on the left',
+      code: `export async function load(ids: string[]) {
+  for (let i = ids.length - 1; i >= 0; i--) await fetch(\`/a/\${ids[i]}\`, { signal: AbortSignal.timeout(2000) });
+  let j = -1;
+  while (++j < ids.length) await fetch(\`/b/\${ids[j]}\`, { signal: AbortSignal.timeout(2000) });
+  const n = ids.length;
+  for (let k = 0; k < n; k++) await fetch(\`/c/\${ids[k]}\`, { signal: AbortSignal.timeout(2000) });
+  for (let m = 0; ids.length > m; m++) await fetch(\`/d/\${ids[m]}\`, { signal: AbortSignal.timeout(2000) });
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 2, message: '`fetch` performs an HTTP request once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 4 },
+        { messageId: 'sequential', line: 6 },
+        { messageId: 'sequential', line: 7 },
       ],
     },
     {

@@ -74,8 +74,8 @@ function computeLoopScope(loop: Loop, facts: ProjectFacts): IterationScope | und
     const variable = singleVariable(loop.initializer);
     return scope(ts.isForOfStatement(loop) ? 'for-of' : 'for-in', loop, loop.expression, names, variable, loop.statement);
   }
-  if (ts.isForStatement(loop)) return indexedScope('for', loop, loop.condition);
-  const indexed = indexedScope('while', loop, loop.expression);
+  if (ts.isForStatement(loop)) return indexedScope('for', loop, loop.condition, facts);
+  const indexed = indexedScope('while', loop, loop.expression, facts);
   if (indexed) return indexed;
   // `while (queue.length) { const item = queue.shift(); ... }`
   const body = loop.statement;
@@ -95,12 +95,64 @@ function computeLoopScope(loop: Loop, facts: ProjectFacts): IterationScope | und
 }
 
 /** `for (let i = 0; i < items.length; i++)`, `while (i < items.length)`: the index is the element. */
-function indexedScope(kind: 'for' | 'while', loop: Loop, condition: ts.Expression | undefined): IterationScope | undefined {
-  if (!condition || !ts.isBinaryExpression(condition) || !ts.isIdentifier(condition.left)) return undefined;
-  const bound = condition.right;
-  if (!ts.isPropertyAccessExpression(bound) || (bound.name.text !== 'length' && bound.name.text !== 'size')) return undefined;
-  if (elementsAreBatches(bound.expression, condition.left.text)) return undefined;
-  return scope(kind, loop, bound.expression, [condition.left.text], undefined, loop.statement);
+function indexedScope(kind: 'for' | 'while', loop: Loop, condition: ts.Expression | undefined, facts: ProjectFacts): IterationScope | undefined {
+  const bound = condition && indexBound(condition, loop, facts);
+  if (!bound || elementsAreBatches(bound.collection, bound.index)) return undefined;
+  return scope(kind, loop, bound.collection, [bound.index], undefined, loop.statement);
+}
+
+const COMPARISONS = new Set([
+  ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanToken,
+  ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken,
+]);
+
+/**
+ * The index a loop condition compares and the collection whose length bounds it, either
+ * side: `i < items.length`, `++i < items.size`, `items.length > i`, `i < n` with a const
+ * `n = items.length`, or a for loop counting down to 0 from `items.length - 1`.
+ */
+function indexBound(condition: ts.Expression, loop: Loop, facts: ProjectFacts): { index: string; collection: ts.Expression } | undefined {
+  const compared = skipOuterExpressions(condition);
+  if (!ts.isBinaryExpression(compared) || !COMPARISONS.has(compared.operatorToken.kind)) return undefined;
+  const left = counterName(compared.left);
+  const right = left === undefined ? counterName(compared.right) : undefined;
+  const index = left ?? right;
+  if (index === undefined) return undefined;
+  const limit = left !== undefined ? compared.right : compared.left;
+  const collection = lengthOf(limit, facts) ?? (isZeroOrMinusOne(limit) ? countdownFrom(loop, index, facts) : undefined);
+  return collection && { index, collection };
+}
+
+/** `i`, `++i`, `i++`, `--i`, `i--`. */
+function counterName(expression: ts.Expression): string | undefined {
+  const e = skipOuterExpressions(expression);
+  if (ts.isIdentifier(e)) return e.text;
+  const stepped = (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
+  return stepped && ts.isIdentifier(e.operand) ? e.operand.text : undefined;
+}
+
+/** `items.length`, `items.size`, `items.length - 1`, or a const holding one: the collection. */
+function lengthOf(expression: ts.Expression, facts: ProjectFacts, depth = 0): ts.Expression | undefined {
+  const e = skipOuterExpressions(expression);
+  if (ts.isPropertyAccessExpression(e)) return e.name.text === 'length' || e.name.text === 'size' ? e.expression : undefined;
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.right)) return lengthOf(e.left, facts, depth);
+  if (!ts.isIdentifier(e) || depth > 0) return undefined;
+  const declaration = declarationOf(e, facts);
+  const variable = declaration?.kind === 'variable' ? declaration.node : undefined;
+  return variable?.initializer && isConst(variable) ? lengthOf(variable.initializer, facts, depth + 1) : undefined;
+}
+
+function isZeroOrMinusOne(expression: ts.Expression): boolean {
+  const e = skipOuterExpressions(expression);
+  if (ts.isNumericLiteral(e)) return e.text === '0';
+  return ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand) && e.operand.text === '1';
+}
+
+/** `for (let i = items.length - 1; ...)`: the collection the index starts from the end of. */
+function countdownFrom(loop: Loop, index: string, facts: ProjectFacts): ts.Expression | undefined {
+  if (!ts.isForStatement(loop) || !loop.initializer || !ts.isVariableDeclarationList(loop.initializer)) return undefined;
+  const declaration = loop.initializer.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === index);
+  return declaration?.initializer && lengthOf(declaration.initializer, facts);
 }
 
 function callbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts, cache: Map<ts.Node, IterationScope | null>): IterationScope | undefined {
