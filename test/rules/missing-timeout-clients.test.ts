@@ -1,7 +1,7 @@
 import rule from '../../server/src/rules/missing-timeout';
 import { runRuleTests } from '../ruleTester';
 
-// HTTP client libraries: axios, got, ky, ofetch, undici and node:http(s).
+// HTTP client libraries: axios, got, ky, ofetch, superagent, undici and node:http(s).
 
 runRuleTests(rule, {
   valid: [
@@ -226,8 +226,29 @@ export function f(url: string) {
       name: 'an undeclared $fetch is no client outside Nuxt and Nitro',
       code: `export const f = () => $fetch('/api/orders');\n`,
     },
+    {
+      name: 'superagent with .timeout() anywhere in the chain',
+      code: `import superagent from 'superagent';\nexport const f = (url: string) => superagent.get(url).set('Accept', 'application/json').timeout(5000);\nexport const g = async (url: string) => (await superagent.post(url).timeout({ response: 2000, deadline: 10000 }).send({ a: 1 })).body;\n`,
+    },
+    {
+      name: "a superagent agent's requests take the agent's defaults, which are set by calls on it",
+      code: `import superagent from 'superagent';\nconst agent = superagent.agent();\nagent.timeout(5000);\nexport const f = async (url: string) => (await agent.get(url)).body;\n`,
+    },
+    {
+      name: 'a superagent request returned unsent may get its timeout from the caller',
+      code: `import superagent from 'superagent';\nexport const authed = (url: string, token: string) => superagent.get(url).set('Authorization', token);\nexport const g = (url: string) => authed(url, 't').timeout(5000);\n`,
+    },
   ],
   invalid: [
+    {
+      name: 'superagent requests sent with no timeout',
+      code: `import superagent from 'superagent';\nexport const f = async (url: string) => (await superagent.get(url).set('Accept', 'application/json')).body;\nexport const g = (url: string) => superagent.del(url).then((res) => res.status);\n`,
+      errors: [
+        { messageId: 'superagentNoTimeout', line: 2, message: 'superagent.get() has no .timeout(), and superagent sets none by default: if the server stops responding, this request waits forever.' },
+        { messageId: 'superagentNoTimeout', line: 3 },
+      ],
+      output: `import superagent from 'superagent';\nexport const f = async (url: string) => (await superagent.get(url).timeout(10000).set('Accept', 'application/json')).body;\nexport const g = (url: string) => superagent.del(url).timeout(10000).then((res) => res.status);\n`,
+    },
     {
       name: 'ofetch without a timeout',
       code: `import { ofetch } from 'ofetch';\nexport const f = (url: string) => ofetch(url);\n`,

@@ -687,6 +687,20 @@ export async function load(ids: Set<string>) {
       ],
     },
     {
+      name: 'superagent requests per element, on the default client and on an agent',
+      code: `import superagent from 'superagent';
+const agent = superagent.agent();
+export async function load(ids: string[]) {
+  for (const id of ids) await superagent.get(\`/users/\${id}\`).timeout(1000);
+  return Promise.all(ids.map((id) => agent.get(\`/teams/\${id}\`).timeout(1000)));
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 4, message: '`superagent.get` performs an HTTP request once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 5 },
+      ],
+    },
+    {
       name: 'index loops written other ways: counting down, a pre-incremented index, the length in a const, the bound on the left',
       code: `export async function load(ids: string[]) {
   for (let i = ids.length - 1; i >= 0; i--) await fetch(\`/a/\${ids[i]}\`, { signal: AbortSignal.timeout(2000) });

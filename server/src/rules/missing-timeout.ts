@@ -39,6 +39,7 @@ export default defineRule<MissingTimeoutOptions>({
       gotNoTimeout: '{{callee}}() has no timeout, and got sets none by default: if the server stops responding, this call waits forever.',
       kyTimeoutDisabled: "{{callee}}() runs with timeout: false, which turns off ky's 10-second default: if the server stops responding, this call waits forever.",
       ofetchNoTimeout: '{{callee}}() has no timeout, and ofetch sets none by default: if the server stops responding, this call waits forever.',
+      superagentNoTimeout: '{{callee}}() has no .timeout(), and superagent sets none by default: if the server stops responding, this request waits forever.',
       undiciNoTimeout:
         '{{callee}}() sets no signal or timeouts: undici falls back to 5-minute header and body-idle timeouts, so a stalled server holds this call for minutes and a trickling body for ever.',
       undiciTimeoutDisabled: '{{callee}}() sets an undici timeout to 0, which disables it: if the server stops responding, this call waits forever.',
@@ -162,6 +163,8 @@ function messageIdFor(client: string, reason: Missing['reason']): string {
       return 'kyTimeoutDisabled';
     case 'ofetch':
       return 'ofetchNoTimeout';
+    case 'superagent':
+      return 'superagentNoTimeout';
     case 'undici':
       return reason === 'disabled' ? 'undiciTimeoutDisabled' : 'undiciNoTimeout';
     case 'node-http':

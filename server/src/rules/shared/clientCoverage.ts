@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { clientValueOf, type ClientValue, type Creation, type TraceOptions } from './clientValues';
 import { clientDefaultsIn, projectSetsAxiosDefaultTimeout, startupConfigurationFiles } from './clientDefaults';
-import { declarationOf, isFunctionLikeDeclaration, skipOuterExpressions } from './localDeclarations';
+import { declarationOf, isFunctionLikeDeclaration, outermostWrapping, skipOuterExpressions } from './localDeclarations';
 import type { OutboundCall } from './outboundCalls';
 import { forEachReference, isTimerCall, scopeOf } from './timeBounds';
 import { anyOf, COVERED, evaluateAt, evaluateOptions, UNKNOWN, type Coverage, type MissingSite, type OptionKind, type OptionSpec } from './timeoutOptions';
@@ -20,6 +20,7 @@ const SPECS = {
   got: spec('timeout', { timeout: 'gotTimeout', signal: 'signal' }),
   ky: spec('timeout', { timeout: 'kyTimeout', signal: 'signal' }),
   ofetch: spec('timeout', { timeout: 'duration', signal: 'signal' }),
+  superagent: spec('timeout', { timeout: 'duration' }),
   undici: spec('signal', { signal: 'signal', headersTimeout: 'duration', bodyTimeout: 'duration' }),
   'node-http': spec('signal', { signal: 'signal' }),
   grpc: spec('deadline', { deadline: 'deadline' }),
@@ -38,6 +39,9 @@ export function coverageOf(outbound: OutboundCall, options: TraceOptions): Cover
       return withInstance(callOptions(outbound, SPECS[outbound.client], facts), () => instanceCoverage(outbound.value, outbound.call, options));
     case 'ky':
       return kyCoverage(outbound, options);
+    case 'superagent':
+      // An agent's defaults (`agent.timeout(...)`) are set by calls on it that are not traced.
+      return outbound.value.kind === 'client' && !outbound.value.isDefault ? UNKNOWN : superagentCoverage(outbound.call);
     case 'node-http':
       return nodeHttpCoverage(outbound, facts);
     case 'grpc':
@@ -154,6 +158,27 @@ function kyCoverage(outbound: OutboundCall, options: TraceOptions): Coverage {
     if (instance.status === 'missing' && instance.reason === 'disabled') return { ...call, reason: 'disabled' };
   }
   return COVERED;
+}
+
+/** Methods that send a superagent request (it is a thenable), or stream it. */
+const SUPERAGENT_SENDS = new Set(['then', 'catch', 'finally', 'end', 'pipe']);
+
+/**
+ * superagent: a `.timeout(...)` chained on the request before it is sent. A request the
+ * chain neither awaits nor sends (returned, stored, handed on) may get one elsewhere.
+ */
+function superagentCoverage(call: ts.CallExpression): Coverage {
+  let end: ts.Expression = call;
+  let sent = false;
+  for (;;) {
+    const access = end.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.expression !== end || !ts.isCallExpression(access.parent) || access.parent.expression !== access) break;
+    if (access.name.text === 'timeout') return COVERED;
+    if (SUPERAGENT_SENDS.has(access.name.text)) sent = true;
+    end = access.parent;
+  }
+  if (!sent && !ts.isAwaitExpression(outermostWrapping(end).parent)) return UNKNOWN;
+  return { status: 'missing', reason: 'absent', site: { kind: 'chained', call, option: 'timeout' }, spec: SPECS.superagent };
 }
 
 /**

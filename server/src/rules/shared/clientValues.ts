@@ -9,7 +9,7 @@ import { classOfThis, declarationOf, exportedDeclaration, importedDeclaration, i
 // or a module object (`https`, `undici`). Traced through consts, class fields, factory
 // functions and imports of project files, without the type checker.
 
-export type Library = 'axios' | 'got' | 'ky' | 'ofetch' | 'undici' | 'node-http' | 'grpc';
+export type Library = 'axios' | 'got' | 'ky' | 'ofetch' | 'superagent' | 'undici' | 'node-http' | 'grpc';
 
 /** A call that created an instance, with the option objects it was given. */
 export interface Creation {
@@ -30,7 +30,7 @@ export type ClientValue =
   | { kind: 'dispatcherClass'; name: string }
   /**
    * A client: the library's default export when `creations` is empty and `unknownOrigin`
-   * is false (`axios`, `got`, `ky`, ofetch's `ofetch`), otherwise an instance. `unknownOrigin`: at least one
+   * is false (`axios`, `got`, `ky`, ofetch's `ofetch`, `superagent`), otherwise an instance. `unknownOrigin`: at least one
    * way the value is produced could not be traced (an injected `AxiosInstance`).
    */
   | { kind: 'client'; library: Library; creations: readonly Creation[]; unknownOrigin: boolean; isDefault: boolean }
@@ -49,6 +49,7 @@ const MODULE_LIBRARIES: Record<string, Library | 'fetch'> = {
   ky: 'ky',
   'ky-universal': 'ky',
   ofetch: 'ofetch',
+  superagent: 'superagent',
   undici: 'undici',
   http: 'node-http',
   https: 'node-http',
@@ -137,6 +138,8 @@ function traceImport(binding: ImportBinding, fromFile: ts.SourceFile, options: T
       return whole || imported === 'got' ? defaultClient('got') : undefined;
     case 'ofetch':
       return imported === 'ofetch' || imported === '$fetch' ? defaultClient('ofetch') : undefined;
+    case 'superagent':
+      return whole ? defaultClient('superagent') : undefined;
     case 'undici':
       if (imported === 'fetch') return { kind: 'fetch' };
       if (imported === 'request') return { kind: 'requestFunction', library: 'undici', name: 'request' };
@@ -163,7 +166,7 @@ function declaresGlobalOfetch(facts: ProjectFacts): boolean {
   return dependencies.has('nuxt') || dependencies.has('nitropack');
 }
 
-function defaultClient(library: InstanceLibrary): ClientValue {
+function defaultClient(library: Library): ClientValue {
   return { kind: 'client', library, creations: [], unknownOrigin: false, isDefault: true };
 }
 
@@ -206,13 +209,14 @@ function mentionsThisMember(expression: ts.Expression, name: string): boolean {
 }
 
 /** Libraries whose default export makes instances, and the methods that make them. */
-type InstanceLibrary = 'axios' | 'got' | 'ky' | 'ofetch';
+type InstanceLibrary = 'axios' | 'got' | 'ky' | 'ofetch' | 'superagent';
 
 const INSTANCE_FACTORIES: Record<InstanceLibrary, ReadonlySet<string>> = {
   axios: new Set(['create']),
   got: new Set(['extend']),
   ky: new Set(['create', 'extend']),
   ofetch: new Set(['create']),
+  superagent: new Set(['agent']),
 };
 
 function makesInstances(library: Library): library is InstanceLibrary {

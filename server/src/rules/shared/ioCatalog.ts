@@ -267,9 +267,9 @@ const PACKAGES: readonly IoPackage[] = [
     // node-redis 4+: `await createClient().connect()` resolves to the client (ioredis's to nothing).
     awaitedClients: set('connect'),
   },
-  // fetch, axios, got, ky, undici, node:http and gRPC clients are recognised by
-  // rules/shared/outboundCalls.ts; these are the HTTP/RPC clients it does not cover.
-  { kind: 'HTTP request', matches: exact('superagent', 'needle'), callableExports: set('default'), methods: set(...HTTP_VERBS) },
+  // fetch, axios, got, ky, ofetch, superagent, undici, node:http and gRPC clients are
+  // recognised by rules/shared/outboundCalls.ts; these are the HTTP/RPC clients it does not cover.
+  { kind: 'HTTP request', matches: exact('needle'), callableExports: set('default'), methods: set(...HTTP_VERBS) },
   { kind: 'HTTP request', matches: exact('graphql-request'), callableExports: set('request'), methods: set('request', 'rawRequest') },
   { kind: 'HTTP request', matches: exact('@nestjs/axios'), methods: set(...HTTP_VERBS, 'request'), navigation: set('axiosRef') },
   {

@@ -9,11 +9,11 @@ import { isGlobalName, localCallTarget, resolveAcrossFiles } from './valueTrace'
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
 //
 //   outboundCallKind(call, context) → 'fetch' | 'axios' | 'got' | 'ky' | 'ofetch' |
-//                                     'undici' | 'node-http' | 'grpc' | undefined
+//                                     'superagent' | 'undici' | 'node-http' | 'grpc' | undefined
 //
 // answers "is this call a network round trip, and through which client" for any rule (the
 // N+1 rules use it to classify I/O). It recognises global fetch and its imports
-// (node-fetch, undici, cross-fetch), axios/got/ky/ofetch clients and their instances,
+// (node-fetch, undici, cross-fetch), axios/got/ky/ofetch/superagent clients and instances,
 // undici request/Pool/Client, node:http(s) request/get and generated gRPC clients, traced
 // through consts, class fields, factory functions and project imports; where that
 // tracing finds nothing and the project depends on a client library, the type checker
@@ -45,6 +45,8 @@ export interface RecognitionOptions extends TraceOptions {
 }
 
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+/** superagent's request methods: the verbs, and `del` for delete. */
+const SUPERAGENT_METHODS = new Set([...HTTP_VERBS, 'del']);
 const AXIOS_URL_CONFIG = new Set(['get', 'delete', 'head', 'options', 'getUri']);
 const AXIOS_URL_DATA_CONFIG = new Set(['post', 'put', 'patch', 'postForm', 'putForm', 'patchForm']);
 /** Members of grpc's Client that do not call a remote method. */
@@ -72,7 +74,7 @@ export function recognizeOutboundCall(call: ts.CallExpression, options: Recognit
   if (options.customFunctions.has(method)) return make('custom', undefined, { kind: 'custom', className: method });
   // A member that may itself be a client to call: `https.get(url)`, `this.http(url)` on an ofetch or axios instance.
   const callableMember = CALLABLE_MEMBERS.has(method) || CLIENT_LIKE_NAME.test(method);
-  const worthTracing = callableMember || HTTP_VERBS.has(method) || method === 'raw' || options.customMethods.size > 0 || mayBeGrpc(options.facts, sourceFile);
+  const worthTracing = callableMember || SUPERAGENT_METHODS.has(method) || method === 'raw' || options.customMethods.size > 0 || mayBeGrpc(options.facts, sourceFile);
   if (!worthTracing) return undefined;
 
   const direct = callableMember ? clientValueOf(callee, options) : undefined;
@@ -97,6 +99,8 @@ export function recognizeOutboundCall(call: ts.CallExpression, options: Recognit
       return HTTP_VERBS.has(method) && method !== 'options' ? make('ky', 1, receiver) : undefined;
     case 'ofetch':
       return method === 'raw' ? make('ofetch', 1, receiver) : undefined;
+    case 'superagent':
+      return SUPERAGENT_METHODS.has(method) ? make('superagent', undefined, receiver) : undefined;
     case 'undici':
       return method === 'request' || method === 'stream' ? make('undici', 0, receiver) : undefined;
     case 'grpc':
@@ -124,6 +128,8 @@ function callableCall(
     case 'client':
       if (value.library === 'axios' || value.library === 'got') return make(value.library, urlOrOptionsIndex(first, call.arguments.length, options.facts), value);
       if (value.library === 'ky' || value.library === 'ofetch') return make(value.library, 1, value);
+      // superagent(url), superagent('GET', url): options are chained on the request it returns.
+      if (value.library === 'superagent') return make('superagent', undefined, value);
       return undefined;
     default:
       return undefined;

@@ -82,6 +82,11 @@ export function optionFix(missing: Missing, settings: FixSettings): Fix | undefi
       const spread = `{ ...${reference.getText(sourceFile)}, ${text} }`;
       return fix(addTitle(site.option, text, spec, ms), replaceText(sourceFile, reference.getStart(sourceFile), reference.getEnd(), spread));
     }
+    case 'chained': {
+      if (site.call.getSourceFile() !== sourceFile) return undefined;
+      const text = `.${site.option}(${valueText(spec.options.get(site.option), ms)})`;
+      return fix(`Add timeout: ${text}`, insertText(sourceFile, site.call.getEnd(), text));
+    }
     case 'none':
       return undefined;
   }

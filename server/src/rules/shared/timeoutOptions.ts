@@ -45,6 +45,8 @@ export type MissingSite =
   | { kind: 'argument'; call: ts.CallExpression; index: number; option: string; value: boolean; prefix?: string }
   /** A property whose value disables the timeout or is a signal nothing times out. */
   | { kind: 'value'; property: ts.PropertyAssignment | ts.ShorthandPropertyAssignment; option: string }
+  /** A request whose options are chained on it (superagent): the fix chains `.option(value)` after the call. */
+  | { kind: 'chained'; call: ts.CallExpression; option: string }
   /** A const options object passed by name: the fix spreads it into a new literal. */
   | { kind: 'reference'; reference: ts.Expression; option: string }
   /** Nowhere a fix can safely edit. */
