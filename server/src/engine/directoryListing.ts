@@ -39,9 +39,6 @@ export class DirectoryListing {
   private readonly listed = new Map<string, Entries>();
   private readonly realPaths = new Map<string, string>();
 
-  /** Parsed `extends` bases, shared by the tsconfigs read in one look: a monorepo's extend the same few. */
-  readonly extendedConfigs = new Map<string, ts.ExtendedConfigCacheEntry>();
-
   /** Visits `root` and the folders below it, iteratively, never through a symbolic link (so link loops cannot trap it), skipping build output, dependencies and dot-folders. */
   walk(root: string, visit: (dir: string, files: readonly string[]) => void): void {
     const stack = [root];

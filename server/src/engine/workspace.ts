@@ -303,8 +303,10 @@ export class Workspace {
       const above = ownTsconfig ? undefined : tsconfigAbove(this.root);
       this.projects = [];
       this.tsconfigProblems = [];
+      // Parsed `extends` bases: a monorepo's tsconfigs extend the same few.
+      const extended = new Map<string, ts.ExtendedConfigCacheEntry>();
       for (const tsconfig of [...(above ? [above] : []), ...findTsconfigs(this.root, listing)]) {
-        const { entry, problems } = ProjectEntry.fromTsconfig(this, tsconfig, listing);
+        const { entry, problems } = ProjectEntry.fromTsconfig(this, tsconfig, listing.parseConfigHost(), extended);
         if (entry) this.projects.push(entry);
         this.tsconfigProblems.push(...problems);
       }
@@ -385,11 +387,11 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   /** The project of a tsconfig.json, with what was wrong in it (undefined when it cannot be read at all). */
-  static fromTsconfig(workspace: Workspace, tsconfigPath: string, listing: DirectoryListing): { entry?: ProjectEntry; problems: string[] } {
+  static fromTsconfig(workspace: Workspace, tsconfigPath: string, host: ts.ParseConfigHost, extended: Map<string, ts.ExtendedConfigCacheEntry>): { entry?: ProjectEntry; problems: string[] } {
     const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
     if (read.error) return { problems: [`${tsconfigPath} cannot be read (${messageOf(read.error)}): its files are analysed with default compiler options`] };
     const root = path.dirname(tsconfigPath);
-    const parsed = ts.parseJsonConfigFileContent(read.config, listing.parseConfigHost(), root, undefined, tsconfigPath, undefined, undefined, listing.extendedConfigs);
+    const parsed = ts.parseJsonConfigFileContent(read.config, host, root, undefined, tsconfigPath, undefined, undefined, extended);
     const fileNames = new Set(parsed.fileNames.filter(isAnalysableFile).map(normalizePath));
     const declarationFileNames = parsed.fileNames.filter((f) => f.endsWith('.d.ts')).map(normalizePath);
     // A missing `extends` or an option this TypeScript does not know changes what is analysed

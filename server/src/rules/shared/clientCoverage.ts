@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
+import { chainOf, isChainLink } from './callSites';
 import { clientValueOf, type ClientValue, type Creation, type TraceOptions } from './clientValues';
 import { clientDefaultsIn, projectSetsAxiosDefaultTimeout, startupConfigurationFiles } from './clientDefaults';
 import { declarationOf, isFunctionLikeDeclaration, outermostWrapping, skipOuterExpressions } from './localDeclarations';
@@ -168,16 +169,14 @@ const SUPERAGENT_SENDS = new Set(['then', 'catch', 'finally', 'end', 'pipe']);
  * chain neither awaits nor sends (returned, stored, handed on) may get one elsewhere.
  */
 function superagentCoverage(call: ts.CallExpression): Coverage {
-  let end: ts.Expression = call;
   let sent = false;
-  for (;;) {
-    const access = end.parent;
-    if (!ts.isPropertyAccessExpression(access) || access.expression !== end || !ts.isCallExpression(access.parent) || access.parent.expression !== access) break;
-    if (access.name.text === 'timeout') return COVERED;
-    if (SUPERAGENT_SENDS.has(access.name.text)) sent = true;
-    end = access.parent;
+  for (let node: ts.Node = call; isChainLink(node.parent, node); node = node.parent) {
+    const link = node.parent;
+    if (!ts.isPropertyAccessExpression(link) || !isChainLink(link.parent, link) || !ts.isCallExpression(link.parent)) continue;
+    if (link.name.text === 'timeout') return COVERED;
+    if (SUPERAGENT_SENDS.has(link.name.text)) sent = true;
   }
-  if (!sent && !ts.isAwaitExpression(outermostWrapping(end).parent)) return UNKNOWN;
+  if (!sent && !ts.isAwaitExpression(outermostWrapping(chainOf(call)).parent)) return UNKNOWN;
   return { status: 'missing', reason: 'absent', site: { kind: 'chained', call, option: 'timeout' }, spec: SPECS.superagent };
 }
 

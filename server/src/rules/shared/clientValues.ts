@@ -30,8 +30,9 @@ export type ClientValue =
   | { kind: 'dispatcherClass'; name: string }
   /**
    * A client: the library's default export when `creations` is empty and `unknownOrigin`
-   * is false (`axios`, `got`, `ky`, ofetch's `ofetch`, `superagent`), otherwise an instance. `unknownOrigin`: at least one
-   * way the value is produced could not be traced (an injected `AxiosInstance`).
+   * is false (`axios`, `got`, `ky`, ofetch's `ofetch`, `superagent`), otherwise an
+   * instance. `unknownOrigin`: at least one way the value is produced could not be traced
+   * (an injected `AxiosInstance`).
    */
   | { kind: 'client'; library: Library; creations: readonly Creation[]; unknownOrigin: boolean; isDefault: boolean }
   /** An instance of a class the project configured as an outbound client. */

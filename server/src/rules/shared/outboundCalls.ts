@@ -55,6 +55,8 @@ const GRPC_CLIENT_MEMBERS = new Set([
   'makeBidiStreamRequest', 'on', 'once', 'emit', 'bind', 'call', 'apply', 'toString', 'constructor',
 ]);
 const CLIENT_PACKAGES = ['axios', 'got', 'ky', 'undici'];
+/** Members worth tracing as a client called directly (`this.http(url)`, `this.apiClient(config)`), by how their names end. */
+const CALLABLE_CLIENT_NAME = /(?:http|api|client|fetch|fetcher|agent|axios|got|ky)$/i;
 /** Receivers worth a type lookup: `map.get(key)` is far more common than `api.get(url)`. */
 const CLIENT_LIKE_NAME = /http|api|client|axios|got|ky|fetch|request|rest|sdk|service|agent|pool|instance|grpc|stub|transport|connector/i;
 
@@ -73,7 +75,7 @@ export function recognizeOutboundCall(call: ts.CallExpression, options: Recognit
   const method = callee.name.text;
   if (options.customFunctions.has(method)) return make('custom', undefined, { kind: 'custom', className: method });
   // A member that may itself be a client to call: `https.get(url)`, `this.http(url)` on an ofetch or axios instance.
-  const callableMember = CALLABLE_MEMBERS.has(method) || CLIENT_LIKE_NAME.test(method);
+  const callableMember = CALLABLE_MEMBERS.has(method) || CALLABLE_CLIENT_NAME.test(method);
   const worthTracing = callableMember || SUPERAGENT_METHODS.has(method) || method === 'raw' || options.customMethods.size > 0 || mayBeGrpc(options.facts, sourceFile);
   if (!worthTracing) return undefined;
 
