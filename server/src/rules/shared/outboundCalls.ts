@@ -76,11 +76,12 @@ export function recognizeOutboundCall(call: ts.CallExpression, options: Recognit
   if (options.customFunctions.has(method)) return make('custom', undefined, { kind: 'custom', className: method });
   // A member that may itself be a client to call: `https.get(url)`, `this.http(url)` on an ofetch or axios instance.
   const callableMember = CALLABLE_MEMBERS.has(method) || CALLABLE_CLIENT_NAME.test(method);
-  const worthTracing = callableMember || SUPERAGENT_METHODS.has(method) || method === 'raw' || options.customMethods.size > 0 || mayBeGrpc(options.facts, sourceFile);
-  if (!worthTracing) return undefined;
+  const clientMethod = CALLABLE_MEMBERS.has(method) || SUPERAGENT_METHODS.has(method) || method === 'raw' || options.customMethods.size > 0 || mayBeGrpc(options.facts, sourceFile);
+  if (!callableMember && !clientMethod) return undefined;
 
   const direct = callableMember ? clientValueOf(callee, options) : undefined;
   if (direct) return callableCall(direct, call, options, make);
+  if (!clientMethod) return undefined;
   const receiver = clientValueOf(callee.expression, options) ?? typedReceiver(call, callee, options);
   if (!receiver) return undefined;
   if (receiver.kind === 'custom') {
