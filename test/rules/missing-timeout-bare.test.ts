@@ -6,8 +6,9 @@ import { ts } from 'ts-morph';
 import { analyzeFile, walk } from '../../server/src/engine/analyzer';
 import { ConfigResolver } from '../../server/src/engine/config';
 import { Workspace } from '../../server/src/engine/workspace';
+import type { ProjectFacts } from '../../server/src/engine/projectFacts';
 import rule from '../../server/src/rules/missing-timeout';
-import { outboundCallKind } from '../../server/src/rules/shared/outboundCalls';
+import { recognizeOutboundCall } from '../../server/src/rules/shared/outboundCalls';
 
 // A bare checkout: no node_modules, so no library types. Import tracing alone must find
 // the clients, as it does when the CLI runs in CI before `npm install`.
@@ -66,8 +67,13 @@ export const b = () => load('/b');
   });
 });
 
-describe('outboundCallKind', () => {
-  it('names the client of each outbound call, including calls to a project wrapper', () => {
+/** The client recognizeOutboundCall names, with no clients configured, and what it asks the checker through `typeChecker`. */
+function outboundClient(call: ts.CallExpression, facts: ProjectFacts, typeChecker: () => ts.TypeChecker | undefined): string | undefined {
+  return recognizeOutboundCall(call, { facts, customClasses: new Set(), customFunctions: new Set(), customMethods: new Map(), typeChecker })?.client;
+}
+
+describe('recognizeOutboundCall', () => {
+  it('names the client of each outbound call, and of none other', () => {
     const project = bareProject({
       'src/main.ts': `import axios from 'axios';
 import got from 'got';
@@ -92,10 +98,10 @@ export async function all(ids: string[]) {
       const kinds: string[] = [];
       walk(sourceFile, (node) => {
         if (!ts.isCallExpression(node)) return;
-        const kind = outboundCallKind(node, { facts, getTypeChecker: () => undefined });
+        const kind = outboundClient(node, facts, () => undefined);
         if (kind) kinds.push(`${node.expression.getText(sourceFile)}=${kind}`);
       });
-      assert.deepEqual(kinds, ['fetch=fetch', 'api.get=axios', 'got=got', 'https.get=node-http', 'loadUser=fetch']);
+      assert.deepEqual(kinds, ['fetch=fetch', 'api.get=axios', 'got=got', 'https.get=node-http']);
     } finally {
       project.dispose();
     }
@@ -158,7 +164,7 @@ export function viaImportedMap(requests: Map<string, string>) {
         walk(sourceFile, (node) => {
           if (!ts.isCallExpression(node)) return;
           const callee = node.expression.getText(sourceFile);
-          outboundCallKind(node, { facts, getTypeChecker: () => (asked.push(callee), undefined) });
+          outboundClient(node, facts, () => (asked.push(callee), undefined));
         });
       }
       // Http.get has a body in the project, Api declares get and extends nothing, and the
@@ -187,7 +193,7 @@ export function viaImportedMap(requests: Map<string, string>) {
           facts.acrossFiles(`test:${file}`, () => {
             computed++;
             walk(facts.getSourceFile(path.join(project.dir, file))!, (node) => {
-              if (ts.isCallExpression(node)) outboundCallKind(node, { facts, getTypeChecker: () => undefined });
+              if (ts.isCallExpression(node)) outboundClient(node, facts, () => undefined);
             });
           });
         ask();
@@ -215,7 +221,7 @@ runner({ suite: ({ api }) => api.get('/products') });
       const sourceFile = facts.getSourceFile(file)!;
       const asked: string[] = [];
       walk(sourceFile, (node) => {
-        if (ts.isCallExpression(node)) outboundCallKind(node, { facts, getTypeChecker: () => (asked.push(node.expression.getText(sourceFile)), undefined) });
+        if (ts.isCallExpression(node)) outboundClient(node, facts, () => (asked.push(node.expression.getText(sourceFile)), undefined));
       });
       return asked;
     }

@@ -1,18 +1,17 @@
 import { ts } from 'ts-morph';
 import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import type { RuleContext } from '../../engine/rule';
-import { clientOfTypeName, clientValueOf, functionNamed, libraryOfModule, TYPED_CLIENT_MODULES, type ClientValue, type Library, type TraceOptions } from './clientValues';
-import { classOfThis, declarationOf, importedDeclaration, isFunctionLikeDeclaration, lastNameOf, memberOf, skipOuterExpressions, type FunctionLike } from './localDeclarations';
+import { clientOfTypeName, clientValueOf, libraryOfModule, TYPED_CLIENT_MODULES, type ClientValue, type Library, type TraceOptions } from './clientValues';
+import { classOfThis, declarationOf, importedDeclaration, lastNameOf, memberOf, skipOuterExpressions } from './localDeclarations';
 import { isGlobalName, localCallTarget, resolveAcrossFiles } from './valueTrace';
 
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
 //
-//   outboundCallKind(call, context) → 'fetch' | 'axios' | 'got' | 'ky' | 'ofetch' |
-//                                     'superagent' | 'undici' | 'node-http' | 'grpc' | undefined
+//   recognizeOutboundCall(call, options).client → 'fetch' | 'axios' | 'got' | 'ky' | 'ofetch' |
+//     'superagent' | 'undici' | 'node-http' | 'grpc' | 'custom', or no call at all
 //
 // answers "is this call a network round trip, and through which client" for any rule (the
-// N+1 rules use it to classify I/O). It recognises global fetch and its imports
+// N+1 rules' I/O summaries use it too). It recognises global fetch and its imports
 // (node-fetch, undici, cross-fetch), axios/got/ky/ofetch/superagent clients and instances,
 // undici request/Pool/Client, node:http(s) request/get and generated gRPC clients, traced
 // through consts, class fields, factory functions and project imports; where that
@@ -320,42 +319,4 @@ function declaringModule(symbol: ts.Symbol): string | undefined {
   if (pkg === 'undici-types') return 'undici';
   if (pkg === '@types/node') return /\/https?\.d\.ts$/.test(fileName) ? 'http' : undefined;
   return pkg;
-}
-
-/**
- * The client an outbound call goes through, or undefined when the call is not an
- * outbound HTTP/RPC call. Also recognises calls to project functions whose body makes
- * such a call (one level deep), since for cost analysis they are round trips too.
- */
-export function outboundCallKind(call: ts.CallExpression, context: Pick<RuleContext, 'facts' | 'getTypeChecker'>): Exclude<OutboundClient, 'custom'> | undefined {
-  const options = plainRecognition(context);
-  const direct = recognizeOutboundCall(call, options);
-  if (direct && direct.client !== 'custom') return direct.client;
-  const callee = skipOuterExpressions(call.expression);
-  const fn = ts.isIdentifier(callee) ? functionNamed(callee, context.facts) : undefined;
-  return fn ? clientCalledInside(fn, options) : undefined;
-}
-
-function plainRecognition(context: Pick<RuleContext, 'facts' | 'getTypeChecker'>): RecognitionOptions {
-  return { facts: context.facts, customClasses: new Set(), customFunctions: new Set(), customMethods: new Map(), typeChecker: () => context.getTypeChecker() };
-}
-
-/** The first client a function calls directly; memoised until a file it read changes (instances may live elsewhere). */
-function clientCalledInside(fn: FunctionLike, options: RecognitionOptions): Exclude<OutboundClient, 'custom'> | undefined {
-  const sourceFile = fn.getSourceFile();
-  return options.facts.acrossFiles(`outbound:inside:${sourceFile.fileName}:${fn.pos}`, () => {
-    const stack: ts.Node[] = fn.body ? [fn.body] : [];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (ts.isCallExpression(node)) {
-        const found = recognizeOutboundCall(node, options);
-        if (found && found.client !== 'custom') return found.client;
-      }
-      if (ts.isClassLike(node) || (isFunctionLikeDeclaration(node) && node !== fn && ts.isFunctionDeclaration(node))) continue;
-      node.forEachChild((child) => {
-        stack.push(child);
-      });
-    }
-    return undefined;
-  }, sourceFile);
 }
