@@ -514,8 +514,31 @@ export { client };
 }
 `,
     },
+    {
+      name: "ofetch's own single retry, and retries that back off with jitter",
+      code: `import { ofetch } from 'ofetch';
+export const a = (url: string) => ofetch(url);
+export const b = (url: string) => ofetch(url, { retry: 1 });
+export const c = (url: string) => ofetch(url, { retry: 3, retryDelay: (ctx) => Math.random() * Math.min(10000, 250 * 2 ** (3 - Number(ctx.options.retry ?? 0))) });
+`,
+    },
   ],
   invalid: [
+    {
+      name: 'ofetch retries at once, or after the same delay every time, and an instance for ever',
+      code: `import { ofetch } from 'ofetch';
+export const a = (url: string) => ofetch(url, { retry: 3 });
+export const b = (url: string) => ofetch.raw(url, { retry: 5, retryDelay: 500 });
+export const api = ofetch.create({ baseURL: 'https://x', retry: Infinity, retryDelay: 0 });
+export const d = (url: string) => ofetch(url, { retry: 3, retryDelay: () => 500 });
+`,
+      errors: [
+        { messageId: 'libraryWithoutBackoff', line: 2, message: 'ofetch is configured without backoff: without a `retryDelay` it retries immediately.' },
+        { messageId: 'libraryWithoutBackoff', line: 3 },
+        { messageId: 'libraryWithoutBackoff', line: 4 },
+        { messageId: 'constantDelay', line: 5 },
+      ],
+    },
     {
       name: 'a for loop that retries at once',
       code: `${API}export async function get(url: string) {

@@ -10,7 +10,7 @@ import { dropImportIfUnused } from './unusedImport';
 
 // Retry libraries are the right tool, but their options can switch the backoff off:
 // `factor: 1`, `minTimeout: 0`, cockatiel without a `backoff`, axios-retry without a
-// `retryDelay`. Only options written as an object literal are judged; a configuration
+// `retryDelay`. HTTP clients that retry on their own (ofetch) are judged the same way. Only options written as an object literal are judged; a configuration
 // built elsewhere (or spread in) is not guessed at.
 
 export interface LibraryProblem {
@@ -40,7 +40,12 @@ const NODE_RETRY_FAMILY: Record<string, { imported: string[]; optionsIndex: (cal
   retry: { imported: ['operation', 'timeouts', 'default.operation', '*.operation', 'default.timeouts', '*.timeouts'], optionsIndex: () => 0 },
 };
 
-const LIBRARIES = new Set([...Object.keys(NODE_RETRY_FAMILY), 'exponential-backoff', 'cockatiel', 'axios-retry', 'fetch-retry']);
+const LIBRARIES = new Set([...Object.keys(NODE_RETRY_FAMILY), 'exponential-backoff', 'cockatiel', 'axios-retry', 'fetch-retry', 'ofetch']);
+
+/** ofetch's calls and instance factory, by export and member, with where their options go. */
+const OFETCH_OPTIONS_INDEX: Record<string, number> = {
+  ofetch: 1, $fetch: 1, 'ofetch.raw': 1, '$fetch.raw': 1, 'ofetch.create': 0, '$fetch.create': 0,
+};
 
 export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, maxDelayMs: number): LibraryFinding | undefined {
   // Only a call on an import of one of these libraries is worth resolving.
@@ -57,6 +62,8 @@ export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, 
   if (callee.module === 'cockatiel' && key === 'retry') return cockatielOptions(libraryCall(callee.module, call, 1), context);
   if (callee.module === 'axios-retry' && (key === 'default' || key === '*')) return axiosRetryOptions(libraryCall(callee.module, call, 1), context);
   if (callee.module === 'fetch-retry' && (key === 'default' || key === '*')) return fetchRetryOptions(libraryCall(callee.module, call, 1), context, maxDelayMs);
+  const ofetchIndex = callee.module === 'ofetch' ? OFETCH_OPTIONS_INDEX[key] : undefined;
+  if (ofetchIndex !== undefined) return ofetchOptions(libraryCall(callee.module, call, ofetchIndex));
   return undefined;
 }
 
@@ -197,6 +204,28 @@ function axiosRetryOptions(target: LibraryCall, context: SiteContext): LibraryFi
   }
   if (isInfinite(property(options, 'retries')?.initializer)) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
   return result(target, problems, edits, 'Back off exponentially (axios-retry exponentialDelay)');
+}
+
+/**
+ * ofetch retries with `retryDelay` between attempts, 0 unless set. Its own default (one
+ * retry, for requests without a body) and a single retry are left alone: only `retry` of
+ * two or more, or Infinity, is judged. A `retryDelay` function is judged as a delay
+ * callback (strategies.ts).
+ */
+function ofetchOptions(target: LibraryCall): LibraryFinding | undefined {
+  const { options } = target;
+  if (!options || hasSpread(options)) return undefined;
+  const retry = property(options, 'retry')?.initializer;
+  const unbounded = isInfinite(retry);
+  const retries = numericValue(retry);
+  if (!unbounded && (retries === undefined || retries < 2)) return undefined;
+  const retryDelay = property(options, 'retryDelay');
+  const delay = retryDelay ? numericValue(retryDelay.initializer) : 0;
+  const problems: LibraryProblem[] = [];
+  if (delay === 0) problems.push({ defect: 'libraryWithoutBackoff', reason: retryDelay ? '`retryDelay: 0` retries immediately' : 'without a `retryDelay` it retries immediately' });
+  else if (delay !== undefined) problems.push({ defect: 'libraryWithoutBackoff', reason: `\`retryDelay: ${delay}\` keeps every delay the same` });
+  if (unbounded) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
+  return result(target, problems, [], '');
 }
 
 /** fetch-retry: without a `retryDelay` function every wait is the same second. */

@@ -4,7 +4,8 @@ import { functionBody } from './syntax';
 import { returnedExpressions, skipOuterExpressions, type FunctionLike } from '../shared/localDeclarations';
 
 // Delay callbacks handed to a client or retry library: ioredis `retryStrategy(times)`,
-// node-redis `reconnectStrategy(retries)`, axios-retry and fetch-retry `retryDelay(attempt)`.
+// node-redis `reconnectStrategy(retries)`, axios-retry and fetch-retry `retryDelay(attempt)`,
+// ofetch `retryDelay(context)`.
 // The library does the retrying; the callback decides the backoff, so it is judged like a
 // home-made delay, with its first parameter as the attempt counter.
 
@@ -18,7 +19,8 @@ export function delayCallbackRetry(node: ts.Node, context: SiteContext): RetrySi
   const body = functionBody(fn);
   if (!body) return undefined;
   const counterName = fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) ? fn.parameters[0].name.text : undefined;
-  const counters = new Set(counterName ? [counterName] : []);
+  // ofetch passes its request context instead, whose `options.retry` counts the retries left.
+  const counters = new Set(counterName ? [counterName, `${counterName}.options.retry`] : []);
   const env: ExprEnv = { sourceFile: context.sourceFile, scope: body, counters };
   const delays: DelayCall[] = returnedExpressions(fn)
     .filter(isDelayValue)
