@@ -522,8 +522,26 @@ export const b = (url: string) => ofetch(url, { retry: 1 });
 export const c = (url: string) => ofetch(url, { retry: 3, retryDelay: (ctx) => Math.random() * Math.min(10000, 250 * 2 ** (3 - Number(ctx.options.retry ?? 0))) });
 `,
     },
+    {
+      name: "superagent's single retry",
+      code: `import superagent from 'superagent';
+export const a = (url: string) => superagent.get(url).timeout(5000).retry();
+export const b = (url: string) => superagent.get(url).timeout(5000).retry(1);
+`,
+    },
   ],
   invalid: [
+    {
+      name: 'superagent resends at once: .retry(3), and .retry(Infinity) for ever',
+      code: `import superagent from 'superagent';
+export const a = (url: string) => superagent.get(url).timeout(5000).retry(3);
+export const b = (url: string) => superagent.post(url).send({}).retry(Infinity).timeout(5000);
+`,
+      errors: [
+        { messageId: 'libraryWithoutBackoff', line: 2, message: 'superagent is configured without backoff: `.retry()` resends at once, and superagent has no delay between attempts.' },
+        { messageId: 'libraryWithoutBackoff', line: 3 },
+      ],
+    },
     {
       name: 'ofetch retries at once, or after the same delay every time, and an instance for ever',
       code: `import { ofetch } from 'ofetch';

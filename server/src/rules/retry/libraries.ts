@@ -10,7 +10,8 @@ import { dropImportIfUnused } from './unusedImport';
 
 // Retry libraries are the right tool, but their options can switch the backoff off:
 // `factor: 1`, `minTimeout: 0`, cockatiel without a `backoff`, axios-retry without a
-// `retryDelay`. HTTP clients that retry on their own (ofetch) are judged the same way. Only options written as an object literal are judged; a configuration
+// `retryDelay`. HTTP clients that retry on their own (ofetch, superagent) are judged the
+// same way. Only options written as an object literal are judged; a configuration
 // built elsewhere (or spread in) is not guessed at.
 
 export interface LibraryProblem {
@@ -48,6 +49,8 @@ const OFETCH_OPTIONS_INDEX: Record<string, number> = {
 };
 
 export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, maxDelayMs: number): LibraryFinding | undefined {
+  const superagent = superagentRetry(call, context);
+  if (superagent) return superagent;
   // Only a call on an import of one of these libraries is worth resolving.
   let root: ts.Expression = skipOuterExpressions(call.expression);
   while (ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
@@ -226,6 +229,25 @@ function ofetchOptions(target: LibraryCall): LibraryFinding | undefined {
   else if (delay !== undefined) problems.push({ defect: 'libraryWithoutBackoff', reason: `\`retryDelay: ${delay}\` keeps every delay the same` });
   if (unbounded) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
   return result(target, problems, [], '');
+}
+
+/**
+ * superagent's `.retry(n)` on a request: it resends at once, and has no option for a
+ * delay. One retry (its default) is left alone; two or more, or Infinity, are reported.
+ */
+function superagentRetry(call: ts.CallExpression, context: SiteContext): LibraryFinding | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'retry') return undefined;
+  let root: ts.Expression = skipOuterExpressions(callee.expression);
+  while (ts.isCallExpression(root) || ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
+  if (!ts.isIdentifier(root) || importBindings(context.facts, context.sourceFile).get(root.text)?.module !== 'superagent') return undefined;
+  const count = call.arguments[0];
+  const unbounded = isInfinite(count);
+  const retries = count === undefined ? 1 : numericValue(count);
+  if (!unbounded && (retries === undefined || retries < 2)) return undefined;
+  const problems: LibraryProblem[] = [{ defect: 'libraryWithoutBackoff', reason: '`.retry()` resends at once, and superagent has no delay between attempts' }];
+  if (unbounded) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
+  return { node: callee.name, library: 'superagent', problems, fix: undefined };
 }
 
 /** fetch-retry: without a `retryDelay` function every wait is the same second. */
