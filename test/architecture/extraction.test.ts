@@ -121,6 +121,17 @@ describe('architecture extraction', () => {
     assert.equal(graph.edges.find((e) => e.label === 'POST')?.sites.length, 2);
   });
 
+  it('draws ofetch calls as remote APIs, grouped by host like the other HTTP clients', () => {
+    const graph = extractProject({
+      'src/catalog.client.ts': `
+        import { ofetch } from 'ofetch';
+        export const products = () => ofetch('https://catalog.example.com/products');
+        export const stock = () => ofetch('https://catalog.example.com/stock');`,
+    });
+    assert.deepEqual(edgesOf(graph), ['catalog.client -http-> catalog.example.com [GET]']);
+    assert.equal(graph.edges[0]?.sites.length, 2);
+  });
+
   it('draws a class without a role name only when it talks to a resource itself', () => {
     const graph = extractProject({
       'src/pricing.ts': `export class Pricing { total(a: number, b: number) { return a + b; } }`,

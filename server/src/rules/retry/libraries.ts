@@ -218,17 +218,14 @@ function axiosRetryOptions(target: LibraryCall, context: SiteContext): LibraryFi
 function ofetchOptions(target: LibraryCall): LibraryFinding | undefined {
   const { options } = target;
   if (!options || hasSpread(options)) return undefined;
-  const retry = property(options, 'retry')?.initializer;
-  const unbounded = isInfinite(retry);
-  const retries = numericValue(retry);
-  if (!unbounded && (retries === undefined || retries < 2)) return undefined;
+  const retries = repeatedRetries(property(options, 'retry')?.initializer);
+  if (!retries) return undefined;
   const retryDelay = property(options, 'retryDelay');
   const delay = retryDelay ? numericValue(retryDelay.initializer) : 0;
   const problems: LibraryProblem[] = [];
   if (delay === 0) problems.push({ defect: 'libraryWithoutBackoff', reason: retryDelay ? '`retryDelay: 0` retries immediately' : 'without a `retryDelay` it retries immediately' });
   else if (delay !== undefined) problems.push({ defect: 'libraryWithoutBackoff', reason: `\`retryDelay: ${delay}\` keeps every delay the same` });
-  if (unbounded) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
-  return result(target, problems, [], '');
+  return result(target, [...problems, ...retries.problems], [], '');
 }
 
 /**
@@ -241,13 +238,21 @@ function superagentRetry(call: ts.CallExpression, context: SiteContext): Library
   let root: ts.Expression = skipOuterExpressions(callee.expression);
   while (ts.isCallExpression(root) || ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
   if (!ts.isIdentifier(root) || importBindings(context.facts, context.sourceFile).get(root.text)?.module !== 'superagent') return undefined;
-  const count = call.arguments[0];
-  const unbounded = isInfinite(count);
-  const retries = count === undefined ? 1 : numericValue(count);
-  if (!unbounded && (retries === undefined || retries < 2)) return undefined;
-  const problems: LibraryProblem[] = [{ defect: 'libraryWithoutBackoff', reason: '`.retry()` resends at once, and superagent has no delay between attempts' }];
-  if (unbounded) problems.push({ defect: 'unbounded', reason: 'retries for ever' });
+  // `.retry()` with no count retries once.
+  const retries = call.arguments.length === 0 ? undefined : repeatedRetries(call.arguments[0]);
+  if (!retries) return undefined;
+  const problems: LibraryProblem[] = [{ defect: 'libraryWithoutBackoff', reason: '`.retry()` resends at once, and superagent has no delay between attempts' }, ...retries.problems];
   return { node: callee.name, library: 'superagent', problems, fix: undefined };
+}
+
+/**
+ * A retry count of two or more, or Infinity (with that problem), as written; undefined for
+ * none, one (the single retry HTTP clients make by default) or a count that is not a literal.
+ */
+function repeatedRetries(count: ts.Expression | undefined): { problems: LibraryProblem[] } | undefined {
+  if (isInfinite(count)) return { problems: [{ defect: 'unbounded', reason: 'retries for ever' }] };
+  const retries = numericValue(count);
+  return retries !== undefined && retries >= 2 ? { problems: [] } : undefined;
 }
 
 /** fetch-retry: without a `retryDelay` function every wait is the same second. */
