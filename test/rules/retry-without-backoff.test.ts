@@ -365,6 +365,45 @@ export async function check(event: unknown, schemasToAttempt: string[]) {
 `,
     },
     {
+      name: 'moving on to the next queued item after a failure is draining a queue, not a retry',
+      code: `interface Job { payload: string; reject(error: Error): void }
+declare const worker: { postMessage(message: unknown): void };
+const queue: Job[] = [];
+function processQueue(): void {
+  if (queue.length === 0) return;
+  const next = queue[0];
+  try {
+    worker.postMessage(JSON.parse(next.payload));
+  } catch (error) {
+    next.reject(error as Error);
+    queue.shift();
+    processQueue();
+  }
+}
+export function enqueue(job: Job): void {
+  queue.push(job);
+  processQueue();
+}
+`,
+    },
+    {
+      name: 'a loop that drops the failed item from its queue goes on to the next one',
+      code: `declare function send(message: string): Promise<void>;
+export async function drain(outbox: string[]): Promise<void> {
+  while (outbox.length > 0) {
+    const message = outbox[0];
+    try {
+      await send(message);
+    } catch {
+      outbox.splice(0, 1);
+      continue;
+    }
+    outbox.shift();
+  }
+}
+`,
+    },
+    {
       name: 'Playwright fixtures are test code',
       filename: 'playwright/fixtures/ingestion.ts',
       code: `${API}export async function waitForEvents(url: string) {
@@ -531,6 +570,22 @@ export const b = (url: string) => superagent.get(url).timeout(5000).retry(1);
     },
   ],
   invalid: [
+    {
+      name: 'a recursive retry that trims an unrelated buffer still retries the same call',
+      code: `const recentErrors: string[] = [];
+export async function load(url: string): Promise<Response> {
+  const target = new URL(url);
+  try {
+    return await fetch(target, { signal: AbortSignal.timeout(5000) });
+  } catch (error) {
+    recentErrors.push(String(error));
+    if (recentErrors.length > 10) recentErrors.shift();
+    return load(url);
+  }
+}
+`,
+      errors: [{ messageId: 'noDelay', line: 9 }],
+    },
     {
       name: 'superagent resends at once: .retry(3), and .retry(Infinity) for ever',
       code: `import superagent from 'superagent';

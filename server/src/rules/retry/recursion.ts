@@ -305,7 +305,7 @@ function siteFor(
     return undefined;
   }
   const attemptBlock = path.catchClause && ts.isTryStatement(path.catchClause.parent) ? path.catchClause.parent.tryBlock : undefined;
-  if (attemptBlock && changesInput(regions, attemptBlock, call)) return undefined; // `image.crossOrigin = 'anonymous'`, then again
+  if (attemptBlock && changesInput(regions, attemptBlock, call, [...regions, body])) return undefined; // `image.crossOrigin = 'anonymous'`, then again
 
   const counters = collectCounters(regions);
   for (const [name, args] of recursiveArguments) if (args.some((a) => stepsBy(a, name))) counters.add(name);

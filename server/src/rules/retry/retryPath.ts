@@ -369,11 +369,13 @@ function storedWaits(waited: ts.Expression, scope: ts.Node, env: ExprEnv, contex
 }
 
 /**
- * Retrying with another input (the next slug, a rebuilt client, `element.muted = true`)
- * is not a retry of the same call: something the call reads, or the object it is made
- * on, is assigned on the way round.
+ * Retrying with another input (the next slug, a rebuilt client, `element.muted = true`,
+ * the next job once `queue.shift()` dropped the failed one) is not a retry of the same
+ * call: something the call reads, or the object it is made on, is assigned or consumed
+ * on the way round. `declarations` is where the attempt's locals may be declared besides
+ * the path: a recursive retry's whole function, which runs again before the next attempt.
  */
-export function changesInput(path: readonly ts.Node[], operation: ts.Node, retryCall?: ts.Node): boolean {
+export function changesInput(path: readonly ts.Node[], operation: ts.Node, retryCall?: ts.Node, declarations: readonly ts.Node[] = path): boolean {
   const used = referencedKeys(operation);
   used.delete('this');
   // What the attempt assigns itself (`this.socket = new WebSocket(url)`) is its output, not its input.
@@ -381,7 +383,7 @@ export function changesInput(path: readonly ts.Node[], operation: ts.Node, retry
     const assigned = isAssignment(node) ? referenceKey(node.left) : undefined;
     if (assigned !== undefined) used.delete(assigned);
   });
-  addIndirectInputs(used, path, operation);
+  addIndirectInputs(used, declarations, operation);
   const changesUsed = (key: string | undefined) => {
     const owners = key === undefined ? [] : key.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
     return owners.some((owner) => owner !== 'this' && used.has(owner));
@@ -389,8 +391,8 @@ export function changesInput(path: readonly ts.Node[], operation: ts.Node, retry
   let changes = false;
   for (const part of path) {
     forEachInScope(part, (node) => {
-      if (!isAssignment(node) || (retryCall && !runsBefore(node, retryCall))) return;
-      if (changesUsed(referenceKey(node.left))) changes = true;
+      if (retryCall && !runsBefore(node, retryCall)) return;
+      if (isAssignment(node) ? changesUsed(referenceKey(node.left)) : changesUsed(consumedCollection(node))) changes = true;
     });
   }
   // `await this.resume(error)` that opens a new cursor (`this.cursor = …`) before the next read.
@@ -401,6 +403,16 @@ export function changesInput(path: readonly ts.Node[], operation: ts.Node, retry
     });
   }
   return changes;
+}
+
+/** Methods that take an element out of an array, Map or Set. */
+const CONSUMING_METHODS = new Set(['shift', 'pop', 'splice', 'delete']);
+
+/** `queue.shift()`, `pending.delete(id)` → the key of the collection an element is taken out of. */
+function consumedCollection(node: ts.Node): string | undefined {
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = skipOuterExpressions(node.expression);
+  return ts.isPropertyAccessExpression(callee) && CONSUMING_METHODS.has(callee.name.text) ? referenceKey(callee.expression) : undefined;
 }
 
 const METHOD_HOPS = 2;
