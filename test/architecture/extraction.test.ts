@@ -132,6 +132,32 @@ describe('architecture extraction', () => {
     assert.equal(graph.edges[0]?.sites.length, 2);
   });
 
+  it('reads the HTTP method from the options of every callable client, and from a request config', () => {
+    const graph = extractProject({
+      'src/orders.client.ts': `
+        import axios from 'axios';
+        import got from 'got';
+        import ky from 'ky';
+        import { ofetch } from 'ofetch';
+        export const a = () => ofetch('https://a.example.com/a', { method: 'POST' });
+        export const b = () => axios('https://b.example.com/b', { method: 'put' });
+        export const c = () => got('https://c.example.com/c', { method: 'DELETE' });
+        export const d = () => ky('https://d.example.com/d', { method: 'patch' });
+        export const e = () => axios({ url: 'https://e.example.com/e', method: 'post' });
+        export const f = () => axios.request({ url: 'https://f.example.com/f', method: 'DELETE' });
+        export const g = () => ofetch('https://g.example.com/g');`,
+    });
+    assert.deepEqual(edgesOf(graph), [
+      'orders.client -http-> a.example.com [POST]',
+      'orders.client -http-> b.example.com [PUT]',
+      'orders.client -http-> c.example.com [DELETE]',
+      'orders.client -http-> d.example.com [PATCH]',
+      'orders.client -http-> e.example.com [POST]',
+      'orders.client -http-> f.example.com [DELETE]',
+      'orders.client -http-> g.example.com [GET]',
+    ]);
+  });
+
   it('draws a class without a role name only when it talks to a resource itself', () => {
     const graph = extractProject({
       'src/pricing.ts': `export class Pricing { total(a: number, b: number) { return a + b; } }`,

@@ -479,11 +479,11 @@ class FileScanner {
     const [first] = call.arguments;
     if (ts.isIdentifier(callee)) {
       if (!this.isFetchOrHttpFunction(callee.text)) return undefined;
-      const method = callee.text === 'fetch' ? methodFromInit(call.arguments[1]) : 'GET';
-      return { target: urlTarget(first, undefined), method };
+      return { target: urlTarget(first, undefined), method: methodOption(call) ?? 'GET' };
     }
     if (!ts.isPropertyAccessExpression(callee) || !HTTP_METHODS.has(callee.name.text)) return undefined;
-    const method = callee.name.text === 'request' || callee.name.text === 'fetch' ? 'HTTP' : callee.name.text.toUpperCase();
+    const verb = callee.name.text;
+    const method = verb === 'request' || verb === 'fetch' ? (methodOption(call) ?? 'HTTP') : verb.toUpperCase();
     const client = this.httpClientOf(callee.expression);
     if (!client) return undefined;
     return { target: urlTarget(first, client.base), method };
@@ -755,9 +755,13 @@ function propertyValue(object: ts.ObjectLiteralExpression, name: string): ts.Exp
   return undefined;
 }
 
-function methodFromInit(init: ts.Expression | undefined): string {
-  const method = init && ts.isObjectLiteralExpression(init) ? literalText(propertyValue(init, 'method')) : undefined;
-  return (method ?? 'GET').toUpperCase();
+/** The `method` a call's options or request config name: `fetch(url, { method })`, `axios({ url, method })`. */
+function methodOption(call: ts.CallExpression): string | undefined {
+  for (const argument of call.arguments.slice(0, 2)) {
+    const method = ts.isObjectLiteralExpression(argument) ? literalText(propertyValue(argument, 'method')) : undefined;
+    if (method) return method.toUpperCase();
+  }
+  return undefined;
 }
 
 /** The call's URL argument against the client's base: absolute URLs win, relative ones use the base. */
