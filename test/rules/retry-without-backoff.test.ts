@@ -365,6 +365,13 @@ export async function check(event: unknown, schemasToAttempt: string[]) {
 `,
     },
     {
+      name: 'a single ofetch retry held by a constant is left alone, as the default is',
+      code: `import { ofetch } from 'ofetch';
+const RETRY_ONCE = 1;
+export const a = (url: string) => ofetch(url, { retry: RETRY_ONCE });
+`,
+    },
+    {
       name: 'moving on to the next queued item after a failure is draining a queue, not a retry',
       code: `interface Job { payload: string; reject(error: Error): void }
 declare const worker: { postMessage(message: unknown): void };
@@ -610,6 +617,23 @@ export const d = (url: string) => ofetch(url, { retry: 3, retryDelay: () => 500 
         { messageId: 'libraryWithoutBackoff', line: 3 },
         { messageId: 'libraryWithoutBackoff', line: 4 },
         { messageId: 'constantDelay', line: 5 },
+      ],
+    },
+    {
+      name: 'ofetch and superagent retry counts held by constants of the file',
+      code: `import { ofetch } from 'ofetch';
+import superagent from 'superagent';
+const limits = { retries: 4 } as const;
+const RETRIES = 5;
+const PAUSE_MS = 500;
+export const a = (url: string) => ofetch(url, { retry: RETRIES });
+export const b = (url: string) => ofetch(url, { retry: limits.retries, retryDelay: PAUSE_MS });
+export const c = (url: string) => superagent.get(url).timeout(5000).retry(RETRIES);
+`,
+      errors: [
+        { messageId: 'libraryWithoutBackoff', line: 6 },
+        { messageId: 'libraryWithoutBackoff', line: 7, message: 'ofetch is configured without backoff: `retryDelay: 500` keeps every delay the same.' },
+        { messageId: 'libraryWithoutBackoff', line: 8 },
       ],
     },
     {

@@ -5,6 +5,7 @@ import { importBindings } from '../../engine/imports';
 import { resolveCallee } from './callees';
 import type { SiteContext } from './model';
 import { calleeName, numericValue } from './syntax';
+import { evaluate } from '../shared/staticValues';
 import { skipOuterExpressions } from '../shared/localDeclarations';
 import { dropImportIfUnused } from './unusedImport';
 
@@ -66,7 +67,7 @@ export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, 
   if (callee.module === 'axios-retry' && (key === 'default' || key === '*')) return axiosRetryOptions(libraryCall(callee.module, call, 1), context);
   if (callee.module === 'fetch-retry' && (key === 'default' || key === '*')) return fetchRetryOptions(libraryCall(callee.module, call, 1), context, maxDelayMs);
   const ofetchIndex = callee.module === 'ofetch' ? OFETCH_OPTIONS_INDEX[key] : undefined;
-  if (ofetchIndex !== undefined) return ofetchOptions(libraryCall(callee.module, call, ofetchIndex));
+  if (ofetchIndex !== undefined) return ofetchOptions(libraryCall(callee.module, call, ofetchIndex), context);
   return undefined;
 }
 
@@ -215,13 +216,13 @@ function axiosRetryOptions(target: LibraryCall, context: SiteContext): LibraryFi
  * two or more, or Infinity, is judged. A `retryDelay` function is judged as a delay
  * callback (strategies.ts).
  */
-function ofetchOptions(target: LibraryCall): LibraryFinding | undefined {
+function ofetchOptions(target: LibraryCall, context: SiteContext): LibraryFinding | undefined {
   const { options } = target;
   if (!options || hasSpread(options)) return undefined;
-  const retries = repeatedRetries(property(options, 'retry')?.initializer);
+  const retries = repeatedRetries(property(options, 'retry')?.initializer, context);
   if (!retries) return undefined;
   const retryDelay = property(options, 'retryDelay');
-  const delay = retryDelay ? numericValue(retryDelay.initializer) : 0;
+  const delay = retryDelay ? knownNumber(retryDelay.initializer, context) : 0;
   const problems: LibraryProblem[] = [];
   if (delay === 0) problems.push({ defect: 'libraryWithoutBackoff', reason: retryDelay ? '`retryDelay: 0` retries immediately' : 'without a `retryDelay` it retries immediately' });
   else if (delay !== undefined) problems.push({ defect: 'libraryWithoutBackoff', reason: `\`retryDelay: ${delay}\` keeps every delay the same` });
@@ -239,20 +240,26 @@ function superagentRetry(call: ts.CallExpression, context: SiteContext): Library
   while (ts.isCallExpression(root) || ts.isPropertyAccessExpression(root)) root = skipOuterExpressions(root.expression);
   if (!ts.isIdentifier(root) || importBindings(context.facts, context.sourceFile).get(root.text)?.module !== 'superagent') return undefined;
   // `.retry()` with no count retries once.
-  const retries = call.arguments.length === 0 ? undefined : repeatedRetries(call.arguments[0]);
+  const retries = call.arguments.length === 0 ? undefined : repeatedRetries(call.arguments[0], context);
   if (!retries) return undefined;
   const problems: LibraryProblem[] = [{ defect: 'libraryWithoutBackoff', reason: '`.retry()` resends at once, and superagent has no delay between attempts' }, ...retries.problems];
   return { node: callee.name, library: 'superagent', problems, fix: undefined };
 }
 
 /**
- * A retry count of two or more, or Infinity (with that problem), as written; undefined for
- * none, one (the single retry HTTP clients make by default) or a count that is not a literal.
+ * A retry count of two or more, or Infinity (with that problem); undefined for none, one
+ * (the single retry HTTP clients make by default) or a count that is not known.
  */
-function repeatedRetries(count: ts.Expression | undefined): { problems: LibraryProblem[] } | undefined {
+function repeatedRetries(count: ts.Expression | undefined, context: SiteContext): { problems: LibraryProblem[] } | undefined {
   if (isInfinite(count)) return { problems: [{ defect: 'unbounded', reason: 'retries for ever' }] };
-  const retries = numericValue(count);
+  const retries = count && knownNumber(count, context);
   return retries !== undefined && retries >= 2 ? { problems: [] } : undefined;
+}
+
+/** A number written out or held by the file's constants (`retry: MAX_RETRIES`, `limits.retries`). */
+function knownNumber(expression: ts.Expression, context: SiteContext): number | undefined {
+  const value = evaluate(expression, new Map(), context.facts);
+  return typeof value === 'number' ? value : undefined;
 }
 
 /** fetch-retry: without a `retryDelay` function every wait is the same second. */
