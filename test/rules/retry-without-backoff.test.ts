@@ -113,6 +113,30 @@ export async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 3): Pr
 `,
     },
     {
+      name: 'retrying only a deadlock or serialization failure resolves a race between transactions',
+      code: `declare function runTransaction<T>(fn: () => Promise<T>): Promise<T>;
+const isDeadlockError = (error: unknown) => error instanceof Error && /deadlock detected|40P01/.test(error.message);
+export async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runTransaction(fn);
+    } catch (error) {
+      if (attempt >= 3 || !isDeadlockError(error)) throw error;
+    }
+  }
+}
+export async function withSerializableRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runTransaction(fn);
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== 'P2034') throw error;
+    }
+  }
+}
+`,
+    },
+    {
       name: 'waiting for a local file to appear polls the disk, not a dependency',
       code: `import { promises as fs } from 'node:fs';
 declare function pause(): Promise<void>;

@@ -209,11 +209,13 @@ export function inspectsError(parts: readonly ts.Node[], errorName: string | und
   return handed;
 }
 
-const CONFLICT = /unique|duplicate|conflict|concurren|P2002|23505|ER_DUP_ENTRY/i;
+/** Uniqueness and transaction conflicts: deadlocks and serialization failures (Prisma P2034, Postgres 40P01 and 40001, MySQL ER_LOCK_DEADLOCK). */
+const CONFLICT = /unique|duplicate|conflict|concurren|deadlock|serializ|P2002|P2034|23505|40P01|40001|ER_DUP_ENTRY/i;
 
 /**
- * Retrying only a uniqueness conflict (pick another slug, re-read and write again) resolves
- * a race between writers; the dependency is not struggling, so backoff is not the cure.
+ * Retrying only a uniqueness conflict (pick another slug, re-read and write again) or a
+ * transaction that lost a deadlock resolves a race between writers; the dependency is not
+ * struggling, so backoff is not the cure.
  */
 export function retriesOnlyConflicts(parts: readonly ts.Node[], errorName: string | undefined): boolean {
   if (errorName === undefined) return false;
