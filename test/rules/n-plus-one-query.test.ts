@@ -257,6 +257,11 @@ export async function up(ids: number[]) {
 }`,
     },
     {
+      name: 'a seed script named seed.ts is ignored by default, like a seeds/ folder',
+      filename: 'packages/database/src/seed.ts',
+      code: SEED_USERS,
+    },
+    {
       name: 'array methods on ORM metadata are not queries',
       ...typeormProject,
       code: `import { getMetadataArgsStorage } from 'typeorm';
@@ -1131,6 +1136,12 @@ export function markSeen(ctx: Context, ids: string[]) {
       name: 'test files are checked when checkTests is on',
       filename: 'src/__tests__/users.test.ts',
       options: { checkTests: true },
+      code: SEED_USERS,
+      errors: [{ messageId: 'sequential', line: 4 }],
+    },
+    {
+      name: 'a file whose name only starts like a seed script is checked',
+      filename: 'src/seeding-progress.ts',
       code: SEED_USERS,
       errors: [{ messageId: 'sequential', line: 4 }],
     },
