@@ -262,6 +262,16 @@ export async function up(ids: number[]) {
       code: SEED_USERS,
     },
     {
+      name: 'a migration-scripts/ folder is ignored by default',
+      filename: 'migration-scripts/add-default-roles.ts',
+      code: SEED_USERS,
+    },
+    {
+      name: 'a seed script with a suffix (seed-queue-metrics.mts) is ignored by default',
+      filename: 'scripts/seed-queue-metrics.mts',
+      code: SEED_USERS,
+    },
+    {
       name: 'array methods on ORM metadata are not queries',
       ...typeormProject,
       code: `import { getMetadataArgsStorage } from 'typeorm';
@@ -395,6 +405,22 @@ export async function load(teams: { memberIds: string[] }[]) {
     },
   ],
   invalid: [
+    {
+      name: 'a Prisma client generated to a custom output path (not generated yet), extended by a Nest service',
+      code: `// @ts-ignore: \`prisma generate\` writes it
+import { PrismaClient } from '../prisma/generated-prisma-client';
+export class PrismaService extends PrismaClient {}
+export class CustomerService {
+  constructor(private readonly prisma: PrismaService) {}
+  async names(ids: string[]) {
+    const names: string[] = [];
+    for (const id of ids) names.push((await this.prisma.customer.findUnique({ where: { id } }))?.name ?? '');
+    return names;
+  }
+}
+`,
+      errors: [{ messageId: 'sequential', line: 8 }],
+    },
     {
       name: 'a connection awaited from a pool or a driver queries per element (pg, mysql2, mongodb, knex)',
       code: `import { Pool } from 'pg';

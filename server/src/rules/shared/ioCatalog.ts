@@ -104,8 +104,9 @@ const DYNAMODB_LIST_METHODS = ['batchGetItem', 'batchWriteItem', 'transactGetIte
 const PACKAGES: readonly IoPackage[] = [
   {
     kind: 'database query',
-    // Also the generated client imported by path: 'src/generated/prisma/client', '../prisma/client'.
-    matches: (m) => m === '@prisma/client' || m.startsWith('@prisma/client/') || /(?:^|\/)(?:\.?prisma\/client|generated\/prisma(?:\/client)?)(?:\/index)?$/.test(m),
+    // Also the client generated to a custom output, imported by path: 'src/generated/prisma/client',
+    // '../prisma/client', '../../prisma/generated-prisma-client', '@repo/prisma-client'.
+    matches: (m) => m === '@prisma/client' || m.startsWith('@prisma/client/') || /(?:^|\/)(?:\.?prisma\/client|generated\/prisma(?:\/client)?|[\w.-]*prisma[-_]client)(?:\/index)?$/i.test(m),
     methods: PRISMA_METHODS,
     sameTick: PRISMA_SAME_TICK,
     roots: set('PrismaClient', 'Prisma', 'default'),
