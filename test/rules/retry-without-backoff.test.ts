@@ -602,6 +602,25 @@ export const b = (url: string) => superagent.get(url).timeout(5000).retry(1);
   ],
   invalid: [
     {
+      name: 'a wait helper imported through a tsconfig paths alias is followed like a relative import',
+      files: { 'libs/helpers/timer.ts': 'export const timer = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));\n' },
+      compilerOptions: { baseUrl: '.', paths: { '@app/helpers/*': ['libs/helpers/*'] } },
+      code: `import { timer } from '@app/helpers/timer';
+declare function connect(): Promise<void>;
+export async function start(): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await connect();
+    } catch {
+      // next attempt
+    }
+    await timer(3000);
+  }
+}
+`,
+      errors: [{ messageId: 'constantDelay', line: 6 }],
+    },
+    {
       name: 'a recursive retry that trims an unrelated buffer still retries the same call',
       code: `const recentErrors: string[] = [];
 export async function load(url: string): Promise<Response> {

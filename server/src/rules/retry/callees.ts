@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { importBindings, isRelativeSpecifier, resolveImportedDeclaration } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { enclosingClass } from './syntax';
+import { enclosingClass, functionBody } from './syntax';
 import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // What a call calls, without the type checker: a function of this file, a method of the
@@ -37,11 +37,15 @@ function resolveName(identifier: ts.Identifier, sourceFile: ts.SourceFile, facts
   if (local) return path.length === 0 ? { kind: 'function', fn: local, sourceFile } : undefined;
   const binding = importBindings(facts, sourceFile).get(name);
   if (!binding) return undefined;
-  if (!isRelativeSpecifier(binding.module)) return { kind: 'package', module: binding.module, imported: binding.imported, path };
-  if (path.length > 0) return undefined;
-  const target = resolveImportedDeclaration(facts, sourceFile, binding);
-  const fn = target && asFunction(target.node);
-  return fn && target ? { kind: 'function', fn, sourceFile: target.sourceFile } : undefined;
+  const relative = isRelativeSpecifier(binding.module);
+  if (path.length === 0) {
+    const target = resolveImportedDeclaration(facts, sourceFile, binding);
+    const fn = target && asFunction(target.node);
+    // A package name a tsconfig `paths` alias maps into the project (`@app/helpers/timer`) is
+    // the project's own code; a declaration without a body there is a package's stand-in.
+    if (fn && target && (relative || functionBody(fn))) return { kind: 'function', fn, sourceFile: target.sourceFile };
+  }
+  return relative ? undefined : { kind: 'package', module: binding.module, imported: binding.imported, path };
 }
 
 /** A function declared in an enclosing block or at the top of the file, by name. */
