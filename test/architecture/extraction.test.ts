@@ -158,6 +158,34 @@ describe('architecture extraction', () => {
     ]);
   });
 
+  it('follows imports through tsconfig paths aliases as it follows relative ones', () => {
+    const graph = extractProject({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@app/*': ['libs/*'] } } }),
+      'libs/users/users.service.ts': `
+        import { Injectable } from '@nestjs/common';
+        import { Redis } from 'ioredis';
+        const redis = new Redis();
+        @Injectable()
+        export class UsersService { find(id: string) { return redis.get(id); } }`,
+      'libs/audit/audit.ts': `export function audit(event: string) { return fetch('https://audit.example.com/' + event); }`,
+      'apps/api/users.controller.ts': `
+        import { Controller, Get } from '@nestjs/common';
+        import { UsersService } from '@app/users/users.service';
+        import { audit } from '@app/audit/audit';
+        @Controller('users')
+        export class UsersController {
+          constructor(private readonly users: UsersService) {}
+          @Get(':id') find(id: string) { void audit('read'); return this.users.find(id); }
+        }`,
+    });
+    assert.deepEqual(edgesOf(graph), [
+      'UsersController -calls-> audit',
+      'UsersController -injects-> UsersService',
+      'UsersService -caches-> Redis',
+      'audit -http-> audit.example.com [GET]',
+    ]);
+  });
+
   it('draws a class without a role name only when it talks to a resource itself', () => {
     const graph = extractProject({
       'src/pricing.ts': `export class Pricing { total(a: number, b: number) { return a + b; } }`,

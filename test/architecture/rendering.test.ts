@@ -107,14 +107,17 @@ describe('architecture rendering', () => {
     const edges = [
       ...nodes.slice(0, 30).map((n) => ({ from: n.id, to: 'n37', kind: 'queries' as const, label: '', sites: [] })),
       { from: 'n31', to: 'n1', kind: 'injects' as const, label: '', sites: [] },
-      { from: 'n1', to: 'n2', kind: 'calls' as const, label: '', sites: [] },
+      { from: 'n1', to: 'n2', kind: 'calls' as const, label: '', sites: [], findings: { total: 2, byRule: { 'n-plus-one-query': 2 }, severity: 'warning' as const } },
     ];
+    nodes[2]!.findings = { total: 1, byRule: { 'missing-timeout': 1 }, severity: 'warning' };
     const view = shapeView({ nodes, edges }, { maxNodes: 10 });
     const labels = view.graph.nodes.map((n) => n.label).sort();
     assert.deepEqual(labels, ['Health', 'Prisma', 'R0', 'R1', 'R2', 'R3', 'R4', 'src/services']);
     const folder = view.graph.nodes.find((n) => n.label === 'src/services')!;
     assert.equal(folder.members, 30);
     assert.equal(folder.detail, '30 services');
+    // The call between two of its members is not drawn, but its findings stay, on the folder.
+    assert.deepEqual(folder.findings, { total: 3, byRule: { 'missing-timeout': 1, 'n-plus-one-query': 2 }, severity: 'warning' });
     assert.deepEqual(view.graph.edges.map((e) => `${e.from}->${e.to}:${e.sites.length}`).sort(), [`${folder.id}->n37:0`, `n31->${folder.id}:0`]);
     assert.equal(view.collapsedGroups, 1);
     assert.match(view.message ?? '', /collapsed/);

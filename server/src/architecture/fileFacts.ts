@@ -358,9 +358,8 @@ class FileScanner {
     if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
     const name = type.typeName.text;
     const binding = this.imports.get(name);
-    if (binding && !isRelativeSpecifier(binding.module)) {
-      const resource = resourceOfImport(binding.module, binding.imported);
-      if (!resource) return undefined;
+    const resource = binding && !isRelativeSpecifier(binding.module) ? resourceOfImport(binding.module, binding.imported) : undefined;
+    if (resource) {
       if (resource.family === 'http') return { holder: { http: undefined } };
       const entity = entityName(type.typeArguments?.[0]);
       return { holder: { resource: resourceRef(resource, entity) } };
@@ -389,12 +388,13 @@ class FileScanner {
     }
     const binding = this.imports.get(name);
     if (binding) {
-      if (isRelativeSpecifier(binding.module)) {
+      const resource = isRelativeSpecifier(binding.module) ? undefined : resourceOfImport(binding.module, binding.imported);
+      if (!resource) {
+        // Also a package name: a tsconfig `paths` alias may map it into the project (extract.ts resolves it).
         this.addUse(container, 'calls', { type: 'import', local: name }, usageSite(identifier));
         return;
       }
-      const resource = resourceOfImport(binding.module, binding.imported);
-      if (!resource || resource.family === 'http') return;
+      if (resource.family === 'http') return;
       const consuming = isConstructedAs(identifier, 'Worker') || identifier.text === 'Consumer';
       const ref = resource.family === 'queue' ? queueRef(resource.label, queueNameOfConstruction(identifier), consuming) : resourceRef(resource, undefined);
       this.addUse(container, 'calls', { type: 'resource', ref }, usageSite(identifier));
@@ -611,9 +611,9 @@ class FileScanner {
   private targetOfName(name: string): UseTarget | undefined {
     const binding = this.imports.get(name);
     if (binding) {
-      if (isRelativeSpecifier(binding.module)) return { type: 'import', local: name };
-      const resource = resourceOfImport(binding.module, binding.imported);
-      return resource && resource.family !== 'http' ? { type: 'resource', ref: resourceRef(resource, undefined) } : undefined;
+      const resource = isRelativeSpecifier(binding.module) ? undefined : resourceOfImport(binding.module, binding.imported);
+      if (!resource) return { type: 'import', local: name }; // relative, or a `paths` alias extract.ts may resolve into the project
+      return resource.family !== 'http' ? { type: 'resource', ref: resourceRef(resource, undefined) } : undefined;
     }
     return this.topLevel.has(name) ? { type: 'local', name } : undefined;
   }

@@ -108,11 +108,18 @@ function applyCollapse(graph: ArchGraph, groups: Map<string, ArchNode[]>, collap
   for (const node of graph.nodes) if (!replacement.has(node.id)) nodes.push(node);
   nodes.push(...groupNodes);
 
+  const groupById = new Map(groupNodes.map((node) => [node.id, node]));
   const merged = new Map<string, ArchEdge>();
   for (const edge of graph.edges) {
     const from = replacement.get(edge.from) ?? edge.from;
     const to = replacement.get(edge.to) ?? edge.to;
-    if (from === to) continue;
+    if (from === to) {
+      // An edge inside a group is not drawn; its findings stay on the map, on the group.
+      const group = groupById.get(from);
+      const findings = group && mergeSummaries([group.findings, edge.findings]);
+      if (group && findings) group.findings = findings;
+      continue;
+    }
     const key = `${from}|${to}|${edge.kind}`;
     const existing = merged.get(key);
     if (!existing) {
