@@ -435,6 +435,25 @@ export async function drain(outbox: string[]): Promise<void> {
 `,
     },
     {
+      name: 'a loop that rewrites the row the error names before inserting again changes its input',
+      code: `declare function insert(rows: object[]): Promise<void>;
+declare function badRowIndex(error: unknown): number;
+declare function strip(row: object): object;
+export async function insertStrippingBadRows(rows: object[]): Promise<void> {
+  const working = rows.slice();
+  for (let pass = 0; pass < 5; pass++) {
+    try {
+      return await insert(working);
+    } catch (error) {
+      const index = badRowIndex(error);
+      if (index < 0) throw error;
+      working[index] = strip(working[index]!);
+    }
+  }
+}
+`,
+    },
+    {
       name: 'Playwright fixtures are test code',
       filename: 'playwright/fixtures/ingestion.ts',
       code: `${API}export async function waitForEvents(url: string) {

@@ -394,7 +394,7 @@ export function changesInput(path: readonly ts.Node[], operation: ts.Node, retry
   for (const part of path) {
     forEachInScope(part, (node) => {
       if (retryCall && !runsBefore(node, retryCall)) return;
-      if (isAssignment(node) ? changesUsed(referenceKey(node.left)) : changesUsed(consumedCollection(node))) changes = true;
+      if (isAssignment(node) ? changesUsed(assignedKey(node.left)) : changesUsed(consumedCollection(node))) changes = true;
     });
   }
   // `await this.resume(error)` that opens a new cursor (`this.cursor = …`) before the next read.
@@ -405,6 +405,15 @@ export function changesInput(path: readonly ts.Node[], operation: ts.Node, retry
     });
   }
   return changes;
+}
+
+/** What an assignment changes: `input`, `this.url`, and the array or object written into (`rows[i] = …`, `rows[i].body = …`). */
+function assignedKey(target: ts.Expression): string | undefined {
+  let node = skipOuterExpressions(target);
+  for (let key = referenceKey(node); ; key = referenceKey(node)) {
+    if (key !== undefined || !(ts.isElementAccessExpression(node) || ts.isPropertyAccessExpression(node))) return key;
+    node = skipOuterExpressions(node.expression);
+  }
 }
 
 /** Methods that take an element out of an array, Map or Set. */
