@@ -454,6 +454,30 @@ export async function insertStrippingBadRows(rows: object[]): Promise<void> {
 `,
     },
     {
+      name: 'a delay that grows as a power of the attempt backs off, as Math.pow or **, and one raised to a configured power is not judged',
+      code: `const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+declare function call(): Promise<void>;
+export async function squared(): Promise<void> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      return await call();
+    } catch {
+      await sleep(Math.min(60_000, 500 * Math.pow(attempt, 2) + Math.random() * 1000));
+    }
+  }
+}
+export async function configured(strategy: { exponent: number; maxMs: number }): Promise<void> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      return await call();
+    } catch {
+      await sleep(Math.min(strategy.maxMs, 500 * attempt ** strategy.exponent + Math.random() * 1000));
+    }
+  }
+}
+`,
+    },
+    {
       name: 'Playwright fixtures are test code',
       filename: 'playwright/fixtures/ingestion.ts',
       code: `${API}export async function waitForEvents(url: string) {
@@ -620,6 +644,22 @@ export const b = (url: string) => superagent.get(url).timeout(5000).retry(1);
     },
   ],
   invalid: [
+    {
+      name: 'a power of 1 of the attempt is still linear',
+      code: `const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+declare function call(): Promise<void>;
+export async function once(): Promise<void> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      return await call();
+    } catch {
+      await sleep(Math.min(60_000, 500 * Math.pow(attempt, 1) + Math.random() * 1000));
+    }
+  }
+}
+`,
+      errors: [{ messageId: 'linearDelay', line: 6 }],
+    },
     {
       name: 'a wait helper imported through a tsconfig paths alias is followed like a relative import',
       files: { 'libs/helpers/timer.ts': 'export const timer = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));\n' },

@@ -33,6 +33,21 @@ function merge(...parts: Features[]): Features {
   return result;
 }
 
+/**
+ * `base ** exponent` and `Math.pow(base, exponent)`: exponential in a counted exponent. A
+ * counted base raised to more than 1 (`attempt ** 2`, `Math.pow(attempt, 1.5)`) grows faster
+ * than linearly: it backs off, so its jitter and cap are what to judge; raised to a power
+ * the code does not show (`attempt ** config.exponent`), how it grows is not known.
+ */
+function power(base: Features, exponent: Features, exponentNode: ts.Expression): Features {
+  const both = merge(base, exponent);
+  if (exponent.counter) return { ...both, exponential: true };
+  if (!base.counter || both.exponential) return both;
+  const k = numericValue(exponentNode);
+  if (k === undefined) return { ...both, counter: false, unknown: true };
+  return k > 1 ? { ...both, exponential: true } : { ...both, linear: true };
+}
+
 export function classifyDelay(ms: BoundExpression | undefined, facts: ProjectFacts): DelayShape {
   if (!ms) return { growth: 'constant', jitter: false, cap: false, certain: true };
   const features = new Classifier(facts).expression(ms.expression, ms.env, 0);
@@ -82,8 +97,7 @@ class Classifier {
     const both = merge(left, right);
     switch (node.operatorToken.kind) {
       case ts.SyntaxKind.AsteriskAsteriskToken:
-        // `attempt ** 2` grows faster than linearly: it backs off, so its jitter and cap are what to judge.
-        return { ...both, exponential: both.exponential || right.counter || (left.counter && (numericValue(node.right) ?? 0) >= 2) };
+        return power(left, right, node.right);
       case ts.SyntaxKind.LessThanLessThanToken:
         return { ...both, exponential: both.exponential || right.counter };
       case ts.SyntaxKind.AsteriskToken:
@@ -107,9 +121,8 @@ class Classifier {
     if (/random|jitter/i.test(name)) return { ...argFeatures(), jitter: true };
     const isMath = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math';
     if (isMath && name === 'min') return { ...argFeatures(), cap: true };
-    if (isMath && name === 'pow') {
-      const exponent = args[1] ? this.expression(args[1], env, depth + 1) : NONE;
-      return { ...argFeatures(), exponential: exponent.counter };
+    if (isMath && name === 'pow' && args.length === 2) {
+      return power(this.expression(args[0]!, env, depth + 1), this.expression(args[1]!, env, depth + 1), args[1]!);
     }
     if (isMath && name === 'exp') {
       const exponent = args[0] ? this.expression(args[0], env, depth + 1) : NONE;
