@@ -165,6 +165,19 @@ export async function load(idChunks: string[][]) {
 }`,
     },
     {
+      name: 'an index loop stepping by a chunk size sends one batch per pass',
+      code: `declare function deleteObjects(keys: string[]): Promise<void>;
+export async function deleteAll(keys: string[]) {
+  const CHUNK = 1000;
+  for (let i = 0; i < keys.length; i += CHUNK) await deleteObjects(keys.slice(i, i + CHUNK));
+  let j = 0;
+  while (j < keys.length) {
+    await deleteObjects(keys.slice(j, j + 500));
+    j = j + 500;
+  }
+}`,
+    },
+    {
       name: 'findUnique issued concurrently is batched by Prisma within the tick',
       ...prismaProject,
       code: `import { PrismaClient } from '@prisma/client';
@@ -405,6 +418,15 @@ export async function load(teams: { memberIds: string[] }[]) {
     },
   ],
   invalid: [
+    {
+      name: 'an index loop stepping by one with += is per element',
+      code: `export async function readAll(keys: string[]) {
+  const values: Response[] = [];
+  for (let i = 0; i < keys.length; i += 1) values.push(await fetch(\`https://kv.example.com/\${keys[i]}\`, { signal: AbortSignal.timeout(5000) }));
+  return values;
+}`,
+      errors: [{ messageId: 'sequential', line: 3 }],
+    },
     {
       name: 'a Prisma client generated to a custom output path (not generated yet), extended by a Nest service',
       code: `// @ts-ignore: \`prisma generate\` writes it

@@ -97,8 +97,41 @@ function computeLoopScope(loop: Loop, facts: ProjectFacts): IterationScope | und
 /** `for (let i = 0; i < items.length; i++)`, `while (i < items.length)`: the index is the element. */
 function indexedScope(kind: 'for' | 'while', loop: Loop, condition: ts.Expression | undefined, facts: ProjectFacts): IterationScope | undefined {
   const bound = condition && indexBound(condition, loop, facts);
-  if (!bound || elementsAreBatches(bound.collection, bound.index)) return undefined;
+  if (!bound || elementsAreBatches(bound.collection, bound.index) || stepsByChunks(loop, bound.index)) return undefined;
   return scope(kind, loop, bound.collection, [bound.index], undefined, loop.statement);
+}
+
+/**
+ * `for (let i = 0; i < keys.length; i += 1000) { const batch = keys.slice(i, i + 1000); … }`:
+ * an index stepped by anything but 1 walks chunks, and each pass is one batched call.
+ */
+function stepsByChunks(loop: Loop, index: string): boolean {
+  let chunked = false;
+  const visit = (node: ts.Node): void => {
+    if (chunked || ts.isFunctionLike(node)) return;
+    if (ts.isBinaryExpression(node) && skipOuterExpressions(node.left).getText() === index) {
+      const kind = node.operatorToken.kind;
+      const step = kind === ts.SyntaxKind.PlusEqualsToken || kind === ts.SyntaxKind.MinusEqualsToken ? node.right : kind === ts.SyntaxKind.EqualsToken ? addedTo(node.right, index) : undefined;
+      if (step && !isOne(step)) chunked = true;
+    }
+    node.forEachChild(visit);
+  };
+  if (ts.isForStatement(loop) && loop.incrementor) visit(loop.incrementor);
+  visit(loop.statement);
+  return chunked;
+}
+
+/** `i + size` → `size`: what an assignment `i = i + size` adds to the index. */
+function addedTo(value: ts.Expression, index: string): ts.Expression | undefined {
+  const e = skipOuterExpressions(value);
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.PlusToken) return undefined;
+  if (skipOuterExpressions(e.left).getText() === index) return e.right;
+  return skipOuterExpressions(e.right).getText() === index ? e.left : undefined;
+}
+
+function isOne(expression: ts.Expression): boolean {
+  const e = skipOuterExpressions(expression);
+  return ts.isNumericLiteral(e) && Number(e.text) === 1;
 }
 
 const COMPARISONS = new Set([
