@@ -123,6 +123,15 @@ export class Rpc {
       code: `import type { Socket } from './socket';\nexport const ask = (socket: Socket) => new Promise((resolve) => socket.timeout(5000).emit('ask', {}, (reply) => resolve(reply)));`,
     },
     {
+      name: 'an in-process EventEmitter settled by a listener (a dialog the user answers) is not request/reply',
+      code: `import { EventEmitter } from 'events';
+export const dialogs = new EventEmitter();
+export const confirm = (title: string) => new Promise<boolean>((answer) => {
+  dialogs.emit('open', { title, answer });
+});
+`,
+    },
+    {
       name: 'a wait queue is not request/reply',
       code: `const waiters: Array<() => void> = [];\nexport const acquire = () => new Promise<void>((resolve) => { waiters.push(resolve); });`,
     },
@@ -252,6 +261,18 @@ export function rpc(channel: Channel, id: string, body: string): Promise<string>
 }
 `,
       createdFiles: { 'src/resilience/with-timeout.ts': /^\/\/ resilint-pattern: with-timeout v1/ },
+    },
+    {
+      name: 'an emitter that is not one of this process (a socket made elsewhere) still waits for a reply',
+      files: { 'src/socket.ts': socketTypes },
+      code: `import type { Socket } from './socket';
+import { EventEmitter } from 'events';
+declare function connect(): Socket;
+export const local = new EventEmitter();
+const socket = connect();
+export const ask = () => new Promise((resolve) => socket.emit('ask', {}, (reply) => resolve(reply)));
+`,
+      errors: [{ messageId: 'requestReplyNoTimeout', line: 6 }],
     },
     {
       name: 'a socket acknowledgement with no timeout',

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { isFunctionLikeDeclaration, skipOuterExpressions } from './localDeclarations';
+import { declarationOf, isFunctionLikeDeclaration, skipOuterExpressions } from './localDeclarations';
 import { recognizeOutboundCall, type RecognitionOptions } from './outboundCalls';
 import { isTimeBounded, isTimerCall } from './timeBounds';
 
@@ -45,7 +45,7 @@ export function unboundedRequestReply(expression: ts.NewExpression, options: Rec
       if (recognizeOutboundCall(node, options)) return undefined; // judged as an outbound call itself
       const method = memberName(node);
       if (method === 'timeout' || method === 'setTimeout') return undefined; // socket.timeout(ms).emit(...), req.setTimeout(...)
-      if (method && SEND_METHODS.has(method)) {
+      if (method && SEND_METHODS.has(method) && !(method === 'emit' && emitsInProcess(node, options.facts))) {
         send ??= node;
         if (method === 'emit' && node.arguments.slice(1).some((a) => settles(a, settlers))) awaitsReply = true; // an acknowledgement callback
       }
@@ -68,6 +68,23 @@ export function unboundedRequestReply(expression: ts.NewExpression, options: Rec
   // A sweeper elsewhere that expires entries of the same pending map is a timer too.
   if (pendingStore && timerCallbacksMention(expression.getSourceFile(), pendingStore, options.facts)) return undefined;
   return { promise: expression, send };
+}
+
+/** Event emitters that dispatch to listeners in this process: their `emit` sends nothing out. */
+const IN_PROCESS_EMITTERS = new Set(['events', 'node:events', 'eventemitter3', 'eventemitter2']);
+
+/**
+ * `emitter.emit('open', { resolve })` on a `new EventEmitter()` of this file: a listener in
+ * this process settles it (a dialog the user answers), not a reply from a remote party.
+ */
+function emitsInProcess(call: ts.CallExpression, facts: ProjectFacts): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  const receiver = ts.isPropertyAccessExpression(callee) ? skipOuterExpressions(callee.expression) : undefined;
+  const declaration = receiver && ts.isIdentifier(receiver) ? declarationOf(receiver, facts) : undefined;
+  const created = declaration?.kind === 'variable' && declaration.node.initializer ? skipOuterExpressions(declaration.node.initializer) : undefined;
+  if (!created || !ts.isNewExpression(created) || !ts.isIdentifier(created.expression)) return false;
+  const constructor = declarationOf(created.expression, facts);
+  return constructor?.kind === 'import' && IN_PROCESS_EMITTERS.has(constructor.binding.module);
 }
 
 function memberName(call: ts.CallExpression): string | undefined {
