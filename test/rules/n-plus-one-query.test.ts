@@ -419,6 +419,24 @@ export async function load(teams: { memberIds: string[] }[]) {
   ],
   invalid: [
     {
+      name: 'a client typed through Pick<> or Readonly<> is still the client',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+export class PrismaService extends PrismaClient {}
+export class CustomerRepository {
+  constructor(private readonly model: Pick<PrismaService, 'customer'>, private readonly db: Readonly<PrismaService>) {}
+  async rename(ids: string[]) {
+    for (const id of ids) await this.model.customer.update({ where: { id }, data: { name: 'x' } });
+    for (const id of ids) await this.db.customer.update({ where: { id }, data: { name: 'y' } });
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 6 },
+        { messageId: 'sequential', line: 7 },
+      ],
+    },
+    {
       name: 'an index loop stepping by one with += is per element',
       code: `export async function readAll(keys: string[]) {
   const values: Response[] = [];

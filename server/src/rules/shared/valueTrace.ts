@@ -453,12 +453,16 @@ function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.Type
   while (ts.isQualifiedName(name)) name = name.left;
   const found = lookupName(facts, sourceFile, name);
   if (found.kind === 'import') return { root: { kind: 'import', module: found.module, imported: found.imported }, instance: true, path: [] };
+  if (found.kind === 'global' && MEMBER_SUBSETS.has(name.text) && type.typeArguments?.[0]) return traceType(facts, sourceFile, type.typeArguments[0], depth + 1);
   if (found.kind !== 'declaration') return found.kind === 'global' ? undefined : opaqueTrace();
   const node = found.node;
   if (ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) return { root: { kind: 'declaration', node }, instance: true, path: [] };
   if (ts.isTypeAliasDeclaration(node)) return traceType(facts, sourceFile, node.type, depth + 1);
   return opaqueTrace();
 }
+
+/** Utility types whose members are some of their argument's, as they are: `Pick<PrismaService, 'user'>` is still the client. */
+const MEMBER_SUBSETS = new Set(['Pick', 'Omit', 'Partial', 'Required', 'Readonly', 'NonNullable']);
 
 function isNullishType(type: ts.TypeNode): boolean {
   if (type.kind === ts.SyntaxKind.UndefinedKeyword || type.kind === ts.SyntaxKind.NullKeyword) return true;
