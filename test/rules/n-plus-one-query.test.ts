@@ -419,6 +419,30 @@ export async function load(teams: { memberIds: string[] }[]) {
   ],
   invalid: [
     {
+      name: 'a query through super.method() of the base service, which the subclass overrides',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+export class CustomerServiceBase {
+  constructor(protected readonly prisma: PrismaClient) {}
+  async find(id: string) {
+    return this.prisma.customer.findFirst({ where: { id } });
+  }
+}
+export class CustomerService extends CustomerServiceBase {
+  override async find(id: string) {
+    return { id, name: 'cached' };
+  }
+  async names(ids: string[]) {
+    const names: string[] = [];
+    for (const id of ids) names.push((await super.find(id))?.name ?? '');
+    for (const id of ids) names.push((await this.find(id)).name);
+    return names;
+  }
+}
+`,
+      errors: [{ messageId: 'sequential', line: 14 }],
+    },
+    {
       name: 'a client typed through Pick<> or Readonly<> is still the client',
       ...prismaProject,
       code: `import { PrismaClient } from '@prisma/client';

@@ -376,6 +376,11 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
   if (current.kind === ts.SyntaxKind.ThisKeyword) {
     const owner = thisClass(current);
     base = owner ? { root: { kind: 'declaration', node: owner }, instance: true, path: [] } : opaqueTrace();
+  } else if (current.kind === ts.SyntaxKind.SuperKeyword) {
+    // `super.update(...)`: the member as the class it extends has it, a project class or a package's.
+    const extended = thisClass(current)?.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    const traced = extended && ts.isIdentifier(extended) ? traceIdentifier(facts, sourceFile, extended, depth + 1) : undefined;
+    base = traced ? { ...traced, instance: true } : opaqueTrace();
   } else if (ts.isIdentifier(current)) {
     base = traceIdentifier(facts, sourceFile, current, depth);
   } else if (ts.isLiteralExpression(current) || ts.isArrayLiteralExpression(current) || ts.isTemplateExpression(current)) {
