@@ -241,6 +241,26 @@ export function f(url: string) {
   ],
   invalid: [
     {
+      name: 'an axios instance returned by a method of the base class, called through this',
+      code: `import axios from 'axios';
+const shared = axios.create({ baseURL: 'https://api.example.com' });
+const bounded = axios.create({ baseURL: 'https://api.example.com', timeout: 5000 });
+abstract class Provider {
+  protected http() {
+    return shared;
+  }
+  protected boundedHttp() {
+    return bounded;
+  }
+}
+export class Moltbook extends Provider {
+  status = async () => (await this.http().get('/status')).data;
+  health = async () => (await this.boundedHttp().get('/health')).data;
+}
+`,
+      errors: [{ messageId: 'axiosNoTimeout', line: 13 }],
+    },
+    {
       name: 'superagent requests sent with no timeout',
       code: `import superagent from 'superagent';\nexport const f = async (url: string) => (await superagent.get(url).set('Accept', 'application/json')).body;\nexport const g = (url: string) => superagent.del(url).then((res) => res.status);\n`,
       errors: [

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { packageName, type ImportBinding } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { classOfThis, declarationOf, exportedDeclaration, importedDeclaration, isFunctionLikeDeclaration, memberOf, returnedExpressions, skipOuterExpressions, staticMethodCalled, type FunctionLike } from './localDeclarations';
+import { classOfThis, declarationOf, exportedDeclaration, importedDeclaration, isFunctionLikeDeclaration, memberOf, methodOf, returnedExpressions, skipOuterExpressions, staticMethodCalled, type FunctionLike } from './localDeclarations';
 
 // What an expression holds, when it is an HTTP or RPC client: the fetch function, a
 // library's default export (`axios`), an instance and the calls that created it
@@ -237,15 +237,21 @@ function traceCall(call: ts.CallExpression, options: TraceOptions, depth: number
         isDefault: false,
       };
     }
-    // A static factory of a project class: `const api = ApiClient.create()`. What a library's
-    // value returns (`axios.get()`) is no class of the project's.
-    const factory = base ? undefined : staticMethodCalled(call, options.facts)?.method;
+    // A static factory of a project class, `ApiClient.create()`, or a method of this class or
+    // one it extends, `this.getHttp()`. What a library's value returns (`axios.get()`) is no
+    // class of the project's.
+    const factory = base ? undefined : (staticMethodCalled(call, options.facts)?.method ?? thisMethodCalled(callee, options.facts));
     return factory && merge(returnedExpressions(factory).map((e) => trace(e, options, depth + 1, seen)));
   }
   // A factory function of the project: `const api = createApiClient()`.
   const factory = ts.isIdentifier(callee) ? functionNamed(callee, options.facts) : undefined;
   if (!factory) return undefined;
   return merge(returnedExpressions(factory).map((e) => trace(e, options, depth + 1, seen)));
+}
+
+function thisMethodCalled(callee: ts.PropertyAccessExpression, facts: ProjectFacts): FunctionLike | undefined {
+  const cls = callee.expression.kind === ts.SyntaxKind.ThisKeyword ? classOfThis(callee) : undefined;
+  return cls && methodOf(cls, callee.name.text, facts);
 }
 
 function traceNew(expression: ts.NewExpression, options: TraceOptions, depth: number, seen: Set<ts.Node>): ClientValue | undefined {
