@@ -68,6 +68,25 @@ runRuleTests(rule, {
       code: `${loader}const inFlight = new Map<string, Promise<number>>();\nexport function priceOf(sku: string) {\n  const pending = inFlight.get(sku);\n  if (pending) return pending;\n  const promise = loadPrice(sku).finally(() => inFlight.delete(sku));\n  inFlight.set(sku, promise);\n  return promise;\n}\n`,
     },
     {
+      name: 'a registry whose entry a close handler declared in an object literal removes',
+      code: `declare function tool<I>(run: (input: I) => Promise<unknown>): (input: I) => Promise<unknown>;
+declare function openSession(id: string): Promise<{ id: string }>;
+const sessions = new Map<string, { id: string }>();
+export const startChatTool = {
+  handler: tool(async (input: { chatId: string }) => {
+    if (sessions.has(input.chatId)) return sessions.get(input.chatId);
+    sessions.set(input.chatId, await openSession(input.chatId));
+    return sessions.get(input.chatId);
+  }),
+};
+export const closeChatTool = {
+  handler: tool(async (input: { chatId: string }) => {
+    sessions.delete(input.chatId);
+  }),
+};
+`,
+    },
+    {
       name: 'a per-entry expiry timer deletes each key',
       code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  setTimeout(() => prices.delete(sku), 60_000).unref();\n  return value;\n}\n`,
     },
@@ -214,6 +233,25 @@ runRuleTests(rule, {
       name: 'a route handler registered at module level fills the cache per request',
       code: `declare const app: { get(path: string, handler: (req: { params: { id: string } }, res: { json(v: unknown): void }) => void): void };\ndeclare function render(id: string): string;\nconst pages = new Map<string, string>();\napp.get('/pages/:id', (req, res) => {\n  const id = req.params.id;\n  if (!pages.has(id)) pages.set(id, render(id));\n  res.json(pages.get(id));\n});\n`,
       errors: [{ messageId: 'neverEvicted', line: 3 }],
+    },
+    {
+      name: 'a delete in a handler declared under a name that ends nothing is invalidation',
+      code: `declare function tool<I>(run: (input: I) => Promise<unknown>): (input: I) => Promise<unknown>;
+${loader}const prices = new Map<string, number>();
+export async function priceOf(sku: string) {
+  const hit = prices.get(sku);
+  if (hit !== undefined) return hit;
+  const value = await loadPrice(sku);
+  prices.set(sku, value);
+  return value;
+}
+export const priceChangedTool = {
+  handler: tool(async (input: { sku: string }) => {
+    prices.delete(input.sku);
+  }),
+};
+`,
+      errors: [{ messageId: 'invalidationOnly', line: 3 }],
     },
     {
       name: 'deletes only when the data changes',

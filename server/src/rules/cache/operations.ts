@@ -160,7 +160,22 @@ export function operationWords(operation: Operation): string[] {
     const event = parent.arguments[0];
     if (event && ts.isStringLiteralLike(event)) names.push(event.text);
   }
+  names.push(...declaredAround(outer));
   return names.flatMap(splitWords);
+}
+
+/**
+ * `export const closeChatTool = { handler: toolHandler(async (input) => …) }`: the names the
+ * function is declared under, through the calls and object literals that wrap it.
+ */
+function declaredAround(outer: ts.Node): string[] {
+  const names: string[] = [];
+  let node = outer.parent;
+  for (let hops = 0; node && hops < 6 && (ts.isCallExpression(node) || ts.isObjectLiteralExpression(node) || ts.isPropertyAssignment(node) || ts.isVariableDeclaration(node)); hops++) {
+    if ((ts.isPropertyAssignment(node) || ts.isVariableDeclaration(node)) && ts.isIdentifier(node.name)) names.push(node.name.text);
+    node = node.parent;
+  }
+  return names;
 }
 
 /** The name a function is called by, if any. */
