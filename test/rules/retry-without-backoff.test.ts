@@ -645,6 +645,23 @@ export const b = (url: string) => superagent.get(url).timeout(5000).retry(1);
   ],
   invalid: [
     {
+      name: 'a loop that calls disconnect is no reconnect, and a limit written MAX - 1 is small',
+      code: `declare function callDisconnect(ids: string[]): Promise<void>;
+const MAX_ATTEMPTS = 5;
+export async function disconnect(ids: string[]): Promise<void> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    try {
+      await callDisconnect(ids);
+      break;
+    } catch {
+      if (attempt < MAX_ATTEMPTS - 1) await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
+  }
+}
+`,
+      errors: [{ messageId: 'noJitter', line: 6, message: 'This retry loop backs off (500 * 2 ** attempt) without jitter, so clients that failed together retry together.' }],
+    },
+    {
       name: 'a power of 1 of the attempt is still linear',
       code: `const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 declare function call(): Promise<void>;

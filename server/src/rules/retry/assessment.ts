@@ -77,12 +77,24 @@ function attemptLimit(site: RetrySite): number | undefined {
     if (!isComparison(node) || !mentionsAny(node, site.counters)) return;
     for (const side of [node.left, node.right]) {
       if (mentionsAny(side, site.counters)) continue;
-      const value = numericValue(side) ?? constantValue(side, site);
+      const value = comparedValue(side, site);
       if (value !== undefined) limit = Math.max(limit ?? 0, value);
       else limit = Infinity;
     }
   });
   return limit === Infinity ? undefined : limit;
+}
+
+/** A number, a constant, or a sum or difference of them: `MAX_ATTEMPTS - 1`. */
+function comparedValue(side: ts.Expression, site: RetrySite, depth = 0): number | undefined {
+  const node = skipOuterExpressions(side);
+  const literal = numericValue(node) ?? constantValue(node, site);
+  if (literal !== undefined || depth > 4 || !ts.isBinaryExpression(node)) return literal;
+  const sign = node.operatorToken.kind === ts.SyntaxKind.PlusToken ? 1 : node.operatorToken.kind === ts.SyntaxKind.MinusToken ? -1 : 0;
+  if (sign === 0) return undefined;
+  const left = comparedValue(node.left, site, depth + 1);
+  const right = comparedValue(node.right, site, depth + 1);
+  return left === undefined || right === undefined ? undefined : left + sign * right;
 }
 
 /** A `const` of the file or a class field with a numeric initialiser. */

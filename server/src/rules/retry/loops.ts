@@ -99,7 +99,8 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   };
 }
 
-const RECONNECT = /connect|subscribe|listen|consume|stream|watch/i;
+/** Calls that (re)open a connection or a subscription; closing one (`disconnect`, `unsubscribe`) is not. */
+const RECONNECT = /(?<!dis)connect|(?<!un)subscribe|listen|consume|stream|(?<!un)watch/i;
 
 /** A loop that (re)opens a long-lived connection or subscription, or says so in its names. */
 function reconnects(attempt: ts.Block, path: readonly ts.Node[]): boolean {
