@@ -223,6 +223,20 @@ export const load = (ids: string[]) => Promise.all(ids.map((id) => prisma.custom
 }`,
     },
     {
+      name: 'a list inside each entry of a written list is written in the code too',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+const PLANS = [
+  { name: 'basic', tiers: [{ seats: 1 }, { seats: 5 }] },
+  { name: 'pro', tiers: [{ seats: 10 }] },
+] as const;
+export async function seedPlans() {
+  for (const plan of PLANS) {
+    for (const tier of plan.tiers) await pool.query('INSERT INTO tiers(plan, seats) VALUES ($1, $2)', [plan.name, tier.seats]);
+  }
+}`,
+    },
+    {
       name: 'a const list written in another file (migration steps, view names) has a fixed size',
       files: { 'src/views.ts': `export const VIEWS = ['daily', 'weekly', 'monthly'] as const;\n` },
       code: `import { Pool } from 'pg';
@@ -418,6 +432,17 @@ export async function load(teams: { memberIds: string[] }[]) {
     },
   ],
   invalid: [
+    {
+      name: 'a list inside each entry of data is data',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+export async function saveTiers(plans: { tiers: { seats: number }[] }[]) {
+  for (const plan of plans) {
+    for (const tier of plan.tiers) await pool.query('INSERT INTO tiers(seats) VALUES ($1)', [tier.seats]);
+  }
+}`,
+      errors: [{ messageId: 'sequential', line: 5 }],
+    },
     {
       name: 'a query through super.method() of the base service, which the subclass overrides',
       ...prismaProject,

@@ -272,12 +272,27 @@ function isFixedList(expression: ts.Expression, facts: ProjectFacts, depth = 0):
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && SIZE_PRESERVING.has(e.expression.name.text)) {
     return isFixedList(e.expression.expression, facts, depth + 1);
   }
+  // `for (const model of DEFAULT_MODELS) for (const tier of model.tiers)`: a list inside an entry of a written list.
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) {
+    const loop = forOfDeclaring(e.expression);
+    return !!loop && isFixedList(loop.expression, facts, depth + 1);
+  }
   if (!ts.isIdentifier(e)) return false;
   const declaration = declarationOf(e, facts);
   if (declaration?.kind === 'variable') return isConstWithFixedList(declaration.node, facts, depth);
   if (declaration?.kind !== 'import') return false;
   const imported = resolveImportedDeclaration(facts, e.getSourceFile(), declaration.binding);
   return !!imported && ts.isVariableDeclaration(imported.node) && isConstWithFixedList(imported.node, facts, depth);
+}
+
+/** The enclosing for...of loop whose variable is `identifier`. */
+function forOfDeclaring(identifier: ts.Identifier): ts.ForOfStatement | undefined {
+  for (let node = identifier.parent; node; node = node.parent) {
+    if (!ts.isForOfStatement(node) || !ts.isVariableDeclarationList(node.initializer)) continue;
+    const [variable] = node.initializer.declarations;
+    if (variable && ts.isIdentifier(variable.name) && variable.name.text === identifier.text) return node;
+  }
+  return undefined;
 }
 
 const SIZE_PRESERVING = new Set(['filter', 'slice', 'reverse', 'toReversed', 'toSorted', 'sort', 'map']);
