@@ -16,10 +16,12 @@ describe('test files', () => {
       'e2e/login.ts', 'spec/user.ts', 'testing/harness.ts', 'fixtures/orders.ts', 'playwright/setup.ts', 'cypress/support/commands.ts',
       'packages/test-utils/src/ids.ts', 'packages/catalog-test-utils/src/ids.ts', 'packages/testutils/src/ids.ts', 'apps/api-tests/src/flow.ts',
       'src/users.test.ts', 'src/users.spec.tsx', 'src/app.e2e-spec.ts', 'src/app.e2e.ts', 'src/types.test-d.ts', 'src/users.test.mts',
+      'src/agent/golden.eval.ts', 'src/parse.bench.ts',
     ];
     const production = [
       'src/client.ts', 'src/testimonials/list.ts', 'src/contest/entry.ts', 'src/attestation.ts', 'src/latest.ts',
       'src/users.testing.ts', 'src/protest/march.ts', 'src/spectrum/colors.ts', 'src/e2ee/keys.ts', 'src/latest-utils/x.ts',
+      'src/expression/eval.ts', 'src/bench/seats.ts',
     ];
     for (const file of tests) assert.ok(isTestPath(file), `${file} is a test`);
     for (const file of production) assert.ok(!isTestPath(file), `${file} is not a test`);

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 
 /** A folder of tests or helpers: `test/`, `__tests__/`, `e2e/`, `test-utils/`, `api-tests/`, `fixtures/`… */
 const TEST_FOLDER = /(?:^|\/)(?:__tests__|__mocks__|__fixtures__|e2e|specs?|testing|fixtures?|playwright|cypress|tests?(?:[-_.][\w.-]*)?|[\w.-]+[-_.]tests?|(?:[\w.-]*[-_.])?test-?utils)\//;
-/** A test file by name: `users.test.ts`, `app.e2e-spec.ts`, `types.test-d.ts`… */
-const TEST_FILE_NAME = /\.(?:test|spec|e2e-spec|e2e|test-d)\.[cm]?tsx?$/;
+/** A test file by name: `users.test.ts`, `app.e2e-spec.ts`, `types.test-d.ts`, Vitest's `parse.bench.ts` and eval suites' `agent.eval.ts`… */
+const TEST_FILE_NAME = /\.(?:test|spec|e2e-spec|e2e|test-d|bench|eval)\.[cm]?tsx?$/;
 
 /** Whether a path, relative to the folder it is judged from and with `/` separators, names a test, a test helper or a fixture. */
 export function isTestPath(relativePath: string): boolean {
