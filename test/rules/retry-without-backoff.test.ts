@@ -478,6 +478,23 @@ export async function configured(strategy: { exponent: number; maxMs: number }):
 `,
     },
     {
+      name: 'a response handed to a helper that ends the loop on client errors is not retried blindly',
+      code: `type ApiError = { status: number };
+declare function send(body: string): Promise<{ ok: true } | { ok: false; error: ApiError }>;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const isTerminalClientError = (error: ApiError) => error.status >= 400 && error.status < 500 && error.status !== 429;
+export async function sendWithRetry(body: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const res = await send(body);
+    if (res.ok) return true;
+    if (isTerminalClientError(res.error)) return false;
+    await delay(Math.random() * Math.min(10_000, 1000 * 2 ** attempt));
+  }
+  return false;
+}
+`,
+    },
+    {
       name: 'Playwright fixtures are test code',
       filename: 'playwright/fixtures/ingestion.ts',
       code: `${API}export async function waitForEvents(url: string) {

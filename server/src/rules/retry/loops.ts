@@ -410,10 +410,22 @@ function awaitedCallAssignedTo(body: ts.Node, name: string): ts.CallExpression |
 
 /** Another exit that looks at the status (`if (res.status === 404) return null`) filters client errors. */
 function otherStatusExit(body: ts.Node, loop: ts.IterationStatement, successCondition: ts.Expression): boolean {
+  const response = checkedResponse(successCondition);
   let found = false;
   forEachInScope(body, (node) => {
     if (!ts.isIfStatement(node) || node.expression === successCondition) return;
-    if (checkedResponse(node.expression) && (alwaysExits(node.thenStatement) || exitsLoop(node.thenStatement, loop))) found = true;
+    // `if (res.status === 404) return`, or the response handed to a check: `if (this.isTerminal(res.error)) return`.
+    const inspects = checkedResponse(node.expression) !== undefined || (response !== undefined && handsToCall(node.expression, response));
+    if (inspects && (alwaysExits(node.thenStatement) || exitsLoop(node.thenStatement, loop))) found = true;
+  });
+  return found;
+}
+
+/** A call in `condition` takes `name` or one of its members as an argument. */
+function handsToCall(condition: ts.Expression, name: string): boolean {
+  let found = false;
+  forEachInScope(condition, (node) => {
+    if (ts.isCallExpression(node) && node.arguments.some((argument) => mentionsAny(argument, new Set([name])))) found = true;
   });
   return found;
 }
