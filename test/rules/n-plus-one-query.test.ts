@@ -299,6 +299,18 @@ export async function up(ids: number[]) {
       code: SEED_USERS,
     },
     {
+      name: 'an alterations/ folder (Logto\'s migrations) is ignored by default',
+      filename: 'packages/schemas/alterations/1.0.0-update-config.ts',
+      code: SEED_USERS,
+    },
+    {
+      name: 'slonik\'s sql tag builds a query, it does not send one',
+      code: `import { sql } from 'slonik';
+export function conditions(ids: string[]) {
+  return ids.map((id) => sql.fragment\`id = \${id}\`);
+}`,
+    },
+    {
       name: 'array methods on ORM metadata are not queries',
       ...typeormProject,
       code: `import { getMetadataArgsStorage } from 'typeorm';
@@ -432,6 +444,23 @@ export async function load(teams: { memberIds: string[] }[]) {
     },
   ],
   invalid: [
+    {
+      name: 'slonik queries per element, on a pool and on a transaction (also Logto\'s fork)',
+      code: `import type { CommonQueryMethods } from '@silverhand/slonik';
+import { sql } from 'slonik';
+export async function names(pool: CommonQueryMethods, ids: string[]) {
+  const out: unknown[] = [];
+  for (const id of ids) out.push(await pool.one(sql\`select name from users where id = \${id}\`));
+  return out;
+}
+export const drop = (pool: CommonQueryMethods, ids: string[]) =>
+  pool.transaction(async (trx) => Promise.all(ids.map((id) => trx.query(sql\`delete from users where id = \${id}\`))));
+`,
+      errors: [
+        { messageId: 'sequential', line: 5 },
+        { messageId: 'concurrent', line: 9 },
+      ],
+    },
     {
       name: 'a list inside each entry of data is data',
       code: `import { Pool } from 'pg';

@@ -213,6 +213,15 @@ const PACKAGES: readonly IoPackage[] = [
   },
   {
     kind: 'database query',
+    // Slonik and Logto's fork of it: `pool.one(sql.type(Row)\`...\`)`; `sql` itself only builds the query.
+    matches: exact('slonik', '@silverhand/slonik'),
+    methods: set('query', 'one', 'oneFirst', 'many', 'manyFirst', 'any', 'anyFirst', 'maybeOne', 'maybeOneFirst', 'exists', 'copyFromBinary', 'stream'),
+    roots: set('createPool', 'DatabasePool', 'DatabaseConnection', 'DatabasePoolConnection', 'DatabaseTransactionConnection', 'CommonQueryMethods'),
+    awaitedClients: set('createPool'),
+    callbackClients: new Map([['transaction', null], ['connect', null]]),
+  },
+  {
+    kind: 'database query',
     matches: exact('pg', 'pg-pool', 'mysql', 'mysql2', 'mysql2/promise', 'better-sqlite3', 'sqlite', '@neondatabase/serverless', '@planetscale/database'),
     methods: set('query', 'execute'),
     // Neon's `const sql = neon(url)`, used as a tag: sql`select ...`.
