@@ -186,6 +186,16 @@ describe('architecture extraction', () => {
     ]);
   });
 
+  it('draws Slonik pools as PostgreSQL', () => {
+    const graph = extractProject({
+      'src/users.repository.ts': `
+        import { createPool, sql } from 'slonik';
+        const pool = createPool('postgres://localhost/app');
+        export class UsersRepository { find(id: string) { return pool.then((p) => p.one(sql.unsafe\`select * from users where id = \${id}\`)); } }`,
+    });
+    assert.deepEqual(edgesOf(graph), ['UsersRepository -queries-> PostgreSQL']);
+  });
+
   it('draws a class without a role name only when it talks to a resource itself', () => {
     const graph = extractProject({
       'src/pricing.ts': `export class Pricing { total(a: number, b: number) { return a + b; } }`,

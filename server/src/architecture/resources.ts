@@ -24,7 +24,7 @@ register('database', 'Sequelize', ['sequelize', 'sequelize-typescript', '@nestjs
 register('database', 'Mongoose', ['mongoose', '@nestjs/mongoose']);
 register('database', 'Knex', ['knex']);
 register('database', 'Drizzle', ['drizzle-orm']);
-register('database', 'PostgreSQL', ['pg', 'postgres', 'pg-promise']);
+register('database', 'PostgreSQL', ['pg', 'postgres', 'pg-promise', 'slonik', '@silverhand/slonik']);
 register('database', 'MySQL', ['mysql2', 'mysql']);
 register('database', 'MongoDB', ['mongodb']);
 register('database', 'MikroORM', ['@mikro-orm/core', '@mikro-orm/postgresql', '@mikro-orm/mysql', '@mikro-orm/nestjs']);
