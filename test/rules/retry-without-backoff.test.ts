@@ -662,6 +662,23 @@ export const b = (url: string) => superagent.get(url).timeout(5000).retry(1);
   ],
   invalid: [
     {
+      name: 'an attempt limit held by a local constant is small too: no cap asked for',
+      code: `declare const queue: { send(jobs: unknown[]): Promise<unknown> };
+export async function enqueue(jobs: unknown[]) {
+  const maxRetries = 3;
+  for (let attempt = 0; attempt <= maxRetries; attempt++) {
+    try {
+      return await queue.send(jobs);
+    } catch (error) {
+      if (attempt >= maxRetries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+    }
+  }
+}
+`,
+      errors: [{ messageId: 'noJitter', line: 6, message: 'This retry loop backs off (1000 * 2 ** attempt) without jitter, so clients that failed together retry together.' }],
+    },
+    {
       name: 'a loop that calls disconnect is no reconnect, and a limit written MAX - 1 is small',
       code: `declare function callDisconnect(ids: string[]): Promise<void>;
 const MAX_ATTEMPTS = 5;

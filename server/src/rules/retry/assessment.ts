@@ -4,7 +4,7 @@ import { classifyDelay } from './delayShape';
 import { passedThrough } from './delays';
 import type { DelayCall, DelayShape, RetrySite } from './model';
 import { enclosingClass, forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, referenceKey } from './syntax';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { declarationOf, skipOuterExpressions } from '../shared/localDeclarations';
 
 // Turns a detected retry into the list of what is wrong with it, most important first.
 
@@ -34,7 +34,7 @@ export function assess(site: RetrySite, facts: ProjectFacts, maxDelayMs: number)
     if (shape.growth === 'linear') defects.add('linearDelay');
     const grows = shape.growth === 'exponential' || shape.growth === 'schedule';
     if (grows && !shape.jitter && shape.certain) defects.add('noJitter');
-    const limit = site.bounded ? attemptLimit(site) : undefined;
+    const limit = site.bounded ? attemptLimit(site, facts) : undefined;
     const smallLimit = limit !== undefined && limit <= SMALL_ATTEMPT_LIMIT;
     const growsForLong = (shape.growth === 'exponential' && !smallLimit) || (shape.growth === 'linear' && !site.bounded);
     if (growsForLong && !shape.cap && shape.certain) defects.add('noCap');
@@ -71,13 +71,13 @@ function growthScore(shape: DelayShape): number {
 }
 
 /** The largest literal a counter is compared with (`attempt < 5`, `retries > this.maxRetries` with `maxRetries = 3`). */
-function attemptLimit(site: RetrySite): number | undefined {
+function attemptLimit(site: RetrySite, facts: ProjectFacts): number | undefined {
   let limit: number | undefined;
   forEachIncludingCallbacks(site.container, (node) => {
     if (!isComparison(node) || !mentionsAny(node, site.counters)) return;
     for (const side of [node.left, node.right]) {
       if (mentionsAny(side, site.counters)) continue;
-      const value = comparedValue(side, site);
+      const value = comparedValue(side, site, facts);
       if (value !== undefined) limit = Math.max(limit ?? 0, value);
       else limit = Infinity;
     }
@@ -86,29 +86,26 @@ function attemptLimit(site: RetrySite): number | undefined {
 }
 
 /** A number, a constant, or a sum or difference of them: `MAX_ATTEMPTS - 1`. */
-function comparedValue(side: ts.Expression, site: RetrySite, depth = 0): number | undefined {
+function comparedValue(side: ts.Expression, site: RetrySite, facts: ProjectFacts, depth = 0): number | undefined {
   const node = skipOuterExpressions(side);
-  const literal = numericValue(node) ?? constantValue(node, site);
+  const literal = numericValue(node) ?? constantValue(node, site, facts);
   if (literal !== undefined || depth > 4 || !ts.isBinaryExpression(node)) return literal;
   const sign = node.operatorToken.kind === ts.SyntaxKind.PlusToken ? 1 : node.operatorToken.kind === ts.SyntaxKind.MinusToken ? -1 : 0;
   if (sign === 0) return undefined;
-  const left = comparedValue(node.left, site, depth + 1);
-  const right = comparedValue(node.right, site, depth + 1);
+  const left = comparedValue(node.left, site, facts, depth + 1);
+  const right = comparedValue(node.right, site, facts, depth + 1);
   return left === undefined || right === undefined ? undefined : left + sign * right;
 }
 
-/** A `const` of the file or a class field with a numeric initialiser. */
-function constantValue(expression: ts.Expression, site: RetrySite): number | undefined {
+/** A variable in scope (of the function or the file) or a class field with a numeric initialiser. */
+function constantValue(expression: ts.Expression, site: RetrySite, facts: ProjectFacts): number | undefined {
   const key = referenceKey(skipOuterExpressions(expression));
   if (key === undefined) return undefined;
   if (key.startsWith('this.')) {
     const field = enclosingClass(site.container)?.members.find((m) => ts.isPropertyDeclaration(m) && key === `this.${m.name.getText()}`);
     return field && ts.isPropertyDeclaration(field) ? numericValue(field.initializer) : undefined;
   }
-  for (const statement of site.env.sourceFile.statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    const declaration = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === key);
-    if (declaration) return numericValue(declaration.initializer);
-  }
-  return undefined;
+  const node = skipOuterExpressions(expression);
+  const declaration = ts.isIdentifier(node) ? declarationOf(node, facts) : undefined;
+  return declaration?.kind === 'variable' ? numericValue(declaration.node.initializer) : undefined;
 }
