@@ -178,6 +178,23 @@ export async function deleteAll(keys: string[]) {
 }`,
     },
     {
+      name: 'one request per group that carries the group\'s ids (where id in ids), also through a local',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function loadGroups(grouped: Record<string, string[]>) {
+  await Promise.all(Object.entries(grouped).map(async ([collection, ids]) => {
+    const query = { where: { id: { in: ids } } };
+    const res = await fetch(\`https://api.example.com/\${collection}\`, { method: 'POST', body: JSON.stringify(query), signal: AbortSignal.timeout(5000) });
+    return res.json();
+  }));
+  for (const ids of Object.values(grouped)) {
+    const where = { id: { in: ids } };
+    await prisma.customer.findMany({ where });
+  }
+}`,
+    },
+    {
       name: 'findUnique issued concurrently is batched by Prisma within the tick',
       ...prismaProject,
       code: `import { PrismaClient } from '@prisma/client';
@@ -444,6 +461,20 @@ export async function load(teams: { memberIds: string[] }[]) {
     },
   ],
   invalid: [
+    {
+      name: 'saving what a batched query returned, once per element, is still a query per element',
+      ...typeormProject,
+      code: `import { In, Repository } from 'typeorm';
+interface Variant { id: string; deletedAt?: Date }
+declare const repo: Repository<Variant>;
+export async function softDelete(id: string) {
+  const variants = await repo.find({ where: { id: In([id]) } });
+  await repo.save(variants[0]!);
+}
+export const softDeleteAll = (ids: string[]) => Promise.all(ids.map((id) => softDelete(id)));
+`,
+      errors: [{ messageId: 'concurrent', line: 8 }],
+    },
     {
       name: 'slonik queries per element, on a pool and on a transaction (also Logto\'s fork)',
       code: `import type { CommonQueryMethods } from '@silverhand/slonik';

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { argumentsOf, calleeOf, isChainLink, type CallSite } from './callSites';
+import { skipOuterExpressions } from './localDeclarations';
 
 // Which calls on values that come from a data-access or network package issue a round
 // trip. A value is tracked by the package it comes from and the member path walked from
@@ -421,8 +422,16 @@ export function argumentsLoadAList(call: CallSite): boolean {
     } else break;
   }
   let budget = 2000;
+  const followed = new Set<ts.Node>();
   while (stack.length > 0 && budget-- > 0) {
     const node = stack.pop()!;
+    // `const where = { id: { in: ids } }; …findMany({ where })`: what a local the call reads was built
+    // from; not what an awaited call returned (`const rows = await repo.find({ id: In(ids) })` is data).
+    const initializer = ts.isIdentifier(node) ? localConstInitializer(node) : undefined;
+    if (initializer && !ts.isAwaitExpression(skipOuterExpressions(initializer)) && !followed.has(initializer)) {
+      followed.add(initializer);
+      stack.push(initializer);
+    }
     if (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) {
       const name = node.name.getText();
       if (name === 'in' || name === '$in' || name === '"in"' || name === "'in'") return true;
@@ -443,6 +452,19 @@ export function argumentsLoadAList(call: CallSite): boolean {
     });
   }
   return false;
+}
+
+/** The initializer of the `const` an identifier reads, declared in a block around it (not a parameter, not an import). */
+function localConstInitializer(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+      const declaration = statement.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === identifier.text);
+      if (declaration) return declaration.initializer;
+    }
+  }
+  return undefined;
 }
 
 // `in`: Supabase's `.in('id', ids)` filter.

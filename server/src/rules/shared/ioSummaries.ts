@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { isCallSite, type CallSite } from './callSites';
-import { classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
+import { argumentsLoadAList, classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { recognizeOutboundCall } from './outboundCalls';
 import { localCallTarget, resolveAcrossFiles, type CallTarget, type FunctionNode, type LocalTarget } from './valueTrace';
@@ -65,7 +65,8 @@ export function callTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call:
 function outboundTarget(facts: ProjectFacts, call: ts.CallExpression): CallTarget | undefined {
   const outbound = recognizeOutboundCall(call, { facts, customClasses: new Set(), customFunctions: new Set(), customMethods: new Map() });
   if (!outbound || outbound.client === 'custom') return undefined;
-  return { kind: 'io', io: { kind: outbound.client === 'grpc' ? 'RPC call' : 'HTTP request', batching: 'none' } };
+  // A request that already carries a list of keys (`where: { id: { in: ids } }`) loads one group at once.
+  return { kind: 'io', io: { kind: outbound.client === 'grpc' ? 'RPC call' : 'HTTP request', batching: argumentsLoadAList(call) ? 'list' : 'none' } };
 }
 
 /**
