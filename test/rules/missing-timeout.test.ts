@@ -3,6 +3,17 @@ import { runRuleTests } from '../ruleTester';
 
 runRuleTests(rule, {
   valid: [
+    {
+      name: 'data: and blob: URLs are read from memory, not from a server',
+      code: `export async function thumbnail(canvas: HTMLCanvasElement, blob: Blob) {
+  const objectUrl = URL.createObjectURL(blob);
+  const copy = await (await fetch(objectUrl)).blob();
+  const png = await (await fetch(canvas.toDataURL('image/png'))).blob();
+  const text = await (await fetch('data:text/plain;base64,aGVsbG8=')).text();
+  return { copy, png, text };
+}
+`,
+    },
     `export async function ok(url: string) { return fetch(url, { signal: AbortSignal.timeout(5000) }); }`,
     {
       name: "tests and their helpers are skipped: the test runner's timeout bounds their calls",
@@ -109,6 +120,13 @@ export async function f(url: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a URL that only starts like a data URL is fetched from a server',
+      code: `const DATA_API = 'https://data.example.com/v1';
+export const rows = () => fetch(DATA_API);
+`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 2 }],
+    },
     {
       name: 'tests are checked when checkTests is on',
       filename: 'test/helpers/api.ts',

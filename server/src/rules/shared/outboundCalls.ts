@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { clientOfTypeName, clientValueOf, libraryOfModule, TYPED_CLIENT_MODULES, type ClientValue, type Library, type TraceOptions } from './clientValues';
-import { classOfThis, declarationOf, importedDeclaration, lastNameOf, memberOf, skipOuterExpressions } from './localDeclarations';
+import { classOfThis, declarationOf, importedDeclaration, isConst, lastNameOf, memberOf, skipOuterExpressions } from './localDeclarations';
 import { isGlobalName, localCallTarget, resolveAcrossFiles } from './valueTrace';
 
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
@@ -124,7 +124,7 @@ function callableCall(
   const [first] = call.arguments;
   switch (value.kind) {
     case 'fetch':
-      return make('fetch', 1, value);
+      return first && readsLocalData(first, options.facts) ? undefined : make('fetch', 1, value);
     case 'requestFunction':
       return value.library === 'undici' ? make('undici', 1, value) : make('node-http', urlOrOptionsIndex(first, call.arguments.length, options.facts, true), value);
     case 'client':
@@ -136,6 +136,23 @@ function callableCall(
     default:
       return undefined;
   }
+}
+
+/**
+ * `fetch(canvas.toDataURL())`, `fetch(URL.createObjectURL(blob))`, `fetch('data:...')`, also
+ * through a const: a `data:` or `blob:` URL is read from memory, with no server to wait for.
+ */
+function readsLocalData(url: ts.Expression, facts: ProjectFacts, depth = 0): boolean {
+  const e = skipOuterExpressions(url);
+  if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return /^(?:data|blob):/i.test(ts.isTemplateExpression(e) ? e.head.text : e.text);
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuterExpressions(e.expression);
+    return ts.isPropertyAccessExpression(callee) && (callee.name.text === 'toDataURL' || (callee.name.text === 'createObjectURL' && callee.expression.getText() === 'URL'));
+  }
+  if (!ts.isIdentifier(e) || depth > 2) return false;
+  const declaration = declarationOf(e, facts);
+  const initializer = declaration?.kind === 'variable' && isConst(declaration.node) ? declaration.node.initializer : undefined;
+  return !!initializer && readsLocalData(initializer, facts, depth + 1);
 }
 
 /**
