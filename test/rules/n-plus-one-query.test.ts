@@ -462,6 +462,23 @@ export async function load(teams: { memberIds: string[] }[]) {
   ],
   invalid: [
     {
+      name: 'the global singleton idiom (globalThis.prisma ?? new PrismaClient()) is the client, raw queries too',
+      ...prismaProject,
+      files: {
+        ...PRISMA,
+        'src/db.ts': `import { PrismaClient } from '@prisma/client';
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+export const prisma = globalForPrisma.prisma ?? new PrismaClient();
+`,
+      },
+      code: `import { prisma } from './db';
+export async function touch(ids: string[]) {
+  for (const id of ids) await prisma.$executeRaw\`UPDATE customers SET seen = now() WHERE id = \${id}\`;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 3 }],
+    },
+    {
       name: 'saving what a batched query returned, once per element, is still a query per element',
       ...typeormProject,
       code: `import { In, Repository } from 'typeorm';
