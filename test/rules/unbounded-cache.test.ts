@@ -87,6 +87,21 @@ export const closeChatTool = {
 `,
     },
     {
+      name: 'a listener registry whose subscribe returns the unsubscribe that deletes the key',
+      code: `const listeners = new Map<string, Set<() => void>>();
+export const subscribe = (key: string, onChange: () => void) => {
+  const set = listeners.get(key) ?? new Set<() => void>();
+  set.add(onChange);
+  listeners.set(key, set);
+  return () => {
+    set.delete(onChange);
+    if (set.size === 0) listeners.delete(key);
+  };
+};
+export const notify = (key: string) => listeners.get(key)?.forEach((listener) => listener());
+`,
+    },
+    {
       name: 'a per-entry expiry timer deletes each key',
       code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  setTimeout(() => prices.delete(sku), 60_000).unref();\n  return value;\n}\n`,
     },

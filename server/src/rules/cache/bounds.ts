@@ -70,8 +70,9 @@ function removesEveryEntryInTime(
   addingOperations: ReadonlySet<Operation | undefined>,
   facts: ProgramFacts,
 ): boolean {
-  // Removed by the same work that added it: in-flight bookkeeping, a per-entry timer.
-  if (addingOperations.has(operation)) return true;
+  // Removed by the same work that added it: in-flight bookkeeping, a per-entry timer; or by
+  // the function it hands back to undo it (`subscribe()` returning its unsubscribe).
+  if (addingOperations.has(operation) || (operation && addingOperations.has(returnedBy(operation)))) return true;
   if (isInTimerCallback(removal.site, operation) || isInsideIterationOf(removal, uses)) return true;
   // An expiry check that deletes what it finds expired.
   if (facts.clockReaders.has(operation)) return true;
@@ -80,6 +81,13 @@ function removesEveryEntryInTime(
   const name = ownName(operation);
   if (name !== undefined && facts.timerCalledNames.has(name)) return true;
   return operationWords(operation).some((word) => ENDING_WORDS.has(word));
+}
+
+/** The function that returns `fn`: `return () => { … }`, or an arrow whose body it is. */
+function returnedBy(fn: Operation): Operation | undefined {
+  const parent = outermostWrapping(fn).parent;
+  if (ts.isReturnStatement(parent)) return operationOf(parent);
+  return ts.isArrowFunction(parent) && parent.body === outermostWrapping(fn) ? parent : undefined;
 }
 
 function groupByOperation(uses: readonly Use[]): Map<Operation | undefined, Use[]> {
