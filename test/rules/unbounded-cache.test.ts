@@ -102,6 +102,21 @@ export const notify = (key: string) => listeners.get(key)?.forEach((listener) =>
 `,
     },
     {
+      name: 'a key built from finite members of an options parameter (a flag name and a boolean)',
+      code: `type FlagKey = 'darkMode' | 'betaSearch';
+declare function readFlag(key: FlagKey, fallback: boolean): Promise<boolean>;
+const flags = new Map<string, boolean>();
+export async function flag(opts: { key: FlagKey; fallback: boolean }) {
+  const cacheKey = \`\${opts.key}:\${JSON.stringify(opts.fallback)}\`;
+  const hit = flags.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const value = await readFlag(opts.key, opts.fallback);
+  flags.set(cacheKey, value);
+  return value;
+}
+`,
+    },
+    {
       name: 'a per-entry expiry timer deletes each key',
       code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  setTimeout(() => prices.delete(sku), 60_000).unref();\n  return value;\n}\n`,
     },
@@ -267,6 +282,20 @@ export const priceChangedTool = {
 };
 `,
       errors: [{ messageId: 'invalidationOnly', line: 3 }],
+    },
+    {
+      name: 'a key built from a string member of an options parameter grows',
+      code: `${loader}const prices = new Map<string, number>();
+export async function priceOf(opts: { sku: string; fresh: boolean }) {
+  const key = \`\${opts.sku}:\${JSON.stringify(opts.fresh)}\`;
+  const hit = prices.get(key);
+  if (hit !== undefined) return hit;
+  const value = await loadPrice(opts.sku);
+  prices.set(key, value);
+  return value;
+}
+`,
+      errors: [{ messageId: 'neverEvicted', line: 2 }],
     },
     {
       name: 'deletes only when the data changes',

@@ -157,11 +157,15 @@ function isDerivedFromFiniteValues(key: ts.Expression, sourceFile: ts.SourceFile
       if (!declaration || !ts.isVariableDeclaration(declaration) || !isConst(declaration) || !declaration.initializer || !ts.isIdentifier(declaration.name) || depth > 3) return false;
       stack.push({ node: declaration.initializer, depth: depth + 1 });
     } else if (ts.isPropertyAccessExpression(node)) {
-      stack.push({ node: node.expression, depth }); // `language.length`: the name is not a value
+      // `opts.key` with `opts: { key: FlagKey }`: the member's own type decides.
+      const memberType = parameterMemberType(node);
+      if (memberType && isFiniteType(memberType, sourceFile, 0)) fromParameter = true;
+      else stack.push({ node: node.expression, depth }); // `language.length`: the name is not a value
     } else if (ts.isCallExpression(node)) {
       // A function of finite inputs has finite outputs: look at the receiver and arguments only.
-      if (ts.isPropertyAccessExpression(node.expression)) stack.push({ node: node.expression.expression, depth });
-      else if (!ts.isIdentifier(node.expression)) return false;
+      if (ts.isPropertyAccessExpression(node.expression)) {
+        if (!isPureGlobal(node.expression.expression)) stack.push({ node: node.expression.expression, depth });
+      } else if (!ts.isIdentifier(node.expression)) return false;
       for (const argument of node.arguments) stack.push({ node: argument, depth });
     } else if (ts.isFunctionLike(node) || node.kind === ts.SyntaxKind.ThisKeyword) {
       return false;
@@ -172,6 +176,22 @@ function isDerivedFromFiniteValues(key: ts.Expression, sourceFile: ts.SourceFile
     }
   }
   return fromParameter;
+}
+
+/** `JSON.stringify(x)`, `String(x)`: built-ins whose output depends on their arguments alone. */
+function isPureGlobal(receiver: ts.Expression): boolean {
+  return ts.isIdentifier(receiver) && PURE_GLOBALS.has(receiver.text) && !localDeclarationOf(receiver);
+}
+
+const PURE_GLOBALS = new Set(['JSON', 'Math', 'String', 'Number']);
+
+/** The declared type of `key` in `opts.key`, when `opts` is a parameter typed by an object type literal. */
+function parameterMemberType(access: ts.PropertyAccessExpression): ts.TypeNode | undefined {
+  const base = access.expression;
+  const declaration = ts.isIdentifier(base) ? localDeclarationOf(base) : undefined;
+  if (!declaration || !ts.isParameter(declaration) || !declaration.type || !ts.isTypeLiteralNode(declaration.type)) return undefined;
+  const member = declaration.type.members.find((m) => ts.isPropertySignature(m) && m.name.getText() === access.name.text);
+  return member && ts.isPropertySignature(member) && !member.questionToken ? member.type : undefined;
 }
 
 function isFiniteType(type: ts.TypeNode, sourceFile: ts.SourceFile, depth: number): boolean {
