@@ -117,6 +117,30 @@ export async function flag(opts: { key: FlagKey; fallback: boolean }) {
 `,
     },
     {
+      name: 'a key checked against a table written in the code first is one of its keys',
+      code: `${loader}const LOADERS = { basic: () => loadPrice('basic'), pro: () => loadPrice('pro') } as const;
+const PLANS = new Set(['basic', 'pro']);
+const prices = new Map<string, number>();
+const seen = new Map<string, number>();
+export async function priceOf(plan: string) {
+  const hit = prices.get(plan);
+  if (hit !== undefined) return hit;
+  const load = LOADERS[plan as keyof typeof LOADERS];
+  if (!load) return undefined;
+  const value = await load();
+  prices.set(plan, value);
+  return value;
+}
+export async function planPrice(plan: string) {
+  if (seen.has(plan)) return seen.get(plan);
+  if (!PLANS.has(plan)) throw new Error('unknown plan');
+  const value = await loadPrice(plan);
+  seen.set(plan, value);
+  return value;
+}
+`,
+    },
+    {
       name: 'a per-entry expiry timer deletes each key',
       code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  setTimeout(() => prices.delete(sku), 60_000).unref();\n  return value;\n}\n`,
     },
@@ -292,6 +316,20 @@ export async function priceOf(opts: { sku: string; fresh: boolean }) {
   if (hit !== undefined) return hit;
   const value = await loadPrice(opts.sku);
   prices.set(key, value);
+  return value;
+}
+`,
+      errors: [{ messageId: 'neverEvicted', line: 2 }],
+    },
+    {
+      name: 'a key checked against a table passed in from outside can be anything',
+      code: `${loader}const prices = new Map<string, number>();
+export async function priceOf(plan: string, allowed: Record<string, boolean>) {
+  const hit = prices.get(plan);
+  if (hit !== undefined) return hit;
+  if (!allowed[plan]) return undefined;
+  const value = await loadPrice(plan);
+  prices.set(plan, value);
   return value;
 }
 `,

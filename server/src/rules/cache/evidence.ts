@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { findLocalDeclaration } from '../../engine/imports';
 import { skipOuterExpressions, isConst } from '../shared/localDeclarations';
 import type { Holder, HolderKind } from './holders';
 import { dottedName, type Use } from './holderUses';
@@ -33,7 +34,7 @@ export interface CacheEvidence {
 export function cacheEvidence(holder: Holder, uses: readonly Use[], sourceFile: ts.SourceFile): CacheEvidence | undefined {
   const words = splitWords(holder.name);
   if (words.some((word) => ONCE_WORDS.has(word))) return undefined;
-  const runtimeAdds = uses.filter((use) => use.kind === 'add' && runsPerRequest(use) && !hasFixedKey(use));
+  const runtimeAdds = uses.filter((use) => use.kind === 'add' && runsPerRequest(use) && !hasFixedKey(use) && !isCheckedAgainstTable(use, sourceFile));
   if (runtimeAdds.length === 0) return undefined;
   if (holdsWeakReferences(holder, runtimeAdds, sourceFile) || holdsSchemaTypes(holder, sourceFile) || hasFiniteKeys(holder, sourceFile) || isMultiton(holder, runtimeAdds)) {
     return undefined;
@@ -61,6 +62,58 @@ function runsPerRequest(use: Use): boolean {
 
 function hasFixedKey(add: Use): boolean {
   return add.key !== undefined && (ts.isStringLiteralLike(add.key) || ts.isNumericLiteral(add.key));
+}
+
+/**
+ * `const loader = jobLoaders[name]; if (!loader) return;` before `cache.set(name, …)`: a key
+ * first checked against a table written in the code is one of that table's keys.
+ */
+function isCheckedAgainstTable(add: Use, sourceFile: ts.SourceFile): boolean {
+  const key = add.key && skipOuterExpressions(add.key);
+  const operation = operationOf(add.site);
+  const body = operation && 'body' in operation ? operation.body : undefined;
+  if (!key || !ts.isIdentifier(key) || !body || !ts.isBlock(body)) return false;
+  const start = add.site.getStart(sourceFile);
+  return body.statements.some(
+    (statement) => statement.end <= start && ts.isIfStatement(statement) && leaves(statement.thenStatement) && isMissFromTable(statement.expression, key.text, body, sourceFile),
+  );
+}
+
+/** `return …` or `throw …`, alone or ending a block. */
+function leaves(statement: ts.Statement): boolean {
+  const last = ts.isBlock(statement) ? statement.statements[statement.statements.length - 1] : statement;
+  return !!last && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
+
+/** `!table[key]`, `!(key in table)`, `!table.has(key)`, `!found` with `const found = table[key]`. */
+function isMissFromTable(condition: ts.Expression, key: string, body: ts.Block, sourceFile: ts.SourceFile): boolean {
+  const negated = skipOuterExpressions(condition);
+  if (!ts.isPrefixUnaryExpression(negated) || negated.operator !== ts.SyntaxKind.ExclamationToken) return false;
+  const looked = skipOuterExpressions(negated.operand);
+  const isKey = (e: ts.Expression) => {
+    const node = skipOuterExpressions(e);
+    return ts.isIdentifier(node) && node.text === key;
+  };
+  const isTable = (e: ts.Expression) => isWrittenTable(e, sourceFile);
+  if (ts.isElementAccessExpression(looked)) return isKey(looked.argumentExpression) && isTable(looked.expression);
+  if (ts.isBinaryExpression(looked) && looked.operatorToken.kind === ts.SyntaxKind.InKeyword) return isKey(looked.left) && isTable(looked.right);
+  if (ts.isCallExpression(looked) && ts.isPropertyAccessExpression(looked.expression) && ['has', 'includes'].includes(looked.expression.name.text)) {
+    return looked.arguments.length === 1 && isKey(looked.arguments[0]!) && isTable(looked.expression.expression);
+  }
+  if (!ts.isIdentifier(looked)) return false;
+  const local = body.statements.flatMap((s) => (ts.isVariableStatement(s) ? [...s.declarationList.declarations] : [])).find((d) => ts.isIdentifier(d.name) && d.name.text === looked.text);
+  const init = local && isConst(local) && local.initializer && skipOuterExpressions(local.initializer);
+  return !!init && ts.isElementAccessExpression(init) && isKey(init.argumentExpression) && isTable(init.expression);
+}
+
+/** A const object, array or Set written out in the code, in a function or at the top of the file. */
+function isWrittenTable(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
+  const node = skipOuterExpressions(expression);
+  const declaration = ts.isIdentifier(node) ? (localDeclarationOf(node) ?? findLocalDeclaration(sourceFile, node.text)) : undefined;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !isConst(declaration) || !declaration.initializer) return false;
+  const init = skipOuterExpressions(declaration.initializer);
+  if (ts.isObjectLiteralExpression(init) || ts.isArrayLiteralExpression(init)) return true;
+  return ts.isNewExpression(init) && init.expression.getText() === 'Set' && !!init.arguments?.[0] && ts.isArrayLiteralExpression(skipOuterExpressions(init.arguments[0]));
 }
 
 /** Where each operation first looks each key up (arrays: any lookup), for get-then-set. */
