@@ -495,6 +495,31 @@ export async function sendWithRetry(body: string): Promise<boolean> {
 `,
     },
     {
+      name: 'a delay a helper reads from the Retry-After header is the server\'s to decide (unkey\'s retry helper)',
+      code: `declare class TemporaryError extends Error { response: Response }
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export async function retryBackoff(fn: () => Promise<Response>, strategy: { exponent: number; maxInterval: number }): Promise<Response> {
+  for (let x = 0; ; x++) {
+    try {
+      return await fn();
+    } catch (err: unknown) {
+      if (x > 8) throw err;
+      let retryInterval = 0;
+      if (err instanceof TemporaryError) retryInterval = retryIntervalFromResponse(err.response);
+      if (retryInterval <= 0) retryInterval = 500 * x ** strategy.exponent + Math.random() * 1000;
+      await delay(Math.min(retryInterval, strategy.maxInterval));
+    }
+  }
+}
+function retryIntervalFromResponse(res: Response): number {
+  const retryVal = res.headers.get('retry-after') || '';
+  if (!retryVal) return 0;
+  const parsedNumber = Number(retryVal);
+  return Number.isInteger(parsedNumber) ? parsedNumber * 1000 : 0;
+}
+`,
+    },
+    {
       name: 'Playwright fixtures are test code',
       filename: 'playwright/fixtures/ingestion.ts',
       code: `${API}export async function waitForEvents(url: string) {

@@ -22,6 +22,7 @@ interface Features {
 
 const NONE: Features = { counter: false, exponential: false, linear: false, schedule: false, jitter: false, cap: false, unknown: false };
 const UNKNOWN: Features = { ...NONE, unknown: true };
+const RETRY_AFTER_HEADER = /['"`]retry-after/i;
 const TRANSPARENT_MATH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs', 'max']);
 const MAX_DEPTH = 12;
 
@@ -134,7 +135,8 @@ class Classifier {
     if (resolved?.kind !== 'function' || this.visiting.has(resolved.fn)) return UNKNOWN;
     // A helper computing the delay: its return values, with parameters bound to this call's arguments.
     const body = functionBody(resolved.fn);
-    if (!body) return UNKNOWN;
+    // One that reads the server's Retry-After header returns what the server asked for: not ours to judge.
+    if (!body || RETRY_AFTER_HEADER.test(body.getText(resolved.sourceFile))) return UNKNOWN;
     const helperEnv: ExprEnv = { sourceFile: resolved.sourceFile, scope: body, counters: new Set() };
     const params = new Map<string, BoundExpression>();
     for (const [paramName, bound] of bindParameters(resolved.fn, node)) {
