@@ -520,6 +520,19 @@ function retryIntervalFromResponse(res: Response): number {
 `,
     },
     {
+      name: 'p-retry polling at a fixed interval, where every real failure is an AbortError, is a poll',
+      code: `import pRetry, { AbortError } from 'p-retry';
+declare const api: { token(code: string): Promise<{ ok: boolean; status: number; token?: string }> };
+async function getToken(code: string): Promise<string> {
+  const res = await api.token(code);
+  if (!res.ok && res.status !== 429) throw new AbortError(\`token request failed: \${res.status}\`);
+  if (!res.token) throw new Error('not approved yet');
+  return res.token;
+}
+export const waitForLogin = (code: string) => pRetry(() => getToken(code), { factor: 1, retries: 300, minTimeout: 1000 });
+`,
+    },
+    {
       name: 'Playwright fixtures are test code',
       filename: 'playwright/fixtures/ingestion.ts',
       code: `${API}export async function waitForEvents(url: string) {
@@ -686,6 +699,14 @@ export const b = (url: string) => superagent.get(url).timeout(5000).retry(1);
     },
   ],
   invalid: [
+    {
+      name: 'p-retry at a fixed interval whose operation never aborts retries every failure the same',
+      code: `import pRetry from 'p-retry';
+declare const api: { token(code: string): Promise<string> };
+export const fetchToken = (code: string) => pRetry(() => api.token(code), { factor: 1, retries: 5, minTimeout: 1000 });
+`,
+      errors: [{ messageId: 'libraryWithoutBackoff', line: 3 }],
+    },
     {
       name: 'an attempt limit held by a local constant is small too: no cap asked for',
       code: `declare const queue: { send(jobs: unknown[]): Promise<unknown> };

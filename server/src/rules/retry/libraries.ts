@@ -4,7 +4,7 @@ import type { Fix, TextEdit } from '../../engine/findings';
 import { importBindings } from '../../engine/imports';
 import { resolveCallee } from './callees';
 import type { SiteContext } from './model';
-import { calleeName, numericValue } from './syntax';
+import { calleeName, functionBody, numericValue } from './syntax';
 import { evaluate } from '../shared/staticValues';
 import { skipOuterExpressions } from '../shared/localDeclarations';
 import { dropImportIfUnused } from './unusedImport';
@@ -61,7 +61,10 @@ export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, 
   if (callee?.kind !== 'package') return undefined;
   const key = [callee.imported, ...callee.path].join('.');
   const family = NODE_RETRY_FAMILY[callee.module];
-  if (family?.imported.includes(key)) return nodeRetryOptions(libraryCall(callee.module, call, family.optionsIndex(call)), context.sourceFile, maxDelayMs);
+  if (family?.imported.includes(key)) {
+    const polls = callee.module === 'p-retry' && call.arguments[0] !== undefined && abortsOnFailure(call.arguments[0], context);
+    return nodeRetryOptions(libraryCall(callee.module, call, family.optionsIndex(call)), context.sourceFile, maxDelayMs, polls);
+  }
   if (callee.module === 'exponential-backoff' && key === 'backOff') return exponentialBackoffOptions(libraryCall(callee.module, call, 1));
   if (callee.module === 'cockatiel' && key === 'retry') return cockatielOptions(libraryCall(callee.module, call, 1), context);
   if (callee.module === 'axios-retry' && (key === 'default' || key === '*')) return axiosRetryOptions(libraryCall(callee.module, call, 1), context);
@@ -108,8 +111,27 @@ function result(target: LibraryCall, problems: LibraryProblem[], edits: TextEdit
   return { node: target.options ?? target.call.expression, library: target.library, problems, fix };
 }
 
-/** p-retry, async-retry, promise-retry and retry share node-retry's options. */
-function nodeRetryOptions(target: LibraryCall, sourceFile: ts.SourceFile, maxDelayMs: number): LibraryFinding | undefined {
+/**
+ * `pRetry(() => getToken(code), { factor: 1 })` where getToken throws p-retry's `AbortError`
+ * on failures: what is left to retry is "not ready yet", so the fixed delay is a poll's
+ * interval (the operation's body, or the project function it calls, throws it).
+ */
+function abortsOnFailure(operation: ts.Expression, context: SiteContext): boolean {
+  const fn = skipOuterExpressions(operation);
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  const bodies: ts.Node[] = [fn.body];
+  const returned = ts.isBlock(fn.body) ? fn.body.statements.find(ts.isReturnStatement)?.expression : fn.body;
+  const called = returned && skipOuterExpressions(returned);
+  const callee = called && ts.isCallExpression(called) ? resolveCallee(called, context.sourceFile, context.facts) : undefined;
+  const calleeBody = callee?.kind === 'function' ? functionBody(callee.fn) : undefined;
+  if (calleeBody) bodies.push(calleeBody);
+  return bodies.some((body) => ABORT_ERROR.test(body.getText()));
+}
+
+const ABORT_ERROR = /\bnew\s+(?:pRetry\.)?AbortError\s*\(/;
+
+/** p-retry, async-retry, promise-retry and retry share node-retry's options; a poll (see abortsOnFailure) may wait the same delay every time. */
+function nodeRetryOptions(target: LibraryCall, sourceFile: ts.SourceFile, maxDelayMs: number, polls = false): LibraryFinding | undefined {
   const { options } = target;
   if (!options || hasSpread(options)) return undefined;
   const problems: LibraryProblem[] = [];
@@ -124,10 +146,10 @@ function nodeRetryOptions(target: LibraryCall, sourceFile: ts.SourceFile, maxDel
   } else if (maxTimeout && numericValue(maxTimeout.initializer) === 0) {
     problems.push({ defect: 'libraryWithoutBackoff', reason: '`maxTimeout: 0` retries immediately' });
     edits.push(replaceText(sourceFile, maxTimeout.initializer.getStart(sourceFile), maxTimeout.initializer.getEnd(), String(maxDelayMs)));
-  } else if (factor && factorValue !== undefined && factorValue <= 1) {
+  } else if (factor && factorValue !== undefined && factorValue <= 1 && !polls) {
     problems.push({ defect: 'libraryWithoutBackoff', reason: `\`factor: ${factor.initializer.getText(sourceFile)}\` keeps every delay the same` });
     edits.push(replaceText(sourceFile, factor.initializer.getStart(sourceFile), factor.initializer.getEnd(), '2'));
-  } else if (minTimeout && maxTimeout && minTimeout.initializer.getText(sourceFile) === maxTimeout.initializer.getText(sourceFile)) {
+  } else if (minTimeout && maxTimeout && minTimeout.initializer.getText(sourceFile) === maxTimeout.initializer.getText(sourceFile) && !polls) {
     problems.push({ defect: 'libraryWithoutBackoff', reason: '`minTimeout` equal to `maxTimeout` keeps every delay the same' });
     edits.push(replaceText(sourceFile, maxTimeout.initializer.getStart(sourceFile), maxTimeout.initializer.getEnd(), String(maxDelayMs)));
   }
