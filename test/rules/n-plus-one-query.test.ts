@@ -311,11 +311,6 @@ export async function up(ids: number[]) {
       code: SEED_USERS,
     },
     {
-      name: 'a seed script with a suffix (seed-queue-metrics.mts) is ignored by default',
-      filename: 'scripts/seed-queue-metrics.mts',
-      code: SEED_USERS,
-    },
-    {
       name: 'an alterations/ folder (Logto\'s migrations) is ignored by default',
       filename: 'packages/schemas/alterations/1.0.0-update-config.ts',
       code: SEED_USERS,
@@ -461,6 +456,26 @@ export async function load(teams: { memberIds: string[] }[]) {
     },
   ],
   invalid: [
+    {
+      name: 'an index stepped by 2 with no slice still reads element by element',
+      code: `export async function pairs(ids: string[]) {
+  for (let i = 0; i < ids.length; i += 2) await fetch(\`https://api.example.com/pair/\${ids[i]}/\${ids[i + 1]}\`, { signal: AbortSignal.timeout(5000) });
+}`,
+      errors: [{ messageId: 'sequential', line: 2 }],
+    },
+    {
+      name: 'a list inside entries of a written list that are themselves data is data',
+      code: `import { Pool } from 'pg';
+const pool = new Pool();
+declare const basic: { tiers: number[] };
+declare const pro: { tiers: number[] };
+export async function seedPlans() {
+  for (const plan of [basic, pro]) {
+    for (const seats of plan.tiers) await pool.query('INSERT INTO tiers(seats) VALUES ($1)', [seats]);
+  }
+}`,
+      errors: [{ messageId: 'sequential', line: 7 }],
+    },
     {
       name: 'the global singleton idiom (globalThis.prisma ?? new PrismaClient()) is the client, raw queries too',
       ...prismaProject,
@@ -1334,6 +1349,18 @@ export function markSeen(ctx: Context, ids: string[]) {
     {
       name: 'a file whose name only starts like a seed script is checked',
       filename: 'src/seeding-progress.ts',
+      code: SEED_USERS,
+      errors: [{ messageId: 'sequential', line: 4 }],
+    },
+    {
+      name: 'a wallet\'s seed-phrase module is checked',
+      filename: 'src/wallet/seed-phrase.ts',
+      code: SEED_USERS,
+      errors: [{ messageId: 'sequential', line: 4 }],
+    },
+    {
+      name: 'a migration wizard feature is checked',
+      filename: 'src/features/migration-wizard/import.ts',
       code: SEED_USERS,
       errors: [{ messageId: 'sequential', line: 4 }],
     },

@@ -700,6 +700,19 @@ export const b = (url: string) => superagent.get(url).timeout(5000).retry(1);
   ],
   invalid: [
     {
+      name: 'a loop that retries a DELETE request is a retry, though delete also names a collection method',
+      code: `declare const api: { delete(url: string): Promise<Response> };
+export async function remove(url: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const res = await api.delete(url);
+    if (res.ok) return res;
+  }
+  throw new Error('not deleted');
+}
+`,
+      errors: [{ messageId: 'noDelay', line: 4 }],
+    },
+    {
       name: 'p-retry at a fixed interval whose operation never aborts retries every failure the same',
       code: `import pRetry from 'p-retry';
 declare const api: { token(code: string): Promise<string> };

@@ -336,6 +336,39 @@ export async function priceOf(plan: string, allowed: Record<string, boolean>) {
       errors: [{ messageId: 'neverEvicted', line: 2 }],
     },
     {
+      name: 'seeded at the top of the file and deleted only when the data changes is still invalidation',
+      code: `${loader}const prices = new Map<string, number>();
+prices.set('free', 0);
+export async function priceOf(sku: string) {
+  const hit = prices.get(sku);
+  if (hit !== undefined) return hit;
+  const value = await loadPrice(sku);
+  prices.set(sku, value);
+  return value;
+}
+export function onPriceChanged(sku: string) {
+  prices.delete(sku);
+}
+`,
+      errors: [{ messageId: 'invalidationOnly', line: 2 }],
+    },
+    {
+      name: 'a key with Math.random() in it is never the same twice',
+      code: `type Flag = 'dark' | 'beta';
+declare function readFlag(flag: Flag): Promise<boolean>;
+const flags = new Map<string, boolean>();
+export async function flag(opts: { flag: Flag }) {
+  const key = \`\${opts.flag}:\${Math.random()}\`;
+  const hit = flags.get(key);
+  if (hit !== undefined) return hit;
+  const value = await readFlag(opts.flag);
+  flags.set(key, value);
+  return value;
+}
+`,
+      errors: [{ messageId: 'neverEvicted', line: 3 }],
+    },
+    {
       name: 'deletes only when the data changes',
       code: `${loader}const prices = new Map<string, number>();\nexport async function priceOf(sku: string) {\n  const hit = prices.get(sku);\n  if (hit !== undefined) return hit;\n  const value = await loadPrice(sku);\n  prices.set(sku, value);\n  return value;\n}\nexport function onPriceChanged(sku: string) {\n  prices.delete(sku);\n}\n`,
       errors: [{ messageId: 'invalidationOnly', line: 2, message: '`prices` is a module-level Map used as a cache (get-then-set); entries are deleted only on invalidation (line 11), never by size or age: it grows with every distinct key.' }],

@@ -17,7 +17,7 @@ import { posixRelative } from '../engine/paths';
  * Migrations and seed scripts loop over rows on purpose, once, off any request path (tests,
  * which do the same with fixtures, are left out by the analyzer unless `checkTests` is on).
  */
-const DEFAULT_IGNORED_PATHS = ['(^|/)(migrations?|seeds?|seeders?|alterations?)([-_][\\w-]*)?(/|\\.[cm]?[jt]sx?$)'];
+const DEFAULT_IGNORED_PATHS = ['(^|/)((migrations?|seeds?|seeders?|alterations?|migration-scripts)/|(migrations?|seeds?|seeders?)\\.[cm]?[jt]sx?$)'];
 
 export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
   meta: {

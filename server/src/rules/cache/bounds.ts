@@ -72,7 +72,8 @@ function removesEveryEntryInTime(
 ): boolean {
   // Removed by the same work that added it: in-flight bookkeeping, a per-entry timer; or by
   // the function it hands back to undo it (`subscribe()` returning its unsubscribe).
-  if (addingOperations.has(operation) || (operation && addingOperations.has(returnedBy(operation)))) return true;
+  const undoneBy = operation && returnedBy(operation);
+  if (addingOperations.has(operation) || (undoneBy !== undefined && addingOperations.has(undoneBy))) return true;
   if (isInTimerCallback(removal.site, operation) || isInsideIterationOf(removal, uses)) return true;
   // An expiry check that deletes what it finds expired.
   if (facts.clockReaders.has(operation)) return true;

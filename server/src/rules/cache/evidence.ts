@@ -75,7 +75,7 @@ function isCheckedAgainstTable(add: Use, sourceFile: ts.SourceFile): boolean {
   if (!key || !ts.isIdentifier(key) || !body || !ts.isBlock(body)) return false;
   const start = add.site.getStart(sourceFile);
   return body.statements.some(
-    (statement) => statement.end <= start && ts.isIfStatement(statement) && leaves(statement.thenStatement) && isMissFromTable(statement.expression, key.text, body, sourceFile),
+    (statement) => statement.end <= start && ts.isIfStatement(statement) && leaves(statement.thenStatement) && isMissFromTable(statement.expression, key.text, sourceFile),
   );
 }
 
@@ -86,7 +86,7 @@ function leaves(statement: ts.Statement): boolean {
 }
 
 /** `!table[key]`, `!(key in table)`, `!table.has(key)`, `!found` with `const found = table[key]`. */
-function isMissFromTable(condition: ts.Expression, key: string, body: ts.Block, sourceFile: ts.SourceFile): boolean {
+function isMissFromTable(condition: ts.Expression, key: string, sourceFile: ts.SourceFile): boolean {
   const negated = skipOuterExpressions(condition);
   if (!ts.isPrefixUnaryExpression(negated) || negated.operator !== ts.SyntaxKind.ExclamationToken) return false;
   const looked = skipOuterExpressions(negated.operand);
@@ -101,8 +101,8 @@ function isMissFromTable(condition: ts.Expression, key: string, body: ts.Block, 
     return looked.arguments.length === 1 && isKey(looked.arguments[0]!) && isTable(looked.expression.expression);
   }
   if (!ts.isIdentifier(looked)) return false;
-  const local = body.statements.flatMap((s) => (ts.isVariableStatement(s) ? [...s.declarationList.declarations] : [])).find((d) => ts.isIdentifier(d.name) && d.name.text === looked.text);
-  const init = local && isConst(local) && local.initializer && skipOuterExpressions(local.initializer);
+  const local = localDeclarationOf(looked);
+  const init = local && ts.isVariableDeclaration(local) && isConst(local) && local.initializer && skipOuterExpressions(local.initializer);
   return !!init && ts.isElementAccessExpression(init) && isKey(init.argumentExpression) && isTable(init.expression);
 }
 
@@ -217,7 +217,7 @@ function isDerivedFromFiniteValues(key: ts.Expression, sourceFile: ts.SourceFile
     } else if (ts.isCallExpression(node)) {
       // A function of finite inputs has finite outputs: look at the receiver and arguments only.
       if (ts.isPropertyAccessExpression(node.expression)) {
-        if (!isPureGlobal(node.expression.expression)) stack.push({ node: node.expression.expression, depth });
+        if (!isPureGlobalCall(node.expression)) stack.push({ node: node.expression.expression, depth });
       } else if (!ts.isIdentifier(node.expression)) return false;
       for (const argument of node.arguments) stack.push({ node: argument, depth });
     } else if (ts.isFunctionLike(node) || node.kind === ts.SyntaxKind.ThisKeyword) {
@@ -231,9 +231,10 @@ function isDerivedFromFiniteValues(key: ts.Expression, sourceFile: ts.SourceFile
   return fromParameter;
 }
 
-/** `JSON.stringify(x)`, `String(x)`: built-ins whose output depends on their arguments alone. */
-function isPureGlobal(receiver: ts.Expression): boolean {
-  return ts.isIdentifier(receiver) && PURE_GLOBALS.has(receiver.text) && !localDeclarationOf(receiver);
+/** `JSON.stringify(x)`, `Math.floor(x)`: built-ins whose output depends on their arguments alone (not `Math.random()`). */
+function isPureGlobalCall(callee: ts.PropertyAccessExpression): boolean {
+  const receiver = callee.expression;
+  return ts.isIdentifier(receiver) && PURE_GLOBALS.has(receiver.text) && callee.name.text !== 'random' && !localDeclarationOf(receiver);
 }
 
 const PURE_GLOBALS = new Set(['JSON', 'Math', 'String', 'Number']);

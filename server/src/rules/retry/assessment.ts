@@ -4,7 +4,7 @@ import { classifyDelay } from './delayShape';
 import { passedThrough } from './delays';
 import type { DelayCall, DelayShape, RetrySite } from './model';
 import { enclosingClass, forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, referenceKey } from './syntax';
-import { declarationOf, skipOuterExpressions } from '../shared/localDeclarations';
+import { declarationOf, isConst, skipOuterExpressions } from '../shared/localDeclarations';
 
 // Turns a detected retry into the list of what is wrong with it, most important first.
 
@@ -97,7 +97,7 @@ function comparedValue(side: ts.Expression, site: RetrySite, facts: ProjectFacts
   return left === undefined || right === undefined ? undefined : left + sign * right;
 }
 
-/** A variable in scope (of the function or the file) or a class field with a numeric initialiser. */
+/** A `const` in scope (of the function or the file), a variable of the file or a class field with a numeric initialiser. */
 function constantValue(expression: ts.Expression, site: RetrySite, facts: ProjectFacts): number | undefined {
   const key = referenceKey(skipOuterExpressions(expression));
   if (key === undefined) return undefined;
@@ -107,5 +107,7 @@ function constantValue(expression: ts.Expression, site: RetrySite, facts: Projec
   }
   const node = skipOuterExpressions(expression);
   const declaration = ts.isIdentifier(node) ? declarationOf(node, facts) : undefined;
-  return declaration?.kind === 'variable' ? numericValue(declaration.node.initializer) : undefined;
+  // A `let` in a function may be reassigned on the way (`if (fast) max = 1`); at the top of the file it is read as before.
+  const fixed = declaration?.kind === 'variable' && (isConst(declaration.node) || ts.isSourceFile(declaration.node.parent.parent.parent));
+  return fixed ? numericValue(declaration.node.initializer) : undefined;
 }

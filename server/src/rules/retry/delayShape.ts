@@ -22,7 +22,16 @@ interface Features {
 
 const NONE: Features = { counter: false, exponential: false, linear: false, schedule: false, jitter: false, cap: false, unknown: false };
 const UNKNOWN: Features = { ...NONE, unknown: true };
-const RETRY_AFTER_HEADER = /['"`]retry-after/i;
+const RETRY_AFTER_HEADER = /^retry-after/i;
+
+/** A string literal naming the Retry-After header (`headers.get('retry-after')`), comments aside. */
+function readsRetryAfter(body: ts.Node): boolean {
+  let found = false;
+  forEachInScope(body, (node) => {
+    if (ts.isStringLiteralLike(node) && RETRY_AFTER_HEADER.test(node.text)) found = true;
+  });
+  return found;
+}
 const TRANSPARENT_MATH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs', 'max']);
 const MAX_DEPTH = 12;
 
@@ -136,7 +145,7 @@ class Classifier {
     // A helper computing the delay: its return values, with parameters bound to this call's arguments.
     const body = functionBody(resolved.fn);
     // One that reads the server's Retry-After header returns what the server asked for: not ours to judge.
-    if (!body || RETRY_AFTER_HEADER.test(body.getText(resolved.sourceFile))) return UNKNOWN;
+    if (!body || readsRetryAfter(body)) return UNKNOWN;
     const helperEnv: ExprEnv = { sourceFile: resolved.sourceFile, scope: body, counters: new Set() };
     const params = new Map<string, BoundExpression>();
     for (const [paramName, bound] of bindParameters(resolved.fn, node)) {

@@ -18,7 +18,7 @@ import {
   scopeOf,
   waitsBeforeAttempt,
 } from './retryPath';
-import { alwaysExits, breakTarget, calleeName, forEachInScope, isComparison, isLoop, mentionsAny, numericValue, referenceKey, referencedKeys, skipAwait } from './syntax';
+import { alwaysExits, breakTarget, calleeName, containsNode, forEachInScope, isComparison, isLoop, mentionsAny, numericValue, referenceKey, referencedKeys, skipAwait } from './syntax';
 import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // Retry loops: `for`/`while`/`do` loops whose attempt is an awaited call that leaves the
@@ -99,7 +99,7 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
   };
 }
 
-/** Calls that (re)open a connection or a subscription; closing one (`disconnect`, `unsubscribe`) is not. */
+/** Calls that (re)open a connection or a subscription; `disconnect`, `unsubscribe` and `unwatch` close one. */
 const RECONNECT = /(?<!dis)connect|(?<!un)subscribe|listen|consume|stream|(?<!un)watch/i;
 
 /** A loop that (re)opens a long-lived connection or subscription, or says so in its names. */
@@ -307,10 +307,6 @@ function addForOfVariable(loop: ts.ForOfStatement, counters: Set<string>, schedu
   } else {
     counters.add(name);
   }
-}
-
-function containsNode(outer: ts.Node, inner: ts.Node): boolean {
-  return outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { classMember, resolveCallee } from './callees';
 import { awaitedDelay, isTimerFunction, passedThrough, type DelayContext } from './delays';
 import type { DelayCall, ExprEnv, SiteContext } from './model';
-import { alwaysExits, calleeName, enclosingClass, forEachIncludingCallbacks, forEachInScope, functionBody, isAssignment, isComparison, isRelational, isStepAssignment, mentionsAny, numericValue, referenceKey, referencedKeys, skipAwait } from './syntax';
+import { alwaysExits, calleeName, containsNode, enclosingClass, forEachIncludingCallbacks, forEachInScope, functionBody, isAssignment, isComparison, isRelational, isStepAssignment, mentionsAny, numericValue, referenceKey, referencedKeys, skipAwait } from './syntax';
 import { skipOuterExpressions } from '../shared/localDeclarations';
 
 // What happens between one attempt and the next, shared by every retry shape: which
@@ -394,7 +394,7 @@ export function changesInput(path: readonly ts.Node[], operation: ts.Node, retry
   for (const part of path) {
     forEachInScope(part, (node) => {
       if (retryCall && !runsBefore(node, retryCall)) return;
-      if (isAssignment(node) ? changesUsed(assignedKey(node.left)) : changesUsed(consumedCollection(node))) changes = true;
+      if (isAssignment(node) ? changesUsed(assignedKey(node.left)) : !containsNode(operation, node) && changesUsed(consumedCollection(node))) changes = true;
     });
   }
   // `await this.resume(error)` that opens a new cursor (`this.cursor = …`) before the next read.
@@ -416,10 +416,10 @@ function assignedKey(target: ts.Expression): string | undefined {
   }
 }
 
-/** Methods that take an element out of an array, Map or Set. */
-const CONSUMING_METHODS = new Set(['shift', 'pop', 'splice', 'delete']);
+/** Array methods that take an element out (not `delete`, which HTTP clients have too: `api.delete(url)`). */
+const CONSUMING_METHODS = new Set(['shift', 'pop', 'splice']);
 
-/** `queue.shift()`, `pending.delete(id)` → the key of the collection an element is taken out of. */
+/** `queue.shift()`, `jobs.splice(0, 1)` → the key of the array an element is taken out of. */
 function consumedCollection(node: ts.Node): string | undefined {
   if (!ts.isCallExpression(node)) return undefined;
   const callee = skipOuterExpressions(node.expression);

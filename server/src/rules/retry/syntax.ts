@@ -241,3 +241,8 @@ export function isStepAssignment(node: ts.BinaryExpression): boolean {
     small(right.right)
   );
 }
+
+/** Whether `inner` lies within `outer` (or is it). */
+export function containsNode(outer: ts.Node, inner: ts.Node): boolean {
+  return outer.pos <= inner.pos && inner.end <= outer.end;
+}

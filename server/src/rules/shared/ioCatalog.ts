@@ -106,8 +106,10 @@ const PACKAGES: readonly IoPackage[] = [
   {
     kind: 'database query',
     // Also the client generated to a custom output, imported by path: 'src/generated/prisma/client',
-    // '../prisma/client', '../../prisma/generated-prisma-client', '@repo/prisma-client'.
-    matches: (m) => m === '@prisma/client' || m.startsWith('@prisma/client/') || /(?:^|\/)(?:\.?prisma\/client|generated\/prisma(?:\/client)?|[\w.-]*prisma[-_]client)(?:\/index)?$/i.test(m),
+    // '../prisma/client', '../../prisma/generated-prisma-client', or a workspace package
+    // '@repo/prisma-client'. A project file named `prisma-client` that exports its own client is
+    // followed into instead.
+    matches: (m) => m === '@prisma/client' || m.startsWith('@prisma/client/') || /(?:^|\/)(?:\.?prisma\/client|generated\/prisma(?:\/client)?|generated[-_]prisma[-_]client)(?:\/index)?$/.test(m) || /^@[\w.-]+\/prisma-client$/.test(m),
     methods: PRISMA_METHODS,
     sameTick: PRISMA_SAME_TICK,
     roots: set('PrismaClient', 'Prisma', 'default'),

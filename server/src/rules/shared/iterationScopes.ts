@@ -3,7 +3,7 @@ import { chainOf, type CallSite } from './callSites';
 import { resolveImportedDeclaration } from '../../engine/imports';
 import type { IssueMode } from './ioSummaries';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { declarationOf, skipOuterExpressions, isConst } from './localDeclarations';
+import { declarationOf, skipOuterExpressions, isConst, staticPropertyName } from './localDeclarations';
 
 // Where code runs once per element of a collection: the body of a for...of / for...in
 // loop, of an index loop bounded by `.length`, of a `while` loop that takes items off a
@@ -103,9 +103,11 @@ function indexedScope(kind: 'for' | 'while', loop: Loop, condition: ts.Expressio
 
 /**
  * `for (let i = 0; i < keys.length; i += 1000) { const batch = keys.slice(i, i + 1000); … }`:
- * an index stepped by anything but 1 walks chunks, and each pass is one batched call.
+ * an index stepped by more than 1 that slices the collection there walks chunks, and each
+ * pass is one batched call (`i += 2` over pairs, with no slice, still makes N/2 calls).
  */
 function stepsByChunks(loop: Loop, index: string): boolean {
+  if (!slicesAt(loop.statement, index)) return false;
   let chunked = false;
   const visit = (node: ts.Node): void => {
     if (chunked || ts.isFunctionLike(node)) return;
@@ -120,6 +122,22 @@ function stepsByChunks(loop: Loop, index: string): boolean {
   visit(loop.statement);
   return chunked;
 }
+
+/** `items.slice(i, …)`, `.subarray(i, …)`, `.splice(i, …)` in the loop body. */
+function slicesAt(body: ts.Node, index: string): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    const callee = ts.isCallExpression(node) ? skipOuterExpressions(node.expression) : undefined;
+    const first = callee && ts.isCallExpression(node) ? node.arguments[0] : undefined;
+    if (callee && ts.isPropertyAccessExpression(callee) && SLICES.has(callee.name.text) && first && skipOuterExpressions(first).getText() === index) found = true;
+    node.forEachChild(visit);
+  };
+  visit(body);
+  return found;
+}
+
+const SLICES = new Set(['slice', 'subarray', 'splice']);
 
 /** `i + size` → `size`: what an assignment `i = i + size` adds to the index. */
 function addedTo(value: ts.Expression, index: string): ts.Expression | undefined {
@@ -272,10 +290,10 @@ function isFixedList(expression: ts.Expression, facts: ProjectFacts, depth = 0):
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && SIZE_PRESERVING.has(e.expression.name.text)) {
     return isFixedList(e.expression.expression, facts, depth + 1);
   }
-  // `for (const model of DEFAULT_MODELS) for (const tier of model.tiers)`: a list inside an entry of a written list.
+  // `for (const model of DEFAULT_MODELS) for (const tier of model.tiers)`: a list written in each entry of a written list.
   if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) {
     const loop = forOfDeclaring(e.expression);
-    return !!loop && isFixedList(loop.expression, facts, depth + 1);
+    return !!loop && isFixedList(loop.expression, facts, depth + 1) && entriesWriteList(loop.expression, e.name.text, facts);
   }
   if (!ts.isIdentifier(e)) return false;
   const declaration = declarationOf(e, facts);
@@ -285,14 +303,35 @@ function isFixedList(expression: ts.Expression, facts: ProjectFacts, depth = 0):
   return !!imported && ts.isVariableDeclaration(imported.node) && isConstWithFixedList(imported.node, facts, depth);
 }
 
-/** The enclosing for...of loop whose variable is `identifier`. */
+/** The enclosing for...of loop whose variable `identifier` is, unless a function parameter between them takes the name. */
 function forOfDeclaring(identifier: ts.Identifier): ts.ForOfStatement | undefined {
   for (let node = identifier.parent; node; node = node.parent) {
+    if (ts.isFunctionLike(node) && node.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === identifier.text)) return undefined;
     if (!ts.isForOfStatement(node) || !ts.isVariableDeclarationList(node.initializer)) continue;
     const [variable] = node.initializer.declarations;
     if (variable && ts.isIdentifier(variable.name) && variable.name.text === identifier.text) return node;
   }
   return undefined;
+}
+
+/** Every entry of the written list is an object literal whose `property` is a written array (or absent). */
+function entriesWriteList(list: ts.Expression, property: string, facts: ProjectFacts): boolean {
+  let e = skipOuterExpressions(list);
+  if (ts.isIdentifier(e)) {
+    const declaration = declarationOf(e, facts);
+    const initializer = declaration?.kind === 'variable' ? declaration.node.initializer : undefined;
+    if (!initializer) return false;
+    e = skipOuterExpressions(initializer);
+  }
+  return (
+    ts.isArrayLiteralExpression(e) &&
+    e.elements.every((entry) => {
+      const object = skipOuterExpressions(entry as ts.Expression);
+      if (!ts.isObjectLiteralExpression(object)) return false;
+      const value = object.properties.find((p) => p.name !== undefined && staticPropertyName(p.name) === property);
+      return value === undefined || (ts.isPropertyAssignment(value) && ts.isArrayLiteralExpression(skipOuterExpressions(value.initializer)));
+    })
+  );
 }
 
 const SIZE_PRESERVING = new Set(['filter', 'slice', 'reverse', 'toReversed', 'toSorted', 'sort', 'map']);
