@@ -4,6 +4,7 @@ import { skipOuterExpressions, isConst } from '../shared/localDeclarations';
 import type { Holder, HolderKind } from './holders';
 import { dottedName, type Use } from './holderUses';
 import { localDeclarationOf } from './references';
+import { alwaysExits } from '../retry/syntax';
 import { isInsideDecorator, isRegistration, operationOf, runsAtStartup, splitWords, type Operation } from './operations';
 
 // Whether a long-lived collection is used as a cache: filled at run time with keys that
@@ -75,14 +76,8 @@ function isCheckedAgainstTable(add: Use, sourceFile: ts.SourceFile): boolean {
   if (!key || !ts.isIdentifier(key) || !body || !ts.isBlock(body)) return false;
   const start = add.site.getStart(sourceFile);
   return body.statements.some(
-    (statement) => statement.end <= start && ts.isIfStatement(statement) && leaves(statement.thenStatement) && isMissFromTable(statement.expression, key.text, sourceFile),
+    (statement) => statement.end <= start && ts.isIfStatement(statement) && alwaysExits(statement.thenStatement) && isMissFromTable(statement.expression, key.text, sourceFile),
   );
-}
-
-/** `return …` or `throw …`, alone or ending a block. */
-function leaves(statement: ts.Statement): boolean {
-  const last = ts.isBlock(statement) ? statement.statements[statement.statements.length - 1] : statement;
-  return !!last && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
 }
 
 /** `!table[key]`, `!(key in table)`, `!table.has(key)`, `!found` with `const found = table[key]`. */

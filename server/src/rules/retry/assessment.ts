@@ -77,24 +77,12 @@ function attemptLimit(site: RetrySite, facts: ProjectFacts): number | undefined 
     if (!isComparison(node) || !mentionsAny(node, site.counters)) return;
     for (const side of [node.left, node.right]) {
       if (mentionsAny(side, site.counters)) continue;
-      const value = comparedValue(side, site, facts);
+      const value = numericValue(side, (node) => constantValue(node, site, facts));
       if (value !== undefined) limit = Math.max(limit ?? 0, value);
       else limit = Infinity;
     }
   });
   return limit === Infinity ? undefined : limit;
-}
-
-/** A number, a constant, or a sum or difference of them: `MAX_ATTEMPTS - 1`. */
-function comparedValue(side: ts.Expression, site: RetrySite, facts: ProjectFacts, depth = 0): number | undefined {
-  const node = skipOuterExpressions(side);
-  const literal = numericValue(node) ?? constantValue(node, site, facts);
-  if (literal !== undefined || depth > 4 || !ts.isBinaryExpression(node)) return literal;
-  const sign = node.operatorToken.kind === ts.SyntaxKind.PlusToken ? 1 : node.operatorToken.kind === ts.SyntaxKind.MinusToken ? -1 : 0;
-  if (sign === 0) return undefined;
-  const left = comparedValue(node.left, site, facts, depth + 1);
-  const right = comparedValue(node.right, site, facts, depth + 1);
-  return left === undefined || right === undefined ? undefined : left + sign * right;
 }
 
 /** A `const` in scope (of the function or the file), a variable of the file or a class field with a numeric initialiser. */

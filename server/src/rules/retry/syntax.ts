@@ -172,17 +172,21 @@ export function functionBody(fn: ts.SignatureDeclaration): ts.Node | undefined {
   return 'body' in fn ? (fn.body as ts.Node | undefined) : undefined;
 }
 
-export function numericValue(expression: ts.Expression | undefined): number | undefined {
-  if (!expression) return undefined;
+/**
+ * The number an expression computes from literals, and from whatever `named` knows the
+ * value of (`MAX_ATTEMPTS - 1` with a constant resolver).
+ */
+export function numericValue(expression: ts.Expression | undefined, named?: (node: ts.Expression) => number | undefined, depth = 0): number | undefined {
+  if (!expression || depth > 16) return undefined;
   const node = skipOuterExpressions(expression);
   if (ts.isNumericLiteral(node)) return Number(node.text.replace(/_/g, ''));
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
-    const inner = numericValue(node.operand);
+    const inner = numericValue(node.operand, named, depth + 1);
     return inner === undefined ? undefined : -inner;
   }
   if (ts.isBinaryExpression(node)) {
-    const left = numericValue(node.left);
-    const right = numericValue(node.right);
+    const left = numericValue(node.left, named, depth + 1);
+    const right = numericValue(node.right, named, depth + 1);
     if (left === undefined || right === undefined) return undefined;
     switch (node.operatorToken.kind) {
       case ts.SyntaxKind.AsteriskToken:
@@ -199,7 +203,7 @@ export function numericValue(expression: ts.Expression | undefined): number | un
         return undefined;
     }
   }
-  return undefined;
+  return named?.(node);
 }
 
 /** The name a function-like is called by: declarations, methods, `const f = () => …`, class fields. */

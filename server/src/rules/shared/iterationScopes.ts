@@ -107,34 +107,38 @@ function indexedScope(kind: 'for' | 'while', loop: Loop, condition: ts.Expressio
  * pass is one batched call (`i += 2` over pairs, with no slice, still makes N/2 calls).
  */
 function stepsByChunks(loop: Loop, index: string): boolean {
-  if (!slicesAt(loop.statement, index)) return false;
-  let chunked = false;
-  const visit = (node: ts.Node): void => {
-    if (chunked || ts.isFunctionLike(node)) return;
-    if (ts.isBinaryExpression(node) && skipOuterExpressions(node.left).getText() === index) {
-      const kind = node.operatorToken.kind;
-      const step = kind === ts.SyntaxKind.PlusEqualsToken || kind === ts.SyntaxKind.MinusEqualsToken ? node.right : kind === ts.SyntaxKind.EqualsToken ? addedTo(node.right, index) : undefined;
-      if (step && !isOne(step)) chunked = true;
-    }
-    node.forEachChild(visit);
-  };
-  if (ts.isForStatement(loop) && loop.incrementor) visit(loop.incrementor);
-  visit(loop.statement);
-  return chunked;
+  const roots = ts.isForStatement(loop) && loop.incrementor ? [loop.incrementor, loop.statement] : [loop.statement];
+  return someNodeIn(roots, (node) => isSliceAt(node, index)) && someNodeIn(roots, (node) => isStepNotByOne(node, index));
 }
 
-/** `items.slice(i, …)`, `.subarray(i, …)`, `.splice(i, …)` in the loop body. */
-function slicesAt(body: ts.Node, index: string): boolean {
-  let found = false;
-  const visit = (node: ts.Node): void => {
-    if (found) return;
-    const callee = ts.isCallExpression(node) ? skipOuterExpressions(node.expression) : undefined;
-    const first = callee && ts.isCallExpression(node) ? node.arguments[0] : undefined;
-    if (callee && ts.isPropertyAccessExpression(callee) && SLICES.has(callee.name.text) && first && skipOuterExpressions(first).getText() === index) found = true;
-    node.forEachChild(visit);
-  };
-  visit(body);
-  return found;
+/** `i += size`, `i = i + size` with a step that is not the literal 1. */
+function isStepNotByOne(node: ts.Node, index: string): boolean {
+  if (!ts.isBinaryExpression(node) || skipOuterExpressions(node.left).getText() !== index) return false;
+  const kind = node.operatorToken.kind;
+  const step = kind === ts.SyntaxKind.PlusEqualsToken || kind === ts.SyntaxKind.MinusEqualsToken ? node.right : kind === ts.SyntaxKind.EqualsToken ? addedTo(node.right, index) : undefined;
+  return step !== undefined && !isOne(step);
+}
+
+/** `items.slice(i, …)`, `.subarray(i, …)`, `.splice(i, …)`. */
+function isSliceAt(node: ts.Node, index: string): boolean {
+  if (!ts.isCallExpression(node)) return false;
+  const callee = skipOuterExpressions(node.expression);
+  const first = node.arguments[0];
+  return ts.isPropertyAccessExpression(callee) && SLICES.has(callee.name.text) && first !== undefined && skipOuterExpressions(first).getText() === index;
+}
+
+/** Whether `test` holds for a node under the roots, outside nested functions (an explicit stack: user code nests deep). */
+function someNodeIn(roots: readonly ts.Node[], test: (node: ts.Node) => boolean): boolean {
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (ts.isFunctionLike(node)) continue;
+    if (test(node)) return true;
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
+  return false;
 }
 
 const SLICES = new Set(['slice', 'subarray', 'splice']);

@@ -385,7 +385,7 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
     base = traceIdentifier(facts, sourceFile, current, depth);
   } else if (ts.isBinaryExpression(current) && (current.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || current.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
     // `globalForPrisma.prisma ?? new PrismaClient()`: the singleton idiom keeps, on a global, what the right side makes.
-    base = traceExpression(facts, sourceFile, current.right, depth + 1) ?? opaqueTrace();
+    base = (depth < MAX_DEPTH ? traceExpression(facts, sourceFile, current.right, depth + 1) : undefined) ?? opaqueTrace();
   } else if (ts.isLiteralExpression(current) || ts.isArrayLiteralExpression(current) || ts.isTemplateExpression(current)) {
     return undefined; // data, not a client
   } else if (ts.isObjectLiteralExpression(current) || ts.isClassExpression(current) || ts.isFunctionExpression(current) || ts.isArrowFunction(current)) {
