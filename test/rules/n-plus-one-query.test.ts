@@ -457,6 +457,22 @@ export async function load(teams: { memberIds: string[] }[]) {
   ],
   invalid: [
     {
+      name: 'a client returned by a method declared to return Readonly<> of it is the client (no types installed)',
+      code: `import { PrismaClient } from '@prisma/client';
+export class PrismaService extends PrismaClient {}
+export class CustomerRepository {
+  constructor(private readonly prisma: PrismaService) {}
+  client(): Readonly<PrismaService> {
+    return this.prisma;
+  }
+  async rename(ids: string[]) {
+    for (const id of ids) await this.client().customer.update({ where: { id }, data: { name: 'x' } });
+  }
+}
+`,
+      errors: [{ messageId: 'sequential', line: 9 }],
+    },
+    {
       name: 'an index stepped by 2 with no slice still reads element by element',
       code: `export async function pairs(ids: string[]) {
   for (let i = 0; i < ids.length; i += 2) await fetch(\`https://api.example.com/pair/\${ids[i]}/\${ids[i + 1]}\`, { signal: AbortSignal.timeout(5000) });
