@@ -195,6 +195,27 @@ export async function loadGroups(grouped: Record<string, string[]>) {
 }`,
     },
     {
+      name: 'making a handler per element is not running it: factories, hooks pushed to a list',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+function makeHook(slug: string) {
+  return async (id: string) => {
+    await prisma.customer.findFirst({ where: { id } });
+    return slug;
+  };
+}
+const makeHandler = (slug: string) => async (id: string) => (await prisma.customer.findFirst({ where: { id } }))?.name ?? slug;
+export function configure(slugs: string[]) {
+  const hooks: ((id: string) => Promise<unknown>)[] = [];
+  for (const slug of slugs) {
+    hooks.push(makeHook(slug), makeHandler(slug));
+    hooks.push(async (id) => prisma.customer.findFirst({ where: { id } }));
+  }
+  return hooks;
+}`,
+    },
+    {
       name: 'findUnique issued concurrently is batched by Prisma within the tick',
       ...prismaProject,
       code: `import { PrismaClient } from '@prisma/client';
@@ -456,6 +477,42 @@ export async function load(teams: { memberIds: string[] }[]) {
     },
   ],
   invalid: [
+    {
+      name: 'a handler made and run at once per element, and an fp-ts Task run in the loop, query per element',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+declare namespace T { type Task<A> = () => Promise<A> }
+const prisma = new PrismaClient();
+const lookup = (id: string) => async () => prisma.customer.findFirst({ where: { id } });
+const lookupTask = (id: string): T.Task<unknown> => async () => prisma.customer.findFirst({ where: { id } });
+declare function runAll(tasks: T.Task<unknown>[]): Promise<void>;
+export async function names(ids: string[]) {
+  for (const id of ids) await lookup(id)();
+  await runAll(ids.map((id) => lookupTask(id)));
+}`,
+      errors: [
+        { messageId: 'sequential', line: 8, message: '\`lookup()()\` performs a database query (\`prisma.customer.findFirst\` in src/main.ts) once per element of \`ids\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 9 },
+      ],
+    },
+    {
+      name: 'Payload\'s Local API per element, on a typed request and in a hook whose req only its hook type types',
+      code: `import type { CollectionBeforeChangeHook, PayloadRequest } from 'payload';
+export async function subtotal(req: PayloadRequest, items: { product: string }[]) {
+  let total = 0;
+  for (const item of items) total += ((await req.payload.findByID({ collection: 'products', id: item.product })) as unknown as { price: number }).price;
+  return total;
+}
+export const beforeChange: CollectionBeforeChangeHook = async ({ data, req }) => {
+  for (const id of data.tags as string[]) await req.payload.update({ collection: 'tags', id, data: { used: true } });
+  return data;
+};
+`,
+      errors: [
+        { messageId: 'sequential', line: 4 },
+        { messageId: 'sequential', line: 8 },
+      ],
+    },
     {
       name: 'a client returned by a method declared to return Readonly<> of it is the client (no types installed)',
       code: `import { PrismaClient } from '@prisma/client';

@@ -94,6 +94,13 @@ const MONGO_METHODS = set(
   'distinct', 'exists', 'bulkWrite', 'save', 'populate', 'remove',
 );
 
+/** Payload's Local API operations. */
+const PAYLOAD_METHODS = set(
+  'find', 'findByID', 'findGlobal', 'findDistinct', 'create', 'update', 'updateGlobal', 'delete', 'count', 'countVersions',
+  'countGlobalVersions', 'findVersions', 'findVersionByID', 'findGlobalVersions', 'findGlobalVersionByID', 'duplicate',
+  'restoreVersion', 'restoreGlobalVersion',
+);
+
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
 const FIRESTORE_FUNCTIONS = ['getDoc', 'getDocs', 'setDoc', 'updateDoc', 'deleteDoc', 'addDoc', 'getCountFromServer', 'getAggregateFromServer'];
@@ -213,6 +220,15 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream'),
     // db.transaction().execute(async (trx) => ...)
     callbackClients: new Map([['execute', null]]),
+  },
+  {
+    kind: 'database query',
+    // Payload CMS's Local API: `payload.find(...)`, `req.payload.findByID(...)` read or write the database.
+    matches: exact('payload'),
+    methods: PAYLOAD_METHODS,
+    roots: set('getPayload', 'Payload', 'BasePayload', 'PayloadRequest', 'default'),
+    awaitedClients: set('getPayload'),
+    navigation: set('payload'),
   },
   {
     kind: 'database query',
@@ -378,6 +394,18 @@ function reachesClient(pkg: IoPackage, value: PackageValue): boolean {
     if (pkg.navigation?.has(member)) return true;
     return modelHops-- > 0;
   });
+}
+
+/**
+ * `req.payload.findByID(...)` in a file that imports from 'payload': a hook's `req`, typed
+ * only by the hook type it is passed to (`CollectionBeforeChangeHook`), which syntax cannot see.
+ */
+export function classifyPayloadShapedCall(call: ts.CallExpression, importsPayload: boolean): IoCall | undefined {
+  const callee = call.expression;
+  if (!importsPayload || !ts.isPropertyAccessExpression(callee) || !PAYLOAD_METHODS.has(callee.name.text)) return undefined;
+  const receiver = callee.expression;
+  if (!ts.isPropertyAccessExpression(receiver) || receiver.name.text !== 'payload') return undefined;
+  return { kind: 'database query', batching: argumentsLoadAList(call) ? 'list' : 'none' };
 }
 
 /**

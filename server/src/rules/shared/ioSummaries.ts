@@ -1,7 +1,8 @@
 import { ts } from 'ts-morph';
 import { isCallSite, type CallSite } from './callSites';
-import { argumentsLoadAList, classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
+import { argumentsLoadAList, classifyPayloadShapedCall, classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
+import { importBindings } from '../../engine/imports';
 import { recognizeOutboundCall } from './outboundCalls';
 import { localCallTarget, resolveAcrossFiles, type CallTarget, type FunctionNode, type LocalTarget } from './valueTrace';
 
@@ -69,6 +70,10 @@ function outboundTarget(facts: ProjectFacts, call: ts.CallExpression): CallTarge
   return { kind: 'io', io: { kind: outbound.client === 'grpc' ? 'RPC call' : 'HTTP request', batching: argumentsLoadAList(call) ? 'list' : 'none' } };
 }
 
+function importsPayload(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
+  return [...importBindings(facts, sourceFile).values()].some((binding) => binding.module === 'payload');
+}
+
 /**
  * The chain by which `call` performs I/O when issued in `mode`, or undefined. Calls that
  * load a whole list of keys never count; Prisma's same-tick batched calls count only
@@ -79,7 +84,9 @@ export function callIo(facts: ProjectFacts, sourceFile: ts.SourceFile, call: Cal
   if (!target) return undefined;
   if (target.kind === 'io') return counts(target.io.batching, mode) ? { sourceFile, call, io: target.io } : undefined;
   if (target.kind === 'opaque') {
-    const shaped = ts.isCallExpression(call) ? classifyPrismaShapedCall(call, target.declaredAsync === true) : undefined;
+    const shaped = ts.isCallExpression(call)
+      ? (classifyPrismaShapedCall(call, target.declaredAsync === true) ?? classifyPayloadShapedCall(call, importsPayload(facts, sourceFile)))
+      : undefined;
     return shaped && counts(shaped.batching, mode) ? { sourceFile, call, io: shaped } : undefined;
   }
   const next = functionIo(facts, target.sourceFile, target.node)[mode];
@@ -154,14 +161,42 @@ function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, CallSite[]> {
 /**
  * Functions that are reached by name (declarations, methods, functions stored in a
  * variable or property) own their calls; callbacks roll up into them because they run
- * when the owner runs. DataLoader batch functions run later, batched: they own theirs.
+ * when the owner runs. DataLoader batch functions run later, batched: they own theirs. So
+ * does a function handed back to the caller (`makeHook(slug)` returning the hook): it runs
+ * when the hook runs, not when it is made.
  */
 function isSummaryOwner(node: ts.Node): boolean {
+  if (isNamedFunction(node)) return true;
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
+  const parent = node.parent;
+  // Handed back by a named function. One a callback returns (`TE.chainW(() => () => run())`), or
+  // a function declared to return a fp-ts Task, runs in the pipeline it is part of.
+  const maker = ts.isReturnStatement(parent) ? enclosingFunction(parent) : ts.isArrowFunction(parent) && parent.body === node ? parent : undefined;
+  if (maker && isNamedFunction(maker) && !returnsTask(maker)) return true;
+  // Kept for later: `hooks.push(async () => …)`, `afterChange: [async () => …]`.
+  if (ts.isArrayLiteralExpression(parent) || (ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression) && STORING_METHODS.has(parent.expression.name.text))) return true;
+  return ts.isNewExpression(parent) && /DataLoader$/i.test(parent.expression.getText());
+}
+
+const STORING_METHODS = new Set(['push', 'unshift']);
+
+/** Declarations, methods, and functions stored in a variable or property. */
+function isNamedFunction(node: ts.Node): boolean {
   if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isAccessor(node)) return true;
   if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return false;
   const parent = node.parent;
-  if (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isExportAssignment(parent)) return true;
-  return ts.isNewExpression(parent) && /DataLoader$/i.test(parent.expression.getText());
+  return ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isExportAssignment(parent);
+}
+
+/** `(): T.Task<Report> =>`, `: TE.TaskEither<E, A>`: a lazy computation its caller runs as part of its own. */
+function returnsTask(fn: ts.Node): boolean {
+  const type = ts.isFunctionLike(fn) ? fn.type : undefined;
+  return type !== undefined && ts.isTypeReferenceNode(type) && /^(?:Reader)?Task(?:Either|Option|These)?$/.test(ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text);
+}
+
+function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) if (ts.isFunctionLike(current)) return current;
+  return undefined;
 }
 
 interface TarjanFrame {

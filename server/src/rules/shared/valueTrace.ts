@@ -577,6 +577,16 @@ function isFunctionMember(member: ts.ClassElement | ts.ParameterDeclaration): me
   return ts.isArrowFunction(init) || ts.isFunctionExpression(init);
 }
 
+/** The function that returns `node`, a function expression: `return () => …`, or an arrow's expression body. */
+function returnedFrom(node: ts.Node): ts.Node | undefined {
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
+  const parent = node.parent;
+  if (ts.isArrowFunction(parent) && parent.body === node) return parent;
+  if (!ts.isReturnStatement(parent)) return undefined;
+  for (let current: ts.Node | undefined = parent.parent; current; current = current.parent) if (ts.isFunctionLike(current)) return current;
+  return undefined;
+}
+
 function baseClassExpression(node: ts.ClassLikeDeclaration): ts.Expression | undefined {
   for (const clause of node.heritageClauses ?? []) {
     if (clause.token === ts.SyntaxKind.ExtendsKeyword) return clause.types[0]?.expression;
@@ -584,8 +594,18 @@ function baseClassExpression(node: ts.ClassLikeDeclaration): ts.Expression | und
   return undefined;
 }
 
-/** A readable name for a function: `OrderService.placeOrder`, `getStock`, `userRepo.findById`. */
-export function functionName(node: ts.Node): string {
+/** A readable name for a function: `OrderService.placeOrder`, `getStock`, `userRepo.findById`, `makeHook()` for the one it returns. */
+export function functionName(returned: ts.Node): string {
+  let node = returned;
+  let calls = '';
+  for (let maker = returnedFrom(node); maker; maker = returnedFrom(node)) {
+    node = maker;
+    calls += '()';
+  }
+  return namedFunction(node) + calls;
+}
+
+function namedFunction(node: ts.Node): string {
   const own = ownName(node);
   const isValue = (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && (ts.isPropertyDeclaration(node.parent) || ts.isPropertyAssignment(node.parent));
   const holder = isValue ? node.parent : node;
