@@ -418,7 +418,7 @@ export function enqueue(job: Job): void {
 `,
     },
     {
-      name: 'a loop that drops the failed item from its queue goes on to the next one',
+      name: 'a while loop that sends the queue\'s head until the queue is empty is no retry loop',
       code: `declare function send(message: string): Promise<void>;
 export async function drain(outbox: string[]): Promise<void> {
   while (outbox.length > 0) {

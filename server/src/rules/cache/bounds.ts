@@ -84,7 +84,11 @@ function removesEveryEntryInTime(
   return operationWords(operation).some((word) => ENDING_WORDS.has(word));
 }
 
-/** The function that returns `fn`: `return () => { … }`, or an arrow whose body it is. */
+/**
+ * The operation that returns `fn`: `return () => { … }`, or an arrow whose body it is. Unlike
+ * `returningFunction`, a maker that runs inside its caller (a `.map` callback) counts as that
+ * caller, as `operationOf` counts it for the adds.
+ */
 function returnedBy(fn: Operation): Operation | undefined {
   const parent = outermostWrapping(fn).parent;
   if (ts.isReturnStatement(parent)) return operationOf(parent);

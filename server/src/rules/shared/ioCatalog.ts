@@ -400,11 +400,11 @@ function reachesClient(pkg: IoPackage, value: PackageValue): boolean {
  * `req.payload.findByID(...)` in a file that imports from 'payload': a hook's `req`, typed
  * only by the hook type it is passed to (`CollectionBeforeChangeHook`), which syntax cannot see.
  */
-export function classifyPayloadShapedCall(call: ts.CallExpression, importsPayload: boolean): IoCall | undefined {
+export function classifyPayloadShapedCall(call: ts.CallExpression, importsPayload: () => boolean): IoCall | undefined {
   const callee = call.expression;
-  if (!importsPayload || !ts.isPropertyAccessExpression(callee) || !PAYLOAD_METHODS.has(callee.name.text)) return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || !PAYLOAD_METHODS.has(callee.name.text)) return undefined;
   const receiver = callee.expression;
-  if (!ts.isPropertyAccessExpression(receiver) || receiver.name.text !== 'payload') return undefined;
+  if (!ts.isPropertyAccessExpression(receiver) || receiver.name.text !== 'payload' || !importsPayload()) return undefined;
   return { kind: 'database query', batching: argumentsLoadAList(call) ? 'list' : 'none' };
 }
 

@@ -3,6 +3,7 @@ import { isCallSite, type CallSite } from './callSites';
 import { argumentsLoadAList, classifyPayloadShapedCall, classifyPrismaShapedCall, type Batching, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { importBindings } from '../../engine/imports';
+import { returningFunction, type FunctionLike } from './localDeclarations';
 import { recognizeOutboundCall } from './outboundCalls';
 import { localCallTarget, resolveAcrossFiles, type CallTarget, type FunctionNode, type LocalTarget } from './valueTrace';
 
@@ -85,7 +86,7 @@ export function callIo(facts: ProjectFacts, sourceFile: ts.SourceFile, call: Cal
   if (target.kind === 'io') return counts(target.io.batching, mode) ? { sourceFile, call, io: target.io } : undefined;
   if (target.kind === 'opaque') {
     const shaped = ts.isCallExpression(call)
-      ? (classifyPrismaShapedCall(call, target.declaredAsync === true) ?? classifyPayloadShapedCall(call, importsPayload(facts, sourceFile)))
+      ? (classifyPrismaShapedCall(call, target.declaredAsync === true) ?? classifyPayloadShapedCall(call, () => importsPayload(facts, sourceFile)))
       : undefined;
     return shaped && counts(shaped.batching, mode) ? { sourceFile, call, io: shaped } : undefined;
   }
@@ -171,7 +172,7 @@ function isSummaryOwner(node: ts.Node): boolean {
   const parent = node.parent;
   // Handed back by a named function. One a callback returns (`TE.chainW(() => () => run())`), or
   // a function declared to return a fp-ts Task, runs in the pipeline it is part of.
-  const maker = ts.isReturnStatement(parent) ? enclosingFunction(parent) : ts.isArrowFunction(parent) && parent.body === node ? parent : undefined;
+  const maker = returningFunction(node);
   if (maker && isNamedFunction(maker) && !returnsTask(maker)) return true;
   // Kept for later: `hooks.push(async () => …)`, `afterChange: [async () => …]`.
   if (ts.isArrayLiteralExpression(parent) || (ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression) && STORING_METHODS.has(parent.expression.name.text))) return true;
@@ -189,14 +190,9 @@ function isNamedFunction(node: ts.Node): boolean {
 }
 
 /** `(): T.Task<Report> =>`, `: TE.TaskEither<E, A>`: a lazy computation its caller runs as part of its own. */
-function returnsTask(fn: ts.Node): boolean {
-  const type = ts.isFunctionLike(fn) ? fn.type : undefined;
+function returnsTask(fn: FunctionLike): boolean {
+  const type = fn.type;
   return type !== undefined && ts.isTypeReferenceNode(type) && /^(?:Reader)?Task(?:Either|Option|These)?$/.test(ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text);
-}
-
-function enclosingFunction(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (ts.isFunctionLike(current)) return current;
-  return undefined;
 }
 
 interface TarjanFrame {

@@ -79,6 +79,14 @@ export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
   return undefined;
 }
 
+/** The function that hands `fn` back to its caller: `return () => { … }`, or an arrow whose expression body `fn` is. */
+export function returningFunction(fn: ts.Node): FunctionLike | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const parent = fn.parent;
+  if (ts.isArrowFunction(parent) && parent.body === fn) return parent;
+  return ts.isReturnStatement(parent) ? enclosingFunction(parent) : undefined;
+}
+
 /** The declaration `identifier` refers to, from the innermost scope outwards. */
 export function declarationOf(identifier: ts.Identifier, facts: ProjectFacts): LocalDeclaration | undefined {
   const name = identifier.text;

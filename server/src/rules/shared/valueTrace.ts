@@ -3,7 +3,7 @@ import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../
 import { calleeOf, isCallSite, type CallSite } from './callSites';
 import { AWAIT, CALL, CALLBACK, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { callParameters, isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
+import { callParameters, isFunctionLikeDeclaration, returnedExpressions, returningFunction, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 
 // Where a callee comes from, as far as one file can tell, without the type checker: the
 // receiver chain is followed back through parameters' and fields' type annotations,
@@ -577,16 +577,6 @@ function isFunctionMember(member: ts.ClassElement | ts.ParameterDeclaration): me
   return ts.isArrowFunction(init) || ts.isFunctionExpression(init);
 }
 
-/** The function that returns `node`, a function expression: `return () => …`, or an arrow's expression body. */
-function returnedFrom(node: ts.Node): ts.Node | undefined {
-  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
-  const parent = node.parent;
-  if (ts.isArrowFunction(parent) && parent.body === node) return parent;
-  if (!ts.isReturnStatement(parent)) return undefined;
-  for (let current: ts.Node | undefined = parent.parent; current; current = current.parent) if (ts.isFunctionLike(current)) return current;
-  return undefined;
-}
-
 function baseClassExpression(node: ts.ClassLikeDeclaration): ts.Expression | undefined {
   for (const clause of node.heritageClauses ?? []) {
     if (clause.token === ts.SyntaxKind.ExtendsKeyword) return clause.types[0]?.expression;
@@ -598,7 +588,7 @@ function baseClassExpression(node: ts.ClassLikeDeclaration): ts.Expression | und
 export function functionName(returned: ts.Node): string {
   let node = returned;
   let calls = '';
-  for (let maker = returnedFrom(node); maker; maker = returnedFrom(node)) {
+  for (let maker = returningFunction(node); maker; maker = returningFunction(node)) {
     node = maker;
     calls += '()';
   }
