@@ -13,7 +13,9 @@ import { sourceFilesUnder } from './sourceFiles.mjs';
 //  - edit latency: didChange on the largest file until diagnostics for that version
 //    arrive, minus the debounce the server was told to use;
 //  - memory over a long day: the server's RSS after each of many open/edit/close cycles.
-// The edited file is the largest source file unless --edit-file names one (relative to <dir>).
+// The edited file is the largest source file the scan analyses unless --edit-file names one
+// (relative to <dir>); `isSkipped` names the files it does not (tests), which an editor user
+// would not be measured on: their diagnostics are empty whatever the engine costs.
 // --node-args passes flags to the server's node (e.g. "--cpu-prof" to profile it).
 // Usage: node test/bench/lspLatency.mjs <dir> [--server dist/server.js] [--edit-file F] [--edits 40] [--cycles 60] [--node-args ARGS]
 
@@ -24,9 +26,10 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEBOUNCE_MS = 250;
 const EDIT_MARK = ' // bench edit';
 
-export async function measureLsp({ root, server, editFile, edits = 40, cycles = 60, filesPerCycle = 5, nodeArgs = [] }) {
+export async function measureLsp({ root, server, editFile, isSkipped = () => false, edits = 40, cycles = 60, filesPerCycle = 5, nodeArgs = [] }) {
   const files = sourceFilesUnder(root);
-  const largest = editFile ? path.resolve(root, editFile) : files.reduce((a, b) => (fs.statSync(b).size > fs.statSync(a).size ? b : a));
+  const analysed = files.filter((file) => !isSkipped(file));
+  const largest = editFile ? path.resolve(root, editFile) : analysed.reduce((a, b) => (fs.statSync(b).size > fs.statSync(a).size ? b : a));
   const client = startClient(server, nodeArgs);
   try {
     const rootUri = pathToFileURL(root).href;
@@ -52,7 +55,7 @@ export async function measureLsp({ root, server, editFile, edits = 40, cycles = 
     client.close(document);
 
     const rssMb = [client.rssMb()];
-    const others = files.filter((f) => f !== largest);
+    const others = analysed.filter((f) => f !== largest);
     for (let cycle = 0; cycle < cycles; cycle++) {
       const batch = Array.from({ length: filesPerCycle }, (_, k) => others[(cycle * filesPerCycle + k) % others.length]);
       const opened = batch.map((file) => client.open(file));

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,7 @@ if (opts.help) {
   --sizes 500,1000,2000,4000   synthetic corpus sizes (files)
   --rounds 5                   paired rounds per corpus
   --real [NAME=]DIR            also measure a real checkout (repeatable)
-  --real-edit-file FILE        file (relative to the matching --real DIR) to edit over LSP; default: the largest
+  --real-edit-file FILE        file (relative to the matching --real DIR) to edit over LSP; default: the largest analysed
   --lsp-size 2000              synthetic size used for the LSP measurements
   --no-lsp                     skip the LSP measurements
   --edits 40 --cycles 60       LSP edits on the edited file; open/edit/close cycles for memory
@@ -140,7 +141,9 @@ if (!opts['no-lsp']) {
   for (const target of targets) {
     if (target.size && !fs.existsSync(target.dir)) generateCorpus(target.dir, { files: target.size, seed: Number(opts.seed) });
     log(`LSP on ${target.name}`);
-    const lsp = await measureLsp({ root: target.dir, server: path.join(dist, 'server.js'), editFile: target.editFile, edits: Number(opts.edits), cycles: Number(opts.cycles) });
+    const engine = createRequire(import.meta.url)(testPaths);
+    const isSkipped = (file) => engine.isTestPath(engine.posixRelative(path.resolve(target.dir), file));
+    const lsp = await measureLsp({ root: target.dir, server: path.join(dist, 'server.js'), editFile: target.editFile, isSkipped, edits: Number(opts.edits), cycles: Number(opts.cycles) });
     results.lsp.push({ name: target.name, ...lsp });
   }
 }
