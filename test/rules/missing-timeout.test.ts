@@ -16,6 +16,21 @@ runRuleTests(rule, {
     },
     `export async function ok(url: string) { return fetch(url, { signal: AbortSignal.timeout(5000) }); }`,
     {
+      name: 'a Request built with a signal carries it into fetch, in place, through a const or copied',
+      code: `export async function inPlace(url: string) {
+  return fetch(new Request(url, { signal: AbortSignal.timeout(5000) }));
+}
+export async function held(url: string, body: string) {
+  const request = new Request(url, { method: 'POST', body, signal: AbortSignal.timeout(5000) });
+  return fetch(request);
+}
+export async function copied(url: string) {
+  const original = new Request(url, { signal: AbortSignal.timeout(5000) });
+  return fetch(new Request(original, { headers: { accept: 'application/json' } }));
+}
+`,
+    },
+    {
       name: "tests and their helpers are skipped: the test runner's timeout bounds their calls",
       filename: 'test/helpers/api.ts',
       code: `export async function health(base: string) { return fetch(\`\${base}/health\`); }\n`,
@@ -120,6 +135,20 @@ export async function f(url: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a Request built without a signal does not bound fetch; the fix gives fetch its own',
+      code: `export async function post(url: string, body: string) {
+  const request = new Request(url, { method: 'POST', body });
+  return fetch(request);
+}
+`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 3 }],
+      output: `export async function post(url: string, body: string) {
+  const request = new Request(url, { method: 'POST', body });
+  return fetch(request, { signal: AbortSignal.timeout(10000) });
+}
+`,
+    },
     {
       name: 'a URL with data: further in is fetched from a server',
       code: `const PROXY = 'https://proxy.example.com/?u=data:text/plain,hi';

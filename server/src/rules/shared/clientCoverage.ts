@@ -3,7 +3,7 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { chainOf, isChainLink } from './callSites';
 import { clientValueOf, type ClientValue, type Creation, type TraceOptions } from './clientValues';
 import { clientDefaultsIn, projectSetsAxiosDefaultTimeout, startupConfigurationFiles } from './clientDefaults';
-import { declarationOf, isFunctionLikeDeclaration, outermostWrapping, skipOuterExpressions } from './localDeclarations';
+import { declarationOf, isConst, isFunctionLikeDeclaration, outermostWrapping, skipOuterExpressions } from './localDeclarations';
 import type { OutboundCall } from './outboundCalls';
 import { forEachReference, isTimerCall, scopeOf } from './timeBounds';
 import { anyOf, COVERED, evaluateAt, evaluateOptions, UNKNOWN, type Coverage, type MissingSite, type OptionKind, type OptionSpec } from './timeoutOptions';
@@ -31,8 +31,10 @@ const SPECS = {
 export function coverageOf(outbound: OutboundCall, options: TraceOptions): Coverage {
   const { facts } = options;
   switch (outbound.client) {
-    case 'fetch':
-      return callOptions(outbound, outbound.value.kind === 'fetch' && outbound.value.nodeFetch ? SPECS.nodeFetch : SPECS.fetch, facts);
+    case 'fetch': {
+      const optionSpec = outbound.value.kind === 'fetch' && outbound.value.nodeFetch ? SPECS.nodeFetch : SPECS.fetch;
+      return withInstance(callOptions(outbound, optionSpec, facts), () => requestCoverage(outbound.call.arguments[0], optionSpec, facts, 0));
+    }
     case 'axios':
     case 'got':
     case 'ofetch':
@@ -71,6 +73,30 @@ function withInstance(call: Coverage, instance: () => Coverage): Coverage {
 }
 
 const ABSENT: Coverage = { status: 'missing', reason: 'absent', site: { kind: 'none' }, spec: SPECS.fetch };
+
+/**
+ * `fetch(request)`: a Request carries the signal of the init it was built with
+ * (`new Request(url, { signal })`), or else that of the Request it copies.
+ */
+function requestCoverage(input: ts.Expression | undefined, optionSpec: OptionSpec, facts: ProjectFacts, depth: number): Coverage {
+  const request = input && depth < 4 ? requestConstruction(input, facts) : undefined;
+  if (!request) return ABSENT;
+  const [source, init] = request.arguments ?? [];
+  const own = init && !ts.isSpreadElement(init) ? evaluateOptions(init, optionSpec, facts, { kind: 'none' }) : ABSENT;
+  return own.status === 'missing' && own.reason === 'absent' ? withInstance(own, () => requestCoverage(source, optionSpec, facts, depth + 1)) : own;
+}
+
+/** `new Request(...)`, written in place or held by a const. */
+function requestConstruction(input: ts.Expression, facts: ProjectFacts): ts.NewExpression | undefined {
+  let e = skipOuterExpressions(input);
+  if (ts.isIdentifier(e)) {
+    const declaration = declarationOf(e, facts);
+    const variable = declaration?.kind === 'variable' ? declaration.node : undefined;
+    if (!variable?.initializer || !isConst(variable)) return undefined;
+    e = skipOuterExpressions(variable.initializer);
+  }
+  return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Request' ? e : undefined;
+}
 
 function instanceCoverage(value: ClientValue, call: ts.CallExpression, options: TraceOptions): Coverage {
   if (value.kind !== 'client') return ABSENT; // undici's request(): only the call's options count
