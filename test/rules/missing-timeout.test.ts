@@ -16,6 +16,12 @@ runRuleTests(rule, {
     },
     `export async function ok(url: string) { return fetch(url, { signal: AbortSignal.timeout(5000) }); }`,
     {
+      name: 'a file shipped with the module, fetched by its URL relative to import.meta.url, is no server',
+      code: `const font = fetch(new URL('../../public/fonts/Inter-SemiBold.ttf', import.meta.url)).then((res) => res.arrayBuffer());
+export const fontData = () => font;
+`,
+    },
+    {
       name: 'a Request built with a signal carries it into fetch, in place, through a const or copied',
       code: `export async function inPlace(url: string) {
   return fetch(new Request(url, { signal: AbortSignal.timeout(5000) }));
@@ -135,6 +141,14 @@ export async function f(url: string) {
     },
   ],
   invalid: [
+    {
+      name: 'an absolute URL resolved against import.meta.url is still fetched from its server',
+      code: `export const load = () => fetch(new URL('https://cdn.example.com/font.ttf', import.meta.url));
+`,
+      errors: [{ messageId: 'fetchNoTimeout', line: 1 }],
+      output: `export const load = () => fetch(new URL('https://cdn.example.com/font.ttf', import.meta.url), { signal: AbortSignal.timeout(10000) });
+`,
+    },
     {
       name: 'a Request built without a signal does not bound fetch; the fix gives fetch its own',
       code: `export async function post(url: string, body: string) {

@@ -233,6 +233,33 @@ export const load = (ids: string[]) => Promise.all(ids.map((id) => prisma.custom
 }`,
     },
     {
+      name: 'a request followed by a return, a throw or a break of the loop runs at most once per loop',
+      code: `declare function runAction(action: string): Promise<{ reply?: string; fatal?: boolean }>;
+const send = (reply: string) => fetch('https://example.com/replies', { method: 'POST', body: reply, signal: AbortSignal.timeout(1000) });
+export async function drain(actions: string[]) {
+  for (const action of actions) {
+    const result = await runAction(action);
+    if (result.reply) {
+      send(result.reply);
+      return;
+    }
+    if (result.fatal) {
+      await send('fatal');
+      throw new Error(action);
+    }
+  }
+}
+export async function firstReply(actions: string[]) {
+  outer: for (const action of actions) {
+    switch (action) {
+      case 'reply':
+        await send(action);
+        break outer;
+    }
+  }
+}`,
+    },
+    {
       name: 'trying mirrors until one answers is a search, sequential by design',
       code: `export async function firstAvailable(mirrors: string[]) {
   for (const mirror of mirrors) {
@@ -477,6 +504,27 @@ export async function load(teams: { memberIds: string[] }[]) {
     },
   ],
   invalid: [
+    {
+      name: 'a break of a switch or an inner loop, or a return in a callback, does not end the loop',
+      code: `const send = (reply: string) => fetch('https://example.com/replies', { method: 'POST', body: reply, signal: AbortSignal.timeout(1000) });
+export async function each(actions: string[]) {
+  for (const action of actions) {
+    switch (action) {
+      case 'reply':
+        await send(action);
+        break;
+    }
+  }
+  await Promise.all(actions.map(async (action) => {
+    await send(action);
+    return;
+  }));
+}`,
+      errors: [
+        { messageId: 'sequential', line: 6 },
+        { messageId: 'concurrent', line: 11 },
+      ],
+    },
     {
       name: 'a handler made and run at once per element, and an fp-ts Task run in the loop, query per element',
       ...prismaProject,

@@ -48,7 +48,7 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
       onEnd() {
         for (const call of calls) {
           const scope = iterationScopeOf(call, facts, scopes);
-          if (!scope || stopsAtFirstResult(scope, call)) continue;
+          if (!scope || stopsAtFirstResult(scope, call) || leavesLoopAfter(scope, call)) continue;
           const witness = ioOfCall(context, call, scope.mode);
           if (!witness || receiverPerformsIo(context, call)) continue;
           const { subject, related } = explainIo(witness, context.settings.projectRoot);
@@ -119,6 +119,32 @@ function stopsAtFirstResult(scope: IterationScope, call: CallSite): boolean {
     });
   }
   return false;
+}
+
+/**
+ * A call followed, in its block or one around it inside the loop, by a `return`, `throw` or
+ * a `break` of this loop runs at most once per loop (`if (reply) { send(reply); return; }`).
+ */
+function leavesLoopAfter(scope: IterationScope, call: CallSite): boolean {
+  if (scope.kind === 'callback') return false;
+  for (let node: ts.Node = call; node.parent && node !== scope.node; node = node.parent) {
+    if (ts.isFunctionLike(node)) return false;
+    const parent = node.parent;
+    if (!ts.isBlock(parent) && !ts.isCaseOrDefaultClause(parent)) continue;
+    const after = parent.statements.slice(parent.statements.indexOf(node as ts.Statement) + 1);
+    if (after.some((statement) => ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || (ts.isBreakStatement(statement) && breaks(statement) === scope.node))) return true;
+  }
+  return false;
+}
+
+/** The statement a `break` leaves: its label's, or the innermost loop or switch around it. */
+function breaks(statement: ts.BreakStatement): ts.Node | undefined {
+  for (let node: ts.Node = statement.parent; !ts.isFunctionLike(node) && !ts.isSourceFile(node); node = node.parent) {
+    if (statement.label) {
+      if (ts.isLabeledStatement(node) && node.label.text === statement.label.text) return node.statement;
+    } else if (ts.isIterationStatement(node, false) || ts.isSwitchStatement(node)) return node;
+  }
+  return undefined;
 }
 
 /** `if (res.ok)`, `if (found)`: a test that the result is good (`if (!user)` is validation instead). */

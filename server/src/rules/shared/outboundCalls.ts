@@ -141,10 +141,13 @@ function callableCall(
 /**
  * `fetch(canvas.toDataURL())`, `fetch(URL.createObjectURL(blob))`, `fetch('data:...')`, also
  * through a const: a `data:` or `blob:` URL is read from memory, with no server to wait for.
+ * So is `fetch(new URL('./font.ttf', import.meta.url))`, a file shipped with the module
+ * (edge runtimes and bundlers serve it from the deployment; Node's fetch refuses it at once).
  */
 function readsLocalData(url: ts.Expression, facts: ProjectFacts, depth = 0): boolean {
   const e = skipOuterExpressions(url);
   if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return /^(?:data|blob):/i.test(ts.isTemplateExpression(e) ? e.head.text : e.text);
+  if (ts.isNewExpression(e)) return isModuleRelativeUrl(e);
   if (ts.isCallExpression(e)) {
     const callee = skipOuterExpressions(e.expression);
     return ts.isPropertyAccessExpression(callee) && (callee.name.text === 'toDataURL' || (callee.name.text === 'createObjectURL' && callee.expression.getText() === 'URL'));
@@ -153,6 +156,15 @@ function readsLocalData(url: ts.Expression, facts: ProjectFacts, depth = 0): boo
   const declaration = declarationOf(e, facts);
   const initializer = declaration?.kind === 'variable' && isConst(declaration.node) ? declaration.node.initializer : undefined;
   return !!initializer && readsLocalData(initializer, facts, depth + 1);
+}
+
+/** `new URL('./font.ttf', import.meta.url)`: a relative path resolved against the module's own URL. */
+function isModuleRelativeUrl(e: ts.NewExpression): boolean {
+  const [relative, base] = e.arguments ?? [];
+  if (!ts.isIdentifier(e.expression) || e.expression.text !== 'URL' || !relative || !base || !ts.isStringLiteralLike(relative)) return false;
+  if (/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(relative.text)) return false;
+  const url = skipOuterExpressions(base);
+  return ts.isPropertyAccessExpression(url) && url.name.text === 'url' && ts.isMetaProperty(url.expression) && url.expression.keywordToken === ts.SyntaxKind.ImportKeyword;
 }
 
 /**
