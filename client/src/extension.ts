@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: {
       configurationSection: 'resilint',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.ts,*.tsx,*.mts,*.cts,tsconfig.json,package.json,resilint.config.json,resilint-baseline.json}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.ts,*.tsx,*.mts,*.cts,tsconfig*.json,package.json,resilint.config.json,resilint-baseline.json}'),
     },
     outputChannel: output,
     errorHandler,

@@ -109,6 +109,22 @@ describe('workspace', () => {
     assert.match(workspace.getSourceFile(file)!.text, /= 2/);
   });
 
+  it('gives the files of a solution-style tsconfig to the configs it references, and rebuilds when one changes', () => {
+    dir = project({ 'apps/web/src/main.ts': "import { api } from '@/lib/api';\nexport const x = api;\n", 'apps/web/src/lib/api.ts': 'export const api = 1;\n' });
+    const web = path.join(dir, 'apps', 'web');
+    fs.writeFileSync(path.join(dir, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['apps/web/src/*'] } } }));
+    fs.writeFileSync(path.join(web, 'tsconfig.json'), JSON.stringify({ extends: '../../tsconfig.base.json', files: [], include: [], references: [{ path: './tsconfig.app.json' }] }));
+    fs.writeFileSync(path.join(web, 'tsconfig.app.json'), JSON.stringify({ extends: './tsconfig.json', include: ['src/**/*.ts'] }));
+    const main = path.join(web, 'src', 'main.ts');
+    const workspace = new Workspace(dir);
+    const owner = workspace.projectFor(main);
+    assert.equal(owner.tsconfigPath, path.join(web, 'tsconfig.app.json'));
+    assert.deepEqual(owner.compilerOptions.paths, { '@/*': ['apps/web/src/*'] }, 'the alias of the base the referenced config extends');
+    fs.writeFileSync(path.join(web, 'tsconfig.app.json'), JSON.stringify({ extends: './tsconfig.json', include: ['other/**/*.ts'] }));
+    workspace.fileChanged(path.join(web, 'tsconfig.app.json'));
+    assert.notEqual(workspace.projectFor(main).tsconfigPath, path.join(web, 'tsconfig.app.json'), 'a referenced config that changed is read again');
+  });
+
   it("parses a file from the text read ahead for a batch run's order, and drops that text when the file changes", () => {
     dir = project({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 1;\n' });
     const [a, b] = ['a', 'b'].map((name) => path.join(dir, 'src', `${name}.ts`)) as [string, string];

@@ -228,7 +228,7 @@ export class Workspace {
     this.skipped.delete(file);
     this.readAhead.delete(file);
     this.declarations.forget(file);
-    if (path.basename(file) === 'tsconfig.json' || path.basename(file) === 'package.json') {
+    if (TSCONFIG_NAME.test(path.basename(file)) || path.basename(file) === 'package.json') {
       this.dropProjects();
       return;
     }
@@ -305,10 +305,19 @@ export class Workspace {
       this.tsconfigProblems = [];
       // Parsed `extends` bases: a monorepo's tsconfigs extend the same few.
       const extended = new Map<string, ts.ExtendedConfigCacheEntry>();
-      for (const tsconfig of [...(above ? [above] : []), ...findTsconfigs(this.root, listing)]) {
-        const { entry, problems } = ProjectEntry.fromTsconfig(this, tsconfig, listing.parseConfigHost(), extended);
+      // A solution-style tsconfig (`"files": []` with `references`, as Vite and Nx write
+      // them) owns no files: the configs it references do, under any name (tsconfig.app.json).
+      const pending = [...(above ? [above] : []), ...findTsconfigs(this.root, listing)];
+      const seen = new Set(pending);
+      for (let tsconfig = pending.shift(); tsconfig !== undefined; tsconfig = pending.shift()) {
+        const { entry, problems, references } = ProjectEntry.fromTsconfig(this, tsconfig, listing.parseConfigHost(), extended);
         if (entry) this.projects.push(entry);
         this.tsconfigProblems.push(...problems);
+        for (const reference of references) {
+          if (seen.has(reference) || !isWithin(this.root, reference) || !fs.existsSync(reference)) continue;
+          seen.add(reference);
+          pending.push(reference);
+        }
       }
     }
     return this.projects;
@@ -387,9 +396,9 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   /** The project of a tsconfig.json, with what was wrong in it (undefined when it cannot be read at all). */
-  static fromTsconfig(workspace: Workspace, tsconfigPath: string, host: ts.ParseConfigHost, extended: Map<string, ts.ExtendedConfigCacheEntry>): { entry?: ProjectEntry; problems: string[] } {
+  static fromTsconfig(workspace: Workspace, tsconfigPath: string, host: ts.ParseConfigHost, extended: Map<string, ts.ExtendedConfigCacheEntry>): { entry?: ProjectEntry; problems: string[]; references: string[] } {
     const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
-    if (read.error) return { problems: [`${tsconfigPath} cannot be read (${messageOf(read.error)}): its files are analysed with default compiler options`] };
+    if (read.error) return { problems: [`${tsconfigPath} cannot be read (${messageOf(read.error)}): its files are analysed with default compiler options`], references: [] };
     const root = path.dirname(tsconfigPath);
     const parsed = ts.parseJsonConfigFileContent(read.config, host, root, undefined, tsconfigPath, undefined, undefined, extended);
     const fileNames = new Set(parsed.fileNames.filter(isAnalysableFile).map(normalizePath));
@@ -399,7 +408,8 @@ export class ProjectEntry implements ProjectFacts {
     const problems = parsed.errors
       .filter((error) => error.category === ts.DiagnosticCategory.Error && error.code !== NO_INPUTS_FOUND)
       .map((error) => `${tsconfigPath}: ${messageOf(error)}`);
-    return { entry: new ProjectEntry(workspace, root, tsconfigPath, fileNames, { ...parsed.options, noEmit: true }, declarationFileNames), problems };
+    const references = (parsed.projectReferences ?? []).map((reference) => normalizePath(ts.resolveProjectReferencePath(reference)));
+    return { entry: new ProjectEntry(workspace, root, tsconfigPath, fileNames, { ...parsed.options, noEmit: true }, declarationFileNames), problems, references };
   }
 
   static inferred(workspace: Workspace, root: string): ProjectEntry {
@@ -683,6 +693,9 @@ export function packageJsonsAbove(dir: string, stopAt: string): Record<string, u
 function isWithin(dir: string, file: string): boolean {
   return file === dir || file.startsWith(dir + path.sep);
 }
+
+/** tsconfig.json and the configs it extends or references by convention (tsconfig.base.json, tsconfig.app.json). */
+export const TSCONFIG_NAME = /^tsconfig(?:\.[\w.-]+)?\.json$/;
 
 function tsconfigAbove(root: string): string | undefined {
   for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {

@@ -32,7 +32,7 @@ interface Published {
   analysis: FileAnalysis;
 }
 
-const CONFIG_FILES = new Set(['resilint.config.json', 'package.json', 'tsconfig.json']);
+const CONFIG_FILES = new Set(['resilint.config.json', 'package.json']);
 
 export class Session {
   private folders: string[] = [];
