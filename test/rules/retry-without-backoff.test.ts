@@ -137,6 +137,32 @@ export async function withSerializableRetry<T>(fn: () => Promise<T>): Promise<T>
 `,
     },
     {
+      name: "retrying only MongoDB's or MySQL's numeric duplicate-key code is a uniqueness conflict",
+      code: `import { Model } from 'mongoose';
+declare const Apps: Model<{ clientId: string }>;
+declare function newClientId(): string;
+export async function createApp(attempt = 0): Promise<unknown> {
+  if (attempt >= 5) throw new Error('no unique client id');
+  try {
+    return await Apps.create({ clientId: newClientId() });
+  } catch (e: any) {
+    if (e?.code === 11000) return createApp(attempt + 1);
+    throw e;
+  }
+}
+declare function insertRow(slug: string): Promise<void>;
+export async function insertWithFreshSlug(slug: string) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await insertRow(\`\${slug}-\${attempt}\`);
+    } catch (error: any) {
+      if (error.errno !== 1062) throw error;
+    }
+  }
+}
+`,
+    },
+    {
       name: 'waiting for a local file to appear polls the disk, not a dependency',
       code: `import { promises as fs } from 'node:fs';
 declare function pause(): Promise<void>;

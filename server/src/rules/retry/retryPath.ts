@@ -209,8 +209,12 @@ export function inspectsError(parts: readonly ts.Node[], errorName: string | und
   return handed;
 }
 
-/** Uniqueness and transaction conflicts: deadlocks and serialization failures (Prisma P2034, Postgres 40P01 and 40001, MySQL ER_LOCK_DEADLOCK). */
-const CONFLICT = /unique|duplicate|conflict|concurren|deadlock|serializ|P2002|P2034|23505|40P01|40001|ER_DUP_ENTRY/i;
+/**
+ * Uniqueness conflicts (Prisma P2002, Postgres 23505, MySQL ER_DUP_ENTRY or errno 1062,
+ * MongoDB code 11000) and transaction conflicts: deadlocks and serialization failures
+ * (Prisma P2034, Postgres 40P01 and 40001, MySQL ER_LOCK_DEADLOCK).
+ */
+const CONFLICT = /unique|duplicate|conflict|concurren|deadlock|serializ|P2002|P2034|23505|40P01|40001|ER_DUP_ENTRY|\b(?:E?11000|1062)\b/i;
 
 /**
  * Retrying only a uniqueness conflict (pick another slug, re-read and write again) or a
