@@ -260,6 +260,16 @@ export async function firstReply(actions: string[]) {
 }`,
     },
     {
+      name: 'node-redis and Upstash pipeline the commands issued in one tick: Promise.all over them is one round trip',
+      code: `import { createClient } from 'redis';
+import { Redis } from '@upstash/redis';
+const client = await createClient().connect();
+const upstash = Redis.fromEnv();
+export const teams = (ids: string[]) => Promise.all(ids.map((id) => client.get(\`team:\${id}\`)));
+export const usage = (keys: string[]) => Promise.all(keys.map((key) => upstash.hgetall(key)));
+`,
+    },
+    {
       name: 'trying mirrors until one answers is a search, sequential by design',
       code: `export async function firstAvailable(mirrors: string[]) {
   for (const mirror of mirrors) {
@@ -1411,6 +1421,27 @@ export function touch(ids: string[]) {
 }
 `,
       errors: [{ messageId: 'concurrent', line: 5 }],
+    },
+    {
+      name: 'awaited one by one, node-redis and Upstash commands are N round trips; ioredis does not pipeline by default',
+      code: `import { createClient } from 'redis';
+import { Redis } from '@upstash/redis';
+import IORedis from 'ioredis';
+const client = await createClient().connect();
+const upstash = Redis.fromEnv();
+const ioredis = new IORedis();
+export async function teams(ids: string[]) {
+  const found = [];
+  for (const id of ids) found.push(await client.get(\`team:\${id}\`));
+  for (const id of ids) found.push(await upstash.get(id));
+  return [found, await Promise.all(ids.map((id) => ioredis.get(id)))];
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 9 },
+        { messageId: 'sequential', line: 10 },
+        { messageId: 'concurrent', line: 11 },
+      ],
     },
     {
       name: 'a queue drained one item at a time with Redis',

@@ -87,6 +87,16 @@ const PRISMA_METHODS = set(
 /** Prisma's own dataloader merges findUnique calls made in the same tick into one query. */
 const PRISMA_SAME_TICK = set('findUnique', 'findUniqueOrThrow');
 
+const REDIS_COMMANDS = set(
+  'get', 'set', 'setex', 'setEx', 'getset', 'del', 'exists', 'expire', 'ttl', 'incr', 'incrby', 'incrBy', 'decr',
+  'hget', 'hGet', 'hset', 'hSet', 'hgetall', 'hGetAll', 'hdel', 'hDel', 'hincrby', 'hIncrBy', 'lpush', 'lPush',
+  'rpush', 'rPush', 'lpop', 'lPop', 'rpop', 'rPop', 'lrange', 'lRange', 'sadd', 'sAdd', 'srem', 'sRem', 'smembers',
+  'sMembers', 'sismember', 'sIsMember', 'zadd', 'zAdd', 'zrange', 'zRange', 'zrem', 'zRem', 'zscore', 'zScore',
+  'publish', 'xadd', 'xAdd', 'json', 'sendCommand', 'call', 'eval', 'evalsha',
+);
+const REDIS_LIST_COMMANDS = set('mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet');
+const REDIS_PIPELINES = new Map([['pipeline', 'exec'], ['multi', 'exec']]);
+
 const MONGO_METHODS = set(
   'find', 'findOne', 'findById', 'findByIdAndUpdate', 'findByIdAndDelete', 'findByIdAndRemove', 'findOneAndUpdate',
   'findOneAndDelete', 'findOneAndReplace', 'findOneAndRemove', 'create', 'insertOne', 'insertMany', 'updateOne',
@@ -280,19 +290,16 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('get', 'search', 'index', 'create', 'update', 'delete', 'count', 'exists', 'updateByQuery', 'deleteByQuery', 'mget', 'msearch', 'bulk'),
     listMethods: set('mget', 'msearch', 'bulk'),
   },
+  // ioredis sends each command as it is issued (unless created with enableAutoPipelining).
+  { kind: 'Redis command', matches: exact('ioredis'), methods: REDIS_COMMANDS, listMethods: REDIS_LIST_COMMANDS, pipelines: REDIS_PIPELINES },
   {
+    // node-redis 4+ and Upstash pipeline the commands issued in the same tick by default:
+    // `Promise.all(keys.map((k) => redis.get(k)))` is one round trip, awaiting each is N.
     kind: 'Redis command',
-    matches: exact('ioredis', 'redis', '@redis/client', '@upstash/redis'),
-    methods: set(
-      'get', 'set', 'setex', 'setEx', 'getset', 'del', 'exists', 'expire', 'ttl', 'incr', 'incrby', 'incrBy', 'decr',
-      'hget', 'hGet', 'hset', 'hSet', 'hgetall', 'hGetAll', 'hdel', 'hDel', 'hincrby', 'hIncrBy', 'lpush', 'lPush',
-      'rpush', 'rPush', 'lpop', 'lPop', 'rpop', 'rPop', 'lrange', 'lRange', 'sadd', 'sAdd', 'srem', 'sRem', 'smembers',
-      'sMembers', 'sismember', 'sIsMember', 'zadd', 'zAdd', 'zrange', 'zRange', 'zrem', 'zRem', 'zscore', 'zScore',
-      'publish', 'xadd', 'xAdd', 'json', 'sendCommand', 'call', 'eval', 'evalsha',
-      'mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet',
-    ),
-    listMethods: set('mget', 'mGet', 'mset', 'mSet', 'hmget', 'hmGet', 'hMGet'),
-    pipelines: new Map([['pipeline', 'exec'], ['multi', 'exec']]),
+    matches: exact('redis', '@redis/client', '@upstash/redis'),
+    sameTick: REDIS_COMMANDS,
+    listMethods: REDIS_LIST_COMMANDS,
+    pipelines: REDIS_PIPELINES,
     // node-redis 4+: `await createClient().connect()` resolves to the client (ioredis's to nothing).
     awaitedClients: set('connect'),
   },
