@@ -102,6 +102,28 @@ runRuleTests(rule, {
 ${shopResolvers(SHOP_QUERY)}`,
     },
     {
+      name: "modular resolvers: an object the folder's index does not name as a type, or spreads into Query, is no type's fields",
+      filename: 'src/graphql/resolvers/queries.ts',
+      code: `import type { Context } from '../../db';
+export default {
+  vendor(_root: unknown, args: { id: string }, ctx: Context) {
+    return ctx.db.vendor.findFirst({ where: { id: args.id } });
+  },
+};
+export const helpers = {
+  vendorOf(product: { vendorId: string }, ctx: Context) {
+    return ctx.db.vendor.findFirst({ where: { id: product.vendorId } });
+  },
+};
+`,
+      files: {
+        'src/db.ts': DB,
+        'src/graphql/resolvers/index.ts': `import queries, { helpers } from './queries';
+export default { Query: { ...queries }, helpers };
+`,
+      },
+    },
+    {
       name: 'root Query and Mutation fields run once per operation',
       code: `${DB}
 export const resolvers = {
@@ -153,6 +175,34 @@ export const handlers = {
     },
   ],
   invalid: [
+    {
+      name: 'a type\'s fields held by a const the resolver map names (`{ Product }`)',
+      code: `${DB}
+const Product = {
+  vendor: (product: Product, _args: unknown, ctx: Context) => ctx.db.vendor.findFirst({ where: { id: product.vendorId } }),
+};
+export const resolvers = { Query: { products: () => [] as Product[] }, Product };
+`,
+      errors: [{ messageId: 'perParent', line: 11 }],
+    },
+    {
+      name: "modular resolvers: a type's fields default-exported from their own file and named by the folder's index",
+      filename: 'src/graphql/resolvers/types/product.ts',
+      code: `import type { Context, Product } from '../../../db';
+export default {
+  async vendor(product: Product, _args: unknown, ctx: Context) {
+    return ctx.db.vendor.findFirst({ where: { id: product.vendorId } });
+  },
+};
+`,
+      files: {
+        'src/db.ts': DB,
+        'src/graphql/resolvers/types/index.ts': `import Product from './product';
+export default { Product };
+`,
+      },
+      errors: [{ messageId: 'perParent', line: 4, message: 'The Product.vendor resolver runs once per Product, and \`ctx.db.vendor.findFirst\` performs a database query: a list of N Product objects costs N extra round trips. Batch it with a per-request DataLoader.' }],
+    },
     {
       name: 'a query on a connection awaited from a pool, per parent',
       code: `import { Pool } from 'pg';

@@ -46,7 +46,7 @@ export default defineRule<{ checkTests: boolean }>({
     const resolverAround = (call: ts.Node): FieldResolver | undefined => {
       for (let node: ts.Node | undefined = call.parent; node && !ts.isSourceFile(node); node = node.parent) {
         if (!ts.isFunctionLike(node)) continue;
-        if (!resolvers.has(node)) resolvers.set(node, fieldResolverOf(node) ?? null);
+        if (!resolvers.has(node)) resolvers.set(node, fieldResolverOf(node, context.facts) ?? null);
         const resolver = resolvers.get(node);
         if (resolver) return resolver;
       }

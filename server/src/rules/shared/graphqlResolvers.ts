@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { walk } from '../../engine/analyzer';
+import type { ProjectFacts } from '../../engine/projectFacts';
 import { staticPropertyName, outermostWrapping } from './localDeclarations';
 
 // GraphQL field resolvers, found syntactically in every common TypeScript style:
@@ -8,8 +9,9 @@ import { staticPropertyName, outermostWrapping } from './localDeclarations';
 //   collectFieldResolvers(file)  every resolver of a file, root fields included
 //
 // Recognised: Apollo / graphql-tools resolver maps (`{ Post: { author: (post, args, ctx)
-// => ... } }`, per-type objects merged from several files, codegen `PostResolvers`
-// objects), NestJS `@ResolveField` and TypeGraphQL `@FieldResolver` methods, Pothos and
+// => ... } }`, per-type objects merged from several files, also held by a const the map
+// names (`{ Post }`) or default-exported to the folder's index that does, codegen
+// `PostResolvers` objects), NestJS `@ResolveField` and TypeGraphQL `@FieldResolver` methods, Pothos and
 // Nexus `t.field({ resolve })`, and graphql-js `new GraphQLObjectType({ fields })`.
 // Fields of the root operation types run once per operation; `isRoot` marks them so rules
 // about per-parent work can skip them.
@@ -52,14 +54,17 @@ export function collectFieldResolvers(sourceFile: ts.SourceFile): FieldResolver[
   return found;
 }
 
-/** The field resolver `node` implements, or undefined when it is not one. */
-export function fieldResolverOf(node: ts.Node): FieldResolver | undefined {
+/**
+ * The field resolver `node` implements, or undefined when it is not one. With `facts`, a
+ * per-type object exported from its own file is named by the folder's index that maps it.
+ */
+export function fieldResolverOf(node: ts.Node, facts?: ProjectFacts): FieldResolver | undefined {
   if (ts.isMethodDeclaration(node) && ts.isClassLike(node.parent)) return decoratedFieldResolver(node, node.parent);
   if (!ts.isMethodDeclaration(node) && !ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
   const slot = objectSlot(node);
   if (!slot) return undefined;
-  if (slot.name === 'resolve') return fieldConfigResolver(node, slot.object);
-  return resolverMapField(node, slot.object, slot.name);
+  if (slot.name === 'resolve') return fieldConfigResolver(node, slot.object, facts);
+  return resolverMapField(node, slot.object, slot.name, facts);
 }
 
 /** `name: fn` or `name(...) {}` inside an object literal. */
@@ -109,16 +114,16 @@ function make(
 
 // --- Resolver maps ---------------------------------------------------------------
 
-function resolverMapField(fn: ts.FunctionLikeDeclaration, typeObject: ts.ObjectLiteralExpression, fieldName: string): FieldResolver | undefined {
+function resolverMapField(fn: ts.FunctionLikeDeclaration, typeObject: ts.ObjectLiteralExpression, fieldName: string, facts: ProjectFacts | undefined): FieldResolver | undefined {
   if (fieldName.startsWith('__') && fieldName !== '__resolveReference') return undefined;
-  const typeName = resolverMapTypeName(typeObject);
+  const typeName = resolverMapTypeName(typeObject, facts);
   if (!typeName) return undefined;
   // Federation's __resolveReference(reference, context) runs once per entity reference.
   return fieldName === '__resolveReference' ? make('resolver-map', typeName, fieldName, fn, 0, 1) : make('resolver-map', typeName, fieldName, fn, 0, 2);
 }
 
 /** The GraphQL type an object of field resolvers belongs to, if it is one. */
-function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression): string | undefined {
+function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression, facts: ProjectFacts | undefined): string | undefined {
   const holder = outermostWrapping(typeObject);
   const parent = holder.parent;
   if (ts.isPropertyAssignment(parent) && ts.isObjectLiteralExpression(parent.parent)) {
@@ -133,7 +138,69 @@ function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression): string | u
     const perType = /^(\w+?)Resolvers\b/.exec(annotation);
     if (perType && perType[1] && TYPE_NAME.test(perType[1])) return perType[1];
   }
-  return undefined;
+  const held = ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent.name.text : undefined;
+  const sourceFile = typeObject.getSourceFile();
+  // `const Post = {...}` named by a map of the same file: `export const resolvers = { Post }`.
+  const local = held === undefined ? undefined : typeKeys(sourceFile, facts).get(held);
+  if (local || !facts) return local;
+  const exported = ts.isExportAssignment(parent) ? 'default' : held !== undefined && isExported(parent as ts.VariableDeclaration) ? held : undefined;
+  return exported === undefined ? undefined : typeNameFromIndex(sourceFile, exported, facts);
+}
+
+/** What the resolver maps of `file` hold by name: `{ Post }` or `Post: postFields` → local name to type. */
+function typeKeys(file: ts.SourceFile, facts: ProjectFacts | undefined): ReadonlyMap<string, string> {
+  const compute = () => {
+    const keys = new Map<string, string>();
+    walk(file, (node) => {
+      if (!ts.isObjectLiteralExpression(node)) return;
+      let map: boolean | undefined;
+      for (const property of node.properties) {
+        const value = ts.isShorthandPropertyAssignment(property) ? property.name : ts.isPropertyAssignment(property) ? property.initializer : undefined;
+        const key = staticPropertyName(property.name);
+        if (!value || !ts.isIdentifier(value) || !key || !TYPE_NAME.test(key) || ROOT_TYPE.test(key)) continue;
+        map ??= isResolverMap(node);
+        if (map && !keys.has(value.text)) keys.set(value.text, key);
+      }
+    });
+    return keys;
+  };
+  return facts ? facts.perFile(file, 'resolver-type-keys', compute) : compute();
+}
+
+/**
+ * Modular resolvers: `customResolvers/customer.ts` default-exports the fields of one type,
+ * and the folder's index maps them (`import Customer from './customer'; export default { Customer }`).
+ */
+function typeNameFromIndex(file: ts.SourceFile, exported: string, facts: ProjectFacts): string | undefined {
+  const index = facts.resolveModule(file.fileName, '.');
+  if (!index || index === file) return undefined;
+  const mapped = facts.acrossFiles(`resolver-index:${index.fileName}`, () => indexedTypes(index, facts), index);
+  return mapped.get(`${file.fileName}#${exported}`);
+}
+
+/** What an index's resolver maps name: `<file>#<export>` → the type it holds the fields of. */
+function indexedTypes(index: ts.SourceFile, facts: ProjectFacts): Map<string, string> {
+  const mapped = new Map<string, string>();
+  for (const statement of index.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.importClause?.isTypeOnly) continue;
+    const target = facts.resolveModulePath(index.fileName, statement.moduleSpecifier.text);
+    const clause = statement.importClause;
+    if (!target || !clause) continue;
+    const bindings: [string, string][] = clause.name ? [[clause.name.text, 'default']] : [];
+    if (clause.namedBindings && ts.isNamedImports(clause.namedBindings)) {
+      for (const element of clause.namedBindings.elements) bindings.push([element.name.text, (element.propertyName ?? element.name).text]);
+    }
+    for (const [local, imported] of bindings) {
+      const key = typeKeys(index, facts).get(local);
+      if (key) mapped.set(`${target}#${imported}`, key);
+    }
+  }
+  return mapped;
+}
+
+function isExported(declaration: ts.VariableDeclaration): boolean {
+  const statement = declaration.parent.parent;
+  return ts.isVariableStatement(statement) && !!statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
 /**
@@ -165,7 +232,7 @@ function isResolverMap(map: ts.ObjectLiteralExpression): boolean {
 
 // --- `resolve` in a field config: graphql-js, Pothos, Nexus, Apollo `{ resolve }` ----
 
-function fieldConfigResolver(fn: ts.FunctionLikeDeclaration, config: ts.ObjectLiteralExpression): FieldResolver | undefined {
+function fieldConfigResolver(fn: ts.FunctionLikeDeclaration, config: ts.ObjectLiteralExpression, facts: ProjectFacts | undefined): FieldResolver | undefined {
   const holder = outermostWrapping(config);
   const parent = holder.parent;
   if (ts.isPropertyAssignment(parent) && ts.isObjectLiteralExpression(parent.parent)) {
@@ -174,7 +241,7 @@ function fieldConfigResolver(fn: ts.FunctionLikeDeclaration, config: ts.ObjectLi
     const fields = parent.parent;
     const typeName = graphqlJsTypeName(fields);
     if (typeName) return make('graphql-js', typeName, fieldName, fn, 0, 2);
-    const mapType = resolverMapTypeName(fields);
+    const mapType = resolverMapTypeName(fields, facts);
     return mapType ? make('resolver-map', mapType, fieldName, fn, 0, 2) : undefined;
   }
   if (ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression)) {
