@@ -270,6 +270,41 @@ export const usage = (keys: string[]) => Promise.all(keys.map((key) => upstash.h
 `,
     },
     {
+      name: 'a helper that answers from a store it fills (module cache, memoised member) makes its round trips once per key, not per call',
+      code: `import Redis from 'ioredis';
+const redis = new Redis();
+const serviceCache: Record<string, string> = {};
+export async function service(name: string) {
+  if (serviceCache[name]) return serviceCache[name];
+  const address = (await redis.get(\`service:\${name}\`)) ?? '';
+  serviceCache[name] = address;
+  return address;
+}
+const configs = new Map<string, string | null>();
+async function config(name: string) {
+  const hit = configs.get(name);
+  if (hit !== undefined) return hit;
+  const value = await redis.get(\`config:\${name}\`);
+  configs.set(name, value);
+  return value;
+}
+class Patterns {
+  private groups: string[] | undefined;
+  async getGroups() {
+    if (this.groups === undefined) this.groups = await redis.lrange('groups', 0, -1);
+    return this.groups;
+  }
+}
+export async function describe(names: string[]) {
+  const patterns = new Patterns();
+  for (const name of names) {
+    await service(name);
+    await config(name);
+    await patterns.getGroups();
+  }
+}`,
+    },
+    {
       name: 'trying mirrors until one answers is a search, sequential by design',
       code: `export async function firstAvailable(mirrors: string[]) {
   for (const mirror of mirrors) {
@@ -1438,9 +1473,51 @@ export async function teams(ids: string[]) {
 }
 `,
       errors: [
-        { messageId: 'sequential', line: 9 },
+        { messageId: 'sequential', line: 9, message: '\`client.get\` performs a Redis command once per element of \`ids\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
         { messageId: 'sequential', line: 10 },
         { messageId: 'concurrent', line: 11 },
+      ],
+    },
+    {
+      name: 'a store declared in the helper, or a guard that answers something else, does not spare the round trip',
+      code: `import Redis from 'ioredis';
+const redis = new Redis();
+const settings = { disabled: false, reads: 0 };
+async function service(name: string) {
+  const local: Record<string, string> = {};
+  if (local[name]) return local[name];
+  local[name] = (await redis.get(name)) ?? '';
+  return local[name];
+}
+async function lookup(name: string) {
+  if (settings.disabled) return null;
+  settings.reads = settings.reads + 1;
+  return redis.get(name);
+}
+export async function describe(names: string[]) {
+  for (const name of names) {
+    await service(name);
+    await lookup(name);
+  }
+}`,
+      errors: [
+        { messageId: 'sequential', line: 17 },
+        { messageId: 'sequential', line: 18 },
+      ],
+    },
+    {
+      name: 'a model typed by an interface extending mongoose Model, reached through a destructured context parameter',
+      code: `import { Document, Model } from 'mongoose';
+interface IUserDocument extends Document { email: string }
+interface IUserModel extends Model<IUserDocument> { getUser(id: string): Promise<IUserDocument> }
+interface IContext { models: { Users: IUserModel } }
+export async function emails(ids: string[], { models }: IContext, { models: { Users } }: IContext) {
+  for (const id of ids) await models.Users.findOne({ _id: id });
+  for (const id of ids) await Users.countDocuments({ _id: id });
+}`,
+      errors: [
+        { messageId: 'sequential', line: 6, message: '\`models.Users.findOne\` performs a database query once per element of \`ids\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 7 },
       ],
     },
     {

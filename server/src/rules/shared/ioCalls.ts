@@ -114,7 +114,8 @@ export function explainIo(witness: IoWitness, projectRoot: string): { subject: s
     range: rangeOfNode(hop.sourceFile, calleeOf(hop.call)),
     message: hop.io ? `${kind}: ${messageText(calleeOf(hop.call))}` : `${hops[hops.indexOf(hop) - 1]!.callee!.name}() calls ${hop.callee!.name}()`,
   }));
-  const article = /^[aeiouHR]/.test(kind) ? 'an' : 'a';
+  // Said as spoken: "an HTTP request", "an RPC call", "a Redis command", "a round trip".
+  const article = /^(?:[aeiou]|HTTP|RPC)/.test(kind) ? 'an' : 'a';
   if (hops.length === 1) return { subject: `\`${messageText(calleeOf(last.call))}\` performs ${article} ${kind}`, related };
   const where = posixRelative(projectRoot, last.sourceFile.fileName);
   const middle = hops.slice(1, -1).map((h) => `${h.callee!.name}()`);

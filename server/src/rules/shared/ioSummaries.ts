@@ -5,6 +5,7 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { importBindings } from '../../engine/imports';
 import { returningFunction, type FunctionLike } from './localDeclarations';
 import { recognizeOutboundCall } from './outboundCalls';
+import { behindReadThroughCache, storeWritten } from './readThroughCache';
 import { localCallTarget, resolveAcrossFiles, type CallTarget, type FunctionNode, type LocalTarget } from './valueTrace';
 
 // Per-function I/O summaries: does calling this function perform a round trip, directly
@@ -133,9 +134,13 @@ function localTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallS
   return target;
 }
 
-/** One walk of the file with an explicit stack, attributing each call to its owning function. */
+/**
+ * One walk of the file with an explicit stack, attributing each call to its owning function.
+ * Calls a function makes only to fill a store it answers from later are left out (readThroughCache.ts).
+ */
 function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, CallSite[]> {
   const calls = new Map<ts.Node, CallSite[]>();
+  const stores = new Map<ts.Node, Set<string>>();
   // Two stacks and one callback for the whole walk: this runs over every node of every file.
   const nodes: ts.Node[] = [sourceFile];
   const owners: ts.Node[] = [sourceFile];
@@ -153,7 +158,17 @@ function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, CallSite[]> {
       if (!list) calls.set(ownerHere, (list = []));
       list.push(node);
     }
+    const store = storeWritten(node);
+    if (store !== undefined) {
+      let written = stores.get(ownerHere);
+      if (!written) stores.set(ownerHere, (written = new Set()));
+      written.add(store);
+    }
     node.forEachChild(push);
+  }
+  for (const [owner, written] of stores) {
+    const list = calls.get(owner);
+    if (list) calls.set(owner, list.filter((call) => !behindReadThroughCache(call, owner, written)));
   }
   for (const list of calls.values()) list.sort((a, b) => a.pos - b.pos);
   return calls;

@@ -3,7 +3,7 @@ import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../
 import { calleeOf, isCallSite, type CallSite } from './callSites';
 import { AWAIT, CALL, CALLBACK, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { callParameters, isFunctionLikeDeclaration, returnedExpressions, returningFunction, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
+import { bindingPath, callParameters, isFunctionLikeDeclaration, returnedExpressions, returningFunction, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 
 // Where a callee comes from, as far as one file can tell, without the type checker: the
 // receiver chain is followed back through parameters' and fields' type annotations,
@@ -228,7 +228,7 @@ function resolveTypeMemberPath(
   const [member, ...rest] = path;
   if (member === undefined || member === CALL) return { kind: 'opaque' };
   const declaration = node.members.find((m) => m.name !== undefined && staticPropertyName(m.name) === member);
-  if (!declaration) return ts.isInterfaceDeclaration(node) ? { kind: 'opaque' } : undefined;
+  if (!declaration) return ts.isInterfaceDeclaration(node) ? inheritedMemberTarget(facts, node, path, call, depth) : undefined;
   const signature = ts.isMethodSignature(declaration)
     ? declaration
     : ts.isPropertySignature(declaration) && declaration.type && ts.isFunctionTypeNode(declaration.type)
@@ -245,6 +245,23 @@ function resolveTypeMemberPath(
   const type = ts.isPropertySignature(declaration) ? declaration.type : undefined;
   if (!type) return { kind: 'opaque' };
   return resolveTypedPath(facts, sourceFile, type, rest, call, depth);
+}
+
+/**
+ * A member an interface does not declare comes from what it extends: `interface IUserModel
+ * extends Model<IUserDocument> { getUser(): ... }` has mongoose's `findOne`.
+ */
+function inheritedMemberTarget(facts: ProjectFacts, node: ts.InterfaceDeclaration, path: readonly string[], call: CallSite, depth: number): LocalTarget {
+  const file = node.getSourceFile();
+  for (const clause of node.heritageClauses ?? []) {
+    for (const type of clause.types) {
+      if (depth > MAX_DEPTH || !ts.isIdentifier(type.expression)) continue;
+      const base = traceIdentifier(facts, file, type.expression, depth + 1);
+      const target = base && resolveTrace(facts, file, { root: base.root, instance: true, path: [...base.path, ...path] }, call, depth + 1);
+      if (target && target.kind !== 'opaque') return target;
+    }
+  }
+  return { kind: 'opaque' };
 }
 
 /** What calling a body-less declared method leads to, by its return type annotation. */
@@ -409,6 +426,12 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
     case 'declaration': {
       const node = found.node;
       if (ts.isParameter(node)) return node.type ? traceType(facts, sourceFile, node.type, depth + 1) : (callbackParameterTrace(facts, sourceFile, node, depth) ?? opaqueTrace());
+      if (ts.isBindingElement(node)) {
+        const origin = node.initializer || node.dotDotDotToken ? undefined : bindingPath(node);
+        const type = origin && ts.isParameter(origin.root) ? origin.root.type : undefined;
+        const base = type && traceType(facts, sourceFile, type, depth + 1);
+        return base ? { ...base, path: [...base.path, ...origin!.path] } : opaqueTrace();
+      }
       if (ts.isVariableDeclaration(node) && !isTopLevel(node)) {
         if (node.type) return traceType(facts, sourceFile, node.type, depth + 1);
         const init = node.initializer && skipOuterExpressions(node.initializer);
@@ -496,7 +519,11 @@ function lookupName(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: 
       for (const parameter of node.parameters) {
         if (ts.isIdentifier(parameter.name)) {
           if (parameter.name.text === name) return { kind: 'declaration', node: parameter };
-        } else if (bindsName(parameter.name, name)) return { kind: 'unknown' };
+        } else if (bindsName(parameter.name, name)) {
+          // `{ models }: IContext`: the member of the parameter's declared type.
+          const element = parameter.type ? bindingElementNamed(parameter.name, name) : undefined;
+          return element ? { kind: 'declaration', node: element } : { kind: 'unknown' };
+        }
       }
     }
     if (ts.isBlock(node) || ts.isSourceFile(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
@@ -537,6 +564,17 @@ function isRequireCall(expression: ts.Expression | undefined): boolean {
   let current = expression;
   while (current && ts.isPropertyAccessExpression(current)) current = current.expression;
   return !!current && ts.isCallExpression(current) && ts.isIdentifier(current.expression) && current.expression.text === 'require';
+}
+
+function bindingElementNamed(pattern: ts.BindingName, wanted: string): ts.BindingElement | undefined {
+  if (ts.isIdentifier(pattern)) return undefined;
+  for (const element of pattern.elements) {
+    if (ts.isOmittedExpression(element)) continue;
+    if (ts.isIdentifier(element.name) ? element.name.text === wanted : false) return element;
+    const nested = bindingElementNamed(element.name, wanted);
+    if (nested) return nested;
+  }
+  return undefined;
 }
 
 function bindsName(name: ts.BindingName, wanted: string): boolean {
