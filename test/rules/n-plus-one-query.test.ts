@@ -305,6 +305,28 @@ export async function describe(names: string[]) {
 }`,
     },
     {
+      name: 'Knex builders that never run: turned into SQL text, handed to another builder, changed and dropped, or the statements of one schema change',
+      code: `import type { Knex } from 'knex';
+declare function runRaw(sql: string): Promise<unknown>;
+export function countQueries(db: Knex, tables: string[]) {
+  return tables.map((table) => db.count('*', { as: 'count' }).from(table).toQuery());
+}
+export async function related(db: Knex, groups: Record<string, string[]>) {
+  const queries = Object.entries(groups).map(([field, ids]) => db.select({ field: db.raw('?', field), id: 'self' }).from('links').whereIn('self', ids));
+  const [first, ...rest] = queries;
+  return runRaw(first!.unionAll(rest).toQuery());
+}
+export function addColumns(db: Knex, qb: Knex.QueryBuilder, columns: Record<string, string>) {
+  Object.entries(columns).forEach(([name, sql]) => {
+    qb.select(db.raw(\`\${sql} as ??\`, [name]));
+  });
+  return qb;
+}
+export async function createTable(db: Knex, name: string) {
+  for (const statement of db.schema.createTable(name, (t) => t.increments('id')).toSQL()) await runRaw(statement.sql);
+}`,
+    },
+    {
       name: 'trying mirrors until one answers is a search, sequential by design',
       code: `export async function firstAvailable(mirrors: string[]) {
   for (const mirror of mirrors) {
@@ -1094,6 +1116,24 @@ export async function load(ids: string[]) {
         { messageId: 'sequential', line: 4 },
         { messageId: 'sequential', line: 6 },
         { messageId: 'sequential', line: 7 },
+      ],
+    },
+    {
+      name: 'Knex builders that run: awaited together by Promise.all, returned from an async callback, or then-ed',
+      code: `import type { Knex } from 'knex';
+export function rows(db: Knex, ids: string[]) {
+  return Promise.all(ids.map((id) => db('users').where({ id }).first()));
+}
+export function touched(db: Knex, ids: string[]) {
+  return ids.map(async (id) => db('users').where({ id }).update({ seen: new Date() }));
+}
+export function logged(db: Knex, ids: string[]) {
+  ids.forEach((id) => db('users').where({ id }).first().then((row) => console.log(row)));
+}`,
+      errors: [
+        { messageId: 'concurrent', line: 3 },
+        { messageId: 'concurrent', line: 6 },
+        { messageId: 'concurrent', line: 9 },
       ],
     },
     {

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import { argumentsOf, calleeOf, isChainLink, type CallSite } from './callSites';
 import { skipOuterExpressions } from './localDeclarations';
+import { builderMayRun } from './lazyBuilders';
 
 // Which calls on values that come from a data-access or network package issue a round
 // trip. A value is tracked by the package it comes from and the member path walked from
@@ -68,6 +69,8 @@ interface IoPackage {
    * awaited call of the package resolves to data (rows, a document), whose `find` is an array's.
    */
   awaitedClients?: ReadonlySet<string>;
+  /** Calls build a query that runs only when awaited (Knex): one turned into text or handed to another builder makes no round trip (lazyBuilders.ts). */
+  lazyBuilders?: boolean;
   /**
    * Methods that call back with a client: the export it is an instance of (TypeORM's
    * `transaction` passes an `EntityManager`), or null for one like the receiver (Knex's
@@ -194,6 +197,7 @@ const PACKAGES: readonly IoPackage[] = [
     kind: 'database query',
     matches: exact('knex'),
     callableInstance: true,
+    lazyBuilders: true,
     methods: set('raw', 'select', 'insert', 'update', 'del', 'delete', 'from', 'table', 'into', 'first', 'count', 'pluck', 'increment', 'decrement', 'truncate', 'upsert'),
     listMethods: set('whereIn'),
     // `const trx = await knex.transaction()`: a callable client bound to the transaction.
@@ -338,7 +342,7 @@ function packageFor(module: string): IoPackage | undefined {
 /** Classifies a call on a value from a package; undefined when it is not a round trip. */
 export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite): IoCall | undefined {
   const pkg = packageFor(awaitedValue.module);
-  if (!pkg) return undefined;
+  if (!pkg || (pkg.lazyBuilders && !builderMayRun(call))) return undefined;
   // A tagged query interpolated into another (sql`... ${sql`and id = ${id}`}`) is a fragment of it.
   if (ts.isTaggedTemplateExpression(call) && ts.isTemplateSpan(call.parent)) return undefined;
   const value = clientValue(pkg, awaitedValue);

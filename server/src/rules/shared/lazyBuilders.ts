@@ -1,0 +1,65 @@
+import { ts } from 'ts-morph';
+import { chainOf, isChainLink, type CallSite } from './callSites';
+import { outermostWrapping } from './localDeclarations';
+
+// Knex builds queries lazily: `knex('users').where(...)` is a thenable that runs only when
+// something awaits it (or calls `then`). A builder turned into text (`.toQuery()`), handed
+// to another builder as a sub-query or fragment (`qb.select(knex.raw(...))`,
+// `first.unionAll(rest)`), or changed in place and dropped (`qb.where(...);`) never runs.
+
+/** Methods that turn a builder into SQL text instead of running it. */
+const TO_TEXT = new Set(['toQuery', 'toSQL', 'toString', 'toNative']);
+/** Methods that run it. */
+const RUNS = new Set(['then', 'catch', 'finally', 'asCallback', 'stream', 'pipe']);
+const PROMISE_COMBINATORS = /^Promise\.(?:all|allSettled|race|any)$/;
+const MAPPERS = new Set(['map', 'flatMap']);
+
+/** Whether the builder chain `call` starts may run; false only where it provably cannot. */
+export function builderMayRun(call: CallSite): boolean {
+  let top: ts.Expression = call;
+  for (let link = top.parent; isChainLink(link, top); link = top.parent) {
+    if (ts.isPropertyAccessExpression(link)) {
+      if (TO_TEXT.has(link.name.text)) return false;
+      if (RUNS.has(link.name.text)) return true;
+    }
+    top = link;
+  }
+  return valueMayRun(top);
+}
+
+function valueMayRun(value: ts.Expression): boolean {
+  let outer: ts.Node = outermostWrapping(value);
+  let parent = outer.parent;
+  // In an object or array literal, the literal's fate decides: `select({ n: knex.raw('?') })`
+  // is a fragment, `Promise.all([a, b])` runs both.
+  while (ts.isPropertyAssignment(parent) || ts.isSpreadElement(parent) || ts.isObjectLiteralExpression(parent) || ts.isArrayLiteralExpression(parent)) {
+    outer = ts.isObjectLiteralExpression(parent) || ts.isArrayLiteralExpression(parent) ? outermostWrapping(parent) : parent;
+    parent = outer.parent;
+  }
+  if (ts.isExpressionStatement(parent)) return false;
+  if (ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression)) return isPromiseCombinator(parent);
+  const fn = ts.isReturnStatement(parent) ? enclosingFunction(parent) : ts.isArrowFunction(parent) && parent.body === outer ? parent : undefined;
+  if (fn && !isAsync(fn)) {
+    // Returned from a `.map` callback: the builders run only if the mapped list is awaited together.
+    const mapper = outermostWrapping(fn).parent;
+    if (ts.isCallExpression(mapper) && ts.isPropertyAccessExpression(mapper.expression) && MAPPERS.has(mapper.expression.name.text)) {
+      return valueMayRun(chainOf(mapper));
+    }
+  }
+  return true;
+}
+
+function isPromiseCombinator(call: ts.CallExpression): boolean {
+  return PROMISE_COMBINATORS.test(call.expression.getText());
+}
+
+function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isFunctionLike(current)) return current as ts.FunctionLikeDeclaration;
+  }
+  return undefined;
+}
+
+function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
+  return !!ts.getModifiers(fn)?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword);
+}
