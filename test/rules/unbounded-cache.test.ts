@@ -102,6 +102,24 @@ export const notify = (key: string) => listeners.get(key)?.forEach((listener) =>
 `,
     },
     {
+      name: 'keys typed by an element of an as-const list, by Exclude<> or Extract<> of it: finite',
+      code: `const PAGE_TYPES = ['blog', 'changelog', 'docs', 'all'] as const;
+type PageType = (typeof PAGE_TYPES)[number];
+type Corpus = Exclude<PageType, 'all'>;
+declare function build(type: string): string[];
+const byCorpus = new Map<Corpus, string[]>();
+const byPage = new Map<Extract<PageType, 'blog' | 'docs'>, string[]>();
+export function corpus(type: Corpus) {
+  if (!byCorpus.has(type)) byCorpus.set(type, build(type));
+  return byCorpus.get(type);
+}
+export function page(type: Extract<PageType, 'blog' | 'docs'>) {
+  if (!byPage.has(type)) byPage.set(type, build(type));
+  return byPage.get(type);
+}
+`,
+    },
+    {
       name: 'a key built from finite members of an options parameter (a flag name and a boolean)',
       code: `type FlagKey = 'darkMode' | 'betaSearch';
 declare function readFlag(key: FlagKey, fallback: boolean): Promise<boolean>;
@@ -229,6 +247,27 @@ export async function planPrice(plan: string) {
         },
       ],
       output: null,
+    },
+    {
+      name: 'an element of a list that is not written as const, or Exclude<> of an open type, is not finite',
+      code: `const NAMES = ['a', 'b'];
+type Name = (typeof NAMES)[number];
+declare function build(type: string): string[];
+const byName = new Map<Name, string[]>();
+const byOther = new Map<Exclude<string, 'all'>, string[]>();
+export function one(name: Name) {
+  if (!byName.has(name)) byName.set(name, build(name));
+  return byName.get(name);
+}
+export function other(name: Exclude<string, 'all'>) {
+  if (!byOther.has(name)) byOther.set(name, build(name));
+  return byOther.get(name);
+}
+`,
+      errors: [
+        { messageId: 'neverEvicted', line: 4 },
+        { messageId: 'neverEvicted', line: 5 },
+      ],
     },
     {
       name: 'the shop fixture: a module-level Map with get-then-set',

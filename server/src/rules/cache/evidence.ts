@@ -250,14 +250,35 @@ function isFiniteType(type: ts.TypeNode, sourceFile: ts.SourceFile, depth: numbe
   if (ts.isUnionTypeNode(type)) return type.types.every((member) => isFiniteType(member, sourceFile, depth + 1));
   if (ts.isParenthesizedTypeNode(type)) return isFiniteType(type.type, sourceFile, depth + 1);
   if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.KeyOfKeyword) return true;
+  if (ts.isIndexedAccessTypeNode(type)) return isConstListType(type.objectType, sourceFile);
   if (!ts.isTypeReferenceNode(type)) return false;
   const name = ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text;
   if (CLASS_KEY_TYPES.test(name)) return true;
+  // `Exclude<PageType, 'all'>`, `NonNullable<Kind>`: some of a finite type's members; `Extract` keeps those of either.
+  const [first, second] = type.typeArguments ?? [];
+  if ((name === 'Exclude' || name === 'NonNullable') && first) return isFiniteType(first, sourceFile, depth + 1);
+  if (name === 'Extract' && first && second) return isFiniteType(first, sourceFile, depth + 1) || isFiniteType(second, sourceFile, depth + 1);
   const constraint = typeParameterConstraint(type, name);
   if (constraint) return isFiniteType(constraint, sourceFile, depth + 1);
   for (const statement of sourceFile.statements) {
     if (ts.isEnumDeclaration(statement) && statement.name.text === name) return true;
     if (ts.isTypeAliasDeclaration(statement) && statement.name.text === name) return isFiniteType(statement.type, sourceFile, depth + 1);
+  }
+  return false;
+}
+
+/** `(typeof PAGE_TYPES)[number]`, `(typeof ROLES)[keyof typeof ROLES]`: an element of a list or object written `as const` in this file. */
+function isConstListType(objectType: ts.TypeNode, sourceFile: ts.SourceFile): boolean {
+  const query = ts.isParenthesizedTypeNode(objectType) ? objectType.type : objectType;
+  if (!ts.isTypeQueryNode(query) || !ts.isIdentifier(query.exprName)) return false;
+  const name = query.exprName.text;
+  for (const statement of sourceFile.statements) {
+    if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name) || declaration.name.text !== name || !declaration.initializer) continue;
+      const init = declaration.initializer;
+      return ts.isAsExpression(init) && ts.isTypeReferenceNode(init.type) && init.type.typeName.getText() === 'const';
+    }
   }
   return false;
 }
