@@ -137,6 +137,24 @@ export async function withSerializableRetry<T>(fn: () => Promise<T>): Promise<T>
 `,
     },
     {
+      name: 'one retry whose limit is a module constant: one wait, whose growth cannot matter',
+      code: `const MAX_RETRIES = 1;
+export async function fetchWithRetry(url: string): Promise<Response> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+    try {
+      return await fetch(url, { signal: AbortSignal.timeout(5000) });
+    } catch (error) {
+      lastError = error;
+      if (attempt === MAX_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+  throw lastError;
+}
+`,
+    },
+    {
       name: "retrying only MongoDB's or MySQL's numeric duplicate-key code is a uniqueness conflict",
       code: `import { Model } from 'mongoose';
 declare const Apps: Model<{ clientId: string }>;
@@ -745,6 +763,48 @@ declare const api: { token(code: string): Promise<string> };
 export const fetchToken = (code: string) => pRetry(() => api.token(code), { factor: 1, retries: 5, minTimeout: 1000 });
 `,
       errors: [{ messageId: 'libraryWithoutBackoff', line: 3 }],
+    },
+    {
+      name: "a limit from a parameter's default, a destructured option's default or a fallback constant is read: small limits are not asked for a cap",
+      code: `declare const queue: { send(jobs: unknown[]): Promise<unknown> };
+const ATTEMPTS = 3;
+export async function viaParameter(jobs: unknown[], maxRetries = 2) {
+  for (let attempt = 0; attempt <= maxRetries; attempt++) {
+    try {
+      return await queue.send(jobs);
+    } catch (error) {
+      if (attempt === maxRetries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+    }
+  }
+}
+export async function viaOptions(jobs: unknown[], options?: { maxRetries?: number }) {
+  const { maxRetries = 2 } = options || {};
+  for (let attempt = 0; attempt <= maxRetries; attempt++) {
+    try {
+      return await queue.send(jobs);
+    } catch (error) {
+      if (attempt === maxRetries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+    }
+  }
+}
+export async function viaFallback(jobs: unknown[], args: { attempts?: number }) {
+  const attempts = args.attempts ?? ATTEMPTS;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      return await queue.send(jobs);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+    }
+  }
+}
+`,
+      errors: [
+        { messageId: 'noJitter', line: 6, message: 'This retry loop backs off (1000 * 2 ** attempt) without jitter, so clients that failed together retry together.' },
+        { messageId: 'noJitter', line: 17 },
+        { messageId: 'noJitter', line: 28, message: 'This retry loop backs off (1000 * 2 ** attempt) without jitter, so clients that failed together retry together.' },
+      ],
     },
     {
       name: 'an attempt limit held by a local constant is small too: no cap asked for',

@@ -1,10 +1,9 @@
-import { ts } from 'ts-morph';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { classifyDelay } from './delayShape';
 import { passedThrough } from './delays';
 import type { DelayCall, DelayShape, RetrySite } from './model';
-import { enclosingClass, forEachIncludingCallbacks, isComparison, mentionsAny, numericValue, referenceKey } from './syntax';
-import { declarationOf, isConst, skipOuterExpressions } from '../shared/localDeclarations';
+import { constantValue } from './constants';
+import { forEachIncludingCallbacks, isComparison, mentionsAny, numericValue } from './syntax';
 
 // Turns a detected retry into the list of what is wrong with it, most important first.
 
@@ -77,7 +76,7 @@ function attemptLimit(site: RetrySite, facts: ProjectFacts): number | undefined 
     if (!isComparison(node) || !mentionsAny(node, site.counters)) return;
     for (const side of [node.left, node.right]) {
       if (mentionsAny(side, site.counters)) continue;
-      const value = numericValue(side, (node) => constantValue(node, site, facts));
+      const value = numericValue(side, (node) => constantValue(node, site.container, facts));
       if (value !== undefined) limit = Math.max(limit ?? 0, value);
       else limit = Infinity;
     }
@@ -85,17 +84,3 @@ function attemptLimit(site: RetrySite, facts: ProjectFacts): number | undefined 
   return limit === Infinity ? undefined : limit;
 }
 
-/** A `const` in scope (of the function or the file), a variable of the file or a class field with a numeric initialiser. */
-function constantValue(expression: ts.Expression, site: RetrySite, facts: ProjectFacts): number | undefined {
-  const key = referenceKey(skipOuterExpressions(expression));
-  if (key === undefined) return undefined;
-  if (key.startsWith('this.')) {
-    const field = enclosingClass(site.container)?.members.find((m) => ts.isPropertyDeclaration(m) && key === `this.${m.name.getText()}`);
-    return field && ts.isPropertyDeclaration(field) ? numericValue(field.initializer) : undefined;
-  }
-  const node = skipOuterExpressions(expression);
-  const declaration = ts.isIdentifier(node) ? declarationOf(node, facts) : undefined;
-  // A `let` in a function may be reassigned on the way (`if (fast) max = 1`); at the top of the file it is read as before.
-  const fixed = declaration?.kind === 'variable' && (isConst(declaration.node) || ts.isSourceFile(declaration.node.parent.parent.parent));
-  return fixed ? numericValue(declaration.node.initializer) : undefined;
-}

@@ -197,7 +197,7 @@ class Evaluator {
  * The attempts a `for` loop's header allows when its bounds are literals
  * (`for (let i = 0; i < 2; i++)` → 2); undefined when the body also moves the counter.
  */
-export function headerAttemptCount(loop: ts.ForStatement, counters: ReadonlySet<string>): number | undefined {
+export function headerAttemptCount(loop: ts.ForStatement, counters: ReadonlySet<string>, valueOf?: (limit: ts.Expression) => number | undefined): number | undefined {
   const { initializer, condition, incrementor } = loop;
   if (!initializer || !ts.isVariableDeclarationList(initializer) || !condition || !incrementor) return undefined;
   const initial = new Map<string, ts.Expression | null>();
@@ -207,7 +207,17 @@ export function headerAttemptCount(loop: ts.ForStatement, counters: ReadonlySet<
   const headerCounters = new Set(initial.keys());
   if (headerCounters.size === 0 || assignsAny(loop.statement, headerCounters)) return undefined;
   const text = attemptCountText({ initial, counters: headerCounters, before: [{ kind: 'continueIf', condition }], after: [{ kind: 'update', expression: incrementor }] });
-  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+  if (text === undefined || /^\d+$/.test(text)) return text === undefined ? undefined : Number(text);
+  // `attempt <= MAX_RETRIES`: `MAX_RETRIES + 1`, counted once the limit's value is known.
+  const symbolic = /^\(?([\w$.]+)\)?(?: ([+-]) (\d+))?$/.exec(text);
+  let limit: ts.Expression | undefined;
+  forEachInScope(condition, (node) => {
+    if (limit === undefined && ts.isExpression(node) && referenceKey(node) === symbolic?.[1]) limit = node;
+  });
+  const value = limit && valueOf?.(limit);
+  if (value === undefined || !symbolic) return undefined;
+  const offset = symbolic[3] === undefined ? 0 : Number(symbolic[3]) * (symbolic[2] === '-' ? -1 : 1);
+  return value + offset;
 }
 
 function assignsAny(root: ts.Node, keys: ReadonlySet<string>): boolean {

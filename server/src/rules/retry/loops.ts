@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { headerAttemptCount } from './attemptCount';
+import { constantValue } from './constants';
 import type { ExprEnv, RetrySite, SiteContext } from './model';
 import { readsNamedStates, retriesOnlyNotYet, waitsOnSuccessToo } from './polls';
 import {
@@ -94,7 +95,7 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
     nonRetryable,
     counters,
     // Two attempts make one wait: how it would grow cannot matter.
-    singleRetry: ts.isForStatement(loop) && (headerAttemptCount(loop, counters) ?? Infinity) <= 2,
+    singleRetry: ts.isForStatement(loop) && (headerAttemptCount(loop, counters, (limit) => constantValue(limit, loop, context.facts)) ?? Infinity) <= 2,
     env,
   };
 }
