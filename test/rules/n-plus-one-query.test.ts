@@ -1561,6 +1561,29 @@ export async function emails(ids: string[], { models }: IContext, { models: { Us
       ],
     },
     {
+      name: 'a client typed Awaited<ReturnType<typeof connectDb>> in another file is what connectDb returns',
+      files: {
+        'src/client.ts': `import { drizzle } from 'drizzle-orm/node-postgres';
+import { Pool } from 'pg';
+export const db = drizzle(new Pool());
+export const connectDb = async () => {
+  return db;
+};
+export type Database = Awaited<ReturnType<typeof connectDb>>;
+`,
+      },
+      code: `import { eq } from 'drizzle-orm';
+import { pgTable, text } from 'drizzle-orm/pg-core';
+import type { Database } from './client';
+const members = pgTable('members', { teamId: text('team_id'), userId: text('user_id') });
+export async function owners(db: Database, teamIds: string[]) {
+  const out = [];
+  for (const teamId of teamIds) out.push(await db.select().from(members).where(eq(members.teamId, teamId)).limit(1));
+  return out;
+}`,
+      errors: [{ messageId: 'sequential', line: 7 }],
+    },
+    {
       name: 'a queue drained one item at a time with Redis',
       code: `import Redis from 'ioredis';
 const redis = new Redis();

@@ -484,12 +484,27 @@ function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.Type
   while (ts.isQualifiedName(name)) name = name.left;
   const found = lookupName(facts, sourceFile, name);
   if (found.kind === 'import') return { root: { kind: 'import', module: found.module, imported: found.imported }, instance: true, path: [] };
-  if (found.kind === 'global' && MEMBER_SUBSETS.has(name.text) && type.typeArguments?.[0]) return traceType(facts, sourceFile, type.typeArguments[0], depth + 1);
+  const argument = type.typeArguments?.[0];
+  if (found.kind === 'global' && argument) {
+    if (MEMBER_SUBSETS.has(name.text) || name.text === 'Awaited') return traceType(facts, sourceFile, argument, depth + 1);
+    // `Awaited<ReturnType<typeof connectDb>>`: what the function returns.
+    if (name.text === 'ReturnType' && ts.isTypeQueryNode(argument) && ts.isIdentifier(argument.exprName)) return returnedTrace(facts, sourceFile, argument.exprName, depth + 1);
+  }
   if (found.kind !== 'declaration') return found.kind === 'global' ? undefined : opaqueTrace();
   const node = found.node;
   if (ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) return { root: { kind: 'declaration', node }, instance: true, path: [] };
   if (ts.isTypeAliasDeclaration(node)) return traceType(facts, sourceFile, node.type, depth + 1);
   return opaqueTrace();
+}
+
+/** The value a function named by `identifier` returns (its first `return`), traced like any expression. */
+function returnedTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: ts.Identifier, depth: number): Trace | undefined {
+  const fn = traceIdentifier(facts, sourceFile, identifier, depth);
+  const root = fn?.root.kind === 'declaration' && fn.path.length === 0 ? fn.root.node : undefined;
+  const value = root && ts.isVariableDeclaration(root) && root.initializer ? skipOuterExpressions(root.initializer) : root;
+  if (!value || !isFunctionLikeDeclaration(value)) return opaqueTrace();
+  const [returned] = returnedExpressions(value);
+  return returned ? traceExpression(facts, value.getSourceFile(), returned, depth + 1) : opaqueTrace();
 }
 
 /** Utility types whose members are some of their argument's, as they are: `Pick<PrismaService, 'user'>` is still the client. */
