@@ -155,6 +155,22 @@ export async function fetchWithRetry(url: string): Promise<Response> {
 `,
     },
     {
+      name: 'p-retry with minTimeout 0 whose awaited onFailedAttempt does the backoff itself',
+      code: `import pRetry from 'p-retry';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export function withRetry<T>(operation: () => Promise<T>) {
+  return pRetry(operation, {
+    retries: 3,
+    minTimeout: 0,
+    onFailedAttempt: async (error) => {
+      const delay = Math.min(2000 * 2 ** (error.attemptNumber - 1), 60_000);
+      await sleep(delay + Math.random() * 0.1 * delay);
+    },
+  });
+}
+`,
+    },
+    {
       name: "retrying only MongoDB's or MySQL's numeric duplicate-key code is a uniqueness conflict",
       code: `import { Model } from 'mongoose';
 declare const Apps: Model<{ clientId: string }>;
@@ -1425,6 +1441,19 @@ export async function get(url: string) {
       errors: [
         { messageId: 'linearDelay', line: 2, message: 'This retry delay callback grows its delay only linearly (Math.min(times * 500, 3000)) instead of exponentially.' },
         { messageId: 'noJitter', line: 5 },
+      ],
+    },
+    {
+      name: 'p-retry with minTimeout 0 and an onFailedAttempt that only logs, or that waits but retries for ever',
+      code: `import pRetry from 'p-retry';
+declare function load(): Promise<string>;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const a = pRetry(load, { retries: 3, minTimeout: 0, onFailedAttempt: (error) => console.warn(error.message) });
+export const b = pRetry(load, { retries: Infinity, minTimeout: 0, onFailedAttempt: async () => { await sleep(1000); } });
+`,
+      errors: [
+        { messageId: 'libraryWithoutBackoff', line: 4, message: 'p-retry is configured without backoff: \`minTimeout: 0\` retries immediately.' },
+        { messageId: 'unbounded', line: 5, message: 'This p-retry retry has no maximum number of attempts, so it retries for ever.' },
       ],
     },
     {

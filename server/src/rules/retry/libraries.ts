@@ -4,6 +4,7 @@ import type { Fix, TextEdit } from '../../engine/findings';
 import { importBindings } from '../../engine/imports';
 import { resolveCallee } from './callees';
 import type { SiteContext } from './model';
+import { awaitsWait } from './retryPath';
 import { calleeName, functionBody, numericValue } from './syntax';
 import { evaluate } from '../shared/staticValues';
 import { skipOuterExpressions } from '../shared/localDeclarations';
@@ -63,7 +64,8 @@ export function checkLibraryCall(call: ts.CallExpression, context: SiteContext, 
   const family = NODE_RETRY_FAMILY[callee.module];
   if (family?.imported.includes(key)) {
     const polls = callee.module === 'p-retry' && call.arguments[0] !== undefined && abortsOnFailure(call.arguments[0], context);
-    return nodeRetryOptions(libraryCall(callee.module, call, family.optionsIndex(call)), context.sourceFile, maxDelayMs, polls);
+    const target = libraryCall(callee.module, call, family.optionsIndex(call));
+    return nodeRetryOptions(target, context.sourceFile, maxDelayMs, polls, callee.module === 'p-retry' && hookWaits(target.options, context));
   }
   if (callee.module === 'exponential-backoff' && key === 'backOff') return exponentialBackoffOptions(libraryCall(callee.module, call, 1));
   if (callee.module === 'cockatiel' && key === 'retry') return cockatielOptions(libraryCall(callee.module, call, 1), context);
@@ -130,8 +132,22 @@ function abortsOnFailure(operation: ts.Expression, context: SiteContext): boolea
 
 const ABORT_ERROR = /\bnew\s+(?:pRetry\.)?AbortError\s*\(/;
 
-/** p-retry, async-retry, promise-retry and retry share node-retry's options; a poll (see abortsOnFailure) may wait the same delay every time. */
-function nodeRetryOptions(target: LibraryCall, sourceFile: ts.SourceFile, maxDelayMs: number, polls = false): LibraryFinding | undefined {
+/**
+ * p-retry awaits `onFailedAttempt` before the next attempt: a hook that sleeps there
+ * (`await sleep(min(2000 * 2 ** n, 60_000) + jitter)`) is the backoff, whatever `minTimeout` says.
+ */
+function hookWaits(options: ts.ObjectLiteralExpression | undefined, context: SiteContext): boolean {
+  const hook = options && property(options, 'onFailedAttempt');
+  const fn = hook && skipOuterExpressions(hook.initializer);
+  return !!fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && awaitsWait(fn.body, context.sourceFile, context);
+}
+
+/**
+ * p-retry, async-retry, promise-retry and retry share node-retry's options; a poll (see
+ * abortsOnFailure) may wait the same delay every time, and a hook that waits (see hookWaits)
+ * sets the delays itself.
+ */
+function nodeRetryOptions(target: LibraryCall, sourceFile: ts.SourceFile, maxDelayMs: number, polls = false, hookSetsDelay = false): LibraryFinding | undefined {
   const { options } = target;
   if (!options || hasSpread(options)) return undefined;
   const problems: LibraryProblem[] = [];
@@ -140,7 +156,9 @@ function nodeRetryOptions(target: LibraryCall, sourceFile: ts.SourceFile, maxDel
   const minTimeout = property(options, 'minTimeout');
   const maxTimeout = property(options, 'maxTimeout');
   const factorValue = numericValue(factor?.initializer);
-  if (minTimeout && numericValue(minTimeout.initializer) === 0) {
+  if (hookSetsDelay) {
+    // The hook's wait is the backoff: the library's own delay options do not matter.
+  } else if (minTimeout && numericValue(minTimeout.initializer) === 0) {
     problems.push({ defect: 'libraryWithoutBackoff', reason: '`minTimeout: 0` retries immediately' });
     edits.push(replaceText(sourceFile, minTimeout.initializer.getStart(sourceFile), minTimeout.initializer.getEnd(), '1000'));
   } else if (maxTimeout && numericValue(maxTimeout.initializer) === 0) {

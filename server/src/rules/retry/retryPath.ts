@@ -504,8 +504,12 @@ export function operationWaits(operation: ts.Node | undefined, context: SiteCont
   if (!operation || !ts.isCallExpression(operation)) return false;
   const callee = resolveCallee(operation, context.sourceFile, context.facts);
   const body = callee?.kind === 'function' ? functionBody(callee.fn) : undefined;
-  if (!body || callee?.kind !== 'function') return false;
-  const env: ExprEnv = { sourceFile: callee.sourceFile, scope: body, counters: new Set() };
+  return !!body && callee?.kind === 'function' && awaitsWait(body, callee.sourceFile, context);
+}
+
+/** Whether a function body awaits a timer or a wait helper (`await sleep(ms)`), in it or in its callbacks. */
+export function awaitsWait(body: ts.Node, sourceFile: ts.SourceFile, context: SiteContext): boolean {
+  const env: ExprEnv = { sourceFile, scope: body, counters: new Set() };
   let waits = false;
   forEachIncludingCallbacks(body, (node) => {
     if (waits || !ts.isAwaitExpression(node)) return;
