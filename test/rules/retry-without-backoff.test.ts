@@ -171,6 +171,22 @@ export function withRetry<T>(operation: () => Promise<T>) {
 `,
     },
     {
+      name: 'trying each item of an awaited list in turn is a search, not a retry (the await is no wait)',
+      code: `declare function getPlugins(): Promise<string[]>;
+export async function pluginLocale(lng: string): Promise<unknown> {
+  for (const plugin of await getPlugins()) {
+    try {
+      const response = await fetch(\`http://\${plugin}/locales/\${lng}.json\`, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) return await response.json();
+    } catch {
+      console.log(\`no locale from \${plugin}\`);
+    }
+  }
+  return null;
+}
+`,
+    },
+    {
       name: "retrying only MongoDB's or MySQL's numeric duplicate-key code is a uniqueness conflict",
       code: `import { Model } from 'mongoose';
 declare const Apps: Model<{ clientId: string }>;

@@ -38,7 +38,8 @@ export function retryLoop(loop: ts.IterationStatement, context: SiteContext): Re
 
 /** `for (const wait of [100, 400, 1600])`, `for (const attempt of range(3))`: attempts, not items. */
 function iteratesAttempts(loop: ts.ForOfStatement): boolean {
-  const iterated = skipOuterExpressions(loop.expression);
+  // `of await getPlugins()`: the list awaited, not a wait.
+  const iterated = skipAwait(loop.expression);
   if (ts.isArrayLiteralExpression(iterated)) return iterated.elements.length > 0 && iterated.elements.every((e) => numericValue(e) !== undefined);
   const text = ts.isCallExpression(iterated) ? (calleeName(iterated) ?? '') : iterated.getText();
   return /delay|backoff|attempt|retr|interval|wait|schedule/i.test(text.slice(text.lastIndexOf('.') + 1)) || /^(range|times)$/.test(text);
