@@ -222,6 +222,28 @@ export const f = () => httpGet('/x');
       output: `import { httpGet } from './http';\nexport const a = () => httpGet('/a', { signal: AbortSignal.timeout(10000) });\nexport const b = () => httpGet('/b', { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10000) });\nexport const c = () => httpGet('/c', { signal: AbortSignal.timeout(1000) });\n`,
     },
     {
+      name: 'a wrapper that destructures its options in the body forwards the signal as one that destructures them in the parameter list',
+      code: `type CheckRequest = { url: string; region: string; signal?: AbortSignal };
+export async function checkRegion(props: CheckRequest) {
+  const { url, region, signal } = props;
+  const res = await fetch(\`https://checker.example.com/\${region}\`, { method: 'POST', body: url, signal });
+  return res.json();
+}
+export const a = (url: string) => checkRegion({ url, region: 'ams' });
+export const b = (url: string) => checkRegion({ url, region: 'ams', signal: AbortSignal.timeout(5000) });
+`,
+      errors: [{ messageId: 'wrapperCallNoTimeout', line: 7, message: 'checkRegion() passes its signal option on to fetch(), and this call sets none: if the server stops responding, it waits forever.' }],
+      output: `type CheckRequest = { url: string; region: string; signal?: AbortSignal };
+export async function checkRegion(props: CheckRequest) {
+  const { url, region, signal } = props;
+  const res = await fetch(\`https://checker.example.com/\${region}\`, { method: 'POST', body: url, signal });
+  return res.json();
+}
+export const a = (url: string) => checkRegion({ url, region: 'ams', signal: AbortSignal.timeout(10000) });
+export const b = (url: string) => checkRegion({ url, region: 'ams', signal: AbortSignal.timeout(5000) });
+`,
+    },
+    {
       name: 'a wrapper with a this parameter: arguments fill the parameters after it',
       code: `interface Api { base: string }
 export function get(this: Api, path: string, init?: RequestInit) {

@@ -204,14 +204,25 @@ function forwardedFrom(expression: ts.Expression, facts: ProjectFacts): { fn: Fu
   if (declaration?.kind === 'parameter') parameter = declaration.node;
   else if (declaration?.kind === 'binding') {
     const origin = bindingPath(declaration.node);
-    if (!origin || !ts.isParameter(origin.root) || declaration.node.initializer) return undefined;
-    parameter = origin.root;
+    if (!origin || declaration.node.initializer) return undefined;
+    // `const { signal } = props` in the body reads the parameter as `({ signal })` would.
+    const root = ts.isVariableDeclaration(origin.root) ? parameterHeldBy(origin.root, facts) : origin.root;
+    if (!root) return undefined;
+    parameter = root;
     path.unshift(...origin.path);
   }
   if (!parameter || parameter.dotDotDotToken) return undefined;
   const fn = parameter.parent;
   if (!ts.isFunctionDeclaration(fn) && !ts.isMethodDeclaration(fn) && !ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
   return { fn, paramIndex: callParameters(fn).indexOf(parameter), path };
+}
+
+/** The parameter a `const` destructures as it is: `const { url, signal } = props`. */
+function parameterHeldBy(declaration: ts.VariableDeclaration, facts: ProjectFacts): ts.ParameterDeclaration | undefined {
+  const init = declaration.initializer && skipOuterExpressions(declaration.initializer);
+  if (!isConst(declaration) || !init || !ts.isIdentifier(init)) return undefined;
+  const source = declarationOf(init, facts);
+  return source?.kind === 'parameter' ? source.node : undefined;
 }
 
 /**
