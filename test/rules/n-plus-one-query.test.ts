@@ -327,6 +327,28 @@ export async function createTable(db: Knex, name: string) {
 }`,
     },
     {
+      name: 'keys of an object written in the code, a list spreading a written Set, and a branch run until it sets what it tests',
+      code: `import { MongoClient } from 'mongodb';
+const db = new MongoClient('mongodb://db').db();
+const COLLECTIONS = { deals: 'deals', posts: 'content_posts' };
+const SUB_CODES = new Set(['ebarimt', 'returns']);
+const CODES = ['main', ...SUB_CODES, 'erkhet'];
+export async function migrate() {
+  for (const type of Object.keys(COLLECTIONS)) await db.collection('fields').find({ type }).toArray();
+  for (const code of CODES) await db.collection('configs').findOne({ code });
+}
+export async function chain(docs: { id: string }[]) {
+  let parentId = '';
+  for (const doc of docs) {
+    if (!parentId) {
+      const first = await db.collection('transactions').insertOne({ ...doc });
+      parentId = String(first.insertedId);
+    }
+  }
+  return parentId;
+}`,
+    },
+    {
       name: 'trying mirrors until one answers is a search, sequential by design',
       code: `export async function firstAvailable(mirrors: string[]) {
   for (const mirror of mirrors) {
@@ -1582,6 +1604,32 @@ export async function owners(db: Database, teamIds: string[]) {
   return out;
 }`,
       errors: [{ messageId: 'sequential', line: 7 }],
+    },
+    {
+      name: 'an object that gains keys, or a test of a variable the branch does not set or that each element declares anew, is per element',
+      code: `import { MongoClient } from 'mongodb';
+const db = new MongoClient('mongodb://db').db();
+const COLLECTIONS: Record<string, string> = { deals: 'deals' };
+export function register(name: string) {
+  COLLECTIONS[name] = name;
+}
+export async function migrate(docs: { id: string; parentId?: string }[]) {
+  for (const type of Object.keys(COLLECTIONS)) await db.collection('fields').find({ type }).toArray();
+  let seen = '';
+  for (const doc of docs) {
+    if (!seen) await db.collection('log').insertOne({ id: doc.id });
+    let parentId = doc.parentId;
+    if (!parentId) {
+      await db.collection('transactions').insertOne({ id: doc.id });
+      parentId = doc.id;
+    }
+  }
+}`,
+      errors: [
+        { messageId: 'sequential', line: 8 },
+        { messageId: 'sequential', line: 11 },
+        { messageId: 'sequential', line: 14 },
+      ],
     },
     {
       name: 'a queue drained one item at a time with Redis',

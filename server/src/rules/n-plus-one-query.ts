@@ -8,6 +8,8 @@ import { iterationScopeOf, usesAny, bindingNames, type IterationScope } from './
 import { loopBatchFixes } from './shared/loopBatchFix';
 import { messageText } from './shared/messageText';
 import { posixRelative } from '../engine/paths';
+import type { ProjectFacts } from '../engine/projectFacts';
+import { declarationOf, skipOuterExpressions } from './shared/localDeclarations';
 
 // One query or request per element of a collection: N elements cost N round trips, and
 // the list only grows. Found in loop bodies and iteration callbacks, directly or through
@@ -48,7 +50,7 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
       onEnd() {
         for (const call of calls) {
           const scope = iterationScopeOf(call, facts, scopes);
-          if (!scope || stopsAtFirstResult(scope, call) || leavesLoopAfter(scope, call)) continue;
+          if (!scope || stopsAtFirstResult(scope, call) || leavesLoopAfter(scope, call) || runsUntilFlagSet(scope, call, facts)) continue;
           const witness = ioOfCall(context, call, scope.mode);
           if (!witness || receiverPerformsIo(context, call)) continue;
           const { subject, related } = explainIo(witness, context.settings.projectRoot);
@@ -135,6 +137,45 @@ function leavesLoopAfter(scope: IterationScope, call: CallSite): boolean {
     if (after.some((statement) => ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || (ts.isBreakStatement(statement) && breaks(statement) === scope.node))) return true;
   }
   return false;
+}
+
+/**
+ * `if (!parentId) { const first = await save(doc); parentId = first.id; }`: a branch that
+ * sets the variable its test finds empty runs for the first element only, when that
+ * variable lives outside the loop.
+ */
+function runsUntilFlagSet(scope: IterationScope, call: CallSite, facts: ProjectFacts): boolean {
+  if (scope.kind === 'callback') return false;
+  for (let child: ts.Node = call, parent = call.parent; parent && child !== scope.node; child = parent, parent = parent.parent) {
+    if (!ts.isIfStatement(parent) || child !== parent.thenStatement) continue;
+    const flag = emptinessTested(parent.expression, facts);
+    const inLoop = flag && flag.declaration.pos >= scope.node.pos && flag.declaration.end <= scope.node.end;
+    if (flag && !inLoop && assigns(parent.thenStatement, flag.name)) return true;
+  }
+  return false;
+}
+
+/** The variable `!x`, `x === undefined` or `x == null` tests, with where it is declared. */
+function emptinessTested(condition: ts.Expression, facts: ProjectFacts): { name: string; declaration: ts.Node } | undefined {
+  const e = skipOuterExpressions(condition);
+  let tested: ts.Expression | undefined;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) tested = e.operand;
+  else if (ts.isBinaryExpression(e) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(e.operatorToken.kind) && /^(?:undefined|null)$/.test(e.right.getText())) tested = e.left;
+  const identifier = tested && skipOuterExpressions(tested);
+  if (!identifier || !ts.isIdentifier(identifier)) return undefined;
+  const declaration = declarationOf(identifier, facts);
+  return declaration?.kind === 'variable' ? { name: identifier.text, declaration: declaration.node } : undefined;
+}
+
+function assigns(statement: ts.Node, name: string): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node)) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === name) found = true;
+    else node.forEachChild(visit);
+  };
+  visit(statement);
+  return found;
 }
 
 /** The statement a `break` leaves: its label's, or the innermost loop or switch around it. */

@@ -297,6 +297,10 @@ function isFixedList(expression: ts.Expression, facts: ProjectFacts, depth = 0):
   }
   // `for (const statement of schema.createTable(...).toSQL())`: the few statements one Knex schema change compiles to.
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'toSQL' && e.arguments.length === 0) return true;
+  // `const CODES = new Set(['a', 'b'])`, spread or looped over.
+  if (ts.isNewExpression(e) && e.expression.getText() === 'Set' && e.arguments?.[0]) return isFixedList(e.arguments[0], facts, depth + 1);
+  // `Object.keys(COLLECTIONS)` of an object written in the code.
+  if (ts.isCallExpression(e) && /^Object\.(?:keys|values|entries)$/.test(e.expression.getText()) && e.arguments[0]) return isWrittenObject(e.arguments[0], facts);
   // `for (const model of DEFAULT_MODELS) for (const tier of model.tiers)`: a list written in each entry of a written list.
   if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) {
     const loop = forOfDeclaring(e.expression);
@@ -349,6 +353,21 @@ function isConstWithFixedList(declaration: ts.VariableDeclaration, facts: Projec
   if (!isConst(declaration) || !init || (ts.isArrayLiteralExpression(init) && init.elements.length === 0)) return false;
   if (!ts.isIdentifier(declaration.name) || isGrown(declaration.name.text, declaration.parent.parent.parent)) return false;
   return isFixedList(init, facts, depth + 1);
+}
+
+/** An object literal written in the code, in place or held by a `const` that nothing adds keys to. */
+function isWrittenObject(expression: ts.Expression, facts: ProjectFacts): boolean {
+  const e = skipOuterExpressions(expression);
+  const written = (object: ts.Expression) => ts.isObjectLiteralExpression(object) && !object.properties.some(ts.isSpreadAssignment);
+  if (written(e)) return true;
+  const declaration = ts.isIdentifier(e) ? declarationOf(e, facts) : undefined;
+  if (declaration?.kind !== 'variable' || !isConst(declaration.node) || !declaration.node.initializer) return false;
+  return written(skipOuterExpressions(declaration.node.initializer)) && !hasKeysAdded((e as ts.Identifier).text, declaration.node.parent.parent.parent);
+}
+
+/** `table[key] = ...` or `table.key = ...` anywhere in the scope that declares `table`. */
+function hasKeysAdded(name: string, scope: ts.Node): boolean {
+  return new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?:\\.\\s*[\\w$]+|\\[[^\\]]*\\])\\s*=(?!=)`).test(scope.getText());
 }
 
 /**
