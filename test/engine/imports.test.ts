@@ -80,6 +80,26 @@ describe('resolveImportedDeclaration', () => {
     );
   });
 
+  it('finds a name in a barrel of many `export *` modules (looked up through its index) as TypeScript does: the first provider, nested barrels, never a default', () => {
+    const leaves = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`src/pkg/m${i}.ts`, `export const value${i} = ${i};\nexport function shared() { return ${i}; }\n`]));
+    withProject(
+      {
+        ...leaves,
+        'src/pkg/nested/index.ts': `export * from './deep';\nexport default function ignored() { return 0; }\n`,
+        'src/pkg/nested/deep.ts': `export class Deep {}\nexport default class NotPassedOn {}\n`,
+        'src/pkg/index.ts': `${Object.keys(leaves).map((file) => `export * from './${path.basename(file, '.ts')}';`).join('\n')}\nexport * from './nested';\n`,
+        'src/main.ts': `import { value11, shared, Deep, nothing } from './pkg';\nexport { value11, shared, Deep, nothing };\n`,
+      },
+      (resolve, checker) => {
+        assert.equal(resolve('value11'), 'src/pkg/m11.ts:1');
+        assert.equal(resolve('shared'), 'src/pkg/m0.ts:2');
+        assert.equal(resolve('Deep'), 'src/pkg/nested/deep.ts:1');
+        assert.equal(resolve('nothing'), undefined);
+        for (const name of ['value11', 'Deep']) assert.equal(checker(name), resolve(name), name);
+      },
+    );
+  });
+
   it('follows a re-exported namespace (`export * as`) to its module, and an import re-exported by name or as the default to its declaration', () => {
     withProject(
       {

@@ -9,6 +9,7 @@ import { ResolutionKeys, type PathProbe } from './resolutionKeys';
 import { isTestPath } from './testFiles';
 import type { ProjectFacts } from './projectFacts';
 import { NOT_NORMAL, posixRelative } from './paths';
+import { packagesByName, packageTarget } from './workspacePackages';
 
 // The workspace model: one project per tsconfig.json (monorepos have many) and one
 // inferred project for files no tsconfig claims. Files are parsed on demand with the
@@ -18,6 +19,8 @@ import { NOT_NORMAL, posixRelative } from './paths';
 // the already parsed files, and rebuilt after edits by reusing the previous program.
 
 const SOURCE_EXTENSIONS = /\.(?:[cm]?ts|tsx)$/;
+/** Endings tried for an extensionless or built (`.js`) path of a workspace package. */
+const SOURCE_SUFFIXES = ['.ts', '.tsx', '.mts', '.cts'];
 
 /**
  * How much source text a batch run keeps parsed between files (see Workspace.releaseTrees),
@@ -68,6 +71,9 @@ export class Workspace {
   private inferred: ProjectEntry | undefined;
   /** The tsconfig project that owns each file it includes, until the projects are rebuilt. */
   private owners: Map<string, ProjectEntry> | undefined;
+  /** package.json files found with the tsconfigs, and the workspace packages they name (see workspacePackages.ts). */
+  private manifests: string[] = [];
+  private packages: Map<string, string> | undefined;
   private readonly batch = new Set<string>();
   /** The folder test files are told apart from (see WorkspaceOptions.testsJudgedFrom). */
   readonly testsJudgedFrom: string;
@@ -248,6 +254,30 @@ export class Workspace {
     return this.overlays.has(file) || ts.sys.fileExists(file);
   }
 
+  /**
+   * The source file a bare specifier names in one of the workspace's own packages
+   * (`@acme/db/queries` leads to packages/db/src/queries/index.ts), or undefined.
+   */
+  workspacePackageFile(specifier: string): string | undefined {
+    this.tsconfigProjects();
+    this.packages ??= packagesByName(this.manifests);
+    const target = packageTarget(specifier, this.packages);
+    if (!target) return undefined;
+    for (const candidate of target.candidates) {
+      const base = path.resolve(target.dir, candidate);
+      const stem = base.replace(/\.(?:d\.)?[cm]?[jt]sx?$/, '');
+      for (const file of [base, ...SOURCE_SUFFIXES.map((suffix) => stem + suffix), ...SOURCE_SUFFIXES.map((suffix) => path.join(base, `index${suffix}`))]) {
+        if (isAnalysableFile(file) && this.fileExists(file)) return normalizePath(file);
+      }
+    }
+    return undefined;
+  }
+
+  /** A file TypeScript resolved through node_modules that is really the workspace's own source (a linked workspace package). */
+  isWorkspaceSource(file: string): boolean {
+    return isWithin(this.root, file) && !file.includes(`${path.sep}node_modules${path.sep}`) && isAnalysableFile(file);
+  }
+
   readText(file: string): string | undefined {
     const overlay = this.overlays.get(file);
     if (overlay !== undefined) {
@@ -285,6 +315,7 @@ export class Workspace {
 
   private dropProjects(): void {
     this.projects = undefined;
+    this.packages = undefined;
     this.inferred = undefined;
     this.owners = undefined;
     this.residentText = 0;
@@ -307,7 +338,9 @@ export class Workspace {
       const extended = new Map<string, ts.ExtendedConfigCacheEntry>();
       // A solution-style tsconfig (`"files": []` with `references`, as Vite and Nx write
       // them) owns no files: the configs it references do, under any name (tsconfig.app.json).
-      const pending = [...(above ? [above] : []), ...findTsconfigs(this.root, listing)];
+      const found = findConfigFiles(this.root, listing);
+      this.manifests = found.manifests;
+      const pending = [...(above ? [above] : []), ...found.tsconfigs];
       const seen = new Set(pending);
       for (let tsconfig = pending.shift(); tsconfig !== undefined; tsconfig = pending.shift()) {
         const { entry, problems, references } = ProjectEntry.fromTsconfig(this, tsconfig, listing.parseConfigHost(), extended);
@@ -524,7 +557,14 @@ export class ProjectEntry implements ProjectFacts {
 
   resolveModule(fromFile: string, specifier: string): ts.SourceFile | undefined {
     const resolved = this.resolveModulePath(fromFile, specifier);
-    return resolved !== undefined && isAnalysableFile(resolved) ? this.load(resolved) : undefined;
+    if (resolved === undefined || !isAnalysableFile(resolved)) return undefined;
+    // Another project's file is parsed once, by the project that owns it, not again by
+    // every project that imports it (a monorepo's shared package: once per importing
+    // package, 47 times in medusa). Rules ask types only about the file they analyse.
+    const owner = this.workspace.projectFor(resolved);
+    if (owner === this) return this.load(resolved);
+    this.memos.read(resolved);
+    return owner.load(resolved);
   }
 
   readText(filePath: string): string | undefined {
@@ -546,7 +586,9 @@ export class ProjectEntry implements ProjectFacts {
       file = this.sharedResolutions.get(key);
     } else {
       const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, this.resolutionHost, this.resolutionCache).resolvedModule;
-      file = resolved && !resolved.isExternalLibraryImport ? normalizePath(resolved.resolvedFileName) : undefined;
+      const own = resolved && (!resolved.isExternalLibraryImport || this.workspace.isWorkspaceSource(resolved.resolvedFileName));
+      file = own ? normalizePath(resolved.resolvedFileName) : undefined;
+      if (file === undefined && !resolved && !specifier.startsWith('.') && !path.isAbsolute(specifier)) file = this.workspace.workspacePackageFile(specifier);
       this.sharedResolutions.set(key, file);
     }
     asked.set(specifier, file);
@@ -705,12 +747,14 @@ function tsconfigAbove(root: string): string | undefined {
   }
 }
 
-function findTsconfigs(root: string, listing: DirectoryListing): string[] {
-  const found: string[] = [];
+function findConfigFiles(root: string, listing: DirectoryListing): { tsconfigs: string[]; manifests: string[] } {
+  const tsconfigs: string[] = [];
+  const manifests: string[] = [];
   listing.walk(root, (dir, files) => {
-    if (files.includes('tsconfig.json')) found.push(path.join(dir, 'tsconfig.json'));
+    if (files.includes('tsconfig.json')) tsconfigs.push(path.join(dir, 'tsconfig.json'));
+    if (files.includes('package.json')) manifests.push(path.join(dir, 'package.json'));
   });
-  return found;
+  return { tsconfigs, manifests };
 }
 
 function walkSourceFiles(root: string, listing: DirectoryListing): string[] {
