@@ -59,5 +59,13 @@ describe('workspace packages', () => {
     fs.symlinkSync(path.join(dir, 'packages', 'mail'), path.join(dir, 'node_modules', 'mail'), 'dir');
     const after = new Workspace(dir).projectFor(main);
     assert.equal(after.resolveModulePath(main, 'mail'), path.join(dir, 'packages', 'mail', 'src', 'index.ts'), 'the linked package is the workspace source, not an external library');
+
+    fs.mkdirSync(path.join(dir, 'node_modules', '@acme'), { recursive: true });
+    fs.symlinkSync(path.join(dir, 'packages', 'db'), path.join(dir, 'node_modules', '@acme', 'db'), 'dir');
+    fs.mkdirSync(path.join(dir, 'packages', 'db', 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'packages', 'db', 'dist', 'index.d.ts'), 'export declare const db: number;\n');
+    fs.writeFileSync(path.join(dir, 'packages', 'db', 'dist', 'index.js'), 'exports.db = 1;\n');
+    const built = new Workspace(dir).projectFor(main);
+    assert.equal(built.resolveModulePath(main, '@acme/db'), path.join(dir, 'packages', 'db', 'src', 'index.ts'), 'a linked package that was built: its source, not its declarations');
   });
 });

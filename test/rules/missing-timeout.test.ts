@@ -144,9 +144,11 @@ export async function f(url: string) {
     {
       name: 'an absolute URL resolved against import.meta.url is still fetched from its server',
       code: `export const load = () => fetch(new URL('https://cdn.example.com/font.ttf', import.meta.url));
+export const users = () => fetch(new URL('/api/users', import.meta.url));
 `,
-      errors: [{ messageId: 'fetchNoTimeout', line: 1 }],
+      errors: [{ messageId: 'fetchNoTimeout', line: 1 }, { messageId: 'fetchNoTimeout', line: 2 }],
       output: `export const load = () => fetch(new URL('https://cdn.example.com/font.ttf', import.meta.url), { signal: AbortSignal.timeout(10000) });
+export const users = () => fetch(new URL('/api/users', import.meta.url), { signal: AbortSignal.timeout(10000) });
 `,
     },
     {

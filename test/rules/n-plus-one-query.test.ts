@@ -1632,6 +1632,48 @@ export async function migrate(docs: { id: string; parentId?: string }[]) {
       ],
     },
     {
+      name: 'review cases: a call before the cache guard, a Knex builder pushed then awaited together, a flag reset each time, keys added with ??=, a Set grown by add',
+      code: `import Redis from 'ioredis';
+import knex from 'knex';
+import { MongoClient } from 'mongodb';
+const redis = new Redis();
+const db = knex({ client: 'pg' });
+const mongo = new MongoClient('mongodb://db').db();
+const cache = new Map<string, string>();
+async function getUser(id: string) {
+  await redis.set(\`audit:\${id}\`, Date.now().toString());
+  const hit = cache.get(id);
+  if (hit) return hit;
+  const value = (await redis.get(\`user:\${id}\`)) ?? '';
+  cache.set(id, value);
+  return value;
+}
+export async function all(ids: string[], items: { owner: string; name: string }[]) {
+  for (const id of ids) await getUser(id);
+  const pending: Promise<unknown>[] = [];
+  for (const id of ids) pending.push(db('users').where({ id }).update({ seen: true }));
+  await Promise.all(pending);
+  let saved: unknown;
+  for (const id of ids) {
+    if (!saved) saved = await mongo.collection('docs').insertOne({ id });
+    saved = undefined;
+  }
+  const groups: Record<string, string[]> = {};
+  for (const item of items) (groups[item.owner] ??= []).push(item.name);
+  for (const owner of Object.keys(groups)) await mongo.collection('groups').insertOne({ owner });
+  const seen = new Set<string>(['root']);
+  for (const item of items) seen.add(item.owner);
+  for (const owner of seen) await mongo.collection('owners').deleteOne({ owner });
+}`,
+      errors: [
+        { messageId: 'sequential', line: 17 },
+        { messageId: 'concurrent', line: 19 },
+        { messageId: 'sequential', line: 23 },
+        { messageId: 'sequential', line: 28 },
+        { messageId: 'sequential', line: 31 },
+      ],
+    },
+    {
       name: 'a queue drained one item at a time with Redis',
       code: `import Redis from 'ioredis';
 const redis = new Redis();

@@ -839,6 +839,24 @@ export async function viaFallback(jobs: unknown[], args: { attempts?: number }) 
       ],
     },
     {
+      name: "a parameter's default does not make a retry single: callers may pass more",
+      code: `const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export async function getWithRetry(url: string, retries = 1) {
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    try {
+      return await fetch(url, { signal: AbortSignal.timeout(5000) });
+    } catch (error) {
+      if (attempt === retries) throw error;
+      await sleep(1000);
+    }
+  }
+  throw new Error('unreachable');
+}
+export const load = (url: string) => getWithRetry(url, 20);
+`,
+      errors: [{ messageId: 'constantDelay', line: 5 }],
+    },
+    {
       name: 'an attempt limit held by a local constant is small too: no cap asked for',
       code: `declare const queue: { send(jobs: unknown[]): Promise<unknown> };
 export async function enqueue(jobs: unknown[]) {

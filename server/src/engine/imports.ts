@@ -149,7 +149,7 @@ const STAR_INDEX_FROM = 8;
 
 /** The `export *` module of a barrel that provides `name`: none, or the first that does. */
 function indexedModule(facts: ProjectFacts, barrel: ts.SourceFile, name: string): readonly string[] {
-  const module = facts.acrossFiles(`star-exports:${barrel.fileName}`, () => starExports(facts, barrel, 0), barrel).get(name);
+  const module = facts.acrossFiles(`star-exports:${barrel.fileName}`, () => starExports(facts, barrel, new Map()), barrel).get(name);
   return module === undefined ? [] : [module];
 }
 
@@ -158,13 +158,17 @@ function indexedModule(facts: ProjectFacts, barrel: ts.SourceFile, name: string)
  * package's index re-exports hundreds of modules, and every imported name was looked for in
  * them one by one (medusa's utils: a third of the scan); built once, each lookup is one step.
  */
-function starExports(facts: ProjectFacts, barrel: ts.SourceFile, hops: number): Map<string, string> {
+function starExports(facts: ProjectFacts, barrel: ts.SourceFile, built: Map<ts.SourceFile, Map<string, string>>): Map<string, string> {
+  // Each barrel once per build: nested barrels are reached along many paths, and a cycle
+  // (`export * from './index'` in a module the index re-exports) meets the one being built.
+  const known = built.get(barrel);
+  if (known) return known;
   const index = new Map<string, string>();
-  if (hops >= MAX_EXPORT_HOPS) return index;
+  built.set(barrel, index);
   for (const module of starModulesOf(barrel)) {
     const next = facts.resolveModule(barrel.fileName, module);
     if (!next || next === barrel) continue;
-    for (const name of [...ownExportNames(next), ...starExports(facts, next, hops + 1).keys()]) {
+    for (const name of [...ownExportNames(next), ...starExports(facts, next, built).keys()]) {
       if (!index.has(name)) index.set(name, module);
     }
   }

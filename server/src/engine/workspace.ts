@@ -129,7 +129,10 @@ export class Workspace {
       if (!files) victims.set(project, (files = new Set()));
       files.add(file);
     }
-    for (const [project, files] of victims) project.releaseTrees(files);
+    for (const [project, files] of victims) {
+      project.releaseTrees(files);
+      for (const other of this.loadedProjects()) if (other !== project) other.foreignTreesReleased(files);
+    }
     this.releaseAbove = this.residentText + this.treeBudget / 2;
     if (victims.size > 0) this.reclaimMemory();
   }
@@ -370,6 +373,8 @@ export class Workspace {
 
 export class ProjectEntry implements ProjectFacts {
   private readonly parsed = new Map<string, ts.SourceFile>();
+  /** Files of other projects this one read through their owners' trees (see resolveModule). */
+  private readonly foreignTrees = new Set<string>();
   /** The workspace's useClock when each parsed tree was last loaded. */
   private readonly lastUse = new Map<string, number>();
   /** The last parse of files changed since, kept so the next parse reuses their unchanged nodes. */
@@ -385,7 +390,8 @@ export class ProjectEntry implements ProjectFacts {
   get typesNeededWidely(): boolean {
     return this.programGrowths >= 2;
   }
-  private readonly memos = new Memos((file) => this.parsed.get(file));
+  // Memos may be kept on another project's trees this one read (see resolveModule).
+  private readonly memos = new Memos((file) => this.parsed.get(file) ?? (this.foreignTrees.has(file) ? this.workspace.projectFor(file).loadedTree(file) : undefined));
   private resolutionCache: ts.ModuleResolutionCache;
   /**
    * Where import specifiers lead, by importing file and by what their resolution depends
@@ -564,7 +570,19 @@ export class ProjectEntry implements ProjectFacts {
     const owner = this.workspace.projectFor(resolved);
     if (owner === this) return this.load(resolved);
     this.memos.read(resolved);
+    this.foreignTrees.add(resolved);
     return owner.load(resolved);
+  }
+
+  /** The tree of a file this project has parsed, without parsing it. */
+  loadedTree(file: string): ts.SourceFile | undefined {
+    return this.parsed.get(file);
+  }
+
+  /** Another project released these trees: what was computed from them here goes too. */
+  foreignTreesReleased(files: ReadonlySet<string>): void {
+    const held = [...files].filter((file) => this.foreignTrees.delete(file));
+    if (held.length > 0) this.memos.changed(new Set(held));
   }
 
   readText(filePath: string): string | undefined {
@@ -586,9 +604,12 @@ export class ProjectEntry implements ProjectFacts {
       file = this.sharedResolutions.get(key);
     } else {
       const resolved = ts.resolveModuleName(specifier, fromFile, this.compilerOptions, this.resolutionHost, this.resolutionCache).resolvedModule;
-      const own = resolved && (!resolved.isExternalLibraryImport || this.workspace.isWorkspaceSource(resolved.resolvedFileName));
-      file = own ? normalizePath(resolved.resolvedFileName) : undefined;
-      if (file === undefined && !resolved && !specifier.startsWith('.') && !path.isAbsolute(specifier)) file = this.workspace.workspacePackageFile(specifier);
+      const resolvedFile = resolved && normalizePath(resolved.resolvedFileName);
+      const own = resolvedFile !== undefined && (!resolved!.isExternalLibraryImport || this.workspace.isWorkspaceSource(resolvedFile));
+      file = own ? resolvedFile : undefined;
+      // Not found, a package's types, or a linked workspace package's build output (`dist/index.d.ts`): its source, if the workspace holds it.
+      const ownSource = file !== undefined && isAnalysableFile(file);
+      if (!ownSource && !specifier.startsWith('.') && !path.isAbsolute(specifier)) file = this.workspace.workspacePackageFile(specifier) ?? file;
       this.sharedResolutions.set(key, file);
     }
     asked.set(specifier, file);

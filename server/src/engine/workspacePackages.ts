@@ -65,13 +65,15 @@ function exportTarget(exports: unknown, subpath: string): string | undefined {
   const keys = Object.keys(map);
   if (!keys.some((key) => key.startsWith('.'))) return subpath === '.' ? conditional(map) : undefined;
   if (subpath in map) return conditional(map[subpath]);
+  // Of the `./*` patterns that match, the one with the longest prefix, as Node picks it.
+  let best: { key: string; matched: string } | undefined;
   for (const key of keys) {
     const star = key.indexOf('*');
-    if (star < 0 || !subpath.startsWith(key.slice(0, star)) || !subpath.endsWith(key.slice(star + 1))) continue;
-    const matched = subpath.slice(star, subpath.length - (key.length - star - 1));
-    return conditional(map[key])?.replace('*', matched);
+    if (star < 0 || !subpath.startsWith(key.slice(0, star)) || !subpath.endsWith(key.slice(star + 1)) || subpath.length < key.length - 1) continue;
+    if (best && best.key.indexOf('*') >= star) continue;
+    best = { key, matched: subpath.slice(star, subpath.length - (key.length - star - 1)) };
   }
-  return undefined;
+  return best && conditional(map[best.key])?.split('*').join(best.matched);
 }
 
 function conditional(value: unknown, depth = 0): string | undefined {

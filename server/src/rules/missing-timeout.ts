@@ -99,7 +99,7 @@ function recognitionOptions(context: RuleContext<MissingTimeoutOptions>): Recogn
     customClasses: new Set(customMethods.keys()),
     customFunctions: new Set(stringList(context.options.clientFunctions)),
     customMethods,
-    typeChecker: () => context.getTypeChecker(),
+    typeChecker: (sourceFile) => (sourceFile === context.sourceFile ? context.getTypeChecker() : undefined),
   };
 }
 

@@ -10,6 +10,7 @@ import { messageText } from './shared/messageText';
 import { posixRelative } from '../engine/paths';
 import type { ProjectFacts } from '../engine/projectFacts';
 import { declarationOf, skipOuterExpressions } from './shared/localDeclarations';
+import { breakTarget, isAssignment } from './shared/statements';
 
 // One query or request per element of a collection: N elements cost N round trips, and
 // the list only grows. Found in loop bodies and iteration callbacks, directly or through
@@ -134,7 +135,7 @@ function leavesLoopAfter(scope: IterationScope, call: CallSite): boolean {
     const parent = node.parent;
     if (!ts.isBlock(parent) && !ts.isCaseOrDefaultClause(parent)) continue;
     const after = parent.statements.slice(parent.statements.indexOf(node as ts.Statement) + 1);
-    if (after.some((statement) => ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || (ts.isBreakStatement(statement) && breaks(statement) === scope.node))) return true;
+    if (after.some((statement) => ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || (ts.isBreakStatement(statement) && breakTarget(statement) === scope.node))) return true;
   }
   return false;
 }
@@ -150,7 +151,8 @@ function runsUntilFlagSet(scope: IterationScope, call: CallSite, facts: ProjectF
     if (!ts.isIfStatement(parent) || child !== parent.thenStatement) continue;
     const flag = emptinessTested(parent.expression, facts);
     const inLoop = flag && flag.declaration.pos >= scope.node.pos && flag.declaration.end <= scope.node.end;
-    if (flag && !inLoop && assigns(parent.thenStatement, flag.name)) return true;
+    // Set in the branch and nowhere else in the loop: a reset (`saved = undefined`) makes it run again.
+    if (flag && !inLoop && assignments(parent.thenStatement, flag.name) > 0 && assignments(scope.node, flag.name) === assignments(parent.thenStatement, flag.name)) return true;
   }
   return false;
 }
@@ -167,26 +169,17 @@ function emptinessTested(condition: ts.Expression, facts: ProjectFacts): { name:
   return declaration?.kind === 'variable' ? { name: identifier.text, declaration: declaration.node } : undefined;
 }
 
-function assigns(statement: ts.Node, name: string): boolean {
-  let found = false;
+function assignments(root: ts.Node, name: string): number {
+  let count = 0;
   const visit = (node: ts.Node): void => {
-    if (found || ts.isFunctionLike(node)) return;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === name) found = true;
-    else node.forEachChild(visit);
+    if (ts.isFunctionLike(node)) return;
+    if (isAssignment(node) && ts.isIdentifier(node.left) && node.left.text === name) count++;
+    node.forEachChild(visit);
   };
-  visit(statement);
-  return found;
+  visit(root);
+  return count;
 }
 
-/** The statement a `break` leaves: its label's, or the innermost loop or switch around it. */
-function breaks(statement: ts.BreakStatement): ts.Node | undefined {
-  for (let node: ts.Node = statement.parent; !ts.isFunctionLike(node) && !ts.isSourceFile(node); node = node.parent) {
-    if (statement.label) {
-      if (ts.isLabeledStatement(node) && node.label.text === statement.label.text) return node.statement;
-    } else if (ts.isIterationStatement(node, false) || ts.isSwitchStatement(node)) return node;
-  }
-  return undefined;
-}
 
 /** `if (res.ok)`, `if (found)`: a test that the result is good (`if (!user)` is validation instead). */
 function isPositiveTest(condition: ts.Expression, results: ReadonlySet<string>): boolean {

@@ -6,14 +6,15 @@ import { declarationOf, isConst, skipOuterExpressions } from '../shared/localDec
 // The number a retry's limit names: `MAX_RETRIES`, `this.maxRetries`, a parameter's or a
 // destructured option's default (`maxRetries = 2`, `{ maxRetries = 1 } = options`), or the
 // fallback of `args.attempts ?? ATTEMPTS`. A default is what the retry does unless a caller
-// says otherwise, which is what the rule judges.
+// says otherwise: good enough to spare a small retry the cap, not to exempt it from judgement
+// (a caller may pass 20 where the default is 1), so exemptions ask without defaults.
 
 const MAX_DEPTH = 8;
 
 /** The numeric value `expression` names in the scope of `container`, when it is fixed by the code. */
-export function constantValue(expression: ts.Expression, container: ts.Node, facts: ProjectFacts, depth = 0): number | undefined {
+export function constantValue(expression: ts.Expression, container: ts.Node, facts: ProjectFacts, options: { defaults: boolean } = { defaults: true }, depth = 0): number | undefined {
   if (depth > MAX_DEPTH) return undefined;
-  const valueOf = (e: ts.Expression | undefined) => (e === undefined ? undefined : numericValue(fallbackOf(e), (n) => constantValue(n, container, facts, depth + 1)));
+  const valueOf = (e: ts.Expression | undefined) => (e === undefined ? undefined : numericValue(options.defaults ? fallbackOf(e) : e, (n) => constantValue(n, container, facts, options, depth + 1)));
   const node = skipOuterExpressions(expression);
   const key = referenceKey(node);
   if (key === undefined) return undefined;
@@ -30,7 +31,7 @@ export function constantValue(expression: ts.Expression, container: ts.Node, fac
     }
     case 'parameter':
     case 'binding':
-      return valueOf(declaration.node.initializer);
+      return options.defaults ? valueOf(declaration.node.initializer) : undefined;
     default:
       return undefined;
   }

@@ -96,7 +96,7 @@ function tryCatchRetry(loop: ts.IterationStatement, attempt: ts.TryStatement, co
     nonRetryable,
     counters,
     // Two attempts make one wait: how it would grow cannot matter.
-    singleRetry: ts.isForStatement(loop) && (headerAttemptCount(loop, counters, (limit) => constantValue(limit, loop, context.facts)) ?? Infinity) <= 2,
+    singleRetry: ts.isForStatement(loop) && (headerAttemptCount(loop, counters, (limit) => constantValue(limit, loop, context.facts, { defaults: false })) ?? Infinity) <= 2,
     env,
   };
 }

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import { indentationAt, replaceText } from '../../engine/edits';
 import type { TextEdit } from '../../engine/findings';
 import { functionName, referencedKeys } from './syntax';
+import { isAsync } from '../shared/localDeclarations';
 
 // Source-level checks and edits the replacement fix needs: is the code async, can
 // `retry` be imported without a clash, how the file indents, how to delete a line.
@@ -11,10 +12,6 @@ export function isAsyncContext(node: ts.Node): boolean {
     if (ts.isFunctionLike(current)) return isAsync(current);
   }
   return false;
-}
-
-export function isAsync(fn: ts.SignatureDeclaration): boolean {
-  return ts.canHaveModifiers(fn) && (ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
 }
 
 /** No `retry` of the file's own, or of an enclosing function, that the import would clash with. */

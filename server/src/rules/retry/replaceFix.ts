@@ -8,10 +8,10 @@ import { attemptCountText, type AttemptProgram, type Step } from './attemptCount
 import { delayOptions } from './delayOptions';
 import { planHandler, rethrows, type HandlerPlan } from './handlerPlan';
 import type { RetrySite } from './model';
-import { canImportRetry, deleteLines, isAsync, isAsyncContext, unitOf } from './replaceEditing';
+import { canImportRetry, deleteLines, isAsyncContext, unitOf } from './replaceEditing';
 import { catchVariable } from './retryPath';
 import { breakTarget, forEachInScope, functionBody, functionName, isLoop, mentionsAny, referencedKeys } from './syntax';
-import { skipOuterExpressions } from '../shared/localDeclarations';
+import { isAsync, skipOuterExpressions } from '../shared/localDeclarations';
 
 // The full fix: replace a home-made retry loop or recursion with the retry() pattern
 // (capped exponential backoff with full jitter, an attempt limit, shouldRetry), inserted

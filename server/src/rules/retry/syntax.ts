@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { skipOuterExpressions } from '../shared/localDeclarations';
+import { breakTarget, isAssignment, isLoop } from '../shared/statements';
 
 // Small syntactic helpers the retry analysis shares. Every traversal here uses an
 // explicit stack: expressions in user code can nest thousands deep.
@@ -108,9 +109,6 @@ export function isRelational(node: ts.Node): node is ts.BinaryExpression {
   return ts.isBinaryExpression(node) && RELATIONAL.has(node.operatorToken.kind);
 }
 
-export function isAssignment(node: ts.Node): node is ts.BinaryExpression {
-  return ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-}
 
 export function isComparison(node: ts.Node): node is ts.BinaryExpression {
   return ts.isBinaryExpression(node) && (RELATIONAL.has(node.operatorToken.kind) || EQUALITY.has(node.operatorToken.kind));
@@ -147,25 +145,7 @@ export function enclosingClass(from: ts.Node): ts.ClassLikeDeclaration | undefin
   return undefined;
 }
 
-export function isLoop(node: ts.Node): node is ts.IterationStatement {
-  return (
-    ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node)
-  );
-}
 
-/** The loop (or switch) an unlabelled `break` inside `node` leaves, or the labelled target. */
-export function breakTarget(statement: ts.BreakStatement | ts.ContinueStatement): ts.Node | undefined {
-  const label = statement.label?.text;
-  for (let node: ts.Node | undefined = statement.parent; node; node = node.parent) {
-    if (ts.isFunctionLike(node)) return undefined;
-    if (label !== undefined) {
-      if (ts.isLabeledStatement(node) && node.label.text === label) return node.statement;
-    } else if (isLoop(node) || (ts.isSwitchStatement(node) && ts.isBreakStatement(statement))) {
-      return node;
-    }
-  }
-  return undefined;
-}
 
 /** The statements a function-like's body runs (an expression body counts as one). */
 export function functionBody(fn: ts.SignatureDeclaration): ts.Node | undefined {
@@ -250,3 +230,6 @@ export function isStepAssignment(node: ts.BinaryExpression): boolean {
 export function containsNode(outer: ts.Node, inner: ts.Node): boolean {
   return outer.pos <= inner.pos && inner.end <= outer.end;
 }
+
+// Statement helpers the N+1 rule shares, kept where retry's modules have always found them.
+export { breakTarget, isAssignment, isLoop };

@@ -6,7 +6,6 @@ import { staticPropertyName, outermostWrapping } from './localDeclarations';
 // GraphQL field resolvers, found syntactically in every common TypeScript style:
 //
 //   fieldResolverOf(fn)          the resolver a function implements (or undefined)
-//   collectFieldResolvers(file)  every resolver of a file, root fields included
 //
 // Recognised: Apollo / graphql-tools resolver maps (`{ Post: { author: (post, args, ctx)
 // => ... } }`, per-type objects merged from several files, also held by a const the map
@@ -43,16 +42,6 @@ const NEST_FIELD_DECORATORS = new Map<string, ResolverStyle>([
 const POTHOS_ROOT_METHODS = /^(?:query|mutation|subscription)(?:Type|Field|Fields)$/;
 const POTHOS_TYPE_METHODS = /^(?:objectType|prismaObject|prismaNode|node|interfaceType|objectField|objectFields|interfaceField|interfaceFields|drizzleObject|drizzleNode|loadableObject|loadableNode)$/;
 const NEXUS_ROOT_FACTORIES = /^(?:queryType|mutationType|subscriptionType|queryField|mutationField|subscriptionField)$/;
-
-/** Every field resolver declared in a file, in source order. */
-export function collectFieldResolvers(sourceFile: ts.SourceFile): FieldResolver[] {
-  const found: FieldResolver[] = [];
-  walk(sourceFile, (node) => {
-    const resolver = ts.isFunctionLike(node) ? fieldResolverOf(node) : undefined;
-    if (resolver) found.push(resolver);
-  });
-  return found;
-}
 
 /**
  * The field resolver `node` implements, or undefined when it is not one. With `facts`, a

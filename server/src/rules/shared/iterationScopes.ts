@@ -4,6 +4,7 @@ import { resolveImportedDeclaration } from '../../engine/imports';
 import type { IssueMode } from './ioSummaries';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { declarationOf, skipOuterExpressions, isConst, staticPropertyName } from './localDeclarations';
+import { isAssignment } from './statements';
 
 // Where code runs once per element of a collection: the body of a for...of / for...in
 // loop, of an index loop bounded by `.length`, of a `while` loop that takes items off a
@@ -298,7 +299,7 @@ function isFixedList(expression: ts.Expression, facts: ProjectFacts, depth = 0):
   // `for (const statement of schema.createTable(...).toSQL())`: the few statements one Knex schema change compiles to.
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'toSQL' && e.arguments.length === 0) return true;
   // `const CODES = new Set(['a', 'b'])`, spread or looped over.
-  if (ts.isNewExpression(e) && e.expression.getText() === 'Set' && e.arguments?.[0]) return isFixedList(e.arguments[0], facts, depth + 1);
+  if (ts.isNewExpression(e) && setSource(e) !== e) return isFixedList(setSource(e), facts, depth + 1);
   // `Object.keys(COLLECTIONS)` of an object written in the code.
   if (ts.isCallExpression(e) && /^Object\.(?:keys|values|entries)$/.test(e.expression.getText()) && e.arguments[0]) return isWrittenObject(e.arguments[0], facts);
   // `for (const model of DEFAULT_MODELS) for (const tier of model.tiers)`: a list written in each entry of a written list.
@@ -365,9 +366,22 @@ function isWrittenObject(expression: ts.Expression, facts: ProjectFacts): boolea
   return written(skipOuterExpressions(declaration.node.initializer)) && !hasKeysAdded((e as ts.Identifier).text, declaration.node.parent.parent.parent);
 }
 
-/** `table[key] = ...` or `table.key = ...` anywhere in the scope that declares `table`. */
+/** `table[key] = ...` (also `??=`, `+=`), `table.key = ...` or `Object.assign(table, ...)` anywhere in the scope that declares `table`. */
 function hasKeysAdded(name: string, scope: ts.Node): boolean {
-  return new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?:\\.\\s*[\\w$]+|\\[[^\\]]*\\])\\s*=(?!=)`).test(scope.getText());
+  let added = false;
+  const rootedAtTable = (target: ts.Expression): boolean => {
+    let e = skipOuterExpressions(target);
+    while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = skipOuterExpressions(e.expression);
+    return ts.isIdentifier(e) && e.text === name && e !== target;
+  };
+  const visit = (node: ts.Node): void => {
+    if (added) return;
+    if (isAssignment(node) && rootedAtTable(node.left)) added = true;
+    else if (ts.isCallExpression(node) && node.expression.getText() === 'Object.assign' && node.arguments[0] && ts.isIdentifier(node.arguments[0]) && node.arguments[0].text === name) added = true;
+    else node.forEachChild(visit);
+  };
+  visit(scope);
+  return added;
 }
 
 /**
@@ -385,7 +399,7 @@ function isGrown(name: string, scope: ts.Node): boolean {
   return false;
 }
 
-const GROWN_AFTER_NAME = /\s*\.\s*(?:push|unshift|splice)\s*\(/y;
+const GROWN_AFTER_NAME = /\s*\.\s*(?:push|unshift|splice|add)\s*\(/y;
 
 /** `new Set(list)` spread back into an array has at most the list's elements. */
 function setSource(expression: ts.Expression): ts.Expression {

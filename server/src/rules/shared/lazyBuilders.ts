@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { chainOf, isChainLink, type CallSite } from './callSites';
-import { outermostWrapping } from './localDeclarations';
+import { enclosingFunction, isAsync, outermostWrapping } from './localDeclarations';
 
 // Knex builds queries lazily: `knex('users').where(...)` is a thenable that runs only when
 // something awaits it (or calls `then`). A builder turned into text (`.toQuery()`), handed
@@ -11,7 +11,8 @@ import { outermostWrapping } from './localDeclarations';
 const TO_TEXT = new Set(['toQuery', 'toSQL', 'toString', 'toNative']);
 /** Methods that run it. */
 const RUNS = new Set(['then', 'catch', 'finally', 'asCallback', 'stream', 'pipe']);
-const PROMISE_COMBINATORS = /^Promise\.(?:all|allSettled|race|any)$/;
+/** Builder methods that take other builders or raw fragments as arguments. */
+const BUILDER_METHODS = /^(?:select|columns|column|from|table|into|with\w*|union\w*|intersect|except|(?:or|and)?(?:where|having)\w*|\w*[jJ]oin\w*|on\w*|orderBy\w*|groupBy\w*|insert|update|returning|raw)$/;
 const MAPPERS = new Set(['map', 'flatMap']);
 
 /** Whether the builder chain `call` starts may run; false only where it provably cannot. */
@@ -37,7 +38,11 @@ function valueMayRun(value: ts.Expression): boolean {
     parent = outer.parent;
   }
   if (ts.isExpressionStatement(parent)) return false;
-  if (ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression)) return isPromiseCombinator(parent);
+  // Handed to another builder (`qb.select(knex.raw(...))`, `first.unionAll(rest)`) it is a
+  // fragment; handed to anything else (`pending.push(q)`, `withRetry(q)`) it may be awaited there.
+  if (ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression)) {
+    return !(ts.isPropertyAccessExpression(parent.expression) && BUILDER_METHODS.test(parent.expression.name.text));
+  }
   const fn = ts.isReturnStatement(parent) ? enclosingFunction(parent) : ts.isArrowFunction(parent) && parent.body === outer ? parent : undefined;
   if (fn && !isAsync(fn)) {
     // Returned from a `.map` callback: the builders run only if the mapped list is awaited together.
@@ -47,19 +52,4 @@ function valueMayRun(value: ts.Expression): boolean {
     }
   }
   return true;
-}
-
-function isPromiseCombinator(call: ts.CallExpression): boolean {
-  return PROMISE_COMBINATORS.test(call.expression.getText());
-}
-
-function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isFunctionLike(current)) return current as ts.FunctionLikeDeclaration;
-  }
-  return undefined;
-}
-
-function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
-  return !!ts.getModifiers(fn)?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword);
 }

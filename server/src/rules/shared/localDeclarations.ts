@@ -72,6 +72,10 @@ export function callParameters(fn: ts.SignatureDeclaration): readonly ts.Paramet
 }
 
 /** The nearest function the node is inside (not the node itself). */
+export function isAsync(fn: ts.SignatureDeclaration): boolean {
+  return ts.canHaveModifiers(fn) && (ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) ?? false);
+}
+
 export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
   for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
     if (isFunctionLikeDeclaration(current)) return current;

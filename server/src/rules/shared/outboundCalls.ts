@@ -40,7 +40,8 @@ export interface RecognitionOptions extends TraceOptions {
   /** Class → methods configured as outbound calls (empty set: every method). */
   customMethods: ReadonlyMap<string, ReadonlySet<string>>;
   /** The type checker, built on first use; asked only when syntax cannot decide. */
-  typeChecker?: () => ts.TypeChecker | undefined;
+  /** The checker of the analysed file's program; undefined for other files' nodes, which its program may not hold. */
+  typeChecker?: (sourceFile: ts.SourceFile) => ts.TypeChecker | undefined;
 }
 
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
@@ -162,7 +163,8 @@ function readsLocalData(url: ts.Expression, facts: ProjectFacts, depth = 0): boo
 function isModuleRelativeUrl(e: ts.NewExpression): boolean {
   const [relative, base] = e.arguments ?? [];
   if (!ts.isIdentifier(e.expression) || e.expression.text !== 'URL' || !relative || !base || !ts.isStringLiteralLike(relative)) return false;
-  if (/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(relative.text)) return false;
+  // Only a path relative to the module (`./`, `../`): `/api/users` is the page's own server.
+  if (!/^\.\.?\//.test(relative.text)) return false;
   const url = skipOuterExpressions(base);
   return ts.isPropertyAccessExpression(url) && url.name.text === 'url' && ts.isMetaProperty(url.expression) && url.expression.keywordToken === ts.SyntaxKind.ImportKeyword;
 }
@@ -231,7 +233,7 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
     // After the syntax: looking for node_modules makes the answer depend on every change, as the checker's does.
     if (!clientTypesVisible(options.facts, sourceFile.fileName)) return undefined;
   }
-  const checker = options.typeChecker();
+  const checker = options.typeChecker(sourceFile);
   if (!checker) return undefined;
   const type = checker.getTypeAtLocation(callee.expression);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;

@@ -28,8 +28,10 @@ export function storeWritten(node: ts.Node): string | undefined {
 /** Whether `call`, made by `fn`, runs only when a store `fn` fills has no answer yet. */
 export function behindReadThroughCache(call: ts.Node, fn: ts.Node, stores: ReadonlySet<string>): boolean {
   const isStore = (name: string) => stores.has(name) && !declaresLocally(fn, name);
-  let statement: ts.Node = call;
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  let statement: ts.Node | undefined;
   for (let child: ts.Node = call, parent = call.parent; parent && child !== fn; child = parent, parent = parent.parent) {
+    if (parent === body) statement = child;
     // `if (!cache[key]) cache[key] = await load(key)`: the miss branch fills the store.
     if (ts.isIfStatement(parent) && child === parent.thenStatement) {
       const store = mentionedStore(parent.expression, isStore);
@@ -40,10 +42,8 @@ export function behindReadThroughCache(call: ts.Node, fn: ts.Node, stores: Reado
       const store = storeWritten(parent);
       if (store !== undefined && isStore(store)) return true;
     }
-    statement = child;
   }
-  const body = (fn as ts.FunctionLikeDeclaration).body;
-  if (!body || !ts.isBlock(body)) return false;
+  if (!body || !ts.isBlock(body) || !statement) return false;
   // `if (cache[key]) return cache[key];` (or a local read from it first) before the call.
   const readFromStore = new Map<string, string>();
   for (const earlier of body.statements) {

@@ -593,8 +593,7 @@ function bindingElementNamed(pattern: ts.BindingName, wanted: string): ts.Bindin
 }
 
 function bindsName(name: ts.BindingName, wanted: string): boolean {
-  if (ts.isIdentifier(name)) return name.text === wanted;
-  return name.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name, wanted));
+  return ts.isIdentifier(name) ? name.text === wanted : bindingElementNamed(name, wanted) !== undefined;
 }
 
 function isTopLevel(declaration: ts.VariableDeclaration): boolean {
