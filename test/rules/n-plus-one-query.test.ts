@@ -1674,6 +1674,19 @@ export async function all(ids: string[], items: { owner: string; name: string }[
       ],
     },
     {
+      name: 'tRPC procedures awaited one by one are a request each; called together, httpBatchLink sends one',
+      code: `import { createTRPCClient, httpBatchLink } from '@trpc/client';
+type AppRouter = any;
+const trpc = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: 'http://api/trpc' })] });
+export async function names(ids: string[]) {
+  const out = [];
+  for (const id of ids) out.push(await trpc.user.byId.query({ id }));
+  await Promise.all(ids.map((id) => trpc.admin.user.touch.mutate({ id })));
+  return out;
+}`,
+      errors: [{ messageId: 'sequential', line: 6, message: '\`trpc.user.byId.query\` performs an HTTP request once per element of \`ids\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' }],
+    },
+    {
       name: 'a queue drained one item at a time with Redis',
       code: `import Redis from 'ioredis';
 const redis = new Redis();

@@ -63,6 +63,8 @@ interface IoPackage {
   navigation?: ReadonlySet<string>;
   /** One property may name a model or table delegate: `prisma.user`, `db.query.users`. */
   modelHop?: boolean;
+  /** Any number of properties may lead to the method: tRPC's routers nest (`trpc.admin.user.byId.query`). */
+  anyHops?: boolean;
   /**
    * Methods whose result, awaited, is a client: a connection (`await pool.connect()`), or a
    * client made at once (`client.db()`, which an async helper may return). Any other
@@ -318,6 +320,15 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set(...HTTP_VERBS, 'fetch'),
   },
   { kind: 'RPC call', matches: exact('@nestjs/microservices'), methods: set('send') },
+  {
+    // tRPC: `trpc.user.byId.query(input)`, or untyped `client.query('user.byId', input)`.
+    // httpBatchLink, the usual link, sends the calls of one tick as one request.
+    kind: 'HTTP request',
+    matches: exact('@trpc/client'),
+    roots: set('createTRPCClient', 'createTRPCProxyClient', 'createTRPCUntypedClient'),
+    sameTick: set('query', 'mutate', 'mutation'),
+    anyHops: true,
+  },
 ];
 
 /** Whether some data-access client calls back with a client from a method of this name (a cheap filter before tracing). */
@@ -402,7 +413,7 @@ function reachesClient(pkg: IoPackage, value: PackageValue): boolean {
   const members = value.path.slice(namespace ? 1 : 0, -1);
   return members.every((member, i) => {
     if (member === CALL || members[i + 1] === CALL) return true; // calls and called methods chain builders
-    if (pkg.navigation?.has(member)) return true;
+    if (pkg.navigation?.has(member) || pkg.anyHops) return true;
     return modelHops-- > 0;
   });
 }
