@@ -305,7 +305,7 @@ export async function describe(names: string[]) {
 }`,
     },
     {
-      name: 'Knex builders that never run: turned into SQL text, handed to another builder, changed and dropped, or the statements of one schema change',
+      name: 'Knex builders that never run: turned into SQL text, handed to another builder as a fragment, changed and dropped, or the statements of one schema change (the union of mapped builders carries a whereIn list per element)',
       code: `import type { Knex } from 'knex';
 declare function runRaw(sql: string): Promise<unknown>;
 export function countQueries(db: Knex, tables: string[]) {

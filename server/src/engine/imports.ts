@@ -218,13 +218,11 @@ function findExport(sourceFile: ts.SourceFile, name: string, types: boolean): Ex
 }
 
 function scanExports(sourceFile: ts.SourceFile, name: string, types: boolean): ExportLookup | undefined {
-  const starModules: string[] = [];
   let typeDeclaration: ts.Node | undefined;
   for (const statement of sourceFile.statements) {
     if (ts.isExportDeclaration(statement)) {
       const module = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
       const clause = statement.exportClause;
-      if (!clause && module) starModules.push(module);
       if (clause && ts.isNamespaceExport(clause) && module && clause.name.text === name) return { modules: [module], name: '*' };
       if (clause && ts.isNamedExports(clause)) {
         for (const element of clause.elements) {
@@ -251,6 +249,7 @@ function scanExports(sourceFile: ts.SourceFile, name: string, types: boolean): E
     }
   }
   if (typeDeclaration) return { node: typeDeclaration };
+  const starModules = starModulesOf(sourceFile);
   return starModules.length > 0 ? { modules: starModules, name } : undefined;
 }
 
@@ -288,6 +287,6 @@ function declaredName(statement: ts.Statement, asDefault: boolean): string | und
   return undefined;
 }
 
-function isExported(statement: ts.Statement): boolean {
+export function isExported(statement: ts.Statement): boolean {
   return ts.canHaveModifiers(statement) && (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }

@@ -9,7 +9,7 @@ import { ResolutionKeys, type PathProbe } from './resolutionKeys';
 import { isTestPath } from './testFiles';
 import type { ProjectFacts } from './projectFacts';
 import { NOT_NORMAL, posixRelative } from './paths';
-import { packagesByName, packageTarget } from './workspacePackages';
+import { packagesByName, packageTarget, readManifest } from './workspacePackages';
 
 // The workspace model: one project per tsconfig.json (monorepos have many) and one
 // inferred project for files no tsconfig claims. Files are parsed on demand with the
@@ -739,13 +739,9 @@ export function packageJsonsAbove(dir: string, stopAt: string): Record<string, u
   const manifests: Record<string, unknown>[] = [];
   let current = dir;
   for (;;) {
-    const candidate = path.join(current, 'package.json');
-    try {
-      const parsed: unknown = JSON.parse(fs.readFileSync(candidate, 'utf8'));
-      if (parsed && typeof parsed === 'object') manifests.push(parsed as Record<string, unknown>);
-    } catch {
-      // Missing or unparsable manifests simply contribute nothing.
-    }
+    // Missing or unparsable manifests simply contribute nothing.
+    const manifest = readManifest(path.join(current, 'package.json'));
+    if (manifest) manifests.push(manifest);
     const parent = path.dirname(current);
     if (current === stopAt || parent === current || !current.startsWith(stopAt)) break;
     current = parent;

@@ -87,7 +87,8 @@ function conditional(value: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-function readManifest(file: string): Record<string, unknown> | undefined {
+/** A package.json as an object; undefined when it is missing or does not parse. */
+export function readManifest(file: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
     return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { walk } from '../../engine/analyzer';
+import { isExported } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { staticPropertyName, outermostWrapping } from './localDeclarations';
 
@@ -132,7 +133,7 @@ function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression, facts: Proj
   // `const Post = {...}` named by a map of the same file: `export const resolvers = { Post }`.
   const local = held === undefined ? undefined : typeKeys(sourceFile, facts).get(held);
   if (local || !facts) return local;
-  const exported = ts.isExportAssignment(parent) ? 'default' : held !== undefined && isExported(parent as ts.VariableDeclaration) ? held : undefined;
+  const exported = ts.isExportAssignment(parent) ? 'default' : held !== undefined && isExported(parent.parent.parent as ts.Statement) ? held : undefined;
   return exported === undefined ? undefined : typeNameFromIndex(sourceFile, exported, facts);
 }
 
@@ -185,11 +186,6 @@ function indexedTypes(index: ts.SourceFile, facts: ProjectFacts): Map<string, st
     }
   }
   return mapped;
-}
-
-function isExported(declaration: ts.VariableDeclaration): boolean {
-  const statement = declaration.parent.parent;
-  return ts.isVariableStatement(statement) && !!statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
 /**

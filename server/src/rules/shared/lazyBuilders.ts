@@ -5,7 +5,9 @@ import { enclosingFunction, isAsync, outermostWrapping } from './localDeclaratio
 // Knex builds queries lazily: `knex('users').where(...)` is a thenable that runs only when
 // something awaits it (or calls `then`). A builder turned into text (`.toQuery()`), handed
 // to another builder as a sub-query or fragment (`qb.select(knex.raw(...))`,
-// `first.unionAll(rest)`), or changed in place and dropped (`qb.where(...);`) never runs.
+// `qb.whereIn('id', knex('t').select('id'))`), or changed in place and dropped
+// (`qb.where(...);`) never runs. Builders collected first (`xs.map(...)` into a const) and
+// merged later are not followed: they count as run.
 
 /** Methods that turn a builder into SQL text instead of running it. */
 const TO_TEXT = new Set(['toQuery', 'toSQL', 'toString', 'toNative']);
@@ -38,7 +40,7 @@ function valueMayRun(value: ts.Expression): boolean {
     parent = outer.parent;
   }
   if (ts.isExpressionStatement(parent)) return false;
-  // Handed to another builder (`qb.select(knex.raw(...))`, `first.unionAll(rest)`) it is a
+  // Handed to another builder (`qb.select(knex.raw(...))`, `qb.whereIn('id', sub)`) it is a
   // fragment; handed to anything else (`pending.push(q)`, `withRetry(q)`) it may be awaited there.
   if (ts.isCallExpression(parent) && parent.arguments.includes(outer as ts.Expression)) {
     return !(ts.isPropertyAccessExpression(parent.expression) && BUILDER_METHODS.test(parent.expression.name.text));
