@@ -35,6 +35,7 @@ export default defineRule<MissingTimeoutOptions>({
       fetchNoTimeout: 'fetch() has no timeout: if the server stops responding, this call waits forever.',
       signalNeverAborts: '{{callee}}() gets an AbortSignal that no timer aborts: if the server stops responding, this call waits forever.',
       axiosNoTimeout: '{{callee}}() has no timeout, and axios sets none by default: if the server stops responding, this call waits forever.',
+      httpServiceNoTimeout: '{{callee}}() has no timeout, and the HttpModule that provides this HttpService sets none (nor does axios by default): if the server stops responding, this call waits forever.',
       axiosTimeoutDisabled: '{{callee}}() sets timeout: 0, which turns the axios timeout off: if the server stops responding, this call waits forever.',
       gotNoTimeout: '{{callee}}() has no timeout, and got sets none by default: if the server stops responding, this call waits forever.',
       kyTimeoutDisabled: "{{callee}}() runs with timeout: false, which turns off ky's 10-second default: if the server stops responding, this call waits forever.",
@@ -126,7 +127,7 @@ function reportJudgement(context: RuleContext<MissingTimeoutOptions>, judgement:
   }
   context.report({
     node: judgement.outbound.call.expression,
-    messageId: messageIdFor(judgement.outbound.client, missing.reason),
+    messageId: judgement.outbound.value.kind === 'client' && judgement.outbound.value.httpModule && missing.reason === 'absent' ? 'httpServiceNoTimeout' : messageIdFor(judgement.outbound.client, missing.reason),
     data: { callee: messageText(judgement.outbound.label) },
     fixes,
   });

@@ -4,6 +4,7 @@ import { chainOf, isChainLink } from './callSites';
 import { clientValueOf, type ClientValue, type Creation, type TraceOptions } from './clientValues';
 import { clientDefaultsIn, projectSetsAxiosDefaultTimeout, startupConfigurationFiles } from './clientDefaults';
 import { declarationOf, isConst, isFunctionLikeDeclaration, outermostWrapping, skipOuterExpressions } from './localDeclarations';
+import { httpModuleCoverage } from './nestHttpModule';
 import type { OutboundCall } from './outboundCalls';
 import { forEachReference, isTimerCall, scopeOf } from './timeBounds';
 import { anyOf, COVERED, evaluateAt, evaluateOptions, UNKNOWN, type Coverage, type MissingSite, type OptionKind, type OptionSpec } from './timeoutOptions';
@@ -104,6 +105,7 @@ function instanceCoverage(value: ClientValue, call: ts.CallExpression, options: 
     return value.library === 'axios' && projectSetsAxiosDefaultTimeout(options.facts, call.getSourceFile()) ? COVERED : ABSENT;
   }
   if (value.unknownOrigin) return UNKNOWN;
+  if (value.httpModule) return httpModuleCoverage(options.facts, call, SPECS.axios);
   return allOf(value.creations.map((creation) => creationCoverage(creation, value.library, [call.getSourceFile()], options, 0)));
 }
 

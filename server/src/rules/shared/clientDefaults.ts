@@ -92,12 +92,20 @@ export function projectSetsAxiosDefaultTimeout(facts: ProjectFacts, sourceFile: 
 
 /**
  * The files reachable through imports from the project's entry files, where start-up
- * configuration runs, that may configure clients. The import graph is read with the
+ * configuration runs, that may configure clients.
+ */
+export function startupConfigurationFiles(facts: ProjectFacts): readonly ts.SourceFile[] {
+  return facts.acrossFiles('missing-timeout:startup-configuration', () => configuringFiles(facts, startupFiles(facts)));
+}
+
+/**
+ * The paths reachable through imports from the project's entry files (a NestJS app's
+ * modules, from main.ts through app.module.ts). The import graph is read with the
  * compiler's import scanner, not parsed: in a service code base it is most of the project,
  * and every scan thread would otherwise parse all of it for a handful of candidates.
  */
-export function startupConfigurationFiles(facts: ProjectFacts): readonly ts.SourceFile[] {
-  return facts.acrossFiles('missing-timeout:startup-configuration', () => {
+export function startupFiles(facts: ProjectFacts): readonly string[] {
+  return facts.acrossFiles('missing-timeout:startup-files', () => {
     const queue = ENTRY_FILES.map((file) => path.join(facts.root, file)).filter((file) => facts.readText(file) !== undefined);
     const seen = new Set(queue);
     for (let i = 0; i < queue.length && queue.length < MAX_FILES; i++) {
@@ -108,7 +116,7 @@ export function startupConfigurationFiles(facts: ProjectFacts): readonly ts.Sour
         }
       }
     }
-    return configuringFiles(facts, queue);
+    return queue;
   });
 }
 

@@ -32,9 +32,10 @@ export type ClientValue =
    * A client: the library's default export when `creations` is empty and `unknownOrigin`
    * is false (`axios`, `got`, `ky`, ofetch's `ofetch`, `superagent`), otherwise an
    * instance. `unknownOrigin`: at least one way the value is produced could not be traced
-   * (an injected `AxiosInstance`).
+   * (an injected `AxiosInstance`). `httpModule`: NestJS's HttpService, whose axios
+   * instance is the one its HttpModule was registered with (see nestHttpModule.ts).
    */
-  | { kind: 'client'; library: Library; creations: readonly Creation[]; unknownOrigin: boolean; isDefault: boolean }
+  | { kind: 'client'; library: Library; creations: readonly Creation[]; unknownOrigin: boolean; isDefault: boolean; httpModule?: true }
   /** An instance of a class the project configured as an outbound client. */
   | { kind: 'custom'; className: string };
 
@@ -91,6 +92,8 @@ function trace(expression: ts.Expression, options: TraceOptions, depth: number, 
     }
     if (owner?.kind === 'module' && owner.library === 'undici' && DISPATCHER_CLASSES.has(e.name.text)) return { kind: 'dispatcherClass', name: e.name.text };
     if (owner?.kind === 'client' && owner.library === 'got' && owner.isDefault && e.name.text === 'default') return owner;
+    // HttpService.axiosRef: the axios instance the service sends its requests with.
+    if (owner?.kind === 'client' && owner.httpModule && e.name.text === 'axiosRef') return owner;
     return undefined;
   }
   if (ts.isCallExpression(e)) return traceCall(e, options, depth, seen);
@@ -309,8 +312,13 @@ function valueOfType(type: ts.TypeNode, options: TraceOptions): ClientValue | un
     if (declaration?.kind === 'import' && declaration.binding.imported === 'default') binding = declaration.binding;
   }
   if (!binding) return undefined;
+  if (typeName === 'HttpService' && NEST_HTTP_MODULES.has(packageName(binding.module))) return HTTP_SERVICE;
   return clientOfTypeName(libraryOfModule(binding.module), typeName);
 }
+
+/** NestJS's HttpService: @nestjs/axios, and @nestjs/common before Nest 8. */
+const NEST_HTTP_MODULES = new Set(['@nestjs/axios', '@nestjs/common']);
+const HTTP_SERVICE: ClientValue = { kind: 'client', library: 'axios', creations: [], unknownOrigin: false, isDefault: false, httpModule: true };
 
 /** The libraries clientOfTypeName (below) knows type names of: keep the two in step. */
 const TYPED_LIBRARIES = new Set<Library | 'fetch'>(['axios', 'got', 'ky', 'ofetch', 'undici', 'grpc']);
@@ -385,12 +393,15 @@ function merge(values: (ClientValue | undefined)[]): ClientValue | undefined {
   if (first.kind !== 'client') return known.every((v) => v.kind === first.kind) ? first : undefined;
   const clients = known.filter((v): v is Extract<ClientValue, { kind: 'client' }> => v.kind === 'client' && v.library === first.library);
   if (clients.length !== known.length) return undefined;
+  const fromHttpModule = clients.filter((c) => c.httpModule).length;
   return {
     kind: 'client',
     library: first.library,
     creations: clients.flatMap((c) => c.creations),
-    // An origin that traced to nothing (a parameter with no annotation) is unknown too.
-    unknownOrigin: clients.some((c) => c.unknownOrigin) || values.length !== known.length,
+    // An origin that traced to nothing (a parameter with no annotation) is unknown too, and
+    // so is an HttpService that may also be another instance.
+    unknownOrigin: clients.some((c) => c.unknownOrigin) || values.length !== known.length || (fromHttpModule > 0 && fromHttpModule < clients.length),
     isDefault: clients.every((c) => c.isDefault),
+    ...(fromHttpModule > 0 && fromHttpModule === clients.length ? { httpModule: true as const } : {}),
   };
 }

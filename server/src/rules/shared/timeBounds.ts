@@ -86,6 +86,12 @@ function valueIsBounded(start: ts.Expression, facts: ProjectFacts, depth: number
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
       const member = parent.name.text;
       if (member === 'timeout') return true; // Bluebird and similar: `promise.timeout(ms)`
+      // An Observable piped through RxJS's timeout(): `http.get(url).pipe(timeout(5000))`.
+      if (member === 'pipe') {
+        if (parent.parent.arguments.some((a) => ts.isCallExpression(a) && isBoundingCall(a, facts))) return true;
+        node = parent.parent;
+        continue;
+      }
       if (member !== 'then' && member !== 'catch' && member !== 'finally') return false;
       node = parent.parent;
       continue;
