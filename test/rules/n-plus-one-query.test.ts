@@ -591,6 +591,17 @@ export async function load(teams: { memberIds: string[] }[]) {
 }
 `,
     },
+    {
+      name: "Google and Graph calls made once, requests only built per element, and a Google API's data objects",
+      code: `import type { gmail_v1 } from '@googleapis/gmail';
+import { Client } from '@microsoft/microsoft-graph-client';
+export async function archive(gmail: gmail_v1.Gmail, graph: Client, ids: string[], message: gmail_v1.Schema$Message) {
+  await gmail.users.messages.batchModify({ userId: 'me', requestBody: { ids, removeLabelIds: ['INBOX'] } });
+  const requests = ids.map((id) => graph.api(\`/me/messages/\${id}\`).select('subject'));
+  const names = (message.payload?.headers ?? []).map((header) => header.name);
+  return { requests, names, all: await graph.api('/me/messages').top(50).get() };
+}`,
+    },
   ],
   invalid: [
     {
@@ -1685,6 +1696,24 @@ export async function names(ids: string[]) {
   return out;
 }`,
       errors: [{ messageId: 'sequential', line: 6, message: '\`trpc.user.byId.query\` performs an HTTP request once per element of \`ids\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' }],
+    },
+    {
+      name: "Google API resources (googleapis and @googleapis/*) and Microsoft Graph requests, one per element",
+      code: `import { google } from 'googleapis';
+import type { gmail_v1 } from '@googleapis/gmail';
+import { Client } from '@microsoft/microsoft-graph-client';
+const calendar = google.calendar({ version: 'v3' });
+export async function sync(gmail: gmail_v1.Gmail, graph: Client, ids: string[], calendars: string[]) {
+  const messages = await Promise.all(ids.map((id) => gmail.users.messages.get({ userId: 'me', id })));
+  for (const calendarId of calendars) await calendar.events.list({ calendarId });
+  for (const id of ids) await graph.api(\`/me/messages/\${id}\`).select('subject').get();
+  return messages;
+}`,
+      errors: [
+        { messageId: 'concurrent', line: 6, message: '\`gmail.users.messages.get\` performs an HTTP request once per element of \`ids\` (inside .map()): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 7 },
+        { messageId: 'sequential', line: 8 },
+      ],
     },
     {
       name: 'a queue drained one item at a time with Redis',

@@ -124,6 +124,13 @@ const FIRESTORE_FUNCTIONS = ['getDoc', 'getDocs', 'setDoc', 'updateDoc', 'delete
 const DYNAMODB_SINGLE_METHODS = ['getItem', 'putItem', 'updateItem', 'deleteItem', 'query', 'scan', 'executeStatement', 'get', 'put', 'update', 'delete'];
 const DYNAMODB_LIST_METHODS = ['batchGetItem', 'batchWriteItem', 'transactGetItems', 'transactWriteItems', 'batchExecuteStatement', 'batchGet', 'batchWrite', 'transactGet', 'transactWrite'];
 
+/** The methods of Google API resources (`users.messages.get`, `events.insert`, `files.export`). */
+const GOOGLE_API_METHODS = [
+  'get', 'list', 'insert', 'update', 'patch', 'delete', 'modify', 'send', 'trash', 'untrash', 'watch', 'stop',
+  'import', 'create', 'copy', 'export', 'move', 'query', 'search', 'append', 'clear', 'getProfile', 'instances',
+];
+const GOOGLE_API_LIST_METHODS = ['batchModify', 'batchDelete', 'batchGet', 'batchUpdate', 'batchClear', 'batchCreate'];
+
 const PACKAGES: readonly IoPackage[] = [
   {
     kind: 'database query',
@@ -320,6 +327,24 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set(...HTTP_VERBS, 'fetch'),
   },
   { kind: 'RPC call', matches: exact('@nestjs/microservices'), methods: set('send') },
+  {
+    // Google's APIs: `google.gmail({ version, auth })` (googleapis) or `gmail({ ... })`
+    // (@googleapis/gmail), then `gmail.users.messages.get(params)`: resources nest, and
+    // each method sends a request. The batch methods take a list of ids.
+    kind: 'HTTP request',
+    matches: (m) => m === 'googleapis' || m.startsWith('@googleapis/'),
+    methods: set(...GOOGLE_API_METHODS, ...GOOGLE_API_LIST_METHODS),
+    listMethods: set(...GOOGLE_API_LIST_METHODS),
+    anyHops: true,
+  },
+  {
+    // Microsoft Graph: `client.api('/me/messages').select('id').get()`; `api()` and the
+    // query options only build the request.
+    kind: 'HTTP request',
+    matches: exact('@microsoft/microsoft-graph-client'),
+    methods: set('get', 'post', 'put', 'patch', 'delete', 'del', 'update', 'create', 'getStream', 'putStream'),
+    roots: set('Client'),
+  },
   {
     // tRPC: `trpc.user.byId.query(input)`, or untyped `client.query('user.byId', input)`.
     // httpBatchLink, the usual link, sends the calls of one tick as one request.
