@@ -592,6 +592,16 @@ export async function load(teams: { memberIds: string[] }[]) {
 `,
     },
     {
+      name: 'Octokit: its log and auth members, and a request made once',
+      code: `import { Octokit } from 'octokit';
+const octokit = new Octokit({ auth: 'token' });
+export async function report(lines: string[]) {
+  for (const line of lines) octokit.log.info(line);
+  const { data } = await octokit.rest.issues.listForRepo({ owner: 'o', repo: 'r' });
+  return data.map((issue) => issue.title);
+}`,
+    },
+    {
       name: "Google and Graph calls made once, requests only built per element, and a Google API's data objects",
       code: `import type { gmail_v1 } from '@googleapis/gmail';
 import { Client } from '@microsoft/microsoft-graph-client';
@@ -1713,6 +1723,23 @@ export async function sync(gmail: gmail_v1.Gmail, graph: Client, ids: string[], 
         { messageId: 'concurrent', line: 6, message: '\`gmail.users.messages.get\` performs an HTTP request once per element of \`ids\` (inside .map()): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).' },
         { messageId: 'sequential', line: 7 },
         { messageId: 'sequential', line: 8 },
+      ],
+    },
+    {
+      name: 'Octokit: a REST method, request() and graphql() per element',
+      code: `import { Octokit } from '@octokit/rest';
+export class GitHubService {
+  constructor(private readonly octokit: Octokit) {}
+  async sync(owner: string, repos: string[], numbers: number[]) {
+    for (const repo of repos) await this.octokit.rest.repos.listForOrg({ org: repo });
+    await Promise.all(numbers.map((pull_number) => this.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo: 'x', pull_number })));
+    for (const n of numbers) await this.octokit.graphql('query { viewer { login } }', { n });
+  }
+}`,
+      errors: [
+        { messageId: 'sequential', line: 5, message: '\`this.octokit.rest.repos.listForOrg\` performs an HTTP request once per element of \`repos\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 6 },
+        { messageId: 'sequential', line: 7 },
       ],
     },
     {

@@ -65,6 +65,8 @@ interface IoPackage {
   modelHop?: boolean;
   /** Any number of properties may lead to the method: tRPC's routers nest (`trpc.admin.user.byId.query`). */
   anyHops?: boolean;
+  /** Members under which every method sends a request, whatever its name: Octokit's `octokit.rest.issues.listForRepo`. */
+  requestNamespaces?: ReadonlySet<string>;
   /**
    * Methods whose result, awaited, is a client: a connection (`await pool.connect()`), or a
    * client made at once (`client.db()`, which an async helper may return). Any other
@@ -338,6 +340,17 @@ const PACKAGES: readonly IoPackage[] = [
     anyHops: true,
   },
   {
+    // Octokit: `octokit.request('GET /repos/{owner}/{repo}')`, `octokit.graphql(query)`,
+    // `octokit.paginate(...)` (a request per page), and every method of its REST API
+    // (`octokit.rest.pulls.create(...)`); an app's `await app.getInstallationOctokit(id)` is one too.
+    kind: 'HTTP request',
+    matches: exact('octokit', '@octokit/rest', '@octokit/core', '@octokit/app'),
+    methods: set('request', 'graphql', 'paginate'),
+    requestNamespaces: set('rest'),
+    anyHops: true,
+    awaitedClients: set('getInstallationOctokit'),
+  },
+  {
     // Microsoft Graph: `client.api('/me/messages').select('id').get()`; `api()` and the
     // query options only build the request.
     kind: 'HTTP request',
@@ -396,6 +409,7 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   if (pkg.sameTick?.has(last)) return io('sameTick');
   if (pkg.listMethods?.has(last)) return io('list');
   if (pkg.methods?.has(last)) return io('none');
+  if (pkg.requestNamespaces && value.path.slice(0, -1).some((member) => pkg.requestNamespaces!.has(member))) return io('none');
   return undefined;
 }
 
