@@ -1743,6 +1743,17 @@ export class GitHubService {
       ],
     },
     {
+      name: "Octokit: an app's installation client, awaited, pages through issues per repository",
+      code: `import { App } from '@octokit/app';
+export async function issues(app: App, installationId: number, repos: string[]) {
+  const octokit = await app.getInstallationOctokit(installationId);
+  const all = [];
+  for (const repo of repos) all.push(...(await octokit.paginate('GET /repos/{owner}/{repo}/issues', { owner: 'o', repo })));
+  return all;
+}`,
+      errors: [{ messageId: 'sequential', line: 5 }],
+    },
+    {
       name: 'a queue drained one item at a time with Redis',
       code: `import Redis from 'ioredis';
 const redis = new Redis();
