@@ -316,8 +316,8 @@ function valueOfType(type: ts.TypeNode, options: TraceOptions): ClientValue | un
   return clientOfTypeName(libraryOfModule(binding.module), typeName);
 }
 
-/** NestJS's HttpService: @nestjs/axios, and @nestjs/common before Nest 8. */
-const NEST_HTTP_MODULES = new Set(['@nestjs/axios', '@nestjs/common']);
+/** The packages of NestJS's HttpService and HttpModule: @nestjs/axios, and @nestjs/common before Nest 8. */
+export const NEST_HTTP_MODULES = new Set(['@nestjs/axios', '@nestjs/common']);
 const HTTP_SERVICE: ClientValue = { kind: 'client', library: 'axios', creations: [], unknownOrigin: false, isDefault: false, httpModule: true };
 
 /** The libraries clientOfTypeName (below) knows type names of: keep the two in step. */

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import { importBindings, packageName } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { projectSetsAxiosDefaultTimeout, startupFiles } from './clientDefaults';
+import { NEST_HTTP_MODULES } from './clientValues';
 import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions } from './localDeclarations';
 import { COVERED, evaluateOptions, UNKNOWN, type Coverage, type OptionSpec } from './timeoutOptions';
 
@@ -12,8 +13,6 @@ import { COVERED, evaluateOptions, UNKNOWN, type Coverage, type OptionSpec } fro
 // provides the service a class is given is dependency injection's business, so the
 // registrations of the whole app are read (the modules reachable from its entry file): the
 // service is bounded when every one sets a timeout and unbounded when none does.
-
-const NEST_HTTP_MODULES = new Set(['@nestjs/axios', '@nestjs/common']);
 
 /** How the HttpModule registrations of the app that `call` belongs to bound its HttpService. */
 export function httpModuleCoverage(facts: ProjectFacts, call: ts.CallExpression, spec: OptionSpec): Coverage {
