@@ -11,7 +11,8 @@ import { sourceFilesUnder } from './sourceFiles.mjs';
 //    background workspace scan starts) until its diagnostics arrive;
 //  - the background scan: `initialized` until its progress ends;
 //  - edit latency: didChange on the largest file until diagnostics for that version
-//    arrive, minus the debounce the server was told to use;
+//    arrive, minus the debounce the server was told to use, while the background scan
+//    still runs (right after first diagnostics) and after it;
 //  - memory over a long day: the server's RSS after each of many open/edit/close cycles.
 // The edited file is the largest source file the scan analyses unless --edit-file names one
 // (relative to <dir>); `isSkipped` names the files it does not (tests), which an editor user
@@ -45,6 +46,16 @@ export async function measureLsp({ root, server, editFile, isSkipped = () => fal
 
     const document = client.open(largest);
     const firstDiagnosticsMs = (await client.analysed(document)) - document.sentAt;
+
+    // Typing while the background scan still runs: only edits answered before it ended count.
+    let scanOver = false;
+    void scanEnded.then(() => (scanOver = true));
+    const duringScan = [];
+    for (let i = 0; i < edits && !scanOver; i++) {
+      client.edit(document, i);
+      const latency = (await client.analysed(document)) - document.sentAt - DEBOUNCE_MS;
+      if (!scanOver) duringScan.push(latency);
+    }
     const scanMs = (await scanEnded) - initializedAt;
 
     const latencies = [];
@@ -77,7 +88,8 @@ export async function measureLsp({ root, server, editFile, isSkipped = () => fal
       debounceMs: DEBOUNCE_MS,
       firstDiagnosticsMs: Math.round(firstDiagnosticsMs),
       scanMs: Math.round(scanMs),
-      edit: { count: latencies.length, medianMs: round1(quantile(latencies, 0.5)), p95Ms: round1(quantile(latencies, 0.95)), maxMs: round1(Math.max(...latencies)) },
+      edit: latencySummary(latencies),
+      editDuringScan: duringScan.length > 0 ? latencySummary(duringScan) : null,
       memory: plateau(rssMb, cycles, filesPerCycle),
       serverErrors: client.errors(),
     };
@@ -210,6 +222,10 @@ export function quantile(values, q) {
 }
 
 const round1 = (n) => Math.round(n * 10) / 10;
+
+function latencySummary(latencies) {
+  return { count: latencies.length, medianMs: round1(quantile(latencies, 0.5)), p95Ms: round1(quantile(latencies, 0.95)), maxMs: round1(Math.max(...latencies)) };
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [root, ...rest] = process.argv.slice(2);
