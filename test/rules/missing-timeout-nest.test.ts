@@ -109,6 +109,48 @@ export class RatesService {
 }
 `,
     },
+    {
+      name: 'modules imported through baseUrl are read too: one registration with a timeout, one without, is not known',
+      filename: 'src/rates/rates.service.ts',
+      compilerOptions: { baseUrl: '.' },
+      files: app('HttpModule.register({ timeout: 5000 })', {
+        'src/app.module.ts': `import { HttpModule } from '@nestjs/axios';\nimport { RatesModule } from 'src/rates/rates.module';\n@Module({ imports: [RatesModule, HttpModule] })\nexport class AppModule {}\n`,
+      }),
+      code: SERVICE,
+    },
+    {
+      name: "a service of a second app in the project follows that app's main.ts, whose module sets a timeout",
+      filename: 'apps/worker/src/rates/rates.service.ts',
+      files: {
+        ...app('HttpModule'),
+        'apps/worker/src/main.ts': `import { WorkerModule } from './worker.module';\nexport const root = WorkerModule;\n`,
+        'apps/worker/src/worker.module.ts': `import { HttpModule } from '@nestjs/axios';\nimport { RatesService } from './rates/rates.service';\n@Module({ imports: [HttpModule.register({ timeout: 5000 })], providers: [RatesService] })\nexport class WorkerModule {}\n`,
+      },
+      code: SERVICE,
+    },
+    {
+      name: "defaults set on the service's axios instance: axiosRef.defaults.timeout in its constructor, or an interceptor in a module",
+      filename: 'src/rates/rates.service.ts',
+      files: app('HttpModule'),
+      code: `import { HttpService } from '@nestjs/axios';
+import { firstValueFrom } from 'rxjs';
+
+export class RatesService {
+  constructor(private readonly http: HttpService) {
+    this.http.axiosRef.defaults.timeout = 5000;
+  }
+  rates = () => firstValueFrom(this.http.get('https://rates.example.com'));
+}
+`,
+    },
+    {
+      name: 'an interceptor that sets a timeout on the HttpService of the app module',
+      filename: 'src/rates/rates.service.ts',
+      files: app('HttpModule', {
+        'src/app.module.ts': `import { HttpService } from '@nestjs/axios';\nimport { RatesModule } from './rates/rates.module';\n@Module({ imports: [RatesModule] })\nexport class AppModule {\n  constructor(private readonly http: HttpService) {}\n  onModuleInit() {\n    this.http.axiosRef.interceptors.request.use((config) => {\n      config.timeout = config.timeout || 5000;\n      return config;\n    });\n  }\n}\n`,
+      }),
+      code: SERVICE,
+    },
   ],
   invalid: [
     {
@@ -144,6 +186,26 @@ export class RatesService {
         { messageId: 'httpServiceNoTimeout', line: 6 },
         { messageId: 'httpServiceNoTimeout', line: 7 },
       ],
+    },
+    {
+      name: 'a module reached only through a tsconfig paths alias, with a bare HttpModule',
+      filename: 'src/rates/rates.service.ts',
+      compilerOptions: { baseUrl: '.', paths: { '@app/*': ['src/*'] } },
+      files: app('HttpModule', {
+        'src/app.module.ts': `import { RatesModule } from '@app/rates/rates.module';\n@Module({ imports: [RatesModule] })\nexport class AppModule {}\n`,
+      }),
+      code: SERVICE,
+      errors: [{ messageId: 'httpServiceNoTimeout', line: 8 }],
+    },
+    {
+      name: "the first app's service, when a second app in the project registers its HttpModule with a timeout",
+      filename: 'src/rates/rates.service.ts',
+      files: {
+        ...app('HttpModule'),
+        'apps/worker/src/main.ts': `import { HttpModule } from '@nestjs/axios';\n@Module({ imports: [HttpModule.register({ timeout: 5000 })] })\nexport class WorkerModule {}\n`,
+      },
+      code: SERVICE,
+      errors: [{ messageId: 'httpServiceNoTimeout', line: 8 }],
     },
     {
       name: 'registerAsync whose factory returns no timeout',

@@ -602,6 +602,16 @@ export async function report(lines: string[]) {
 }`,
     },
     {
+      name: "a Google API's data types are no clients (a message's snippet searched, a response's headers read), nor is an Octokit endpoint built per element",
+      code: `import type { gmail_v1 } from '@googleapis/gmail';
+import type { Common, drive_v3 } from 'googleapis';
+import { Octokit } from '@octokit/rest';
+export function isInvoice(message: gmail_v1.Schema$Message) { return message.snippet!.search(/invoice/i) >= 0; }
+export const invoices = (messages: gmail_v1.Schema$Message[]) => messages.filter((m) => isInvoice(m));
+export const etags = (r: Common.GaxiosResponse<drive_v3.Schema$File>, keys: string[]) => keys.map((k) => r.headers.get(k));
+export const urls = (octokit: Octokit, repos: string[]) => repos.map((repo) => octokit.rest.repos.get.endpoint({ owner: 'o', repo }).url);`,
+    },
+    {
       name: "Google and Graph calls made once, requests only built per element, and a Google API's data objects",
       code: `import type { gmail_v1 } from '@googleapis/gmail';
 import { Client } from '@microsoft/microsoft-graph-client';
@@ -1752,6 +1762,22 @@ export async function issues(app: App, installationId: number, repos: string[]) 
   return all;
 }`,
       errors: [{ messageId: 'sequential', line: 5 }],
+    },
+    {
+      name: 'clients typed through a namespace import (mongo.Db, MicrosoftGraph.Client), and Octokit paginate.iterator per element',
+      code: `import * as mongo from 'mongodb';
+import * as MicrosoftGraph from '@microsoft/microsoft-graph-client';
+import { Octokit } from 'octokit';
+export async function load(db: mongo.Db, graph: MicrosoftGraph.Client, octokit: Octokit, ids: string[], repos: string[]) {
+  for (const id of ids) await db.collection('users').findOne({ id });
+  for (const id of ids) await graph.api(\`/users/\${id}\`).get();
+  for (const repo of repos) for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner: 'o', repo })) void page;
+}`,
+      errors: [
+        { messageId: 'sequential', line: 5 },
+        { messageId: 'sequential', line: 6 },
+        { messageId: 'sequential', line: 7 },
+      ],
     },
     {
       name: 'a queue drained one item at a time with Redis',

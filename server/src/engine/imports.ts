@@ -88,12 +88,22 @@ export function isRelativeSpecifier(specifier: string): boolean {
  * through for a default timeout), not where a finding needs the exact graph.
  */
 export function relativeSpecifiersIn(text: string): string[] {
+  return specifiersMatching(text, RELATIVE_SPECIFIER);
+}
+
+/** Every module specifier in `text`, packages and aliases too, read the same way. */
+export function moduleSpecifiersIn(text: string): string[] {
+  return specifiersMatching(text, MODULE_SPECIFIER);
+}
+
+function specifiersMatching(text: string, pattern: RegExp): string[] {
   const specifiers: string[] = [];
-  for (const match of text.matchAll(RELATIVE_SPECIFIER)) specifiers.push(match[1]!);
+  for (const match of text.matchAll(pattern)) specifiers.push(match[1]!);
   return specifiers;
 }
 
 const RELATIVE_SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"](\.{1,2}(?:\/[^'"\n]*)?)['"]/g;
+const MODULE_SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"]([^'"\n]+)['"]/g;
 
 /**
  * Follows a relative import to the declaration it names in another project file (through

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { relativeSpecifiersIn } from '../../engine/imports';
+import { moduleSpecifiersIn } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { clientValueOf } from './clientValues';
 
@@ -98,15 +98,20 @@ export function startupConfigurationFiles(facts: ProjectFacts): readonly ts.Sour
   return facts.acrossFiles('missing-timeout:startup-configuration', () => configuringFiles(facts, startupFiles(facts)));
 }
 
-/**
- * The paths reachable through imports from the project's entry files (a NestJS app's
- * modules, from main.ts through app.module.ts). The import graph is read with the
- * compiler's import scanner, not parsed: in a service code base it is most of the project,
- * and every scan thread would otherwise parse all of it for a handful of candidates.
- */
+/** The paths reachable through imports from the project's entry files. */
 export function startupFiles(facts: ProjectFacts): readonly string[] {
-  return facts.acrossFiles('missing-timeout:startup-files', () => {
-    const queue = ENTRY_FILES.map((file) => path.join(facts.root, file)).filter((file) => facts.readText(file) !== undefined);
+  return filesReachableFrom(facts, ENTRY_FILES.map((file) => path.join(facts.root, file)));
+}
+
+/**
+ * The paths reachable through imports from `entries` (a NestJS app's modules, from main.ts
+ * through app.module.ts), the entries that exist included. The import graph is read with
+ * the compiler's import scanner, not parsed: in a service code base it is most of the
+ * project, and every scan thread would otherwise parse all of it for a handful of candidates.
+ */
+export function filesReachableFrom(facts: ProjectFacts, entries: readonly string[]): readonly string[] {
+  return facts.acrossFiles(`missing-timeout:reachable-from:${entries.join('|')}`, () => {
+    const queue = entries.filter((file) => facts.readText(file) !== undefined);
     const seen = new Set(queue);
     for (let i = 0; i < queue.length && queue.length < MAX_FILES; i++) {
       for (const next of importedPaths(facts, queue[i]!)) {
@@ -139,12 +144,14 @@ function setsAxiosDefault(facts: ProjectFacts, sourceFile: ts.SourceFile): boole
 
 /**
  * Project files a file imports, re-exports or requires, including side-effect imports
- * (`import './setup'`). Read from the text: the walk reaches most of a service's files, and
- * an extra edge only widens where a default timeout is looked for.
+ * (`import './setup'`) and imports through tsconfig `paths` or `baseUrl` (`src/app.module`,
+ * `@app/rates`). Read from the text: the walk reaches most of a service's files, and an
+ * extra edge only widens where a default timeout is looked for.
  */
 function importedPaths(facts: ProjectFacts, file: string): string[] {
   const paths: string[] = [];
-  for (const specifier of relativeSpecifiersIn(facts.readText(file) ?? '')) {
+  for (const specifier of moduleSpecifiersIn(facts.readText(file) ?? '')) {
+    if (specifier.startsWith('node:')) continue;
     const resolved = facts.resolveModulePath(file, specifier);
     if (resolved !== undefined) paths.push(resolved);
   }

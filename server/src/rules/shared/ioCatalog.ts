@@ -39,6 +39,8 @@ export interface PackageValue {
   instance: boolean;
   /** Members walked from the root, with CALL, AWAIT and CALLBACK marking calls, awaits and callbacks: `db.collection('x').find` → ['collection', CALL, 'find']. */
   path: readonly string[];
+  /** For a value typed by a qualified name, the type it names: `mongo.Db` → 'Db', `gmail_v1.Schema$Message` → 'Schema$Message'. */
+  typeName?: string;
 }
 
 interface IoPackage {
@@ -67,6 +69,10 @@ interface IoPackage {
   anyHops?: boolean;
   /** Members under which every method sends a request, whatever its name: Octokit's `octokit.rest.issues.listForRepo`. */
   requestNamespaces?: ReadonlySet<string>;
+  /** Members that only build a request (Octokit's `.endpoint(...)`): nothing past them is sent. */
+  builders?: ReadonlySet<string>;
+  /** Types of the package that describe data, not a client: a value annotated with one is no client (`gmail_v1.Schema$Message`). */
+  dataTypes?: RegExp;
   /**
    * Methods whose result, awaited, is a client: a connection (`await pool.connect()`), or a
    * client made at once (`client.db()`, which an async helper may return). Any other
@@ -338,6 +344,8 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set(...GOOGLE_API_METHODS, ...GOOGLE_API_LIST_METHODS),
     listMethods: set(...GOOGLE_API_LIST_METHODS),
     anyHops: true,
+    // Request and response bodies (`Schema$Message`), method parameters, responses and options.
+    dataTypes: /^(?:Schema|Params)\$|^Gaxios|Options$/,
   },
   {
     // Octokit: `octokit.request('GET /repos/{owner}/{repo}')`, `octokit.graphql(query)`,
@@ -346,7 +354,9 @@ const PACKAGES: readonly IoPackage[] = [
     kind: 'HTTP request',
     matches: exact('octokit', '@octokit/rest', '@octokit/core', '@octokit/app'),
     methods: set('request', 'graphql', 'paginate'),
-    requestNamespaces: set('rest'),
+    // `octokit.paginate.iterator(...)` pages too; `.endpoint(...)` only builds a request's options.
+    requestNamespaces: set('rest', 'paginate'),
+    builders: set('endpoint'),
     anyHops: true,
     awaitedClients: set('getInstallationOctokit'),
   },
@@ -396,6 +406,9 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   if (ts.isTaggedTemplateExpression(call) && ts.isTemplateSpan(call.parent)) return undefined;
   const value = clientValue(pkg, awaitedValue);
   if (!value || !reachesClient(pkg, value)) return undefined;
+  const typeName = value.typeName ?? (value.instance ? value.imported : undefined);
+  if (pkg.dataTypes && typeName !== undefined && pkg.dataTypes.test(typeName)) return undefined;
+  if (pkg.builders && value.path.some((member) => pkg.builders!.has(member))) return undefined;
   const last = value.path[value.path.length - 1];
   const io = (batching: Batching): IoCall => ({ kind: pkg.kind, batching: batching === 'none' && argumentsLoadAList(call) ? 'list' : batching });
   // A tag made by calling the export (`const sql = postgres(url)`) is called as an instance is.
@@ -446,10 +459,12 @@ function clientValue(pkg: IoPackage, value: PackageValue): PackageValue | undefi
 /** Whether the path starts at a client export and only walks client-to-client properties. */
 function reachesClient(pkg: IoPackage, value: PackageValue): boolean {
   const namespace = value.imported === '*' || (value.imported === 'default' && !pkg.callableExports?.has('default') && !pkg.roots?.has('default'));
-  const root = namespace ? value.path[0] : value.imported;
+  // A value annotated with a type of the namespace (`db: mongo.Db`) is an instance of that export.
+  const typed = namespace && value.typeName !== undefined;
+  const root = typed ? value.typeName : namespace ? value.path[0] : value.imported;
   if (pkg.roots && (root === undefined || !pkg.roots.has(root))) return false;
   let modelHops = pkg.modelHop ? 1 : 0;
-  const members = value.path.slice(namespace ? 1 : 0, -1);
+  const members = value.path.slice(namespace && !typed ? 1 : 0, -1);
   return members.every((member, i) => {
     if (member === CALL || members[i + 1] === CALL) return true; // calls and called methods chain builders
     if (pkg.navigation?.has(member) || pkg.anyHops) return true;

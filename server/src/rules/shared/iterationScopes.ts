@@ -39,7 +39,8 @@ export function iterationScopeOf(call: CallSite, facts: ProjectFacts, cache: Map
   let awaited = false;
   let child: ts.Node = call;
   for (let node: ts.Node | undefined = call.parent; node && !ts.isSourceFile(node); child = node, node = node.parent) {
-    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier && child === node.statement)) awaited = true;
+    // `for await` awaits its body's promises and drains the iterable it is given (`octokit.paginate.iterator(...)`).
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier && (child === node.statement || child === node.expression))) awaited = true;
     if (ts.isFunctionLike(node)) {
       const scope = callbackScope(node, facts, cache);
       if (scope && usesAny(request, scope.elementNames)) return scope;

@@ -1,8 +1,9 @@
+import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { importBindings, packageName } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { projectSetsAxiosDefaultTimeout, startupFiles } from './clientDefaults';
-import { NEST_HTTP_MODULES } from './clientValues';
+import { clientDefaultsIn, filesReachableFrom, projectSetsAxiosDefaultTimeout, startupFiles } from './clientDefaults';
+import { clientValueOf, NEST_HTTP_MODULES } from './clientValues';
 import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions } from './localDeclarations';
 import { COVERED, evaluateOptions, UNKNOWN, type Coverage, type OptionSpec } from './timeoutOptions';
 
@@ -11,13 +12,20 @@ import { COVERED, evaluateOptions, UNKNOWN, type Coverage, type OptionSpec } fro
 // `registerAsync({ useFactory })` with what the factory returns, and a bare `HttpModule`
 // uses axios's default instance, which `axios.defaults.timeout` bounds. Which module
 // provides the service a class is given is dependency injection's business, so the
-// registrations of the whole app are read (the modules reachable from its entry file): the
-// service is bounded when every one sets a timeout and unbounded when none does.
+// registrations of the whole app are read (the modules reachable from its main.ts): the
+// service is bounded when every one sets a timeout and unbounded when none does. Defaults
+// set on the service's axios instance (`http.axiosRef.defaults.timeout`, an interceptor)
+// bound it whatever the module.
 
 /** How the HttpModule registrations of the app that `call` belongs to bound its HttpService. */
 export function httpModuleCoverage(facts: ProjectFacts, call: ts.CallExpression, spec: OptionSpec): Coverage {
-  const registrations = facts.acrossFiles('missing-timeout:http-module-registrations', () =>
-    startupFiles(facts)
+  const file = call.getSourceFile().fileName;
+  const entry = appEntryOf(facts, path.dirname(file));
+  const appFiles = entry ? filesReachableFrom(facts, [entry]) : startupFiles(facts);
+  const appSetsDefaults = () => facts.acrossFiles(`missing-timeout:axios-ref-defaults:${entry ?? ''}`, () => setsAxiosRefDefaults(facts, appFiles));
+  if (setsAxiosRefDefaults(facts, [file]) || appSetsDefaults()) return COVERED;
+  const registrations = facts.acrossFiles(`missing-timeout:http-module-registrations:${entry ?? ''}`, () =>
+    appFiles
       .filter((file) => facts.readText(file)?.includes('HttpModule'))
       .flatMap((file) => {
         const sourceFile = facts.getSourceFile(file);
@@ -29,6 +37,35 @@ export function httpModuleCoverage(facts: ProjectFacts, call: ts.CallExpression,
   if (outcomes.every((status) => status === 'covered')) return COVERED;
   if (outcomes.every((status) => status === 'missing')) return { status: 'missing', reason: 'absent', site: { kind: 'none' }, spec };
   return UNKNOWN;
+}
+
+/**
+ * The `main.ts` nearest above `dir`, in it or in a `src/` beside it, up to the project's
+ * root: the app a file belongs to, where a monorepo project holds several.
+ */
+function appEntryOf(facts: ProjectFacts, dir: string): string | undefined {
+  const known = facts.perGeneration('missing-timeout:app-entries', () => new Map<string, string | undefined>());
+  if (known.has(dir)) return known.get(dir);
+  const here = [path.join(dir, 'main.ts'), path.join(dir, 'src', 'main.ts')].find((candidate) => facts.readText(candidate) !== undefined);
+  const parent = path.dirname(dir);
+  const entry = here ?? (dir === facts.root || parent === dir || !parent.startsWith(facts.root) ? undefined : appEntryOf(facts, parent));
+  known.set(dir, entry);
+  return entry;
+}
+
+/** `http.axiosRef.defaults.timeout = ms`, or an interceptor that sets one, on an HttpService. */
+function setsAxiosRefDefaults(facts: ProjectFacts, files: readonly string[]): boolean {
+  return files.some((file) => {
+    const sourceFile = facts.readText(file)?.includes('axiosRef') ? facts.getSourceFile(file) : undefined;
+    return (
+      sourceFile !== undefined &&
+      clientDefaultsIn(facts, sourceFile).some((entry) => {
+        if (entry.bounds === undefined) return false;
+        const value = clientValueOf(entry.target, { facts, customClasses: new Set() });
+        return value?.kind === 'client' && value.httpModule === true;
+      })
+    );
+  });
 }
 
 type Status = Coverage['status'];

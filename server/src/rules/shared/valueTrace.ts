@@ -39,7 +39,8 @@ export type LocalTarget =
 export type CallTarget = Exclude<LocalTarget, { kind: 'external' }>;
 
 type Root =
-  | { kind: 'import'; module: string; imported: string }
+  /** `typeName`: the type a qualified annotation names inside the import (`gmail_v1.Schema$Message` → 'Schema$Message'). */
+  | { kind: 'import'; module: string; imported: string; typeName?: string }
   | { kind: 'declaration'; node: ts.Node }
   | { kind: 'opaque' };
 
@@ -354,7 +355,7 @@ function resolveTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, trace: Tra
       return { kind: 'opaque' };
     case 'import': {
       if (isIoPackage(root.module)) {
-        const io = classifyPackageCall({ module: root.module, imported: root.imported, instance, path }, call);
+        const io = classifyPackageCall({ module: root.module, imported: root.imported, instance, path, ...(root.typeName ? { typeName: root.typeName } : {}) }, call);
         return io && { kind: 'io', io };
       }
       // Relative, or a tsconfig `paths` / baseUrl alias: the cross-file step finds out.
@@ -483,7 +484,10 @@ function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.Type
   let name: ts.EntityName = type.typeName;
   while (ts.isQualifiedName(name)) name = name.left;
   const found = lookupName(facts, sourceFile, name);
-  if (found.kind === 'import') return { root: { kind: 'import', module: found.module, imported: found.imported }, instance: true, path: [] };
+  if (found.kind === 'import') {
+    const typeName = ts.isQualifiedName(type.typeName) ? type.typeName.right.text : undefined;
+    return { root: { kind: 'import', module: found.module, imported: found.imported, ...(typeName ? { typeName } : {}) }, instance: true, path: [] };
+  }
   const argument = type.typeArguments?.[0];
   if (found.kind === 'global' && argument) {
     if (MEMBER_SUBSETS.has(name.text) || name.text === 'Awaited') return traceType(facts, sourceFile, argument, depth + 1);
