@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { moduleSpecifiersIn } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { clientValueOf } from './clientValues';
+import { clientValueOf, type ClientValue } from './clientValues';
 
 // Timeouts set on a client after it was created: `api.defaults.timeout = 5000`,
 // `axios.defaults.timeout = 5000` at start-up, or an interceptor that sets one per
@@ -133,11 +133,19 @@ function configuringFiles(facts: ProjectFacts, files: readonly string[]): ts.Sou
 }
 
 function setsAxiosDefault(facts: ProjectFacts, sourceFile: ts.SourceFile): boolean {
-  return facts.perFile(sourceFile, 'missing-timeout:sets-axios-default', () =>
+  return setsDefaultTimeout(facts, sourceFile, 'axios', (value) => value.kind === 'client' && value.library === 'axios' && value.isDefault);
+}
+
+/**
+ * Whether `sourceFile` sets a default timeout, or an interceptor that may set one, on a
+ * client `which` accepts; `kind` names that test in the per-file memo.
+ */
+export function setsDefaultTimeout(facts: ProjectFacts, sourceFile: ts.SourceFile, kind: string, which: (value: ClientValue) => boolean): boolean {
+  return facts.perFile(sourceFile, `missing-timeout:sets-default:${kind}`, () =>
     clientDefaultsIn(facts, sourceFile).some((entry) => {
       if (entry.bounds === undefined) return false;
       const value = clientValueOf(entry.target, { facts, customClasses: new Set() });
-      return value?.kind === 'client' && value.library === 'axios' && value.isDefault;
+      return value !== undefined && which(value);
     }),
   );
 }

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { importBindings, packageName } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { clientDefaultsIn, filesReachableFrom, projectSetsAxiosDefaultTimeout, startupFiles } from './clientDefaults';
-import { clientValueOf, NEST_HTTP_MODULES } from './clientValues';
+import { filesReachableFrom, projectSetsAxiosDefaultTimeout, setsDefaultTimeout, startupFiles } from './clientDefaults';
+import { NEST_HTTP_MODULES } from './clientValues';
 import { isFunctionLikeDeclaration, returnedExpressions, skipOuterExpressions } from './localDeclarations';
 import { COVERED, evaluateOptions, UNKNOWN, type Coverage, type OptionSpec } from './timeoutOptions';
 
@@ -19,17 +19,18 @@ import { COVERED, evaluateOptions, UNKNOWN, type Coverage, type OptionSpec } fro
 
 /** How the HttpModule registrations of the app that `call` belongs to bound its HttpService. */
 export function httpModuleCoverage(facts: ProjectFacts, call: ts.CallExpression, spec: OptionSpec): Coverage {
-  const file = call.getSourceFile().fileName;
-  const entry = appEntryOf(facts, path.dirname(file));
+  const callFile = call.getSourceFile().fileName;
+  const entry = appEntryOf(facts, path.dirname(callFile));
   const appFiles = entry ? filesReachableFrom(facts, [entry]) : startupFiles(facts);
-  const appSetsDefaults = () => facts.acrossFiles(`missing-timeout:axios-ref-defaults:${entry ?? ''}`, () => setsAxiosRefDefaults(facts, appFiles));
-  if (setsAxiosRefDefaults(facts, [file]) || appSetsDefaults()) return COVERED;
+  if (setsAxiosRefDefaults(facts, callFile) || facts.acrossFiles(`missing-timeout:axios-ref-defaults:${entry ?? ''}`, () => appFiles.some((file) => setsAxiosRefDefaults(facts, file)))) {
+    return COVERED;
+  }
   const registrations = facts.acrossFiles(`missing-timeout:http-module-registrations:${entry ?? ''}`, () =>
     appFiles
       .filter((file) => facts.readText(file)?.includes('HttpModule'))
       .flatMap((file) => {
-        const sourceFile = facts.getSourceFile(file);
-        return sourceFile ? registrationsIn(facts, sourceFile, spec) : [];
+        const moduleFile = facts.getSourceFile(file);
+        return moduleFile ? registrationsIn(facts, moduleFile, spec) : [];
       }),
   );
   if (registrations.length === 0) return UNKNOWN; // the module that provides it is out of sight
@@ -54,18 +55,9 @@ function appEntryOf(facts: ProjectFacts, dir: string): string | undefined {
 }
 
 /** `http.axiosRef.defaults.timeout = ms`, or an interceptor that sets one, on an HttpService. */
-function setsAxiosRefDefaults(facts: ProjectFacts, files: readonly string[]): boolean {
-  return files.some((file) => {
-    const sourceFile = facts.readText(file)?.includes('axiosRef') ? facts.getSourceFile(file) : undefined;
-    return (
-      sourceFile !== undefined &&
-      clientDefaultsIn(facts, sourceFile).some((entry) => {
-        if (entry.bounds === undefined) return false;
-        const value = clientValueOf(entry.target, { facts, customClasses: new Set() });
-        return value?.kind === 'client' && value.httpModule === true;
-      })
-    );
-  });
+function setsAxiosRefDefaults(facts: ProjectFacts, file: string): boolean {
+  const sourceFile = facts.readText(file)?.includes('axiosRef') ? facts.getSourceFile(file) : undefined;
+  return sourceFile !== undefined && setsDefaultTimeout(facts, sourceFile, 'http-service', (value) => value.kind === 'client' && value.httpModule === true);
 }
 
 type Status = Coverage['status'];
