@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { moduleSpecifiersIn } from '../../engine/imports';
+import { moduleSpecifiersIn, relativeSpecifiersIn } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { clientValueOf, type ClientValue } from './clientValues';
 
@@ -157,11 +157,16 @@ export function setsDefaultTimeout(facts: ProjectFacts, sourceFile: ts.SourceFil
  * extra edge only widens where a default timeout is looked for.
  */
 function importedPaths(facts: ProjectFacts, file: string): string[] {
+  const { paths: aliases, baseUrl } = facts.compilerOptions;
+  const text = facts.readText(file) ?? '';
+  // Packages are no start-up code of this project: without aliases, only relative imports can lead to it.
+  const specifiers = aliases !== undefined || baseUrl !== undefined ? moduleSpecifiersIn(text) : relativeSpecifiersIn(text);
   const paths: string[] = [];
-  for (const specifier of moduleSpecifiersIn(facts.readText(file) ?? '')) {
+  for (const specifier of specifiers) {
     if (specifier.startsWith('node:')) continue;
     const resolved = facts.resolveModulePath(file, specifier);
-    if (resolved !== undefined) paths.push(resolved);
+    // An alias may lead into another package of a monorepo; the app's own start-up code is under its root.
+    if (resolved !== undefined && (specifier.startsWith('.') || resolved.startsWith(facts.root))) paths.push(resolved);
   }
   return paths;
 }
