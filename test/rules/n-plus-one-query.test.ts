@@ -1744,12 +1744,14 @@ export class GitHubService {
     for (const repo of repos) await this.octokit.rest.repos.listForOrg({ org: repo });
     await Promise.all(numbers.map((pull_number) => this.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo: 'x', pull_number })));
     for (const n of numbers) await this.octokit.graphql('query { viewer { login } }', { n });
+    for (const n of numbers) await this.octokit.issues.get({ owner, repo: 'x', issue_number: n });
   }
 }`,
       errors: [
         { messageId: 'sequential', line: 5, message: '\`this.octokit.rest.repos.listForOrg\` performs an HTTP request once per element of \`repos\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
         { messageId: 'concurrent', line: 6 },
         { messageId: 'sequential', line: 7 },
+        { messageId: 'sequential', line: 8 },
       ],
     },
     {

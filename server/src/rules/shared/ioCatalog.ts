@@ -139,6 +139,13 @@ const GOOGLE_API_METHODS = [
 ];
 const GOOGLE_API_LIST_METHODS = ['batchModify', 'batchDelete', 'batchGet', 'batchUpdate', 'batchClear', 'batchCreate'];
 
+/** The REST API's namespaces (`octokit.rest.issues`), which @octokit/rest also puts on the client (`octokit.issues`). */
+const OCTOKIT_REST_NAMESPACES = [
+  'actions', 'activity', 'apps', 'billing', 'checks', 'codeScanning', 'codesOfConduct', 'codespaces', 'dependabot',
+  'emojis', 'gists', 'git', 'gitignore', 'interactions', 'issues', 'licenses', 'markdown', 'meta', 'migrations', 'orgs',
+  'packages', 'projects', 'pulls', 'rateLimit', 'reactions', 'repos', 'search', 'secretScanning', 'teams', 'users',
+];
+
 const PACKAGES: readonly IoPackage[] = [
   {
     kind: 'database query',
@@ -355,7 +362,8 @@ const PACKAGES: readonly IoPackage[] = [
     matches: exact('octokit', '@octokit/rest', '@octokit/core', '@octokit/app'),
     methods: set('request', 'graphql', 'paginate'),
     // `octokit.paginate.iterator(...)` pages too; `.endpoint(...)` only builds a request's options.
-    requestNamespaces: set('rest', 'paginate'),
+    // @octokit/rest also keeps its REST namespaces on the client itself: `octokit.repos.get(...)`.
+    requestNamespaces: set('rest', 'paginate', ...OCTOKIT_REST_NAMESPACES),
     builders: set('endpoint'),
     anyHops: true,
     awaitedClients: set('getInstallationOctokit'),
