@@ -166,7 +166,7 @@ function importedPaths(facts: ProjectFacts, file: string): string[] {
     if (specifier.startsWith('node:')) continue;
     const resolved = facts.resolveModulePath(file, specifier);
     // An alias may lead into another package of a monorepo; the app's own start-up code is under its root.
-    if (resolved !== undefined && (specifier.startsWith('.') || resolved.startsWith(facts.root))) paths.push(resolved);
+    if (resolved !== undefined && (specifier.startsWith('.') || resolved.startsWith(`${facts.root}/`))) paths.push(resolved);
   }
   return paths;
 }
