@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Workspace } from '../../server/src/engine/workspace';
-import { packageTarget } from '../../server/src/engine/workspacePackages';
+import { packagesByName, packageTarget } from '../../server/src/engine/workspacePackages';
 
 // A monorepo's packages import each other by name. Before an install TypeScript cannot
 // find them, and after one it calls them external libraries behind node_modules links;
@@ -31,7 +31,7 @@ describe('workspace packages', () => {
   it('reads exports (conditions, subpath patterns), falling back from build output to src/', () => {
     dir = monorepo({ 'packages/db/package.json': DB_PACKAGE });
     const db = path.join(dir, 'packages', 'db');
-    const packages = new Map([['@acme/db', db]]);
+    const packages = packagesByName([path.join(db, 'package.json')]);
     assert.deepEqual(packageTarget('@acme/db/queries/teams', packages), { dir: db, candidates: ['./src/queries/teams.ts', './queries/teams', './src/queries/teams'] });
     assert.deepEqual(packageTarget('@acme/db', packages)?.candidates, ['./dist/index.d.ts', './dist/index.js', './src/index', './index']);
     assert.equal(packageTarget('@acme/other', packages), undefined);

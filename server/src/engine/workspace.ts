@@ -9,10 +9,11 @@ import { ResolutionKeys, type PathProbe } from './resolutionKeys';
 import { isTestPath } from './testFiles';
 import type { ProjectFacts } from './projectFacts';
 import { NOT_NORMAL, posixRelative } from './paths';
-import { packagesByName, packageTarget, readManifest } from './workspacePackages';
+import { packagesByName, packageTarget, readManifest, type WorkspacePackage } from './workspacePackages';
 
-// The workspace model: one project per tsconfig.json (monorepos have many) and one
-// inferred project for files no tsconfig claims. Files are parsed on demand with the
+// The workspace model: one project per tsconfig.json (monorepos have many; a solution-style
+// one's referenced configs, `tsconfig.app.json`, are projects instead) and one inferred
+// project for files no tsconfig claims. Files are parsed on demand with the
 // compiler API (no ts-morph wrappers: rules work on raw nodes), and editor text overrides
 // disk, so opening a 2,000-file folder costs a directory walk, not 2,000 parses, and an
 // edit re-parses one file. The type checker is built only when a rule asks for it, from
@@ -73,7 +74,7 @@ export class Workspace {
   private owners: Map<string, ProjectEntry> | undefined;
   /** package.json files found with the tsconfigs, and the workspace packages they name (see workspacePackages.ts). */
   private manifests: string[] = [];
-  private packages: Map<string, string> | undefined;
+  private packages: Map<string, WorkspacePackage> | undefined;
   private readonly batch = new Set<string>();
   /** The folder test files are told apart from (see WorkspaceOptions.testsJudgedFrom). */
   readonly testsJudgedFrom: string;

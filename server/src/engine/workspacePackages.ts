@@ -19,24 +19,31 @@ export interface PackageTarget {
   candidates: string[];
 }
 
-/** Package name to folder, from the package.json files found under the workspace (never in node_modules). */
-export function packagesByName(manifests: readonly string[]): Map<string, string> {
-  const byName = new Map<string, string>();
-  for (const manifest of manifests) {
-    const name = readManifest(manifest)?.['name'];
-    if (typeof name === 'string' && !byName.has(name)) byName.set(name, path.dirname(manifest));
+/** A workspace package: its folder and its parsed package.json. */
+export interface WorkspacePackage {
+  dir: string;
+  manifest: Record<string, unknown>;
+}
+
+/** Packages by name, from the package.json files found under the workspace (never in node_modules). */
+export function packagesByName(manifests: readonly string[]): Map<string, WorkspacePackage> {
+  const byName = new Map<string, WorkspacePackage>();
+  for (const file of manifests) {
+    const manifest = readManifest(file);
+    const name = manifest?.['name'];
+    if (typeof name === 'string' && !byName.has(name)) byName.set(name, { dir: path.dirname(file), manifest: manifest! });
   }
   return byName;
 }
 
 /** Where a bare specifier leads inside a workspace package, or undefined when it names none. */
-export function packageTarget(specifier: string, packages: ReadonlyMap<string, string>): PackageTarget | undefined {
+export function packageTarget(specifier: string, packages: ReadonlyMap<string, WorkspacePackage>): PackageTarget | undefined {
   const parts = specifier.split('/');
   const nameLength = specifier.startsWith('@') ? 2 : 1;
-  const dir = packages.get(parts.slice(0, nameLength).join('/'));
-  if (dir === undefined) return undefined;
+  const found = packages.get(parts.slice(0, nameLength).join('/'));
+  if (found === undefined) return undefined;
+  const { dir, manifest } = found;
   const subpath = ['.', ...parts.slice(nameLength)].join('/');
-  const manifest = readManifest(path.join(dir, 'package.json')) ?? {};
   const candidates: string[] = [];
   const exported = exportTarget(manifest['exports'], subpath);
   if (exported !== undefined) candidates.push(exported);

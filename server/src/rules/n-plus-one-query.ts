@@ -150,9 +150,10 @@ function runsUntilFlagSet(scope: IterationScope, call: CallSite, facts: ProjectF
   for (let child: ts.Node = call, parent = call.parent; parent && child !== scope.node; child = parent, parent = parent.parent) {
     if (!ts.isIfStatement(parent) || child !== parent.thenStatement) continue;
     const flag = emptinessTested(parent.expression, facts);
-    const inLoop = flag && flag.declaration.pos >= scope.node.pos && flag.declaration.end <= scope.node.end;
+    if (!flag || (flag.declaration.pos >= scope.node.pos && flag.declaration.end <= scope.node.end)) continue;
     // Set in the branch and nowhere else in the loop: a reset (`saved = undefined`) makes it run again.
-    if (flag && !inLoop && assignments(parent.thenStatement, flag.name) > 0 && assignments(scope.node, flag.name) === assignments(parent.thenStatement, flag.name)) return true;
+    const inBranch = assignments(parent.thenStatement, flag.name);
+    if (inBranch > 0 && assignments(scope.node, flag.name) === inBranch) return true;
   }
   return false;
 }

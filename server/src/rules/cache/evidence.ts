@@ -271,16 +271,9 @@ function isFiniteType(type: ts.TypeNode, sourceFile: ts.SourceFile, depth: numbe
 function isConstListType(objectType: ts.TypeNode, sourceFile: ts.SourceFile): boolean {
   const query = ts.isParenthesizedTypeNode(objectType) ? objectType.type : objectType;
   if (!ts.isTypeQueryNode(query) || !ts.isIdentifier(query.exprName)) return false;
-  const name = query.exprName.text;
-  for (const statement of sourceFile.statements) {
-    if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      if (!ts.isIdentifier(declaration.name) || declaration.name.text !== name || !declaration.initializer) continue;
-      const init = declaration.initializer;
-      return ts.isAsExpression(init) && ts.isTypeReferenceNode(init.type) && init.type.typeName.getText() === 'const';
-    }
-  }
-  return false;
+  const declaration = findLocalDeclaration(sourceFile, query.exprName.text);
+  const init = declaration && ts.isVariableDeclaration(declaration) && isConst(declaration) ? declaration.initializer : undefined;
+  return !!init && ts.isAsExpression(init) && ts.isConstTypeReference(init.type);
 }
 
 /** `K` in `function get<K extends keyof Config>(key: K)`: its constraint. */

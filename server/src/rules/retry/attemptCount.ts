@@ -194,8 +194,8 @@ class Evaluator {
 }
 
 /**
- * The attempts a `for` loop's header allows when its bounds are literals
- * (`for (let i = 0; i < 2; i++)` → 2); undefined when the body also moves the counter.
+ * The attempts a `for` loop's header allows when its bounds are literals, or constants
+ * `valueOf` knows (`for (let i = 0; i < 2; i++)` → 2); undefined when the body also moves the counter.
  */
 export function headerAttemptCount(loop: ts.ForStatement, counters: ReadonlySet<string>, valueOf?: (limit: ts.Expression) => number | undefined): number | undefined {
   const { initializer, condition, incrementor } = loop;

@@ -6,7 +6,7 @@ import { staticPropertyName, outermostWrapping } from './localDeclarations';
 
 // GraphQL field resolvers, found syntactically in every common TypeScript style:
 //
-//   fieldResolverOf(fn)          the resolver a function implements (or undefined)
+//   fieldResolverOf(fn, facts)   the resolver a function implements (or undefined)
 //
 // Recognised: Apollo / graphql-tools resolver maps (`{ Post: { author: (post, args, ctx)
 // => ... } }`, per-type objects merged from several files, also held by a const the map
@@ -48,7 +48,7 @@ const NEXUS_ROOT_FACTORIES = /^(?:queryType|mutationType|subscriptionType|queryF
  * The field resolver `node` implements, or undefined when it is not one. With `facts`, a
  * per-type object exported from its own file is named by the folder's index that maps it.
  */
-export function fieldResolverOf(node: ts.Node, facts?: ProjectFacts): FieldResolver | undefined {
+export function fieldResolverOf(node: ts.Node, facts: ProjectFacts): FieldResolver | undefined {
   if (ts.isMethodDeclaration(node) && ts.isClassLike(node.parent)) return decoratedFieldResolver(node, node.parent);
   if (!ts.isMethodDeclaration(node) && !ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
   const slot = objectSlot(node);
@@ -104,7 +104,7 @@ function make(
 
 // --- Resolver maps ---------------------------------------------------------------
 
-function resolverMapField(fn: ts.FunctionLikeDeclaration, typeObject: ts.ObjectLiteralExpression, fieldName: string, facts: ProjectFacts | undefined): FieldResolver | undefined {
+function resolverMapField(fn: ts.FunctionLikeDeclaration, typeObject: ts.ObjectLiteralExpression, fieldName: string, facts: ProjectFacts): FieldResolver | undefined {
   if (fieldName.startsWith('__') && fieldName !== '__resolveReference') return undefined;
   const typeName = resolverMapTypeName(typeObject, facts);
   if (!typeName) return undefined;
@@ -113,7 +113,7 @@ function resolverMapField(fn: ts.FunctionLikeDeclaration, typeObject: ts.ObjectL
 }
 
 /** The GraphQL type an object of field resolvers belongs to, if it is one. */
-function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression, facts: ProjectFacts | undefined): string | undefined {
+function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression, facts: ProjectFacts): string | undefined {
   const holder = outermostWrapping(typeObject);
   const parent = holder.parent;
   if (ts.isPropertyAssignment(parent) && ts.isObjectLiteralExpression(parent.parent)) {
@@ -138,7 +138,7 @@ function resolverMapTypeName(typeObject: ts.ObjectLiteralExpression, facts: Proj
 }
 
 /** What the resolver maps of `file` hold by name: `{ Post }` or `Post: postFields` → local name to type. */
-function typeKeys(file: ts.SourceFile, facts: ProjectFacts | undefined): ReadonlyMap<string, string> {
+function typeKeys(file: ts.SourceFile, facts: ProjectFacts): ReadonlyMap<string, string> {
   const compute = () => {
     const keys = new Map<string, string>();
     walk(file, (node) => {
@@ -154,7 +154,7 @@ function typeKeys(file: ts.SourceFile, facts: ProjectFacts | undefined): Readonl
     });
     return keys;
   };
-  return facts ? facts.perFile(file, 'resolver-type-keys', compute) : compute();
+  return facts.perFile(file, 'resolver-type-keys', compute);
 }
 
 /**
@@ -217,7 +217,7 @@ function isResolverMap(map: ts.ObjectLiteralExpression): boolean {
 
 // --- `resolve` in a field config: graphql-js, Pothos, Nexus, Apollo `{ resolve }` ----
 
-function fieldConfigResolver(fn: ts.FunctionLikeDeclaration, config: ts.ObjectLiteralExpression, facts: ProjectFacts | undefined): FieldResolver | undefined {
+function fieldConfigResolver(fn: ts.FunctionLikeDeclaration, config: ts.ObjectLiteralExpression, facts: ProjectFacts): FieldResolver | undefined {
   const holder = outermostWrapping(config);
   const parent = holder.parent;
   if (ts.isPropertyAssignment(parent) && ts.isObjectLiteralExpression(parent.parent)) {

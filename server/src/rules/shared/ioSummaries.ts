@@ -5,7 +5,7 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { importBindings } from '../../engine/imports';
 import { returningFunction, type FunctionLike } from './localDeclarations';
 import { recognizeOutboundCall } from './outboundCalls';
-import { behindReadThroughCache, storeWritten } from './readThroughCache';
+import { behindReadThroughCache, lastingStores, storeWritten } from './readThroughCache';
 import { localCallTarget, resolveAcrossFiles, type CallTarget, type FunctionNode, type LocalTarget } from './valueTrace';
 
 // Per-function I/O summaries: does calling this function perform a round trip, directly
@@ -168,7 +168,9 @@ function collectCalls(sourceFile: ts.SourceFile): Map<ts.Node, CallSite[]> {
   }
   for (const [owner, written] of stores) {
     const list = calls.get(owner);
-    if (list) calls.set(owner, list.filter((call) => !behindReadThroughCache(call, owner, written)));
+    if (!list) continue;
+    const lasting = lastingStores(owner, written);
+    if (lasting.size > 0) calls.set(owner, list.filter((call) => !behindReadThroughCache(call, owner, lasting)));
   }
   for (const list of calls.values()) list.sort((a, b) => a.pos - b.pos);
   return calls;

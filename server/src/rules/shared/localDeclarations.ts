@@ -193,11 +193,12 @@ function bindingElements(pattern: ts.BindingName): ts.BindingElement[] {
   return found;
 }
 
-function bindingElementNamed(pattern: ts.BindingName, name: string): ts.BindingElement | undefined {
+export function bindingElementNamed(pattern: ts.BindingName, name: string): ts.BindingElement | undefined {
   return bindingElements(pattern).find((element) => (element.name as ts.Identifier).text === name);
 }
 
-function declaresName(pattern: ts.BindingName, name: string): boolean {
+/** Whether a declared name or binding pattern binds `name`. */
+export function declaresName(pattern: ts.BindingName, name: string): boolean {
   return ts.isIdentifier(pattern) ? pattern.text === name : bindingElementNamed(pattern, name) !== undefined;
 }
 

@@ -39,8 +39,10 @@ export interface RecognitionOptions extends TraceOptions {
   customFunctions: ReadonlySet<string>;
   /** Class → methods configured as outbound calls (empty set: every method). */
   customMethods: ReadonlyMap<string, ReadonlySet<string>>;
-  /** The type checker, built on first use; asked only when syntax cannot decide. */
-  /** The checker of the analysed file's program; undefined for other files' nodes, which its program may not hold. */
+  /**
+   * The checker of the analysed file's program, built on first use and asked only when
+   * syntax cannot decide; undefined for other files' nodes, which its program may not hold.
+   */
   typeChecker?: (sourceFile: ts.SourceFile) => ts.TypeChecker | undefined;
 }
 

@@ -9,10 +9,10 @@ import { ts } from 'ts-morph';
 //   if (this.groups === undefined) this.groups = await db.group.findMany();
 //
 // Its callers do not pay those round trips per element, so the I/O summaries leave them out.
-// Stores are what the function writes through a member, an index, `.set()` or `??=`, and
-// that it does not declare itself (module state, `this` members, closures).
+// Stores are what the function assigns (`=`, `??=`, `||=`, to a name, a member or an index)
+// or fills with `.set()`, and does not declare itself (module state, `this` members, closures).
 
-/** The store an expression statement or call writes, named by its root (`cache`, `this.groups`); undefined for anything else. */
+/** The store an assignment or `.set()` call writes, named by its root (`cache`, `this.groups`); undefined for anything else. */
 export function storeWritten(node: ts.Node): string | undefined {
   if (ts.isBinaryExpression(node)) {
     const operator = node.operatorToken.kind;
@@ -25,9 +25,9 @@ export function storeWritten(node: ts.Node): string | undefined {
   return undefined;
 }
 
-/** Whether `call`, made by `fn`, runs only when a store `fn` fills has no answer yet. */
+/** Whether `call`, made by `fn`, runs only when one of `stores` (see lastingStores) has no answer yet. */
 export function behindReadThroughCache(call: ts.Node, fn: ts.Node, stores: ReadonlySet<string>): boolean {
-  const isStore = (name: string) => stores.has(name) && !declaresLocally(fn, name);
+  const isStore = (name: string) => stores.has(name);
   const body = (fn as ts.FunctionLikeDeclaration).body;
   let statement: ts.Node | undefined;
   for (let child: ts.Node = call, parent = call.parent; parent && child !== fn; child = parent, parent = parent.parent) {
@@ -106,17 +106,15 @@ function returnedValue(statement: ts.Statement): ts.Expression | undefined {
 }
 
 /**
- * A parameter or variable of `fn` or of a callback in it (whose calls count as `fn`'s): a
- * local is no store, it is gone after the call.
+ * The stores `fn` writes that outlive its call: not a parameter or variable of `fn` or of a
+ * callback in it (whose calls count as `fn`'s), which is gone after the call.
  */
-function declaresLocally(fn: ts.Node, name: string): boolean {
-  if (name.startsWith('this.')) return false;
-  let found = false;
+export function lastingStores(fn: ts.Node, written: ReadonlySet<string>): Set<string> {
+  const local = new Set<string>();
   const visit = (node: ts.Node): void => {
-    if (found) return;
-    if ((ts.isParameter(node) || ts.isVariableDeclaration(node) || ts.isBindingElement(node)) && ts.isIdentifier(node.name) && node.name.text === name) found = true;
-    else node.forEachChild(visit);
+    if ((ts.isParameter(node) || ts.isVariableDeclaration(node) || ts.isBindingElement(node)) && ts.isIdentifier(node.name)) local.add(node.name.text);
+    node.forEachChild(visit);
   };
   visit(fn);
-  return found;
+  return new Set([...written].filter((name) => name.startsWith('this.') || !local.has(name)));
 }

@@ -3,7 +3,7 @@ import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../
 import { calleeOf, isCallSite, type CallSite } from './callSites';
 import { AWAIT, CALL, CALLBACK, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { bindingPath, callParameters, isFunctionLikeDeclaration, returnedExpressions, returningFunction, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
+import { bindingElementNamed, bindingPath, callParameters, declaresName, isFunctionLikeDeclaration, returnedExpressions, returningFunction, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 
 // Where a callee comes from, as far as one file can tell, without the type checker: the
 // receiver chain is followed back through parameters' and fields' type annotations,
@@ -538,10 +538,10 @@ function lookupName(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: 
       for (const parameter of node.parameters) {
         if (ts.isIdentifier(parameter.name)) {
           if (parameter.name.text === name) return { kind: 'declaration', node: parameter };
-        } else if (bindsName(parameter.name, name)) {
+        } else {
+          const element = bindingElementNamed(parameter.name, name);
           // `{ models }: IContext`: the member of the parameter's declared type.
-          const element = parameter.type ? bindingElementNamed(parameter.name, name) : undefined;
-          return element ? { kind: 'declaration', node: element } : { kind: 'unknown' };
+          if (element) return parameter.type ? { kind: 'declaration', node: element } : { kind: 'unknown' };
         }
       }
     }
@@ -550,9 +550,9 @@ function lookupName(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: 
       if (found) return found;
     }
     if ((ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isForStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
-      if (node.initializer.declarations.some((d) => bindsName(d.name, name))) return { kind: 'unknown' };
+      if (node.initializer.declarations.some((d) => declaresName(d.name, name))) return { kind: 'unknown' };
     }
-    if (ts.isCatchClause(node) && node.variableDeclaration && bindsName(node.variableDeclaration.name, name)) return { kind: 'unknown' };
+    if (ts.isCatchClause(node) && node.variableDeclaration && declaresName(node.variableDeclaration.name, name)) return { kind: 'unknown' };
   }
   const binding = importBindings(facts, sourceFile).get(name);
   if (binding) return { kind: 'import', module: binding.module, imported: binding.imported };
@@ -565,7 +565,7 @@ function lookupInStatements(statements: ts.NodeArray<ts.Statement>, name: string
       for (const declaration of statement.declarationList.declarations) {
         if (ts.isIdentifier(declaration.name)) {
           if (declaration.name.text === name && !isRequireCall(declaration.initializer)) return { kind: 'declaration', node: declaration };
-        } else if (bindsName(declaration.name, name)) {
+        } else if (declaresName(declaration.name, name)) {
           return { kind: 'unknown' };
         }
       }
@@ -583,21 +583,6 @@ function isRequireCall(expression: ts.Expression | undefined): boolean {
   let current = expression;
   while (current && ts.isPropertyAccessExpression(current)) current = current.expression;
   return !!current && ts.isCallExpression(current) && ts.isIdentifier(current.expression) && current.expression.text === 'require';
-}
-
-function bindingElementNamed(pattern: ts.BindingName, wanted: string): ts.BindingElement | undefined {
-  if (ts.isIdentifier(pattern)) return undefined;
-  for (const element of pattern.elements) {
-    if (ts.isOmittedExpression(element)) continue;
-    if (ts.isIdentifier(element.name) ? element.name.text === wanted : false) return element;
-    const nested = bindingElementNamed(element.name, wanted);
-    if (nested) return nested;
-  }
-  return undefined;
-}
-
-function bindsName(name: ts.BindingName, wanted: string): boolean {
-  return ts.isIdentifier(name) ? name.text === wanted : bindingElementNamed(name, wanted) !== undefined;
 }
 
 function isTopLevel(declaration: ts.VariableDeclaration): boolean {
