@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { runAnalysis } from '../../server/src/engine/runner';
 import { Workspace } from '../../server/src/engine/workspace';
 import { allRules } from '../../server/src/rules';
+import { typedRules } from './scanProbeRules';
 
 // A batch run drops the syntax trees it no longer needs, and with them every memo that
 // read them: released trees may only cost time (a second parse), never a finding.
@@ -68,6 +69,16 @@ describe('releasing syntax trees between the files of a batch run', function () 
     assert.equal(workspace.getSourceFile(file('b.ts')), bTree, 'b.ts is in the program through the import');
     assert.equal(workspace.residentText, 200, 'c.ts and d.ts went, as the trees that can go were over half the budget');
     assert.notEqual(workspace.getSourceFile(file('c.ts')), cTree);
+  });
+
+  it('a type-checking program needed by every file takes in the files still to be analysed, not the tests the run skips', async () => {
+    project(['a.ts', 'b.ts', 'c.ts', 'd.ts', 'e.ts']);
+    fs.writeFileSync(file('e.test.ts'), "import { e } from './e';\ntest('e', () => e);\n");
+    const run = await runAnalysis({ paths: [dir], rules: typedRules, treeBudget: Infinity });
+    const facts = run.workspace.projectFor(file('e.ts'));
+    assert.ok(run.workspace.typesNeededWidely(), 'the program grew twice, so it took in the planned files at once');
+    assert.ok(facts.loadedTree(file('e.ts')), 'e.ts was analysed');
+    assert.equal(facts.loadedTree(file('e.test.ts')), undefined, 'the test no rule reads was never parsed');
   });
 
   it('finds exactly what a run that keeps every tree finds, on a generated service code base', async () => {

@@ -176,6 +176,62 @@ export function viaImportedMap(requests: Map<string, string>) {
     }
   });
 
+  it('does not ask about instances of packages that depend on no client library, nor of project classes looked up by dependency injection', () => {
+    const manifest = (name: string, fields: Record<string, unknown> = {}) => JSON.stringify({ name, version: '1.0.0', ...fields });
+    const project = bareProject({
+      'node_modules/@nestjs/config/package.json': manifest('@nestjs/config', { dependencies: { dotenv: '16' }, peerDependencies: { '@nestjs/common': '10' } }),
+      'node_modules/@nestjs/core/package.json': manifest('@nestjs/core'),
+      'node_modules/@angular/core/package.json': manifest('@angular/core', { peerDependencies: { rxjs: '7' } }),
+      'node_modules/@angular/common/package.json': manifest('@angular/common', { peerDependencies: { '@angular/core': '19', rxjs: '7' } }),
+      'node_modules/store-lib/package.json': manifest('store-lib'),
+      'node_modules/some-sdk/package.json': manifest('some-sdk', { dependencies: { axios: '1' } }),
+      'src/user.service.ts': `import { Store } from 'store-lib';
+export class UserService extends Store {
+  get(id: string) {
+    return this.state[id];
+  }
+}
+`,
+      'src/main.ts': `import { ConfigService } from '@nestjs/config';
+import { ModuleRef, NestFactory } from '@nestjs/core';
+import { inject } from '@angular/core';
+import { HttpClient } from '@angular/common/http';
+import { SdkClient } from 'some-sdk';
+import { Missing } from 'not-installed';
+import { UserService } from './user.service';
+import { AppModule } from './app.module';
+export async function main() {
+  const app = await NestFactory.create(AppModule);
+  const configService = app.get(ConfigService);
+  const userService = app.get<UserService>(UserService);
+  return [configService.get('PORT'), userService.get('1')];
+}
+export class Component {
+  private readonly http = inject(HttpClient);
+  private readonly userService = inject(UserService);
+  constructor(private readonly configService: ConfigService, private readonly sdkClient: SdkClient, private readonly missingClient: Missing) {}
+  run(moduleRef: ModuleRef) {
+    const refService = moduleRef.get(ConfigService);
+    return [this.http.get('/a'), this.userService.get('1'), this.configService.get('X'), refService.get('Y'), this.sdkClient.get('/b'), this.missingClient.get('/c')];
+  }
+}
+`,
+    });
+    try {
+      const workspace = new Workspace(project.dir);
+      const facts = workspace.projectFor(path.join(project.dir, 'src/main.ts'));
+      const sourceFile = facts.getSourceFile(path.join(project.dir, 'src/main.ts'))!;
+      const asked: string[] = [];
+      walk(sourceFile, (node) => {
+        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) outboundClient(node, facts, () => (asked.push(node.expression.getText(sourceFile)), undefined));
+      });
+      // some-sdk depends on axios, so its types may be or extend axios's; not-installed cannot be read.
+      assert.deepEqual(asked, ['this.sdkClient.get', 'this.missingClient.get']);
+    } finally {
+      project.dispose();
+    }
+  });
+
   it('a call the syntax settles leaves the memos around it valid across unrelated changes; one left to the checker does not', () => {
     const project = bareProject({
       'src/http.ts': `export class Http {\n  get(url: string): Promise<string> {\n    return Promise.resolve(url);\n  }\n}\n`,

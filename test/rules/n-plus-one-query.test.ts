@@ -682,6 +682,39 @@ export const beforeChange: CollectionBeforeChangeHook = async ({ data, req }) =>
       ],
     },
     {
+      name: 'a service looked up by dependency injection (NestJS app.get in a script, Angular inject) is the project class',
+      files: {
+        'src/customers.service.ts': `import { Pool } from 'pg';
+export class CustomersService {
+  constructor(private readonly pool: Pool) {}
+  rename(id: string) {
+    return this.pool.query('UPDATE customers SET name = $2 WHERE id = $1', [id, 'x']);
+  }
+}
+`,
+      },
+      code: `import { NestFactory } from '@nestjs/core';
+import { inject } from '@angular/core';
+import { CustomersService } from './customers.service';
+import { AppModule } from './app.module';
+export async function script(ids: string[]) {
+  const app = await NestFactory.createApplicationContext(AppModule);
+  const customers = app.get(CustomersService);
+  for (const id of ids) await customers.rename(id);
+}
+export class CustomersComponent {
+  private readonly customers = inject(CustomersService);
+  async renameAll(ids: string[]) {
+    await Promise.all(ids.map((id) => this.customers.rename(id)));
+  }
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 8 },
+        { messageId: 'concurrent', line: 13 },
+      ],
+    },
+    {
       name: 'a client returned by a method declared to return Readonly<> of it is the client (no types installed)',
       code: `import { PrismaClient } from '@prisma/client';
 export class PrismaService extends PrismaClient {}

@@ -174,7 +174,7 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
 /** One file of a batch run: its analysis, after which trees beyond the run's budget are released. */
 export function analyzeInBatch(env: AnalyzerEnvironment, filePath: string): FileAnalysis {
   const analysis = analyzeFile(env, filePath);
-  env.workspace.releaseTrees();
+  env.workspace.finishBatchFile(filePath);
   return analysis;
 }
 

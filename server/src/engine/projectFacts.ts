@@ -39,6 +39,12 @@ export interface ProjectFacts {
    * `npm install` counts from the next change on.
    */
   packagesInstalled(fromFile: string): boolean;
+  /**
+   * The package.json of package `name` as Node would find it for `fromFile` (the nearest
+   * node_modules/<name> above it); undefined when it is not installed or cannot be read.
+   * Looked for anew in each generation, as packagesInstalled.
+   */
+  installedManifest(fromFile: string, name: string): Record<string, unknown> | undefined;
   /** The modules the project's own declaration files declare (`declare module 'axios' { ... }`). */
   ambientModules(): ReadonlySet<string>;
   /** Whether generated imports need explicit `.js` extensions (ESM under node16/nodenext). */

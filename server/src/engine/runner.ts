@@ -56,10 +56,10 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
     workspace.shareTreeBudget(threads);
     analysed = await analyseInParallel(env, pending, threads, options.parallel!, { configFile: options.configFile, treeBudget: treeBudget / threads });
   } else {
-    workspace.planBatch(pending);
     // Read ahead for the order and kept for the parse; the files no rule reads, by their path alone (tests), are never read.
     const parsed = pending.filter((file) => analysisParses(env, file));
     const order = singleThreadOrder(parsed, treeBudget, (file) => workspace.readAheadText(file));
+    workspace.planBatch(order);
     analysed = new Map(order.map((file) => [file, analyzeInBatch(env, file)]));
   }
   return { root, workspace, configs, results: files.map(cached ? cached.analyze : analyze) };

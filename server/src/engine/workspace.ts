@@ -193,11 +193,18 @@ export class Workspace {
   }
 
   /**
-   * Files a batch run is about to analyse: the first type-checker request then builds one
-   * program over all of them instead of growing (and rebuilding) it file by file.
+   * Files a batch run is about to analyse, in the order it analyses them: a type checker
+   * needed widely then takes in the coming ones at once (see upcomingBatchFiles) instead of
+   * growing (and rebuilding) its program file by file.
    */
   planBatch(files: Iterable<string>): void {
     for (const file of files) this.batch.add(normalizePath(file));
+  }
+
+  /** Between two files of a batch run: `file` is done, so programs built from now on leave it out, and trees beyond the budget go. */
+  finishBatchFile(file: string): void {
+    this.batch.delete(normalizePath(file));
+    this.releaseTrees();
   }
 
   /** Whether some project's type checker had to take in most of the project (see ProjectEntry.getTypeChecker). */
@@ -205,8 +212,8 @@ export class Workspace {
     return this.loadedProjects().some((project) => project.typesNeededWidely);
   }
 
-  /** The planned batch files a project owns. */
-  batchFilesOf(project: ProjectEntry): string[] {
+  /** The planned batch files a project owns that are still to be analysed. */
+  upcomingBatchFiles(project: ProjectEntry): string[] {
     return [...this.batch].filter((file) => this.projectFor(file) === project);
   }
 
@@ -647,6 +654,19 @@ export class ProjectEntry implements ProjectFacts {
     return nodeModulesAbove(path.dirname(normalizePath(fromFile)), known) || nodeModulesAbove(this.root, known);
   }
 
+  installedManifest(fromFile: string, name: string): Record<string, unknown> | undefined {
+    const found = this.memos.perGeneration('installed-manifests', () => new Map<string, Record<string, unknown> | undefined>());
+    const lookup = (dir: string): Record<string, unknown> | undefined => {
+      const key = `${dir}\0${name}`;
+      if (found.has(key)) return found.get(key);
+      const parent = path.dirname(dir);
+      const manifest = readManifest(path.join(dir, 'node_modules', name, 'package.json')) ?? (parent !== dir ? lookup(parent) : undefined);
+      found.set(key, manifest);
+      return manifest;
+    };
+    return lookup(path.dirname(normalizePath(fromFile)));
+  }
+
   ambientModules(): ReadonlySet<string> {
     return this.memos.acrossFiles('ambient-modules', () => {
       const declared = new Set<string>();
@@ -683,7 +703,7 @@ export class ProjectEntry implements ProjectFacts {
       this.workspace.beforeTypes();
       if (sourceFile && this.program && !this.programOutdated) this.programGrowths++;
       if (sourceFile) this.typedRoots.add(sourceFile.fileName);
-      const wide = this.programGrowths >= 2 ? [...this.parsed.keys(), ...this.workspace.batchFilesOf(this)] : [];
+      const wide = this.programGrowths >= 2 ? [...this.parsed.keys(), ...this.workspace.upcomingBatchFiles(this)] : [];
       const rootNames = [...new Set([...this.declarationFileNames, ...this.typedRoots, ...wide])];
       this.program = ts.createProgram({ rootNames, options: this.compilerOptions, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
       this.programOutdated = false;

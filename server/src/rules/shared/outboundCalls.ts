@@ -2,8 +2,9 @@ import { ts } from 'ts-morph';
 import { importBindings } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { clientOfTypeName, clientValueOf, libraryOfModule, TYPED_CLIENT_MODULES, type ClientValue, type Library, type TraceOptions } from './clientValues';
-import { classOfThis, declarationOf, importedDeclaration, isConst, lastNameOf, memberOf, skipOuterExpressions } from './localDeclarations';
-import { isGlobalName, localCallTarget, resolveAcrossFiles } from './valueTrace';
+import { declarationOf, isConst, lastNameOf, skipOuterExpressions } from './localDeclarations';
+import { localCallTarget, resolveAcrossFiles } from './valueTrace';
+import { holdsCollection, isLibraryNonClient } from './receiverDeclarations';
 
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
 //
@@ -231,7 +232,7 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
   if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
   // A configured client class may inherit the method: only the checker can tell whether the receiver is one.
   if (!customCandidate) {
-    if (!hasTypeAssertion(callee.expression) && (callsProjectMember(call, sourceFile, options.facts) || holdsCollection(callee.expression, options.facts))) return undefined;
+    if (!hasTypeAssertion(callee.expression) && (callsProjectMember(call, sourceFile, options.facts) || holdsCollection(callee.expression, options.facts) || isLibraryNonClient(callee.expression, options.facts))) return undefined;
     // After the syntax: looking for node_modules makes the answer depend on every change, as the checker's does.
     if (!clientTypesVisible(options.facts, sourceFile.fileName)) return undefined;
   }
@@ -273,53 +274,6 @@ function hasTypeAssertion(receiver: ts.Expression): boolean {
     if (ts.isAsExpression(e) || ts.isTypeAssertionExpression(e)) return true;
     if (!ts.isParenthesizedExpression(e) && !ts.isNonNullExpression(e) && !ts.isPropertyAccessExpression(e) && !ts.isElementAccessExpression(e) && !ts.isCallExpression(e)) return false;
   }
-}
-
-/** The language's own collections: `this.pendingRequests.get(id)` on a Map is no client. */
-const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet']);
-
-/**
- * Whether the receiver is declared as, or only ever given, a Map or a Set: a
- * variable, parameter, imported const or class field, by its annotation or, without one,
- * its values. The collection must be the global one (not an import named Map).
- */
-function holdsCollection(receiver: ts.Expression, facts: ProjectFacts): boolean {
-  const e = skipOuterExpressions(receiver);
-  if (ts.isIdentifier(e)) {
-    const declaration = declarationOf(e, facts);
-    if (declaration?.kind === 'parameter') return declaredCollection(declaration.node.type, facts);
-    const variable =
-      declaration?.kind === 'variable' ? declaration.node
-      : declaration?.kind === 'import' ? importedDeclaration(facts, e.getSourceFile(), declaration.binding)
-      : undefined;
-    if (!variable || !ts.isVariableDeclaration(variable)) return false;
-    return variable.type ? declaredCollection(variable.type, facts) : builtCollection(variable.initializer, facts);
-  }
-  if (!ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
-  const cls = classOfThis(e);
-  const member = cls && memberOf(cls, e.name.text, facts);
-  if (!member || member.declarations.length === 0) return false;
-  // Without an annotation, a field's type is that of the values given to it (or any).
-  const values = [...member.assignments];
-  for (const declaration of member.declarations) {
-    if (!ts.isPropertyDeclaration(declaration) && !ts.isParameter(declaration)) return false;
-    if (declaration.type) return declaredCollection(declaration.type, facts);
-    if (declaration.initializer) values.push(declaration.initializer);
-  }
-  return values.length > 0 && values.every((value) => builtCollection(value, facts));
-}
-
-function declaredCollection(type: ts.TypeNode | undefined, facts: ProjectFacts): boolean {
-  return type !== undefined && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && isGlobalCollection(type.typeName, facts);
-}
-
-function builtCollection(value: ts.Expression | undefined, facts: ProjectFacts): boolean {
-  const e = value && skipOuterExpressions(value);
-  return e !== undefined && ts.isNewExpression(e) && ts.isIdentifier(e.expression) && isGlobalCollection(e.expression, facts);
-}
-
-function isGlobalCollection(name: ts.Identifier, facts: ProjectFacts): boolean {
-  return COLLECTIONS.has(name.text) && isGlobalName(facts, name);
 }
 
 function clientOfType(type: ts.Type, checker: ts.TypeChecker, options: RecognitionOptions, depth: number): ClientValue | undefined {

@@ -378,8 +378,10 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
       suffix.push(current.argumentExpression.text);
       current = skipOuterExpressions(current.expression);
     } else if (isCallSite(current)) {
-      suffix.push(CALL);
-      current = skipOuterExpressions(calleeOf(current));
+      const injected = injectedClass(facts, sourceFile, current, depth);
+      if (injected) instance = true;
+      else suffix.push(CALL);
+      current = skipOuterExpressions(injected ?? calleeOf(current));
     } else if (ts.isNewExpression(current)) {
       instance = true;
       current = skipOuterExpressions(current.expression);
@@ -412,6 +414,32 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
     base = opaqueTrace();
   }
   return base && { root: base.root, instance: base.instance || instance, path: [...base.path, ...path] };
+}
+
+/**
+ * The class whose instance a dependency-injection lookup returns, as a constructor
+ * parameter typed with it would hold it: Angular's `inject(UserService)`, and NestJS's
+ * `app.get(ConfigService)` on an application from `await NestFactory.create(...)` or on a
+ * `ModuleRef` (start-up code, and services that look providers up at run time).
+ */
+export function injectedClass(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite, depth = 0): ts.Identifier | undefined {
+  if (!ts.isCallExpression(call) || depth > MAX_DEPTH) return undefined;
+  const token = call.arguments[0];
+  if (!token || !ts.isIdentifier(token)) return undefined;
+  const callee = call.expression;
+  if (ts.isIdentifier(callee)) {
+    if (callee.text !== 'inject') return undefined;
+    const found = lookupName(facts, sourceFile, callee);
+    return found.kind === 'import' && found.module === '@angular/core' && found.imported === 'inject' ? token : undefined;
+  }
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'get' || !ts.isIdentifier(callee.expression)) return undefined;
+  const container = traceIdentifier(facts, sourceFile, callee.expression, depth + 1);
+  const root = container?.root;
+  if (root?.kind !== 'import' || root.module !== '@nestjs/core') return undefined;
+  const [created, called, awaited] = container!.path;
+  const application = root.imported === 'NestFactory' && container!.path.length === 3 && created!.startsWith('create') && called === CALL && awaited === AWAIT;
+  const moduleRef = root.imported === 'ModuleRef' && container!.instance && container!.path.length === 0;
+  return application || moduleRef ? token : undefined;
 }
 
 function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: ts.Identifier, depth: number): Trace | undefined {

@@ -1,0 +1,114 @@
+import { ts } from 'ts-morph';
+import { packageName } from '../../engine/imports';
+import type { ProjectFacts } from '../../engine/projectFacts';
+import { libraryOfModule } from './clientValues';
+import { classOfThis, declarationOf, importedDeclaration, memberOf, skipOuterExpressions } from './localDeclarations';
+import { injectedClass, isGlobalName } from './valueTrace';
+
+// What a method call's receiver is declared as, read from one file's syntax, so that
+// missing-timeout can settle `pending.get(id)` or `configService.get('HOST')` without the
+// type checker, whose program takes in the declarations of every library the file's
+// imports reach.
+
+/** Its annotation, or without one the values it is given; undefined when the syntax says neither. */
+type ReceiverDeclaration = { type: ts.TypeNode } | { values: ts.Expression[] };
+
+/**
+ * A variable, parameter, imported const or class field (`this.x`): by its annotation or,
+ * for a field without one, every value given to it (initializers and assignments).
+ */
+function receiverDeclaration(receiver: ts.Expression, facts: ProjectFacts): ReceiverDeclaration | undefined {
+  const e = skipOuterExpressions(receiver);
+  if (ts.isIdentifier(e)) {
+    const declaration = declarationOf(e, facts);
+    if (declaration?.kind === 'parameter') return declaration.node.type && { type: declaration.node.type };
+    const variable =
+      declaration?.kind === 'variable' ? declaration.node
+      : declaration?.kind === 'import' ? importedDeclaration(facts, e.getSourceFile(), declaration.binding)
+      : undefined;
+    if (!variable || !ts.isVariableDeclaration(variable)) return undefined;
+    if (variable.type) return { type: variable.type };
+    return variable.initializer && { values: [variable.initializer] };
+  }
+  if (!ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const cls = classOfThis(e);
+  const member = cls && memberOf(cls, e.name.text, facts);
+  if (!member || member.declarations.length === 0) return undefined;
+  // Without an annotation, a field's type is that of the values given to it (or any).
+  const values = [...member.assignments];
+  for (const declaration of member.declarations) {
+    if (!ts.isPropertyDeclaration(declaration) && !ts.isParameter(declaration)) return undefined;
+    if (declaration.type) return { type: declaration.type };
+    if (declaration.initializer) values.push(declaration.initializer);
+  }
+  return values.length > 0 ? { values } : undefined;
+}
+
+/** The language's own collections: `this.pendingRequests.get(id)` on a Map is no client. */
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet']);
+
+/** Whether the receiver is declared as, or only ever given, a Map or a Set; the global one, not an import named Map. */
+export function holdsCollection(receiver: ts.Expression, facts: ProjectFacts): boolean {
+  const declared = receiverDeclaration(receiver, facts);
+  if (!declared) return false;
+  const isGlobalCollection = (name: ts.Identifier | undefined) => name !== undefined && COLLECTIONS.has(name.text) && isGlobalName(facts, name);
+  if ('type' in declared) return ts.isTypeReferenceNode(declared.type) && ts.isIdentifier(declared.type.typeName) && isGlobalCollection(declared.type.typeName);
+  return declared.values.every((value) => {
+    const e = skipOuterExpressions(value);
+    return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && isGlobalCollection(e.expression);
+  });
+}
+
+/**
+ * Whether the receiver is declared as an instance of a type a package declares
+ * (`configService: ConfigService`, `http = inject(HttpClient)`, `app.get(ConfigService)`) where neither
+ * that package nor one it depends on is an HTTP or gRPC client library: its type then cannot
+ * be, or extend, the client types the checker would find. Packages the project declares
+ * itself (`declare module`) and those not installed are left to the checker.
+ */
+export function isLibraryNonClient(receiver: ts.Expression, facts: ProjectFacts): boolean {
+  const declared = receiverDeclaration(receiver, facts);
+  if (!declared) return false;
+  const names = 'type' in declared ? [typeReferenceRoot(declared.type)] : declared.values.map((value) => constructedClassRoot(value, facts));
+  return names.every((name) => name !== undefined && isNonClientPackageName(name, facts));
+}
+
+/** `ConfigService`, `Repository<User>` → its name; `redis.Redis` → `redis`. */
+function typeReferenceRoot(type: ts.TypeNode): ts.Identifier | undefined {
+  if (!ts.isTypeReferenceNode(type)) return undefined;
+  let name = type.typeName;
+  while (ts.isQualifiedName(name)) name = name.left;
+  return name;
+}
+
+/** `new Redis(url)`, `new ioredis.Redis()`, `inject(HttpClient)`, `app.get(ConfigService)` → the class's (or namespace's) name. */
+function constructedClassRoot(value: ts.Expression, facts: ProjectFacts): ts.Identifier | undefined {
+  const e = skipOuterExpressions(value);
+  let constructed: ts.Expression | undefined;
+  if (ts.isNewExpression(e)) constructed = e.expression;
+  else if (ts.isCallExpression(e)) constructed = injectedClass(facts, e.getSourceFile(), e);
+  while (constructed && ts.isPropertyAccessExpression(constructed)) constructed = constructed.expression;
+  return constructed && ts.isIdentifier(constructed) ? constructed : undefined;
+}
+
+function isNonClientPackageName(name: ts.Identifier, facts: ProjectFacts): boolean {
+  const declaration = declarationOf(name, facts);
+  if (declaration?.kind !== 'import') return false;
+  const module = declaration.binding.module;
+  if (module.startsWith('.') || module.startsWith('/') || libraryOfModule(module) !== undefined || facts.ambientModules().has(module)) return false;
+  const fromFile = name.getSourceFile().fileName;
+  // A tsconfig path or a workspace package leads to the project's own code.
+  if (facts.resolveModulePath(fromFile, module) !== undefined) return false;
+  const manifest = facts.installedManifest(fromFile, packageName(module));
+  return manifest !== undefined && !dependsOnClientLibrary(manifest);
+}
+
+function dependsOnClientLibrary(manifest: Record<string, unknown>): boolean {
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    const dependencies = manifest[field];
+    if (typeof dependencies !== 'object' || dependencies === null) continue;
+    // undici-types: the declarations @types/node takes undici's Agent and Dispatcher from.
+    if (Object.keys(dependencies).some((name) => libraryOfModule(name) !== undefined || name === 'undici-types')) return true;
+  }
+  return false;
+}
