@@ -682,6 +682,43 @@ export const beforeChange: CollectionBeforeChangeHook = async ({ data, req }) =>
       ],
     },
     {
+      name: 'with packages installed, the type checker names the library class whose method a loop element calls (sequelize Model.save, TypeORM Repository.findOneBy)',
+      packageJson: { dependencies: { sequelize: '6', typeorm: '0.3' } },
+      files: {
+        'node_modules/sequelize/package.json': JSON.stringify({ name: 'sequelize', version: '6.0.0', types: 'index.d.ts' }),
+        'node_modules/sequelize/index.d.ts': `export declare abstract class Model {
+  save(options?: object): Promise<this>;
+  toJSON(): object;
+}
+`,
+        'node_modules/typeorm/package.json': JSON.stringify({ name: 'typeorm', version: '0.3.0', types: 'index.d.ts' }),
+        'node_modules/typeorm/index.d.ts': `export declare class Repository<T> {
+  findOneBy(where: Partial<T>): Promise<T | null>;
+}
+`,
+        'src/models.ts': `import { Model } from 'sequelize';
+export class Integration extends Model {
+  declare name: string;
+}
+`,
+      },
+      code: `import type { Repository } from 'typeorm';
+import type { Integration } from './models';
+export async function rename(load: () => Promise<Integration[]>, repositories: Repository<{ id: string }>[]) {
+  for (const integration of await load()) {
+    integration.name = 'x';
+    await integration.save();
+    await integration.toJSON();
+  }
+  for (const repository of repositories) await repository.findOneBy({ id: '1' });
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 6 },
+        { messageId: 'sequential', line: 9 },
+      ],
+    },
+    {
       name: 'a service looked up by dependency injection (NestJS app.get in a script, Angular inject) is the project class',
       files: {
         'src/customers.service.ts': `import { Pool } from 'pg';

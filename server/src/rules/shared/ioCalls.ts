@@ -52,7 +52,10 @@ function typeCheckedIo(context: IoContext, call: ts.CallExpression, mode: IssueM
   const pkg = packageOfFile(declarationFile.fileName);
   if (pkg !== undefined) {
     if (!isIoPackage(pkg) || !ts.isPropertyAccessExpression(callee)) return undefined;
-    const io = classifyPackageCall({ module: pkg, imported: '*', instance: true, path: [nameNode.text] }, call);
+    // The class or interface that declares the method is the client the catalog knows by name (sequelize's `Model`, TypeORM's `Repository`).
+    const owner = declaration.parent;
+    const imported = (ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner)) && owner.name ? owner.name.text : '*';
+    const io = classifyPackageCall({ module: pkg, imported, instance: true, path: [nameNode.text] }, call);
     return io && (io.batching === 'none' || (io.batching === 'sameTick' && mode === 'sequential')) ? { sourceFile: context.sourceFile, call, io } : undefined;
   }
   if (declarationFile.isDeclarationFile) return undefined;
