@@ -31,7 +31,7 @@ function shape(sourceFile: ts.SourceFile): string {
   return parts.join(' ');
 }
 
-function typeOfLastIdentifier(workspace: Workspace, file: string, name: string): string {
+function typeOfLastIdentifier(workspace: Workspace, file: string, name: string, typedPackagesOnly = false): string {
   const sourceFile = workspace.getSourceFile(file)!;
   let found: ts.Identifier | undefined;
   const visit = (node: ts.Node): void => {
@@ -39,13 +39,41 @@ function typeOfLastIdentifier(workspace: Workspace, file: string, name: string):
     node.forEachChild(visit);
   };
   visit(sourceFile);
-  const checker = workspace.projectFor(file).getTypeChecker(sourceFile);
+  const checker = workspace.projectFor(file).getTypeChecker(sourceFile, typedPackagesOnly);
   return checker.typeToString(checker.getTypeAtLocation(found!));
 }
 
 describe('workspace', () => {
   let dir: string;
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a program for questions about typed packages reads the other packages as empty modules, until a question needs them all', () => {
+    const pkg = (name: string, types: string, fields: Record<string, unknown> = {}) => ({
+      [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', types: 'index.d.ts', ...fields }),
+      [`node_modules/${name}/index.d.ts`]: types,
+    });
+    dir = project({
+      ...pkg('orm', 'export declare class Model { save(): Promise<void> }\n'),
+      ...pkg('@types/charts', 'export declare class Chart { draw(): void }\n'),
+      ...pkg('orm-helpers', "import { Model } from 'orm';\nexport declare function latest(): Model;\n", { peerDependencies: { orm: '1' } }),
+      'src/main.ts': `import { Model } from 'orm';
+import { Chart } from 'charts';
+import { latest } from 'orm-helpers';
+export const model = new Model();
+export const chart = new Chart();
+export const helped = latest();
+`,
+    });
+    const file = path.join(dir, 'src', 'main.ts');
+    const workspace = new Workspace(dir, { typedPackages: (name) => name === 'orm' });
+    assert.deepEqual(
+      ['model', 'chart', 'helped'].map((name) => typeOfLastIdentifier(workspace, file, name, true)),
+      ['Model', 'any', 'Model'],
+      'charts (through @types) is no typed package and depends on none; orm-helpers depends on orm',
+    );
+    assert.equal(typeOfLastIdentifier(workspace, file, 'chart'), 'Chart', 'a question about any package rebuilds the program with every declaration');
+    assert.equal(typeOfLastIdentifier(workspace, file, 'chart', true), 'Chart', 'and keeps them');
+  });
 
   it('re-parses edits incrementally into the same tree a fresh parse gives', () => {
     const original = [

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { AnalysisAbandoned, analyzeInBatch, type AnalyzerEnvironment, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
-import type { Rule } from './rule';
+import { typedPackagesOf, type Rule } from './rule';
 import { ScanQueue } from './scanQueue';
 import { dependencyOrder } from './scanOrder';
 import { Workspace } from './workspace';
@@ -223,7 +223,7 @@ export function serveScanWorker(rules: readonly Rule<Record<string, unknown>>[],
   };
   try {
     const reclaimMemory = reclaimer();
-    const workspace = new Workspace(job.root, { beforeTypes: leaveTypesToCaller, treeBudget: job.treeBudget, testsJudgedFrom: job.testsJudgedFrom, ...(reclaimMemory ? { reclaimMemory } : {}) });
+    const workspace = new Workspace(job.root, { beforeTypes: leaveTypesToCaller, treeBudget: job.treeBudget, testsJudgedFrom: job.testsJudgedFrom, typedPackages: typedPackagesOf(rules), ...(reclaimMemory ? { reclaimMemory } : {}) });
     const env: AnalyzerEnvironment = { workspace, configs: new ConfigResolver(job.root, job.configFile), rules, fixes: job.fixes };
     Atomics.wait(counters, ORDERED, 0);
     const { files } = receiveMessageOnPort(job.port)!.message as OrderMessage;

@@ -22,12 +22,13 @@ export class DeclarationFiles {
     return this.libTexts.get(file);
   }
 
-  get(file: string, options: ts.ScriptTarget | ts.CreateSourceFileOptions, read: (file: string) => string | undefined): ts.SourceFile | undefined {
+  /** `read` false: the file as an empty module (a package no type question is about). */
+  get(file: string, options: ts.ScriptTarget | ts.CreateSourceFileOptions, read: ((file: string) => string | undefined) | false): ts.SourceFile | undefined {
     const languageVersion = typeof options === 'number' ? options : options.languageVersion;
-    const key = `${languageVersion}|${file}`;
+    const key = `${languageVersion}${read ? '' : '-'}|${file}`;
     let sourceFile = this.parsed.get(key);
     if (!sourceFile) {
-      const text = this.isLibFile(file) ? this.readLib(file) : read(file);
+      const text = this.isLibFile(file) ? this.readLib(file) : read ? read(file) : 'export {};';
       if (text === undefined) return undefined;
       sourceFile = ts.createSourceFile(file, text, options, false);
       this.parsed.set(key, sourceFile);
@@ -55,6 +56,8 @@ export interface ProgramSources {
   /** Editor text when the file is open, else disk. */
   readFile(file: string): string | undefined;
   fileExists(file: string): boolean;
+  /** Whether a declaration file is read as it is, or as an empty module (see Workspace.declaredByTypedPackage). */
+  readsDeclarations(file: string): boolean;
 }
 
 // JSDoc is parsed as tsc parses it: not in TypeScript files, where it carries no types
@@ -68,7 +71,8 @@ export function createProgramHost(sources: ProgramSources): ts.CompilerHost {
   const { declarations } = sources;
   host.getDefaultLibLocation = () => LIB_FOLDER;
   host.getDefaultLibFileName = (options) => `${LIB_FOLDER}/${ts.getDefaultLibFileName(options)}`;
-  host.getSourceFile = (file, options) => (sources.isAnalysable(file) ? sources.analysable(file) : declarations.get(file, options, sources.readFile));
+  host.getSourceFile = (file, options) =>
+    sources.isAnalysable(file) ? sources.analysable(file) : declarations.get(file, options, declarations.isLibFile(file) || sources.readsDeclarations(file) ? sources.readFile : false);
   host.fileExists = (file) => (declarations.isLibFile(file) ? declarations.readLib(file) !== undefined : sources.fileExists(file));
   host.readFile = (file) => (declarations.isLibFile(file) ? declarations.readLib(file) : sources.readFile(file));
   const directoryExists = host.directoryExists?.bind(host);

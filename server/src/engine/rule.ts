@@ -16,6 +16,14 @@ export interface RuleMeta {
   /** True when the rule may ask for the type checker (which costs a program build). */
   requiresTypes: boolean;
   /**
+   * The installed packages (by name; `@types/pg` counts as `pg`) whose declarations the rule's
+   * own type questions (`getTypeChecker({ typedPackagesOnly: true })`) can be answered from.
+   * Such a program reads other packages' declarations as empty modules, unless they depend
+   * on one of these: a library's client is found among a few packages, not in the megabytes
+   * of declarations a code base installs.
+   */
+  typedPackages?: (packageName: string) => boolean;
+  /**
    * Options with their defaults; the config's options are merged over these. Every rule
    * lists `checkTests: false`: the analyzer runs a rule on tests, test helpers and fixtures
    * (testFiles.ts) only when that option is on.
@@ -51,8 +59,12 @@ export interface RuleContext<Options = Record<string, unknown>> {
   readonly settings: AnalysisSettings;
   /** Cross-file facts: other files of the project, import resolution, memoised summaries. */
   readonly facts: ProjectFacts;
-  /** Builds the program on first use; only rules with `meta.requiresTypes` should call it. */
-  getTypeChecker(): ts.TypeChecker | undefined;
+  /**
+   * Builds the program on first use; only rules with `meta.requiresTypes` should call it.
+   * `typedPackagesOnly`: the question is about the packages some rule's `meta.typedPackages`
+   * names, so the program may leave out the declarations of the rest.
+   */
+  getTypeChecker(options?: { typedPackagesOnly?: boolean }): ts.TypeChecker | undefined;
   report(descriptor: ReportDescriptor): void;
 }
 
@@ -70,4 +82,10 @@ export interface Rule<Options = Record<string, unknown>> {
 
 export function defineRule<Options extends Record<string, unknown>>(rule: Rule<Options>): Rule<Options> {
   return rule;
+}
+
+/** Whether some rule's type questions are about this package (see RuleMeta.typedPackages). */
+export function typedPackagesOf(rules: readonly Rule<Record<string, unknown>>[]): (packageName: string) => boolean {
+  const typed = rules.flatMap((rule) => (rule.meta.typedPackages ? [rule.meta.typedPackages] : []));
+  return (packageName) => typed.some((isTyped) => isTyped(packageName));
 }

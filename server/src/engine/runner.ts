@@ -4,7 +4,7 @@ import { planCachedRun, type AnalysisCache } from './analysisCache';
 import { analysisParses, analyzeInBatch, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
 import { analyseInParallel, threadsFor, type ParallelScan } from './parallelScan';
-import type { Rule } from './rule';
+import { typedPackagesOf, type Rule } from './rule';
 import { singleThreadOrder } from './scanOrder';
 import { repositoryRootAbove } from './testFiles';
 import { BATCH_TREE_BUDGET, isAnalysableFile, normalizePath, Workspace } from './workspace';
@@ -42,7 +42,7 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   for (const target of targets) if (!fs.existsSync(target)) throw new MissingPathError(`path not found: ${target}`);
   const root = commonRoot(targets);
   const treeBudget = options.treeBudget ?? BATCH_TREE_BUDGET;
-  const workspace = new Workspace(root, { treeBudget, testsJudgedFrom: testsJudgedFrom(targets, root), ...(options.reclaimMemory ? { reclaimMemory: options.reclaimMemory } : {}) });
+  const workspace = new Workspace(root, { treeBudget, testsJudgedFrom: testsJudgedFrom(targets, root), typedPackages: typedPackagesOf(options.rules), ...(options.reclaimMemory ? { reclaimMemory: options.reclaimMemory } : {}) });
   const configs = new ConfigResolver(root, options.configFile);
   const env = { workspace, configs, rules: options.rules, fixes: options.fixes !== false };
   const files = filesUnder(workspace, targets);

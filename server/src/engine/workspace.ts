@@ -41,6 +41,11 @@ export interface WorkspaceOptions {
   /** Called after releaseTrees dropped trees, whose memory returns only at a full garbage collection. */
   reclaimMemory?: () => void;
   /**
+   * The packages rules ask types about (see RuleMeta.typedPackages); absent: a program
+   * always reads every package's declarations.
+   */
+  typedPackages?: (packageName: string) => boolean;
+  /**
    * The folder whose subfolders' names say which files are tests. Default: the root, the
    * folder the user chose to analyse, whose own name (and those above it) never counts.
    */
@@ -80,6 +85,9 @@ export class Workspace {
   readonly testsJudgedFrom: string;
   private treeBudget: number | undefined;
   private readonly reclaimMemory: () => void;
+  private readonly typedPackages: ((packageName: string) => boolean) | undefined;
+  /** By installed package folder: whether a program that reads only the typed packages reads it (see declaredByTypedPackage). */
+  private readonly typedPackageDirs = new Map<string, boolean>();
   /** Source text held by the parsed trees of all projects. */
   residentText = 0;
   /** Counts releaseTrees calls: a tree's last use is the value when it was last loaded; undefined when trees are never released (the editor), which keeps loads free of the bookkeeping. */
@@ -96,6 +104,35 @@ export class Workspace {
     this.useClock = options.treeBudget === undefined ? undefined : 0;
     this.releaseAbove = options.treeBudget ?? Infinity;
     this.reclaimMemory = options.reclaimMemory ?? (() => undefined);
+    this.typedPackages = options.typedPackages;
+  }
+
+  /**
+   * Whether a program that reads only the packages rules ask types about reads this
+   * declaration file: one outside node_modules, or of a package some rule names or that
+   * depends on one (its types may hold or extend that package's; a dependency's own
+   * dependencies are not looked at). Without typed packages, every file is read.
+   */
+  declaredByTypedPackage(file: string): boolean {
+    const isTyped = this.typedPackages;
+    const marker = `${path.sep}node_modules${path.sep}`;
+    const at = file.lastIndexOf(marker);
+    if (!isTyped || at < 0) return true;
+    const [scope, name] = file.slice(at + marker.length).split(path.sep);
+    const folder = scope?.startsWith('@') ? `${scope}/${name}` : scope;
+    if (!folder) return true;
+    const dir = file.slice(0, at + marker.length) + folder.split('/').join(path.sep);
+    let typed = this.typedPackageDirs.get(dir);
+    if (typed === undefined) {
+      const manifest = readManifest(path.join(dir, 'package.json'));
+      const dependencies = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => {
+        const listed = manifest?.[field];
+        return typeof listed === 'object' && listed !== null ? Object.keys(listed) : [];
+      });
+      typed = [folder, ...dependencies].some((dependency) => isTyped(typedPackageName(dependency)));
+      this.typedPackageDirs.set(dir, typed);
+    }
+    return typed;
   }
 
   /** A parallel scan's share of the batch run's tree budget for this thread, set before any file is analysed. */
@@ -325,6 +362,7 @@ export class Workspace {
   }
 
   private dropProjects(): void {
+    this.typedPackageDirs.clear();
     this.projects = undefined;
     this.packages = undefined;
     this.inferred = undefined;
@@ -394,6 +432,8 @@ export class ProjectEntry implements ProjectFacts {
   /** Files rules asked types for: the roots of the program. */
   private readonly typedRoots = new Set<string>();
   private programGrowths = 0;
+  /** Once a question needed every package's declarations, the program keeps reading them all. */
+  private everyPackage = false;
 
   get typesNeededWidely(): boolean {
     return this.programGrowths >= 2;
@@ -439,6 +479,7 @@ export class ProjectEntry implements ProjectFacts {
       isAnalysable: isAnalysableFile,
       readFile: (file) => workspace.readText(normalizePath(file)),
       fileExists: (file) => workspace.fileExists(normalizePath(file)),
+      readsDeclarations: (file) => this.everyPackage || workspace.declaredByTypedPackage(normalizePath(file)),
     });
   }
 
@@ -696,8 +737,12 @@ export class ProjectEntry implements ProjectFacts {
    * needed all over, so it takes in every parsed and planned file at once rather than
    * being rebuilt for file after file.
    */
-  getTypeChecker(sourceFile?: ts.SourceFile): ts.TypeChecker {
+  getTypeChecker(sourceFile?: ts.SourceFile, typedPackagesOnly = false): ts.TypeChecker {
     this.memos.readAnyFile();
+    if (!typedPackagesOnly && !this.everyPackage) {
+      this.everyPackage = true;
+      this.programOutdated = this.program !== undefined;
+    }
     const current = this.program && !this.programOutdated && (!sourceFile || this.program.getSourceFile(sourceFile.fileName) === sourceFile);
     if (!current) {
       this.workspace.beforeTypes();
@@ -742,6 +787,11 @@ function nodeModulesAbove(dir: string, known: Map<string, boolean>): boolean {
   const found = fs.existsSync(path.join(dir, 'node_modules')) || (parent !== dir && nodeModulesAbove(parent, known));
   known.set(dir, found);
   return found;
+}
+
+/** `@types/pg` → `pg`, `@types/babel__core` → `@babel/core`: the package the types describe. */
+function typedPackageName(name: string): string {
+  return name.startsWith('@types/') ? name.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2') : name;
 }
 
 /** TS18003, "No inputs were found in config file". */

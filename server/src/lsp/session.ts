@@ -16,6 +16,7 @@ import { ConfigResolver } from '../engine/config';
 import { mergeFixes } from '../engine/edits';
 import { rangesOverlap, type Finding, type Fix, type TextEdit } from '../engine/findings';
 import { disableFileEdit, disableNextLineEdit } from '../engine/suppressions';
+import { typedPackagesOf } from '../engine/rule';
 import { isAnalysableFile, normalizePath, Workspace } from '../engine/workspace';
 import { BASELINE_FILE_NAME } from '../engine/baseline';
 import { ClientCommands, StatusNotification, type ServerState } from '../protocol';
@@ -259,7 +260,7 @@ export class Session {
       this.folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0] ?? path.dirname(file);
     let env = this.envs.get(root);
     if (!env) {
-      env = { workspace: new Workspace(root), configs: new ConfigResolver(root), rules: allRules };
+      env = { workspace: new Workspace(root, { typedPackages: typedPackagesOf(allRules) }), configs: new ConfigResolver(root), rules: allRules };
       this.envs.set(root, env);
     }
     return env;

@@ -3,6 +3,8 @@ import { rangeOfNode } from '../engine/analyzer';
 import type { Fix } from '../engine/findings';
 import { defineRule, type RuleContext } from '../engine/rule';
 import { docsUrl } from './docs';
+import { isClientPackage } from './shared/clientValues';
+import { passesTypesThrough } from './shared/typePlumbing';
 import type { RecognitionOptions } from './shared/outboundCalls';
 import { messageText } from './shared/messageText';
 import { judgeCall, type Judgement } from './shared/outboundWrappers';
@@ -56,6 +58,7 @@ export default defineRule<MissingTimeoutOptions>({
     },
     defaultSeverity: 'warning',
     requiresTypes: true,
+    typedPackages: (name) => isClientPackage(name) || passesTypesThrough(name),
     defaultOptions: { timeoutMs: 10000, clientFunctions: [], clientClasses: [], checkTests: false },
   },
   create(context) {
@@ -100,7 +103,8 @@ function recognitionOptions(context: RuleContext<MissingTimeoutOptions>): Recogn
     customClasses: new Set(customMethods.keys()),
     customFunctions: new Set(stringList(context.options.clientFunctions)),
     customMethods,
-    typeChecker: (sourceFile) => (sourceFile === context.sourceFile ? context.getTypeChecker() : undefined),
+    // A configured client class may come from any package; the clients known by name, only from the typed ones.
+    typeChecker: (sourceFile) => (sourceFile === context.sourceFile ? context.getTypeChecker({ typedPackagesOnly: customMethods.size === 0 }) : undefined),
   };
 }
 

@@ -4,6 +4,8 @@ import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
 import { fieldResolverOf, type FieldResolver } from './shared/graphqlResolvers';
 import { explainIo, ioOfCall } from './shared/ioCalls';
+import { isIoPackage } from './shared/ioCatalog';
+import { passesTypesThrough } from './shared/typePlumbing';
 import { bindingNames, derivedNames, usesAny } from './shared/iterationScopes';
 import { resolverLoaderFixes } from './shared/resolverLoaderFix';
 
@@ -24,6 +26,7 @@ export default defineRule<{ checkTests: boolean }>({
     },
     defaultSeverity: 'warning',
     requiresTypes: true,
+    typedPackages: (name) => isIoPackage(name) || passesTypesThrough(name),
     // A resolver map in a test is a fixture: it never serves a production query.
     defaultOptions: { checkTests: false },
   },

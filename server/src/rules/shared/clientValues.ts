@@ -68,6 +68,11 @@ export function libraryOfModule(specifier: string): Library | 'fetch' | undefine
   return MODULE_LIBRARIES[packageName(specifier)];
 }
 
+/** A package whose declarations hold the client types the checker recognises (clientOfTypeName); undici-types is where @types/node takes undici's from. */
+export function isClientPackage(name: string): boolean {
+  return libraryOfModule(name) !== undefined || name === 'undici-types';
+}
+
 const MAX_DEPTH = 8;
 
 /** Traces `expression` to the client it holds; undefined when it is not (known to be) one. */

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { packageName } from '../../engine/imports';
 import type { ProjectFacts } from '../../engine/projectFacts';
-import { libraryOfModule } from './clientValues';
+import { isClientPackage, libraryOfModule } from './clientValues';
 import { classOfThis, declarationOf, importedDeclaration, memberOf, skipOuterExpressions } from './localDeclarations';
 import { injectedClass, isGlobalName } from './valueTrace';
 
@@ -107,8 +107,7 @@ function dependsOnClientLibrary(manifest: Record<string, unknown>): boolean {
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     const dependencies = manifest[field];
     if (typeof dependencies !== 'object' || dependencies === null) continue;
-    // undici-types: the declarations @types/node takes undici's Agent and Dispatcher from.
-    if (Object.keys(dependencies).some((name) => libraryOfModule(name) !== undefined || name === 'undici-types')) return true;
+    if (Object.keys(dependencies).some(isClientPackage)) return true;
   }
   return false;
 }
