@@ -17,10 +17,10 @@ export interface RuleMeta {
   requiresTypes: boolean;
   /**
    * The installed packages (by name; `@types/pg` counts as `pg`) whose declarations the rule's
-   * own type questions (`getTypeChecker({ typedPackagesOnly: true })`) can be answered from.
-   * Such a program reads other packages' declarations as empty modules, unless they depend
-   * on one of these: a library's client is found among a few packages, not in the megabytes
-   * of declarations a code base installs.
+   * type questions are answered from. The program reads other packages' declarations as empty
+   * modules, unless they depend on one of these (or a question asks for `everyPackage`): a
+   * library's client is found among a few packages, not in the megabytes of declarations a
+   * code base installs, and a fix that needs a type the program left out is not offered.
    */
   typedPackages?: (packageName: string) => boolean;
   /**
@@ -61,10 +61,11 @@ export interface RuleContext<Options = Record<string, unknown>> {
   readonly facts: ProjectFacts;
   /**
    * Builds the program on first use; only rules with `meta.requiresTypes` should call it.
-   * `typedPackagesOnly`: the question is about the packages some rule's `meta.typedPackages`
-   * names, so the program may leave out the declarations of the rest.
+   * It reads the declarations of the packages rules name in `meta.typedPackages`;
+   * `everyPackage` when the question may be about any package's types (a class the user
+   * configured by name), which makes the project's program read them all from then on.
    */
-  getTypeChecker(options?: { typedPackagesOnly?: boolean }): ts.TypeChecker | undefined;
+  getTypeChecker(options?: { everyPackage?: boolean }): ts.TypeChecker | undefined;
   report(descriptor: ReportDescriptor): void;
 }
 

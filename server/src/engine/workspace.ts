@@ -432,7 +432,7 @@ export class ProjectEntry implements ProjectFacts {
   /** Files rules asked types for: the roots of the program. */
   private readonly typedRoots = new Set<string>();
   private programGrowths = 0;
-  /** Once a question needed every package's declarations, the program keeps reading them all. */
+  /** Once a question needed every package's declarations (see RuleContext.getTypeChecker), the program keeps reading them all. */
   private everyPackage = false;
 
   get typesNeededWidely(): boolean {
@@ -749,7 +749,8 @@ export class ProjectEntry implements ProjectFacts {
       if (sourceFile && this.program && !this.programOutdated) this.programGrowths++;
       if (sourceFile) this.typedRoots.add(sourceFile.fileName);
       const wide = this.programGrowths >= 2 ? [...this.parsed.keys(), ...this.workspace.upcomingBatchFiles(this)] : [];
-      const rootNames = [...new Set([...this.declarationFileNames, ...this.typedRoots, ...wide])];
+      // Sorted: TypeScript reuses the old program's module resolutions only when the roots are the same list.
+      const rootNames = [...new Set([...this.declarationFileNames, ...this.typedRoots, ...wide])].sort();
       this.program = ts.createProgram({ rootNames, options: this.compilerOptions, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
       this.programOutdated = false;
     }

@@ -104,7 +104,7 @@ function recognitionOptions(context: RuleContext<MissingTimeoutOptions>): Recogn
     customFunctions: new Set(stringList(context.options.clientFunctions)),
     customMethods,
     // A configured client class may come from any package; the clients known by name, only from the typed ones.
-    typeChecker: (sourceFile) => (sourceFile === context.sourceFile ? context.getTypeChecker({ typedPackagesOnly: customMethods.size === 0 }) : undefined),
+    typeChecker: (sourceFile) => (sourceFile === context.sourceFile ? context.getTypeChecker(customMethods.size > 0 ? { everyPackage: true } : undefined) : undefined),
   };
 }
 

@@ -40,8 +40,7 @@ function isAwaited(call: ts.CallExpression): boolean {
 }
 
 function typeCheckedIo(context: IoContext, call: ts.CallExpression, mode: IssueMode): IoWitness | undefined {
-  // The answer is an I/O package's method or a project function: other packages' declarations cannot hold one.
-  const checker = context.getTypeChecker({ typedPackagesOnly: true });
+  const checker = context.getTypeChecker();
   const callee = skipOuterExpressions(call.expression);
   const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
   if (!checker || !nameNode) return undefined;
