@@ -7,8 +7,9 @@ import { analyzeFile } from '../server/src/engine/analyzer';
 import { ConfigResolver } from '../server/src/engine/config';
 import { applyTextEdits, mergeFixes } from '../server/src/engine/edits';
 import type { Finding, Fix } from '../server/src/engine/findings';
-import type { Rule } from '../server/src/engine/rule';
+import { typedPackagesOf, type Rule } from '../server/src/engine/rule';
 import { Workspace } from '../server/src/engine/workspace';
+import { allRules } from '../server/src/rules';
 
 // typescript-eslint's RuleTester, for Resilint: each case is written to a real temporary
 // project (with the repo's node_modules linked, so imported libraries carry their real
@@ -118,7 +119,8 @@ interface TempProject {
 
 function analyse(rule: Rule<any>, testCase: ValidCase): { findings: Finding[]; project: TempProject } {
   const project = createProject(rule, testCase);
-  const workspace = new Workspace(project.dir);
+  // Type questions read what they read in the CLI and the editor: the packages the rules name.
+  const workspace = new Workspace(project.dir, { typedPackages: typedPackagesOf(allRules) });
   const result = analyzeFile({ workspace, configs: new ConfigResolver(project.dir), rules: [rule] }, project.mainFile);
   assert.deepEqual(result.ruleErrors, [], 'the rule threw');
   assert.deepEqual(result.configProblems, [], 'configuration problems');

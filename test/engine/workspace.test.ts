@@ -31,7 +31,7 @@ function shape(sourceFile: ts.SourceFile): string {
   return parts.join(' ');
 }
 
-function typeOfLastIdentifier(workspace: Workspace, file: string, name: string, typedPackagesOnly = false): string {
+function typeOfLastIdentifier(workspace: Workspace, file: string, name: string, everyPackage = false): string {
   const sourceFile = workspace.getSourceFile(file)!;
   let found: ts.Identifier | undefined;
   const visit = (node: ts.Node): void => {
@@ -39,7 +39,7 @@ function typeOfLastIdentifier(workspace: Workspace, file: string, name: string, 
     node.forEachChild(visit);
   };
   visit(sourceFile);
-  const checker = workspace.projectFor(file).getTypeChecker(sourceFile, typedPackagesOnly);
+  const checker = workspace.projectFor(file).getTypeChecker(sourceFile, everyPackage);
   return checker.typeToString(checker.getTypeAtLocation(found!));
 }
 
@@ -47,13 +47,15 @@ describe('workspace', () => {
   let dir: string;
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('a program for questions about typed packages reads the other packages as empty modules, until a question needs them all', () => {
+  it('type questions read only the typed packages and what they depend on or depends on them; a question about any package asks a second program', () => {
     const pkg = (name: string, types: string, fields: Record<string, unknown> = {}) => ({
       [`node_modules/${name}/package.json`]: JSON.stringify({ name, version: '1.0.0', types: 'index.d.ts', ...fields }),
       [`node_modules/${name}/index.d.ts`]: types,
     });
     dir = project({
-      ...pkg('orm', 'export declare class Model { save(): Promise<void> }\n'),
+      ...pkg('orm', "import type { Row } from 'orm-rows';\nexport declare class Model { save(): Promise<void>; row(): Row }\n", { dependencies: { 'orm-rows': '1' } }),
+      ...pkg('orm-rows', 'export interface Row { id: string }\n'),
+      ...pkg('.prisma/client', 'export declare const generated: true;\n'),
       ...pkg('@types/charts', 'export declare class Chart { draw(): void }\n'),
       ...pkg('orm-helpers', "import { Model } from 'orm';\nexport declare function latest(): Model;\n", { peerDependencies: { orm: '1' } }),
       'src/main.ts': `import { Model } from 'orm';
@@ -62,17 +64,20 @@ import { latest } from 'orm-helpers';
 export const model = new Model();
 export const chart = new Chart();
 export const helped = latest();
+export const rowId = model.row().id;
+export { generated } from '.prisma/client';
 `,
     });
     const file = path.join(dir, 'src', 'main.ts');
     const workspace = new Workspace(dir, { typedPackages: (name) => name === 'orm' });
+    const names = ['model', 'chart', 'helped', 'rowId', 'generated'];
     assert.deepEqual(
-      ['model', 'chart', 'helped'].map((name) => typeOfLastIdentifier(workspace, file, name, true)),
-      ['Model', 'any', 'Model'],
-      'charts (through @types) is no typed package and depends on none; orm-helpers depends on orm',
+      names.map((name) => typeOfLastIdentifier(workspace, file, name)),
+      ['Model', 'any', 'Model', 'string', 'true'],
+      'charts (through @types) is no typed package and depends on none; orm-helpers depends on orm; orm depends on orm-rows; .prisma/client has no manifest to judge by',
     );
-    assert.equal(typeOfLastIdentifier(workspace, file, 'chart'), 'Chart', 'a question about any package rebuilds the program with every declaration');
-    assert.equal(typeOfLastIdentifier(workspace, file, 'chart', true), 'Chart', 'and keeps them');
+    assert.equal(typeOfLastIdentifier(workspace, file, 'chart', true), 'Chart', 'a question about any package reads every declaration');
+    assert.deepEqual(names.map((name) => typeOfLastIdentifier(workspace, file, name)), ['Model', 'any', 'Model', 'string', 'true'], 'and the other questions are answered as before');
   });
 
   it('re-parses edits incrementally into the same tree a fresh parse gives', () => {

@@ -324,6 +324,23 @@ export class Checkout {
       createdFiles: { 'src/resilience/with-timeout.ts': /export async function withTimeout/ },
     },
     {
+      name: 'a configured client class from an installed package no rule names: its promise is seen, so the fix wraps it',
+      options: { clientClasses: ['PaymentsClient'] },
+      files: {
+        'src/node_modules/pay-sdk/package.json': JSON.stringify({ name: 'pay-sdk', version: '1.0.0', types: 'index.d.ts' }),
+        'src/node_modules/pay-sdk/index.d.ts': 'export declare class PaymentsClient {\n  charge(id: string): Promise<string>;\n}\n',
+      },
+      code: `import { PaymentsClient } from 'pay-sdk';
+export const pay = async (payments: PaymentsClient, id: string) => await payments.charge(id);
+`,
+      errors: [{ messageId: 'customClientNoTimeout', line: 2 }],
+      output: `import { PaymentsClient } from 'pay-sdk';
+import { withTimeout } from './resilience/with-timeout';
+export const pay = async (payments: PaymentsClient, id: string) => await withTimeout(payments.charge(id), 10000);
+`,
+      createdFiles: { 'src/resilience/with-timeout.ts': /export async function withTimeout/ },
+    },
+    {
       name: 'a class configured both whole and by method: every method counts',
       options: { clientClasses: ['PaymentsClient.charge', 'PaymentsClient'] },
       files: { 'src/payments.ts': paymentsClient },

@@ -684,15 +684,16 @@ export const beforeChange: CollectionBeforeChangeHook = async ({ data, req }) =>
     {
       name: 'with packages installed, the type checker names the library class whose method a loop element calls (sequelize Model.save, TypeORM Repository.findOneBy)',
       packageJson: { dependencies: { sequelize: '6', typeorm: '0.3' } },
+      // Installed under src/: the project's own node_modules links the repository's.
       files: {
-        'node_modules/sequelize/package.json': JSON.stringify({ name: 'sequelize', version: '6.0.0', types: 'index.d.ts' }),
-        'node_modules/sequelize/index.d.ts': `export declare abstract class Model {
+        'src/node_modules/sequelize/package.json': JSON.stringify({ name: 'sequelize', version: '6.0.0', types: 'index.d.ts' }),
+        'src/node_modules/sequelize/index.d.ts': `export declare abstract class Model {
   save(options?: object): Promise<this>;
   toJSON(): object;
 }
 `,
-        'node_modules/typeorm/package.json': JSON.stringify({ name: 'typeorm', version: '0.3.0', types: 'index.d.ts' }),
-        'node_modules/typeorm/index.d.ts': `export declare class Repository<T> {
+        'src/node_modules/typeorm/package.json': JSON.stringify({ name: 'typeorm', version: '0.3.0', types: 'index.d.ts' }),
+        'src/node_modules/typeorm/index.d.ts': `export declare class Repository<T> {
   findOneBy(where: Partial<T>): Promise<T | null>;
 }
 `,

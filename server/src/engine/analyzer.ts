@@ -116,7 +116,7 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
       options,
       settings: { patternsDir: loaded.config.patternsDir ?? DEFAULT_PATTERNS_DIR, projectRoot: project.root },
       facts: project,
-      getTypeChecker: (options) => project.getTypeChecker(sourceFile, options?.everyPackage !== true),
+      getTypeChecker: (options) => project.getTypeChecker(sourceFile, options?.everyPackage === true),
       report: (descriptor) => {
         const range = rangeOfNode(sourceFile, descriptor.node);
         if (isSuppressed(suppressions, rule.meta.id, range.start.line)) return;

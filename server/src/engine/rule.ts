@@ -62,8 +62,8 @@ export interface RuleContext<Options = Record<string, unknown>> {
   /**
    * Builds the program on first use; only rules with `meta.requiresTypes` should call it.
    * It reads the declarations of the packages rules name in `meta.typedPackages`;
-   * `everyPackage` when the question may be about any package's types (a class the user
-   * configured by name), which makes the project's program read them all from then on.
+   * `everyPackage` when the question may be about any package's types (a client the user
+   * configured by name): a second program, which reads them all, answers it.
    */
   getTypeChecker(options?: { everyPackage?: boolean }): ts.TypeChecker | undefined;
   report(descriptor: ReportDescriptor): void;

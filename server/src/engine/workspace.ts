@@ -6,10 +6,12 @@ import { DirectoryListing } from './directoryListing';
 import { createProgramHost, DeclarationFiles, sourceFileOptions } from './programHost';
 import { Memos } from './memos';
 import { ResolutionKeys, type PathProbe } from './resolutionKeys';
+import { TypedProgram } from './typedProgram';
 import { isTestPath } from './testFiles';
 import type { ProjectFacts } from './projectFacts';
 import { NOT_NORMAL, posixRelative } from './paths';
-import { packagesByName, packageTarget, readManifest, type WorkspacePackage } from './workspacePackages';
+import { describedPackage } from './imports';
+import { manifestDependencies, packagesByName, packageTarget, readManifest, type WorkspacePackage } from './workspacePackages';
 
 // The workspace model: one project per tsconfig.json (monorepos have many; a solution-style
 // one's referenced configs, `tsconfig.app.json`, are projects instead) and one inferred
@@ -88,6 +90,8 @@ export class Workspace {
   private readonly typedPackages: ((packageName: string) => boolean) | undefined;
   /** By installed package folder: whether a program that reads only the typed packages reads it (see declaredByTypedPackage). */
   private readonly typedPackageDirs = new Map<string, boolean>();
+  /** By node_modules folder: what the typed packages installed there depend on. */
+  private readonly typedDependencies = new Map<string, Set<string>>();
   /** Source text held by the parsed trees of all projects. */
   residentText = 0;
   /** Counts releaseTrees calls: a tree's last use is the value when it was last loaded; undefined when trees are never released (the editor), which keeps loads free of the bookkeeping. */
@@ -109,30 +113,51 @@ export class Workspace {
 
   /**
    * Whether a program that reads only the packages rules ask types about reads this
-   * declaration file: one outside node_modules, or of a package some rule names or that
-   * depends on one (its types may hold or extend that package's; a dependency's own
-   * dependencies are not looked at). Without typed packages, every file is read.
+   * declaration file: one outside node_modules; of a package some rule names, that depends
+   * on one (its types may hold or extend that package's) or that one depends on (its types
+   * may be what the named package's are made of: @supabase/supabase-js's queries are
+   * @supabase/postgrest-js's); or of a folder with no manifest to judge by (Prisma's
+   * generated `.prisma/client`). Without typed packages, every file is read.
    */
   declaredByTypedPackage(file: string): boolean {
     const isTyped = this.typedPackages;
     const marker = `${path.sep}node_modules${path.sep}`;
     const at = file.lastIndexOf(marker);
     if (!isTyped || at < 0) return true;
-    const [scope, name] = file.slice(at + marker.length).split(path.sep);
+    const modulesDir = file.slice(0, at + marker.length);
+    const [scope, name] = file.slice(modulesDir.length).split(path.sep);
     const folder = scope?.startsWith('@') ? `${scope}/${name}` : scope;
     if (!folder) return true;
-    const dir = file.slice(0, at + marker.length) + folder.split('/').join(path.sep);
+    const dir = modulesDir + folder.split('/').join(path.sep);
     let typed = this.typedPackageDirs.get(dir);
     if (typed === undefined) {
       const manifest = readManifest(path.join(dir, 'package.json'));
-      const dependencies = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => {
-        const listed = manifest?.[field];
-        return typeof listed === 'object' && listed !== null ? Object.keys(listed) : [];
-      });
-      typed = [folder, ...dependencies].some((dependency) => isTyped(typedPackageName(dependency)));
+      const named = (dependency: string) => isTyped(describedPackage(dependency));
+      typed = !manifest || named(folder) || manifestDependencies(manifest).some(named) || this.dependenciesOfTypedPackages(modulesDir).has(folder);
       this.typedPackageDirs.set(dir, typed);
     }
     return typed;
+  }
+
+  /**
+   * What the typed packages in a node_modules folder depend on, and, for a folder nested in
+   * a typed package (`node_modules/typeorm/node_modules/`), everything in it.
+   */
+  private dependenciesOfTypedPackages(modulesDir: string): { has(name: string): boolean } {
+    let found = this.typedDependencies.get(modulesDir);
+    if (found) return found;
+    const isTyped = (name: string) => this.typedPackages?.(describedPackage(name)) === true;
+    const owner = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]node_modules[\\/]$/.exec(modulesDir)?.[1];
+    if (owner !== undefined && isTyped(owner.split(path.sep).join('/'))) return { has: () => true };
+    found = new Set();
+    for (const entry of safeReaddir(modulesDir)) {
+      const names = entry.startsWith('@') ? safeReaddir(path.join(modulesDir, entry)).map((inner) => `${entry}/${inner}`) : [entry];
+      for (const name of names.filter(isTyped)) {
+        for (const dependency of manifestDependencies(readManifest(path.join(modulesDir, name, 'package.json')))) found.add(dependency);
+      }
+    }
+    this.typedDependencies.set(modulesDir, found);
+    return found;
   }
 
   /** A parallel scan's share of the batch run's tree budget for this thread, set before any file is analysed. */
@@ -363,6 +388,7 @@ export class Workspace {
 
   private dropProjects(): void {
     this.typedPackageDirs.clear();
+    this.typedDependencies.clear();
     this.projects = undefined;
     this.packages = undefined;
     this.inferred = undefined;
@@ -426,17 +452,17 @@ export class ProjectEntry implements ProjectFacts {
   /** The last parse of files changed since, kept so the next parse reuses their unchanged nodes. */
   private readonly superseded = new Map<string, ts.SourceFile>();
   private readonly host: ts.CompilerHost;
-  /** The last program built; kept after edits so the next one reuses its unchanged files. */
-  private program: ts.Program | undefined;
-  private programOutdated = false;
-  /** Files rules asked types for: the roots of the program. */
-  private readonly typedRoots = new Set<string>();
-  private programGrowths = 0;
-  /** Once a question needed every package's declarations (see RuleContext.getTypeChecker), the program keeps reading them all. */
-  private everyPackage = false;
+  /** The program type questions are answered from: it reads only the typed packages' declarations (Workspace.declaredByTypedPackage). */
+  private readonly leanProgram: TypedProgram;
+  /** The program that reads every package, for questions that may be about any (see RuleContext.getTypeChecker); built only for those. */
+  private fullProgram: TypedProgram | undefined;
 
   get typesNeededWidely(): boolean {
-    return this.programGrowths >= 2;
+    return this.leanProgram.neededWidely || this.fullProgram?.neededWidely === true;
+  }
+
+  private programs(): TypedProgram[] {
+    return this.fullProgram ? [this.leanProgram, this.fullProgram] : [this.leanProgram];
   }
   // Memos may be kept on another project's trees this one read (see resolveModule).
   private readonly memos = new Memos((file) => this.parsed.get(file) ?? (this.foreignTrees.has(file) ? this.workspace.projectFor(file).loadedTree(file) : undefined));
@@ -472,14 +498,19 @@ export class ProjectEntry implements ProjectFacts {
   ) {
     this.resolutionCache = this.newResolutionCache();
     this.resolutionKeys = new ResolutionKeys(compilerOptions, this.resolutionHost);
-    this.host = createProgramHost({
-      options: compilerOptions,
-      declarations: workspace.declarations,
+    this.host = this.programHost((file) => workspace.declaredByTypedPackage(normalizePath(file)));
+    this.leanProgram = new TypedProgram(this.host, compilerOptions, declarationFileNames);
+  }
+
+  private programHost(readsDeclarations: (file: string) => boolean): ts.CompilerHost {
+    return createProgramHost({
+      options: this.compilerOptions,
+      declarations: this.workspace.declarations,
       analysable: (file) => this.load(normalizePath(file)),
       isAnalysable: isAnalysableFile,
-      readFile: (file) => workspace.readText(normalizePath(file)),
-      fileExists: (file) => workspace.fileExists(normalizePath(file)),
-      readsDeclarations: (file) => this.everyPackage || workspace.declaredByTypedPackage(normalizePath(file)),
+      readFile: (file) => this.workspace.readText(normalizePath(file)),
+      fileExists: (file) => this.workspace.fileExists(normalizePath(file)),
+      readsDeclarations,
     });
   }
 
@@ -537,7 +568,7 @@ export class ProjectEntry implements ProjectFacts {
   releasableTrees(): { file: string; lastUse: number; size: number }[] {
     const held: { file: string; lastUse: number; size: number }[] = [];
     for (const [file, tree] of this.parsed) {
-      if (this.program?.getSourceFile(file) !== tree) held.push({ file, lastUse: this.lastUse.get(file) ?? 0, size: tree.text.length });
+      if (!this.programs().some((program) => program.holds(file, tree))) held.push({ file, lastUse: this.lastUse.get(file) ?? 0, size: tree.text.length });
     }
     return held;
   }
@@ -561,11 +592,11 @@ export class ProjectEntry implements ProjectFacts {
   invalidate(file: string): void {
     this.memos.changed(new Set([file]));
     const previous = this.forgetTree(file);
-    if (previous) {
-      this.superseded.set(file, previous);
-      this.programOutdated = true;
-    } else if (this.program?.getSourceFile(file)) {
-      this.programOutdated = true; // a declaration file the program read
+    const programs = this.programs();
+    if (previous) this.superseded.set(file, previous);
+    // A parsed tree, or a declaration file a program read.
+    if (previous || programs.some((program) => program.reads(file))) {
+      for (const program of programs) program.outdate();
     } else {
       // A file nothing had read: created (or deleted) on disk, or opened before it was
       // parsed. Imports that resolved to nothing may now resolve, and TypeScript's cache
@@ -577,7 +608,7 @@ export class ProjectEntry implements ProjectFacts {
       this.sharedResolutions = new Map();
       this.probedPaths.clear();
       this.resolutionKeys.clear();
-      this.programOutdated = this.program !== undefined;
+      for (const program of programs) program.outdate();
     }
   }
 
@@ -729,32 +760,15 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   /**
-   * A type checker whose program contains `sourceFile` (the very object rules walk), built
-   * on first use and rebuilt, reusing the previous program's unchanged files and their
-   * binding, once a file changed or when `sourceFile` is not in it yet. The program
-   * starts as the import closure of the files that asked for types, which keeps projects
-   * where few files need types cheap; once it had to grow twice, types are evidently
-   * needed all over, so it takes in every parsed and planned file at once rather than
-   * being rebuilt for file after file.
+   * A type checker whose program contains `sourceFile` (the very object rules walk; see
+   * TypedProgram). It reads the declarations of the packages rules ask types about;
+   * `everyPackage` asks a second program that reads them all, so that an answer never
+   * depends on which question came first.
    */
-  getTypeChecker(sourceFile?: ts.SourceFile, typedPackagesOnly = false): ts.TypeChecker {
+  getTypeChecker(sourceFile?: ts.SourceFile, everyPackage = false): ts.TypeChecker {
     this.memos.readAnyFile();
-    if (!typedPackagesOnly && !this.everyPackage) {
-      this.everyPackage = true;
-      this.programOutdated = this.program !== undefined;
-    }
-    const current = this.program && !this.programOutdated && (!sourceFile || this.program.getSourceFile(sourceFile.fileName) === sourceFile);
-    if (!current) {
-      this.workspace.beforeTypes();
-      if (sourceFile && this.program && !this.programOutdated) this.programGrowths++;
-      if (sourceFile) this.typedRoots.add(sourceFile.fileName);
-      const wide = this.programGrowths >= 2 ? [...this.parsed.keys(), ...this.workspace.upcomingBatchFiles(this)] : [];
-      // Sorted: TypeScript reuses the old program's module resolutions only when the roots are the same list.
-      const rootNames = [...new Set([...this.declarationFileNames, ...this.typedRoots, ...wide])].sort();
-      this.program = ts.createProgram({ rootNames, options: this.compilerOptions, host: this.host, ...(this.program ? { oldProgram: this.program } : {}) });
-      this.programOutdated = false;
-    }
-    return this.program!.getTypeChecker();
+    const program = everyPackage ? (this.fullProgram ??= new TypedProgram(this.programHost(() => true), this.compilerOptions, this.declarationFileNames)) : this.leanProgram;
+    return program.checker(sourceFile, () => [...this.parsed.keys(), ...this.workspace.upcomingBatchFiles(this)], this.workspace.beforeTypes);
   }
 }
 
@@ -790,9 +804,12 @@ function nodeModulesAbove(dir: string, known: Map<string, boolean>): boolean {
   return found;
 }
 
-/** `@types/pg` → `pg`, `@types/babel__core` → `@babel/core`: the package the types describe. */
-function typedPackageName(name: string): string {
-  return name.startsWith('@types/') ? name.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2') : name;
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /** TS18003, "No inputs were found in config file". */

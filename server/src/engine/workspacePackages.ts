@@ -95,6 +95,14 @@ function conditional(value: unknown, depth = 0): string | undefined {
 }
 
 /** A package.json as an object; undefined when it is missing or does not parse. */
+/** The packages a manifest depends on at run time: dependencies, peer and optional ones. */
+export function manifestDependencies(manifest: Record<string, unknown> | undefined): string[] {
+  return ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => {
+    const listed = manifest?.[field];
+    return typeof listed === 'object' && listed !== null ? Object.keys(listed) : [];
+  });
+}
+
 export function readManifest(file: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -181,9 +181,10 @@ function messageIdFor(client: string, reason: Missing['reason']): string {
   }
 }
 
-/** Whether a call's value is a promise, so wrapping it in withTimeout type-checks. */
+/** Whether a configured client's call returns a promise, so wrapping it in withTimeout type-checks. */
 function returnsPromise(call: ts.CallExpression, context: RuleContext<MissingTimeoutOptions>): boolean {
-  const checker = context.getTypeChecker();
+  // The client may come from any package.
+  const checker = context.getTypeChecker({ everyPackage: true });
   if (!checker) return false;
   const type = checker.getTypeAtLocation(call);
   return type.getSymbol()?.name === 'Promise';

@@ -9,6 +9,7 @@ import type { RuleContext } from '../../engine/rule';
 import { functionName, type FunctionNode } from './valueTrace';
 import { skipOuterExpressions, outermostWrapping } from './localDeclarations';
 import { posixRelative } from '../../engine/paths';
+import { describedPackage } from '../../engine/imports';
 import { messageText } from './messageText';
 
 // "Does this call perform I/O?" for rules: the syntactic summaries first (they work on a
@@ -73,7 +74,7 @@ function packageOfFile(fileName: string): string | undefined {
   if (index < 0) return undefined;
   const first = parts[index + 1] ?? '';
   const name = first.startsWith('@') ? `${first}/${parts[index + 2] ?? ''}` : first;
-  return name.startsWith('@types/') ? name.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2') : name;
+  return describedPackage(name);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
-import { packageName } from '../../engine/imports';
+import { describedPackage, packageName } from '../../engine/imports';
+import { manifestDependencies } from '../../engine/workspacePackages';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { isClientPackage, libraryOfModule } from './clientValues';
 import { classOfThis, declarationOf, importedDeclaration, memberOf, skipOuterExpressions } from './localDeclarations';
@@ -7,8 +8,7 @@ import { injectedClass, isGlobalName } from './valueTrace';
 
 // What a method call's receiver is declared as, read from one file's syntax, so that
 // missing-timeout can settle `pending.get(id)` or `configService.get('HOST')` without the
-// type checker, whose program takes in the declarations of every library the file's
-// imports reach.
+// type checker, whose program takes in the file's whole import closure.
 
 /** Its annotation, or without one the values it is given; undefined when the syntax says neither. */
 type ReceiverDeclaration = { type: ts.TypeNode } | { values: ts.Expression[] };
@@ -62,8 +62,9 @@ export function holdsCollection(receiver: ts.Expression, facts: ProjectFacts): b
 /**
  * Whether the receiver is declared as an instance of a type a package declares
  * (`configService: ConfigService`, `http = inject(HttpClient)`, `app.get(ConfigService)`) where neither
- * that package nor one it depends on is an HTTP or gRPC client library: its type then cannot
- * be, or extend, the client types the checker would find. Packages the project declares
+ * that package nor one it depends on is an HTTP or gRPC client library: its type is then
+ * taken to be none of the client types the checker would find (one that reaches a client
+ * library only through a dependency's dependency is missed). Packages the project declares
  * itself (`declare module`) and those not installed are left to the checker.
  */
 export function isLibraryNonClient(receiver: ts.Expression, facts: ProjectFacts): boolean {
@@ -104,10 +105,5 @@ function isNonClientPackageName(name: ts.Identifier, facts: ProjectFacts): boole
 }
 
 function dependsOnClientLibrary(manifest: Record<string, unknown>): boolean {
-  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
-    const dependencies = manifest[field];
-    if (typeof dependencies !== 'object' || dependencies === null) continue;
-    if (Object.keys(dependencies).some(isClientPackage)) return true;
-  }
-  return false;
+  return manifestDependencies(manifest).some((name) => isClientPackage(describedPackage(name)));
 }
