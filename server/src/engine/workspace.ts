@@ -90,8 +90,6 @@ export class Workspace {
   private readonly typedPackages: ((packageName: string) => boolean) | undefined;
   /** By installed package folder: whether a program that reads only the typed packages reads it (see declaredByTypedPackage). */
   private readonly typedPackageDirs = new Map<string, boolean>();
-  /** By node_modules folder: what the typed packages installed there depend on. */
-  private readonly typedDependencies = new Map<string, Set<string>>();
   /** Source text held by the parsed trees of all projects. */
   residentText = 0;
   /** Counts releaseTrees calls: a tree's last use is the value when it was last loaded; undefined when trees are never released (the editor), which keeps loads free of the bookkeeping. */
@@ -113,11 +111,11 @@ export class Workspace {
 
   /**
    * Whether a program that reads only the packages rules ask types about reads this
-   * declaration file: one outside node_modules; of a package some rule names, that depends
-   * on one (its types may hold or extend that package's) or that one depends on (its types
-   * may be what the named package's are made of: @supabase/supabase-js's queries are
-   * @supabase/postgrest-js's); or of a folder with no manifest to judge by (Prisma's
-   * generated `.prisma/client`). Without typed packages, every file is read.
+   * declaration file: one outside node_modules; of a package some rule names or that depends
+   * on one (its types may hold or extend that package's); or of a folder with no manifest to
+   * judge by (Prisma's generated `.prisma/client`). What a named package depends on is not
+   * read: types it takes from there are `any` to such a program (reading them cost installed
+   * outline 115 MB for no finding). Without typed packages, every file is read.
    */
   declaredByTypedPackage(file: string): boolean {
     const isTyped = this.typedPackages;
@@ -133,31 +131,10 @@ export class Workspace {
     if (typed === undefined) {
       const manifest = readManifest(path.join(dir, 'package.json'));
       const named = (dependency: string) => isTyped(describedPackage(dependency));
-      typed = !manifest || named(folder) || manifestDependencies(manifest).some(named) || this.dependenciesOfTypedPackages(modulesDir).has(folder);
+      typed = !manifest || named(folder) || manifestDependencies(manifest).some(named);
       this.typedPackageDirs.set(dir, typed);
     }
     return typed;
-  }
-
-  /**
-   * What the typed packages in a node_modules folder depend on, and, for a folder nested in
-   * a typed package (`node_modules/typeorm/node_modules/`), everything in it.
-   */
-  private dependenciesOfTypedPackages(modulesDir: string): { has(name: string): boolean } {
-    let found = this.typedDependencies.get(modulesDir);
-    if (found) return found;
-    const isTyped = (name: string) => this.typedPackages?.(describedPackage(name)) === true;
-    const owner = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]node_modules[\\/]$/.exec(modulesDir)?.[1];
-    if (owner !== undefined && isTyped(owner.split(path.sep).join('/'))) return { has: () => true };
-    found = new Set();
-    for (const entry of safeReaddir(modulesDir)) {
-      const names = entry.startsWith('@') ? safeReaddir(path.join(modulesDir, entry)).map((inner) => `${entry}/${inner}`) : [entry];
-      for (const name of names.filter(isTyped)) {
-        for (const dependency of manifestDependencies(readManifest(path.join(modulesDir, name, 'package.json')))) found.add(dependency);
-      }
-    }
-    this.typedDependencies.set(modulesDir, found);
-    return found;
   }
 
   /** A parallel scan's share of the batch run's tree budget for this thread, set before any file is analysed. */
@@ -388,7 +365,6 @@ export class Workspace {
 
   private dropProjects(): void {
     this.typedPackageDirs.clear();
-    this.typedDependencies.clear();
     this.projects = undefined;
     this.packages = undefined;
     this.inferred = undefined;
@@ -802,14 +778,6 @@ function nodeModulesAbove(dir: string, known: Map<string, boolean>): boolean {
   const found = fs.existsSync(path.join(dir, 'node_modules')) || (parent !== dir && nodeModulesAbove(parent, known));
   known.set(dir, found);
   return found;
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 /** TS18003, "No inputs were found in config file". */
