@@ -18,7 +18,8 @@ export interface RuleMeta {
   /**
    * The installed packages (by name; `@types/pg` counts as `pg`) whose declarations the rule's
    * type questions are answered from. The program reads other packages' declarations as empty
-   * modules, unless they depend on one of these (or a question asks for `everyPackage`): a
+   * modules, unless they depend on one of these (see Workspace.declaredByTypedPackage; a
+   * question asking for `everyPackage` goes to a program that reads them all): a
    * library's client is found among a few packages, not in the megabytes of declarations a
    * code base installs, and a fix that needs a type the program left out is not offered.
    */

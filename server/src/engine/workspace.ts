@@ -251,7 +251,7 @@ export class Workspace {
     return this.loadedProjects().some((project) => project.typesNeededWidely);
   }
 
-  /** The planned batch files a project owns that are still to be analysed. */
+  /** The planned batch files a project owns that this thread has not finished (in a parallel scan, runs another thread took stay planned here). */
   upcomingBatchFiles(project: ProjectEntry): string[] {
     return [...this.batch].filter((file) => this.projectFor(file) === project);
   }
