@@ -72,6 +72,20 @@ function outboundClient(call: ts.CallExpression, facts: ProjectFacts, typeChecke
   return recognizeOutboundCall(call, { facts, customClasses: new Set(), customFunctions: new Set(), customMethods: new Map(), typeChecker })?.client;
 }
 
+/** The callees of the calls in `files` (relative to `dir`) whose receiver outboundClient asked the type checker about. */
+function checkerQuestions(dir: string, files: string[]): string[] {
+  const workspace = new Workspace(dir);
+  const asked: string[] = [];
+  for (const file of files.map((relative) => path.join(dir, relative))) {
+    const facts = workspace.projectFor(file);
+    const sourceFile = facts.getSourceFile(file)!;
+    walk(sourceFile, (node) => {
+      if (ts.isCallExpression(node)) outboundClient(node, facts, () => (asked.push(node.expression.getText(sourceFile)), undefined));
+    });
+  }
+  return asked;
+}
+
 describe('recognizeOutboundCall', () => {
   it('names the client of each outbound call, and of none other', () => {
     const project = bareProject({
@@ -156,17 +170,7 @@ export function viaImportedMap(requests: Map<string, string>) {
 `,
     });
     try {
-      const workspace = new Workspace(project.dir);
-      const asked: string[] = [];
-      for (const file of ['src/main.ts', 'src/ownMap.ts']) {
-        const facts = workspace.projectFor(path.join(project.dir, file));
-        const sourceFile = facts.getSourceFile(path.join(project.dir, file))!;
-        walk(sourceFile, (node) => {
-          if (!ts.isCallExpression(node)) return;
-          const callee = node.expression.getText(sourceFile);
-          outboundClient(node, facts, () => (asked.push(callee), undefined));
-        });
-      }
+      const asked = checkerQuestions(project.dir, ['src/main.ts', 'src/ownMap.ts']);
       // Http.get has a body in the project, Api declares get and extends nothing, and the
       // global Map and Set are no clients. ExtendedApi extends a library's type, a cast
       // is what the checker goes by, and an imported Map could be anything.
@@ -218,15 +222,8 @@ export class Component {
 `,
     });
     try {
-      const workspace = new Workspace(project.dir);
-      const facts = workspace.projectFor(path.join(project.dir, 'src/main.ts'));
-      const sourceFile = facts.getSourceFile(path.join(project.dir, 'src/main.ts'))!;
-      const asked: string[] = [];
-      walk(sourceFile, (node) => {
-        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) outboundClient(node, facts, () => (asked.push(node.expression.getText(sourceFile)), undefined));
-      });
       // some-sdk depends on axios, so its types may be or extend axios's; not-installed cannot be read.
-      assert.deepEqual(asked, ['this.sdkClient.get', 'this.missingClient.get']);
+      assert.deepEqual(checkerQuestions(project.dir, ['src/main.ts']), ['this.sdkClient.get', 'this.missingClient.get']);
     } finally {
       project.dispose();
     }
@@ -270,17 +267,6 @@ export class Component {
     const testFile = `import { runner } from 'test-utils';
 runner({ suite: ({ api }) => api.get('/products') });
 `;
-    function checkerQuestions(dir: string): string[] {
-      const workspace = new Workspace(dir);
-      const file = path.join(dir, 'src/main.test.ts');
-      const facts = workspace.projectFor(file);
-      const sourceFile = facts.getSourceFile(file)!;
-      const asked: string[] = [];
-      walk(sourceFile, (node) => {
-        if (ts.isCallExpression(node)) outboundClient(node, facts, () => (asked.push(node.expression.getText(sourceFile)), undefined));
-      });
-      return asked;
-    }
     const cases: [string, Record<string, string>, string[]][] = [
       ['none is: every answer would be any', {}, []],
       ['a project declaration file declares axios', { 'src/types/vendor.d.ts': `declare module 'axios' {\n  export interface AxiosInstance { get(url: string): Promise<unknown> }\n}\n` }, ['api.get']],
@@ -291,7 +277,7 @@ runner({ suite: ({ api }) => api.get('/products') });
       it(title, () => {
         const project = bareProject({ 'src/main.test.ts': testFile, ...files }, 'packages/app');
         try {
-          assert.deepEqual(checkerQuestions(project.dir), expected);
+          assert.deepEqual(checkerQuestions(project.dir, ['src/main.test.ts']), expected);
         } finally {
           project.dispose();
         }

@@ -71,6 +71,7 @@ export function createProgramHost(sources: ProgramSources): ts.CompilerHost {
   const { declarations } = sources;
   host.getDefaultLibLocation = () => LIB_FOLDER;
   host.getDefaultLibFileName = (options) => `${LIB_FOLDER}/${ts.getDefaultLibFileName(options)}`;
+  // The bundled libs sit under /node_modules/typescript/lib, a path no package owns: always read.
   host.getSourceFile = (file, options) =>
     sources.isAnalysable(file) ? sources.analysable(file) : declarations.get(file, options, declarations.isLibFile(file) || sources.readsDeclarations(file) ? sources.readFile : false);
   host.fileExists = (file) => (declarations.isLibFile(file) ? declarations.readLib(file) !== undefined : sources.fileExists(file));

@@ -3,9 +3,7 @@ import { calleeOf, type CallSite } from './shared/callSites';
 import { callIo } from './shared/ioSummaries';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
-import { explainIo, ioOfCall } from './shared/ioCalls';
-import { isIoPackage } from './shared/ioCatalog';
-import { passesTypesThrough } from './shared/typePlumbing';
+import { explainIo, ioOfCall, isIoTypedPackage } from './shared/ioCalls';
 import { iterationScopeOf, usesAny, bindingNames, type IterationScope } from './shared/iterationScopes';
 import { loopBatchFixes } from './shared/loopBatchFix';
 import { messageText } from './shared/messageText';
@@ -37,7 +35,7 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
     },
     defaultSeverity: 'warning',
     requiresTypes: true,
-    typedPackages: (name) => isIoPackage(name) || passesTypesThrough(name),
+    typedPackages: isIoTypedPackage,
     defaultOptions: { ignorePaths: DEFAULT_IGNORED_PATHS, checkTests: false },
   },
   create(context) {

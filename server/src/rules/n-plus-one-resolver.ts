@@ -3,9 +3,7 @@ import { calleeOf, chainOf, type CallSite } from './shared/callSites';
 import { defineRule } from '../engine/rule';
 import { docsUrl } from './docs';
 import { fieldResolverOf, type FieldResolver } from './shared/graphqlResolvers';
-import { explainIo, ioOfCall } from './shared/ioCalls';
-import { isIoPackage } from './shared/ioCatalog';
-import { passesTypesThrough } from './shared/typePlumbing';
+import { explainIo, ioOfCall, isIoTypedPackage } from './shared/ioCalls';
 import { bindingNames, derivedNames, usesAny } from './shared/iterationScopes';
 import { resolverLoaderFixes } from './shared/resolverLoaderFix';
 
@@ -26,7 +24,7 @@ export default defineRule<{ checkTests: boolean }>({
     },
     defaultSeverity: 'warning',
     requiresTypes: true,
-    typedPackages: (name) => isIoPackage(name) || passesTypesThrough(name),
+    typedPackages: isIoTypedPackage,
     // A resolver map in a test is a fixture: it never serves a production query.
     defaultOptions: { checkTests: false },
   },

@@ -11,12 +11,18 @@ import { skipOuterExpressions, outermostWrapping } from './localDeclarations';
 import { posixRelative } from '../../engine/paths';
 import { describedPackage } from '../../engine/imports';
 import { messageText } from './messageText';
+import { passesTypesThrough } from './typePlumbing';
 
 // "Does this call perform I/O?" for rules: the syntactic summaries first (they work on a
 // bare checkout, reading declared types through imports), then, for an awaited call whose
 // receiver no annotation describes, the type checker when the project's types resolve.
 
 type IoContext = Pick<RuleContext, 'facts' | 'sourceFile' | 'getTypeChecker'>;
+
+/** The packages the checker's answers about I/O come from (RuleMeta.typedPackages of the N+1 rules). */
+export function isIoTypedPackage(name: string): boolean {
+  return isIoPackage(name) || passesTypesThrough(name);
+}
 
 export function ioOfCall(context: IoContext, call: CallSite, mode: IssueMode): IoWitness | undefined {
   const { facts, sourceFile } = context;

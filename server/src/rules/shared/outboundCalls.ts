@@ -4,7 +4,7 @@ import type { ProjectFacts } from '../../engine/projectFacts';
 import { clientOfTypeName, clientValueOf, libraryOfModule, TYPED_CLIENT_MODULES, type ClientValue, type Library, type TraceOptions } from './clientValues';
 import { declarationOf, isConst, lastNameOf, skipOuterExpressions } from './localDeclarations';
 import { localCallTarget, resolveAcrossFiles } from './valueTrace';
-import { holdsCollection, isLibraryNonClient } from './receiverDeclarations';
+import { isKnownNonClient } from './receiverDeclarations';
 
 // Outbound call recognition: which calls leave the process over HTTP or RPC.
 //
@@ -232,7 +232,7 @@ function typedReceiver(call: ts.CallExpression, callee: ts.PropertyAccessExpress
   if (!httpCandidate && !grpcCandidate && !customCandidate) return undefined;
   // A configured client class may inherit the method: only the checker can tell whether the receiver is one.
   if (!customCandidate) {
-    if (!hasTypeAssertion(callee.expression) && (callsProjectMember(call, sourceFile, options.facts) || holdsCollection(callee.expression, options.facts) || isLibraryNonClient(callee.expression, options.facts))) return undefined;
+    if (!hasTypeAssertion(callee.expression) && (callsProjectMember(call, sourceFile, options.facts) || isKnownNonClient(callee.expression, options.facts))) return undefined;
     // After the syntax: looking for node_modules makes the answer depend on every change, as the checker's does.
     if (!clientTypesVisible(options.facts, sourceFile.fileName)) return undefined;
   }

@@ -47,31 +47,24 @@ function receiverDeclaration(receiver: ts.Expression, facts: ProjectFacts): Rece
 /** The language's own collections: `this.pendingRequests.get(id)` on a Map is no client. */
 const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'ReadonlyMap', 'ReadonlySet']);
 
-/** Whether the receiver is declared as, or only ever given, a Map or a Set; the global one, not an import named Map. */
-export function holdsCollection(receiver: ts.Expression, facts: ProjectFacts): boolean {
-  const declared = receiverDeclaration(receiver, facts);
-  if (!declared) return false;
-  const isGlobalCollection = (name: ts.Identifier | undefined) => name !== undefined && COLLECTIONS.has(name.text) && isGlobalName(facts, name);
-  if ('type' in declared) return ts.isTypeReferenceNode(declared.type) && ts.isIdentifier(declared.type.typeName) && isGlobalCollection(declared.type.typeName);
-  return declared.values.every((value) => {
-    const e = skipOuterExpressions(value);
-    return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && isGlobalCollection(e.expression);
-  });
-}
-
 /**
- * Whether the receiver is declared as an instance of a type a package declares
- * (`configService: ConfigService`, `http = inject(HttpClient)`, `app.get(ConfigService)`) where neither
- * that package nor one it depends on is an HTTP or gRPC client library: its type is then
- * taken to be none of the client types the checker would find (one that reaches a client
- * library only through a dependency's dependency is missed). Packages the project declares
- * itself (`declare module`) and those not installed are left to the checker.
+ * Whether syntax settles that the receiver is no client, by the class every declaration of
+ * it names (its annotation, or each value it is given):
+ * - the global Map or Set (not an import named Map);
+ * - a class a package declares (`configService: ConfigService`, `http = inject(HttpClient)`,
+ *   `app.get(ConfigService)`) where neither that package nor one it depends on is an HTTP or
+ *   gRPC client library: its type is then taken to be none of the client types the checker
+ *   would find (one that reaches a client library only through a dependency's dependency is
+ *   missed). Packages the project declares itself (`declare module`) and those not
+ *   installed are left to the checker.
  */
-export function isLibraryNonClient(receiver: ts.Expression, facts: ProjectFacts): boolean {
+export function isKnownNonClient(receiver: ts.Expression, facts: ProjectFacts): boolean {
   const declared = receiverDeclaration(receiver, facts);
   if (!declared) return false;
-  const names = 'type' in declared ? [typeReferenceRoot(declared.type)] : declared.values.map((value) => constructedClassRoot(value, facts));
-  return names.every((name) => name !== undefined && isNonClientPackageName(name, facts));
+  const classes = 'type' in declared ? [typeReferenceRoot(declared.type)] : declared.values.map((value) => constructedClassRoot(value, facts));
+  const names = classes.filter((name): name is ts.Identifier => name !== undefined);
+  if (names.length < classes.length) return false;
+  return names.every((name) => COLLECTIONS.has(name.text) && isGlobalName(facts, name)) || names.every((name) => isNonClientPackageName(name, facts));
 }
 
 /** `ConfigService`, `Repository<User>` → its name; `redis.Redis` → `redis`. */
