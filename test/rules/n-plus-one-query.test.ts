@@ -104,8 +104,36 @@ export async function logged(doc: Doc, options: { withAuthor?: boolean } = {}) {
 }
 `;
 
+const ACTIVE_RECORDS = {
+  'src/models.ts': `import { Model } from 'sequelize';
+export class Integration extends Model {
+  declare name: string;
+}
+`,
+  'src/entities.ts': `import { BaseEntity } from 'typeorm';
+export class Account extends BaseEntity {
+  name!: string;
+}
+`,
+};
+
 runRuleTests(rule, {
   valid: [
+    {
+      name: 'array methods of a loaded list of records, an element of a list of no records, and a member a project interface declares as data are no queries',
+      files: ACTIVE_RECORDS,
+      code: `import type { Document } from 'mongoose';
+import { Integration } from './models';
+interface Line { sku: string }
+interface Order { lines: Line[] }
+interface OrderDocument extends Order, Document {}
+export async function pick(ids: string[], order: OrderDocument, items: { save(): void }[]) {
+  const integrations = await Integration.findAll();
+  for (const id of ids) integrations.find((integration) => integration.name === id);
+  for (const item of items) item.save();
+  return ids.map((id) => order.lines.find((line) => line.sku === id));
+}`,
+    },
     {
       name: 'a helper that queries only for an option its callers leave out or turn off, through two calls',
       files: { 'src/presenters.ts': PRESENTERS },
@@ -717,6 +745,36 @@ export async function rename(load: () => Promise<Integration[]>, repositories: R
       errors: [
         { messageId: 'sequential', line: 6 },
         { messageId: 'sequential', line: 9 },
+      ],
+    },
+    {
+      name: 'an active record a query loaded queries again per element: Sequelize (over findAll, in .map, from findOrCreate, by index in a list annotated with the model) and TypeORM BaseEntity (no types installed)',
+      files: ACTIVE_RECORDS,
+      code: `import { Integration } from './models';
+import { Account } from './entities';
+export async function rename(names: string[]) {
+  const integrations = await Integration.findAll({ where: { name: names } });
+  for (const integration of integrations) {
+    integration.name = 'x';
+    await integration.save();
+  }
+  await Promise.all(integrations.map((integration) => integration.destroy()));
+  for (const name of names) {
+    const [integration] = await Integration.findOrCreate({ where: { name } });
+    await integration.update({ name });
+  }
+  let page: Integration[] = [];
+  page = await Integration.findAll();
+  for (let i = 0; i < page.length; i++) await page[i].reload();
+  for (const account of await Account.findBy({ name: 'x' })) await account.remove();
+}`,
+      errors: [
+        { messageId: 'sequential', line: 7, message: '\`integration.save\` performs a database query once per element of \`integrations\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 9 },
+        { messageId: 'sequential', line: 11 },
+        { messageId: 'sequential', line: 12 },
+        { messageId: 'sequential', line: 16 },
+        { messageId: 'sequential', line: 17 },
       ],
     },
     {

@@ -14,6 +14,8 @@ export const CALL = '()';
 export const AWAIT = '(await)';
 /** The first parameter of a callback a method is given: `ds.transaction(async (manager) => ...)` → ['transaction', CALLBACK]. */
 export const CALLBACK = '(callback)';
+/** One element of what the path before it holds: `for (const user of await User.findAll())` → ['findAll', CALL, AWAIT, ELEMENT]. */
+export const ELEMENT = '(element)';
 
 /** How a single call's round trips combine when it is issued once per item. */
 export type Batching =
@@ -37,7 +39,7 @@ export interface PackageValue {
   imported: string;
   /** Created with `new`, returned by a factory, or typed by an annotation: an instance, not the export. */
   instance: boolean;
-  /** Members walked from the root, with CALL, AWAIT and CALLBACK marking calls, awaits and callbacks: `db.collection('x').find` → ['collection', CALL, 'find']. */
+  /** Members walked from the root, with CALL, AWAIT, CALLBACK and ELEMENT marking calls, awaits, callbacks and elements: `db.collection('x').find` → ['collection', CALL, 'find']. */
   path: readonly string[];
   /** For a value typed by a qualified name, the type it names: `mongo.Db` → 'Db', `gmail_v1.Schema$Message` → 'Schema$Message'. */
   typeName?: string;
@@ -87,6 +89,12 @@ interface IoPackage {
    * `transaction(async (trx) => ...)`).
    */
   callbackClients?: ReadonlyMap<string, string | null>;
+  /**
+   * Active records: awaited, these `loaders` resolve to records (one, or a list of them)
+   * whose own `methods` query again: Sequelize's `for (const user of await User.findAll())`
+   * then `await user.save()`. A list's array methods (`users.find(...)`) are none of them.
+   */
+  records?: { loaders: ReadonlySet<string>; methods: ReadonlySet<string> };
 }
 
 const set = (...names: string[]): ReadonlySet<string> => new Set(names);
@@ -180,6 +188,11 @@ const PACKAGES: readonly IoPackage[] = [
     navigation: set('manager', 'connection', 'queryRunner'),
     awaitedClients: set('initialize', 'createConnection'),
     callbackClients: new Map([['transaction', 'EntityManager']]),
+    // Entities that extend BaseEntity save themselves, whichever way they were loaded; others have no such methods.
+    records: {
+      loaders: set('find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findByIds', 'getOne', 'getOneOrFail', 'getMany'),
+      methods: set('save', 'remove', 'softRemove', 'recover', 'reload'),
+    },
   },
   {
     kind: 'database query',
@@ -192,6 +205,10 @@ const PACKAGES: readonly IoPackage[] = [
     roots: set('Sequelize', 'Model', 'default', 'Transaction'),
     navigation: set('models', 'sequelize'),
     modelHop: true,
+    records: {
+      loaders: set('findAll', 'findOne', 'findByPk', 'findOrCreate', 'findCreateFind', 'create', 'bulkCreate', 'reload'),
+      methods: set('save', 'update', 'destroy', 'reload', 'increment', 'decrement', 'restore'),
+    },
   },
   {
     kind: 'database query',
@@ -413,6 +430,7 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   // A tagged query interpolated into another (sql`... ${sql`and id = ${id}`}`) is a fragment of it.
   if (ts.isTaggedTemplateExpression(call) && ts.isTemplateSpan(call.parent)) return undefined;
   const value = clientValue(pkg, awaitedValue);
+  if (value?.record) return value.path.length === 1 && pkg.records!.methods.has(value.path[0]!) ? { kind: pkg.kind, batching: 'none' } : undefined;
   if (!value || !reachesClient(pkg, value)) return undefined;
   const typeName = value.typeName ?? (value.instance ? value.imported : undefined);
   if (pkg.dataTypes && typeName !== undefined && pkg.dataTypes.test(typeName)) return undefined;
@@ -434,22 +452,37 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   return undefined;
 }
 
+/** A client, or a record a loader returned (`record`, its path then the members walked from the record). */
+type ClientValue = PackageValue & { record?: true };
+
 /**
- * The value with its awaits and callbacks resolved: an await of a call that resolves to a
- * client is dropped, a callback's client replaces the path before it. Undefined when an
- * await resolves to data, or a callback's parameter is not known to be a client.
+ * The value with its awaits, callbacks and elements resolved: an await of a call that
+ * resolves to a client is dropped, a callback's client replaces the path before it, and
+ * an awaited loader of records starts a record's path. Undefined when an await resolves to
+ * data, a callback's parameter is not known to be a client, or an element is no record.
  */
-function clientValue(pkg: IoPackage, value: PackageValue): PackageValue | undefined {
-  if (!value.path.includes(AWAIT) && !value.path.includes(CALLBACK)) return value;
+function clientValue(pkg: IoPackage, value: PackageValue): ClientValue | undefined {
+  if (!value.path.includes(AWAIT) && !value.path.includes(CALLBACK) && !value.path.includes(ELEMENT)) return value;
   let { imported, instance } = value;
   let path: string[] = [];
+  let record = false;
   for (const member of value.path) {
     if (member === AWAIT) {
       // The awaited call's method: the member before it, or the export itself (`await connect(uri)`).
       const method = path.length >= 2 ? path[path.length - 2]! : imported;
-      if (path[path.length - 1] !== CALL || !pkg.awaitedClients?.has(method)) return undefined;
+      if (path[path.length - 1] !== CALL) return undefined;
+      // `await user.reload()` is the record again.
+      const loader = record ? path.length === 2 : reachesClient(pkg, { ...value, imported, instance, path: path.slice(0, -1) });
+      if (loader && pkg.records?.loaders.has(method)) {
+        record = true;
+        path = [];
+      } else if (record || !pkg.awaitedClients?.has(method)) {
+        return undefined;
+      }
+    } else if (member === ELEMENT) {
+      if (!record || path.length > 0) return undefined;
     } else if (member === CALLBACK) {
-      const client = pkg.callbackClients?.get(path[path.length - 1]!);
+      const client = record ? undefined : pkg.callbackClients?.get(path[path.length - 1]!);
       if (client === undefined) return undefined;
       path.pop();
       if (client !== null) {
@@ -461,7 +494,7 @@ function clientValue(pkg: IoPackage, value: PackageValue): PackageValue | undefi
       path.push(member);
     }
   }
-  return { ...value, imported, instance, path };
+  return { ...value, imported, instance, path, ...(record ? { record } : {}) };
 }
 
 /** Whether the path starts at a client export and only walks client-to-client properties. */

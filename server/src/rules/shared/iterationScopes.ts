@@ -219,8 +219,17 @@ function callbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts, cache: 
   return computed;
 }
 
-function computeCallbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts): IterationScope | undefined {
-  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+/** An iteration callback: the collection it runs over, the method that calls it, and the parameter that holds each element. */
+export interface IterationCallback {
+  collection: ts.Expression | undefined;
+  method: string;
+  /** What calls it, as messages name it: '.map', 'pMap', 'Array.from'. */
+  iterator: string;
+  element: ts.ParameterDeclaration | undefined;
+}
+
+/** `items.map((item) => ...)`, `Array.from(items, fn)`, `Bluebird.map(items, fn)`, `pMap(items, fn)`; undefined for a function passed to anything else. */
+export function iterationCallbackOf(fn: ts.ArrowFunction | ts.FunctionExpression): IterationCallback | undefined {
   const call = fn.parent;
   if (!ts.isCallExpression(call)) return undefined;
   const callee = call.expression;
@@ -241,16 +250,21 @@ function computeCallbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts):
     collection = call.arguments[0];
   } else {
     const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
-    if (!ITERATION_FUNCTIONS.test(name) || !call.arguments.includes(fn as ts.Expression) || call.arguments[0] === fn) return undefined;
+    if (!ITERATION_FUNCTIONS.test(name) || !call.arguments.includes(fn) || call.arguments[0] === fn) return undefined;
     method = name;
     iterator = callee.getText();
     collection = call.arguments[0];
   }
+  return { collection, method, iterator, element: fn.parameters[method === 'reduce' ? 1 : 0] };
+}
+
+function computeCallbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts): IterationScope | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const callback = iterationCallbackOf(fn);
+  if (!callback) return undefined;
+  const { collection, method, iterator, element } = callback;
   if (collection && isFixedList(collection, facts)) return undefined;
-  if (elementsAreBatches(collection, fn.parameters[method === 'reduce' ? 1 : 0]?.name.getText() ?? '')) return undefined;
-  const elementIndex = method === 'reduce' ? 1 : 0;
-  const element = fn.parameters[elementIndex];
-  if (!element) return undefined;
+  if (!element || elementsAreBatches(collection, element.name.getText())) return undefined;
   const variable = ts.isIdentifier(element.name) ? element.name : undefined;
   const result = scope('callback', fn, collection, bindingNames(element.name), variable, fn.body);
   result.iterator = iterator;

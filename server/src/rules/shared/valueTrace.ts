@@ -1,8 +1,9 @@
 import { ts } from 'ts-morph';
 import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
 import { calleeOf, isCallSite, type CallSite } from './callSites';
-import { AWAIT, CALL, CALLBACK, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
+import { AWAIT, CALL, CALLBACK, ELEMENT, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
+import { iterationCallbackOf } from './iterationScopes';
 import { bindingElementNamed, bindingPath, callParameters, declaresName, isFunctionLikeDeclaration, returnedExpressions, returningFunction, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 
 // Where a callee comes from, as far as one file can tell, without the type checker: the
@@ -65,12 +66,13 @@ export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | un
 }
 
 /**
- * A callback's parameter that leads nowhere known (the method turned out to be a project
- * function, or a client the catalog does not say calls back with one) stays unknown, as
- * every unannotated parameter was before the catalog knew such methods.
+ * A callback's parameter or a collection's element that leads nowhere known (the method
+ * turned out to be a project function, a client the catalog does not say calls back with
+ * one, a list of no records) stays unknown, as every unannotated parameter and loop
+ * variable was before the catalog knew such methods and records.
  */
 function unknownThroughCallback<T extends LocalTarget>(target: T | undefined, path: readonly string[]): T | { kind: 'opaque' } | undefined {
-  return target ?? (path.includes(CALLBACK) ? { kind: 'opaque' } : undefined);
+  return target ?? (path.includes(CALLBACK) || path.includes(ELEMENT) ? { kind: 'opaque' } : undefined);
 }
 
 function followImports(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
@@ -113,6 +115,8 @@ export function resolveDeclarationPath(
   if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return resolveClassPath(facts, sourceFile, node, instance, path, call, depth);
   if (ts.isInterfaceDeclaration(node) || ts.isTypeLiteralNode(node)) return resolveTypeMemberPath(facts, sourceFile, node, path, call, depth);
   if (ts.isTypeAliasDeclaration(node)) return resolveTypedPath(facts, sourceFile, node.type, path, call, depth);
+  const elementType = ts.isTypeNode(node) ? elementTypeOf(node) : undefined;
+  if (elementType) return path[0] === ELEMENT ? resolveTypedPath(facts, sourceFile, elementType, path.slice(1), call, depth) : undefined;
   if (ts.isObjectLiteralExpression(node)) return resolveObjectPath(facts, sourceFile, node, path, call, depth);
   if (ts.isVariableDeclaration(node)) {
     const init = node.initializer && skipOuterExpressions(node.initializer);
@@ -250,19 +254,27 @@ function resolveTypeMemberPath(
 
 /**
  * A member an interface does not declare comes from what it extends: `interface IUserModel
- * extends Model<IUserDocument> { getUser(): ... }` has mongoose's `findOne`.
+ * extends Model<IUserDocument> { getUser(): ... }` has mongoose's `findOne`. A project
+ * interface it extends that declares the member settles it, data included: in `interface
+ * IOrderDocument extends IOrder, Document`, IOrder's `lines: ILine[]` is no model of mongoose's.
  */
-function inheritedMemberTarget(facts: ProjectFacts, node: ts.InterfaceDeclaration, path: readonly string[], call: CallSite, depth: number): LocalTarget {
+function inheritedMemberTarget(facts: ProjectFacts, node: ts.InterfaceDeclaration, path: readonly string[], call: CallSite, depth: number): LocalTarget | undefined {
   const file = node.getSourceFile();
   for (const clause of node.heritageClauses ?? []) {
     for (const type of clause.types) {
       if (depth > MAX_DEPTH || !ts.isIdentifier(type.expression)) continue;
       const base = traceIdentifier(facts, file, type.expression, depth + 1);
       const target = base && resolveTrace(facts, file, { root: base.root, instance: true, path: [...base.path, ...path] }, call, depth + 1);
-      if (target && target.kind !== 'opaque') return target;
+      const declares = base?.root.kind === 'declaration' && base.path.length === 0 && declaresMember(base.root.node, path[0]!);
+      if (declares || (target && target.kind !== 'opaque')) return target;
     }
   }
   return { kind: 'opaque' };
+}
+
+function declaresMember(node: ts.Node, name: string): boolean {
+  if (ts.isInterfaceDeclaration(node) || ts.isTypeLiteralNode(node)) return node.members.some((m) => m.name !== undefined && staticPropertyName(m.name) === name);
+  return ts.isClassLike(node) && findClassMember(node, name) !== undefined;
 }
 
 /** What calling a body-less declared method leads to, by its return type annotation. */
@@ -349,6 +361,12 @@ function resolveObjectPath(
 }
 
 function resolveTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, trace: Trace, call: CallSite, depth: number): LocalTarget | undefined {
+  const target = resolveTraceRoot(facts, sourceFile, trace, call, depth);
+  // An element of what is not known to hold records stays unknown, as loop variables were before records were known.
+  return target ?? (trace.path.includes(ELEMENT) ? { kind: 'opaque' } : undefined);
+}
+
+function resolveTraceRoot(facts: ProjectFacts, sourceFile: ts.SourceFile, trace: Trace, call: CallSite, depth: number): LocalTarget | undefined {
   const { root, instance, path } = trace;
   switch (root.kind) {
     case 'opaque':
@@ -374,8 +392,8 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
     if (ts.isPropertyAccessExpression(current)) {
       suffix.push(current.name.text);
       current = skipOuterExpressions(current.expression);
-    } else if (ts.isElementAccessExpression(current) && ts.isStringLiteralLike(current.argumentExpression)) {
-      suffix.push(current.argumentExpression.text);
+    } else if (ts.isElementAccessExpression(current)) {
+      suffix.push(ts.isStringLiteralLike(current.argumentExpression) ? current.argumentExpression.text : ELEMENT);
       current = skipOuterExpressions(current.expression);
     } else if (isCallSite(current)) {
       const injected = injectedClass(facts, sourceFile, current, depth);
@@ -452,6 +470,8 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
       return undefined; // globals (fetch included) are recognised with the HTTP clients in rules/shared/outboundCalls.ts
     case 'unknown':
       return opaqueTrace();
+    case 'element':
+      return elementTrace(facts, sourceFile, found.collection, depth);
     case 'declaration': {
       const node = found.node;
       if (ts.isParameter(node)) return node.type ? traceType(facts, sourceFile, node.type, depth + 1) : (callbackParameterTrace(facts, sourceFile, node, depth) ?? opaqueTrace());
@@ -480,13 +500,22 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
  */
 function callbackParameterTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, parameter: ts.ParameterDeclaration, depth: number): Trace | undefined {
   const fn = parameter.parent;
-  if (callParameters(fn)[0] !== parameter || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const iteration = iterationCallbackOf(fn);
+  if (iteration?.collection && iteration.element === parameter) return elementTrace(facts, sourceFile, iteration.collection, depth);
+  if (callParameters(fn)[0] !== parameter) return undefined;
   const call = fn.parent;
   if (!ts.isCallExpression(call) || !call.arguments.includes(fn)) return undefined;
   const callee = skipOuterExpressions(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !isCallbackClientMethod(callee.name.text)) return undefined;
   const trace = traceExpression(facts, sourceFile, callee, depth + 1);
   return trace && { ...trace, path: [...trace.path, CALLBACK] };
+}
+
+/** An element of a collection (a loop's variable, an iteration callback's parameter): a record when the collection holds records (ioCatalog). */
+function elementTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, collection: ts.Expression, depth: number): Trace {
+  const trace = depth < MAX_DEPTH ? traceExpression(facts, sourceFile, collection, depth + 1) : undefined;
+  return trace ? { ...trace, path: [...trace.path, ELEMENT] } : opaqueTrace();
 }
 
 function declarationTrace(node: ts.Node): Trace {
@@ -507,8 +536,9 @@ function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.Type
   if (ts.isTypeQueryNode(type)) {
     return ts.isIdentifier(type.exprName) ? traceIdentifier(facts, sourceFile, type.exprName, depth + 1) : opaqueTrace();
   }
-  if (ts.isTypeLiteralNode(type)) return { root: { kind: 'declaration', node: type }, instance: true, path: [] };
-  if (!ts.isTypeReferenceNode(type)) return ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type) ? undefined : opaqueTrace();
+  // A list is data, and its elements are what its element type says (resolveDeclarationPath).
+  if (ts.isTypeLiteralNode(type) || elementTypeOf(type)) return { root: { kind: 'declaration', node: type }, instance: true, path: [] };
+  if (!ts.isTypeReferenceNode(type)) return ts.isTupleTypeNode(type) ? undefined : opaqueTrace();
   let name: ts.EntityName = type.typeName;
   while (ts.isQualifiedName(name)) name = name.left;
   const found = lookupName(facts, sourceFile, name);
@@ -539,6 +569,14 @@ function returnedTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, identifie
   return returned ? traceExpression(facts, value.getSourceFile(), returned, depth + 1) : opaqueTrace();
 }
 
+/** The element type of a list type: `User[]`, `readonly User[]`, `Array<User>`, `ReadonlyArray<User>`. */
+function elementTypeOf(type: ts.TypeNode): ts.TypeNode | undefined {
+  if (ts.isArrayTypeNode(type)) return type.elementType;
+  if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword) return elementTypeOf(type.type);
+  const list = ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && /^(?:Readonly)?Array$/.test(type.typeName.text);
+  return list && type.typeArguments?.length === 1 ? type.typeArguments[0] : undefined;
+}
+
 /** Utility types whose members are some of their argument's, as they are: `Pick<PrismaService, 'user'>` is still the client. */
 const MEMBER_SUBSETS = new Set(['Pick', 'Omit', 'Partial', 'Required', 'Readonly', 'NonNullable']);
 
@@ -551,6 +589,8 @@ type Lookup =
   | { kind: 'import'; module: string; imported: string }
   | { kind: 'declaration'; node: ts.Node }
   | { kind: 'unknown' }
+  /** A for...of loop's variable, or a name an array pattern binds: an element of `collection`. */
+  | { kind: 'element'; collection: ts.Expression }
   | { kind: 'global' };
 
 /** Whether nothing in scope declares the name (no value, type or import): a global such as `Map`. */
@@ -578,7 +618,8 @@ function lookupName(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: 
       if (found) return found;
     }
     if ((ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isForStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
-      if (node.initializer.declarations.some((d) => declaresName(d.name, name))) return { kind: 'unknown' };
+      const declared = node.initializer.declarations.find((d) => declaresName(d.name, name));
+      if (declared) return ts.isForOfStatement(node) && ts.isIdentifier(declared.name) ? { kind: 'element', collection: node.expression } : { kind: 'unknown' };
     }
     if (ts.isCatchClause(node) && node.variableDeclaration && declaresName(node.variableDeclaration.name, name)) return { kind: 'unknown' };
   }
@@ -594,7 +635,9 @@ function lookupInStatements(statements: ts.NodeArray<ts.Statement>, name: string
         if (ts.isIdentifier(declaration.name)) {
           if (declaration.name.text === name && !isRequireCall(declaration.initializer)) return { kind: 'declaration', node: declaration };
         } else if (declaresName(declaration.name, name)) {
-          return { kind: 'unknown' };
+          // `const [user, created] = await User.findOrCreate(...)`: an element of what it holds.
+          const element = ts.isArrayBindingPattern(declaration.name) && declaration.initializer && declaration.name.elements.some((e) => ts.isBindingElement(e) && !e.dotDotDotToken && ts.isIdentifier(e.name) && e.name.text === name);
+          return element ? { kind: 'element', collection: declaration.initializer! } : { kind: 'unknown' };
         }
       }
     } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
