@@ -778,6 +778,24 @@ export async function rename(names: string[]) {
       ],
     },
     {
+      name: 'a Mongoose document a query loaded saves itself per element',
+      code: `import mongoose from 'mongoose';
+const Field = mongoose.model('Field', new mongoose.Schema({ name: String, value: String }));
+export async function store(values: Record<string, string>) {
+  for (const name of Object.keys(values)) {
+    const field = await Field.findOne({ name });
+    if (field) {
+      field.value = values[name];
+      await field.save();
+    }
+  }
+}`,
+      errors: [
+        { messageId: 'sequential', line: 5 },
+        { messageId: 'sequential', line: 8, message: '\`field.save\` performs a database query once per element of \`Object.keys(values)\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+      ],
+    },
+    {
       name: 'a service looked up by dependency injection (NestJS app.get in a script, Angular inject) is the project class',
       files: {
         'src/customers.service.ts': `import { Pool } from 'pg';

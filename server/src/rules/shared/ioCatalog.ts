@@ -219,6 +219,11 @@ const PACKAGES: readonly IoPackage[] = [
     modelHop: true,
     // MongoClient.connect(), client.connect(), mongoose.connect(), createConnection().asPromise(); then client.db(), db.collection(), mongoose.model().
     awaitedClients: set('connect', 'asPromise', 'db', 'collection', 'model'),
+    // Mongoose documents (the driver's are plain objects, with none of these methods; `.lean()` ones too).
+    records: {
+      loaders: set('find', 'findOne', 'findById', 'findOneAndUpdate', 'findByIdAndUpdate', 'create', 'insertMany', 'exec'),
+      methods: set('save', 'deleteOne', 'updateOne', 'replaceOne', 'remove', 'populate'),
+    },
   },
   {
     kind: 'database query',
