@@ -778,7 +778,7 @@ export async function rename(names: string[]) {
       ],
     },
     {
-      name: 'a Mongoose document a query loaded saves itself per element',
+      name: 'a Mongoose document a query loaded saves itself per element; a lean one is a plain object',
       code: `import mongoose from 'mongoose';
 const Field = mongoose.model('Field', new mongoose.Schema({ name: String, value: String }));
 export async function store(values: Record<string, string>) {
@@ -788,11 +788,14 @@ export async function store(values: Record<string, string>) {
       field.value = values[name];
       await field.save();
     }
+    const plain = await Field.findOne({ name }).lean().exec();
+    await Promise.all(Object.keys(plain ?? {}).map((key) => plain?.populate(key)));
   }
 }`,
       errors: [
         { messageId: 'sequential', line: 5 },
         { messageId: 'sequential', line: 8, message: '\`field.save\` performs a database query once per element of \`Object.keys(values)\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'sequential', line: 10 },
       ],
     },
     {

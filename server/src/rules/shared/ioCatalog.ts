@@ -94,7 +94,12 @@ interface IoPackage {
    * whose own `methods` query again: Sequelize's `for (const user of await User.findAll())`
    * then `await user.save()`. A list's array methods (`users.find(...)`) are none of them.
    */
-  records?: { loaders: ReadonlySet<string>; methods: ReadonlySet<string> };
+  records?: {
+    loaders: ReadonlySet<string>;
+    methods: ReadonlySet<string>;
+    /** Query options that make a loader resolve to plain objects instead: Mongoose's `.lean()`. */
+    plain?: ReadonlySet<string>;
+  };
 }
 
 const set = (...names: string[]): ReadonlySet<string> => new Set(names);
@@ -219,10 +224,11 @@ const PACKAGES: readonly IoPackage[] = [
     modelHop: true,
     // MongoClient.connect(), client.connect(), mongoose.connect(), createConnection().asPromise(); then client.db(), db.collection(), mongoose.model().
     awaitedClients: set('connect', 'asPromise', 'db', 'collection', 'model'),
-    // Mongoose documents (the driver's are plain objects, with none of these methods; `.lean()` ones too).
+    // Mongoose documents (the driver's are plain objects, with none of these methods).
     records: {
       loaders: set('find', 'findOne', 'findById', 'findOneAndUpdate', 'findByIdAndUpdate', 'create', 'insertMany', 'exec'),
       methods: set('save', 'deleteOne', 'updateOne', 'replaceOne', 'remove', 'populate'),
+      plain: set('lean'),
     },
   },
   {
@@ -478,7 +484,7 @@ function clientValue(pkg: IoPackage, value: PackageValue): ClientValue | undefin
       if (path[path.length - 1] !== CALL) return undefined;
       // `await user.reload()` is the record again.
       const loader = record ? path.length === 2 : reachesClient(pkg, { ...value, imported, instance, path: path.slice(0, -1) });
-      if (loader && pkg.records?.loaders.has(method)) {
+      if (loader && pkg.records?.loaders.has(method) && !path.some((m) => pkg.records!.plain?.has(m))) {
         record = true;
         path = [];
       } else if (record || !pkg.awaitedClients?.has(method)) {
