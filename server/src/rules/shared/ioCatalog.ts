@@ -483,8 +483,9 @@ function clientValue(pkg: IoPackage, value: PackageValue): ClientValue | undefin
       const method = path.length >= 2 ? path[path.length - 2]! : imported;
       if (path[path.length - 1] !== CALL) return undefined;
       // `await user.reload()` is the record again.
-      const loader = record ? path.length === 2 : reachesClient(pkg, { ...value, imported, instance, path: path.slice(0, -1) });
-      if (loader && pkg.records?.loaders.has(method) && !path.some((m) => pkg.records!.plain?.has(m))) {
+      const records = pkg.records;
+      const loads = records?.loaders.has(method) && !path.some((m) => records.plain?.has(m)) && (record ? path.length === 2 : reachesClient(pkg, { ...value, imported, instance, path: path.slice(0, -1) }));
+      if (loads) {
         record = true;
         path = [];
       } else if (record || !pkg.awaitedClients?.has(method)) {

@@ -56,13 +56,13 @@ const MAX_DEPTH = 12;
 /** Where the callee of `call` leads; undefined when it is known not to matter (a non-I/O package, a plain value). */
 export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite): LocalTarget | undefined {
   const trace = traceExpression(facts, sourceFile, calleeOf(call), 0);
-  return trace && unknownThroughCallback(resolveTrace(facts, sourceFile, trace, call, 0), trace.path);
+  return trace && unknownThroughCallbackOrElement(resolveTrace(facts, sourceFile, trace, call, 0), trace.path);
 }
 
 /** Where a call leads once its `external` target is followed into the project files it imports. */
 export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
   const resolved = followImports(facts, target, call);
-  return target?.kind === 'external' ? unknownThroughCallback(resolved, target.path) : resolved;
+  return target?.kind === 'external' ? unknownThroughCallbackOrElement(resolved, target.path) : resolved;
 }
 
 /**
@@ -71,7 +71,7 @@ export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | un
  * one, a list of no records) stays unknown, as every unannotated parameter and loop
  * variable was before the catalog knew such methods and records.
  */
-function unknownThroughCallback<T extends LocalTarget>(target: T | undefined, path: readonly string[]): T | { kind: 'opaque' } | undefined {
+function unknownThroughCallbackOrElement<T extends LocalTarget>(target: T | undefined, path: readonly string[]): T | { kind: 'opaque' } | undefined {
   return target ?? (path.includes(CALLBACK) || path.includes(ELEMENT) ? { kind: 'opaque' } : undefined);
 }
 
@@ -232,7 +232,7 @@ function resolveTypeMemberPath(
 ): LocalTarget | undefined {
   const [member, ...rest] = path;
   if (member === undefined || member === CALL) return { kind: 'opaque' };
-  const declaration = node.members.find((m) => m.name !== undefined && staticPropertyName(m.name) === member);
+  const declaration = typeMember(node, member);
   if (!declaration) return ts.isInterfaceDeclaration(node) ? inheritedMemberTarget(facts, node, path, call, depth) : undefined;
   const signature = ts.isMethodSignature(declaration)
     ? declaration
@@ -273,8 +273,12 @@ function inheritedMemberTarget(facts: ProjectFacts, node: ts.InterfaceDeclaratio
 }
 
 function declaresMember(node: ts.Node, name: string): boolean {
-  if (ts.isInterfaceDeclaration(node) || ts.isTypeLiteralNode(node)) return node.members.some((m) => m.name !== undefined && staticPropertyName(m.name) === name);
+  if (ts.isInterfaceDeclaration(node) || ts.isTypeLiteralNode(node)) return typeMember(node, name) !== undefined;
   return ts.isClassLike(node) && findClassMember(node, name) !== undefined;
+}
+
+function typeMember(node: ts.InterfaceDeclaration | ts.TypeLiteralNode, name: string): ts.TypeElement | undefined {
+  return node.members.find((m) => m.name !== undefined && staticPropertyName(m.name) === name);
 }
 
 /** What calling a body-less declared method leads to, by its return type annotation. */
