@@ -120,18 +120,44 @@ export class Account extends BaseEntity {
 runRuleTests(rule, {
   valid: [
     {
-      name: 'array methods of a loaded list of records, an element of a list of no records, and a member a project interface declares as data are no queries',
+      name: 'array methods of a loaded list of records, an element of a list of no records, and a member a project interface declares as data, whichever base comes first, are no queries',
       files: ACTIVE_RECORDS,
       code: `import type { Document } from 'mongoose';
 import { Integration } from './models';
 interface Line { sku: string }
 interface Order { lines: Line[] }
 interface OrderDocument extends Order, Document {}
-export async function pick(ids: string[], order: OrderDocument, items: { save(): void }[]) {
+interface OrderRecord extends Document, Order {}
+export async function pick(ids: string[], order: OrderDocument, items: { save(): void }[], records: OrderRecord[]) {
   const integrations = await Integration.findAll();
   for (const id of ids) integrations.find((integration) => integration.name === id);
   for (const item of items) item.save();
+  for (const record of records) record.lines.find((line) => line.sku === 'x');
   return ids.map((id) => order.lines.find((line) => line.sku === id));
+}`,
+    },
+    {
+      name: 'a TypeORM entity a repository loaded is a plain class (its own remove() is no query), and what one Mongoose document holds is no document',
+      code: `import { DataSource, Entity, PrimaryGeneratedColumn, Column } from 'typeorm';
+import { Schema, model } from 'mongoose';
+declare const dataSource: DataSource;
+@Entity()
+export class Playlist {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column('simple-array') tracks!: string[];
+  remove(track: string) { this.tracks = this.tracks.filter((t) => t !== track); }
+}
+export async function purge(track: string) {
+  const playlists = await dataSource.getRepository(Playlist).find();
+  for (const playlist of playlists) playlist.remove(track);
+  await dataSource.getRepository(Playlist).save(playlists);
+}
+const User = model('User', new Schema({ followers: [String], following: [String] }));
+export async function unlink(id: string, other: string, fields: Array<'followers' | 'following'>) {
+  const user = await User.findById(id);
+  if (!user) return;
+  for (const field of fields) user[field].remove(other);
+  await user.save();
 }`,
     },
     {
@@ -775,6 +801,26 @@ export async function rename(names: string[]) {
         { messageId: 'sequential', line: 12 },
         { messageId: 'sequential', line: 16 },
         { messageId: 'sequential', line: 17 },
+      ],
+    },
+    {
+      name: 'an element or a member reached through a project type that leads nowhere known stays unknown, so the Prisma-shaped call still counts',
+      files: {
+        'src/context.ts': `import type { Db } from '@acme/db';
+export interface Tenant { name: string; db: Db }
+`,
+      },
+      code: `import { PrismaClient } from '@prisma/client';
+import type { Tenant } from './context';
+interface BaseContext<TDb> { db: TDb; requestId: string }
+interface AppContext extends BaseContext<PrismaClient> { userId: string }
+export async function each(ctx: AppContext, ids: string[], tenants: Tenant[]) {
+  for (const id of ids) await ctx.db.user.findUnique({ where: { id } });
+  for (const tenant of tenants) await tenant.db.user.findMany();
+}`,
+      errors: [
+        { messageId: 'sequential', line: 6 },
+        { messageId: 'sequential', line: 7 },
       ],
     },
     {

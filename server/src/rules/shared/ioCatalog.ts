@@ -90,15 +90,17 @@ interface IoPackage {
    */
   callbackClients?: ReadonlyMap<string, string | null>;
   /**
-   * Active records: awaited, these `loaders` resolve to records (one, or a list of them)
-   * whose own `methods` query again: Sequelize's `for (const user of await User.findAll())`
-   * then `await user.save()`. A list's array methods (`users.find(...)`) are none of them.
+   * Active records: awaited, these loaders resolve to a record (`one`) or a list of them
+   * (`lists`), whose own `methods` query again: Sequelize's `for (const user of await
+   * User.findAll())` then `await user.save()`. A list's array methods (`users.find(...)`)
+   * are none of them, and neither is anything an element of one record holds.
    */
   records?: {
-    loaders: ReadonlySet<string>;
+    one: ReadonlySet<string>;
+    lists: ReadonlySet<string>;
     methods: ReadonlySet<string>;
-    /** Query options that make a loader resolve to plain objects instead: Mongoose's `.lean()`. */
-    plain?: ReadonlySet<string>;
+    /** The exports whose loaders these are, when not every client's: TypeORM's `BaseEntity` (a repository's entities may be plain classes). */
+    owners?: ReadonlySet<string>;
   };
 }
 
@@ -193,10 +195,12 @@ const PACKAGES: readonly IoPackage[] = [
     navigation: set('manager', 'connection', 'queryRunner'),
     awaitedClients: set('initialize', 'createConnection'),
     callbackClients: new Map([['transaction', 'EntityManager']]),
-    // Entities that extend BaseEntity save themselves, whichever way they were loaded; others have no such methods.
+    // Entities that extend BaseEntity, loaded by its static methods (`await User.findBy(...)`), save themselves.
     records: {
-      loaders: set('find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findByIds', 'getOne', 'getOneOrFail', 'getMany'),
+      one: set('findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail'),
+      lists: set('find', 'findBy', 'findByIds'),
       methods: set('save', 'remove', 'softRemove', 'recover', 'reload'),
+      owners: set('BaseEntity'),
     },
   },
   {
@@ -211,7 +215,9 @@ const PACKAGES: readonly IoPackage[] = [
     navigation: set('models', 'sequelize'),
     modelHop: true,
     records: {
-      loaders: set('findAll', 'findOne', 'findByPk', 'findOrCreate', 'findCreateFind', 'create', 'bulkCreate', 'reload'),
+      one: set('findOne', 'findByPk', 'create', 'reload'),
+      // findOrCreate resolves to [record, created].
+      lists: set('findAll', 'bulkCreate', 'findOrCreate', 'findCreateFind'),
       methods: set('save', 'update', 'destroy', 'reload', 'increment', 'decrement', 'restore'),
     },
   },
@@ -224,11 +230,11 @@ const PACKAGES: readonly IoPackage[] = [
     modelHop: true,
     // MongoClient.connect(), client.connect(), mongoose.connect(), createConnection().asPromise(); then client.db(), db.collection(), mongoose.model().
     awaitedClients: set('connect', 'asPromise', 'db', 'collection', 'model'),
-    // Mongoose documents (the driver's are plain objects, with none of these methods).
+    // Mongoose documents, awaited from the query itself: `.lean()` ones are plain objects, and so are the driver's.
     records: {
-      loaders: set('find', 'findOne', 'findById', 'findOneAndUpdate', 'findByIdAndUpdate', 'create', 'insertMany', 'exec'),
+      one: set('findOne', 'findById', 'findOneAndUpdate', 'findByIdAndUpdate', 'create'),
+      lists: set('find', 'insertMany'),
       methods: set('save', 'deleteOne', 'updateOne', 'replaceOne', 'remove', 'populate'),
-      plain: set('lean'),
     },
   },
   {
@@ -441,7 +447,7 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   // A tagged query interpolated into another (sql`... ${sql`and id = ${id}`}`) is a fragment of it.
   if (ts.isTaggedTemplateExpression(call) && ts.isTemplateSpan(call.parent)) return undefined;
   const value = clientValue(pkg, awaitedValue);
-  if (value?.record) return value.path.length === 1 && pkg.records!.methods.has(value.path[0]!) ? { kind: pkg.kind, batching: 'none' } : undefined;
+  if (value?.record) return value.record === 'one' && value.path.length === 1 && pkg.records!.methods.has(value.path[0]!) ? { kind: pkg.kind, batching: 'none' } : undefined;
   if (!value || !reachesClient(pkg, value)) return undefined;
   const typeName = value.typeName ?? (value.instance ? value.imported : undefined);
   if (pkg.dataTypes && typeName !== undefined && pkg.dataTypes.test(typeName)) return undefined;
@@ -463,8 +469,8 @@ export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite):
   return undefined;
 }
 
-/** A client, or a record a loader returned (`record`, its path then the members walked from the record). */
-type ClientValue = PackageValue & { record?: true };
+/** A client, or what a loader of records returned (`record`, its path then the members walked from it). */
+type ClientValue = PackageValue & { record?: 'one' | 'list' };
 
 /**
  * The value with its awaits, callbacks and elements resolved: an await of a call that
@@ -476,23 +482,22 @@ function clientValue(pkg: IoPackage, value: PackageValue): ClientValue | undefin
   if (!value.path.includes(AWAIT) && !value.path.includes(CALLBACK) && !value.path.includes(ELEMENT)) return value;
   let { imported, instance } = value;
   let path: string[] = [];
-  let record = false;
+  let record: ClientValue['record'];
   for (const member of value.path) {
     if (member === AWAIT) {
       // The awaited call's method: the member before it, or the export itself (`await connect(uri)`).
       const method = path.length >= 2 ? path[path.length - 2]! : imported;
       if (path[path.length - 1] !== CALL) return undefined;
-      // `await user.reload()` is the record again.
-      const records = pkg.records;
-      const loads = records?.loaders.has(method) && !path.some((m) => records.plain?.has(m)) && (record ? path.length === 2 : reachesClient(pkg, { ...value, imported, instance, path: path.slice(0, -1) }));
-      if (loads) {
-        record = true;
+      const loaded = recordsLoaded(pkg, method, record, { ...value, imported, instance, path: path.slice(0, -1) });
+      if (loaded) {
+        record = loaded;
         path = [];
       } else if (record || !pkg.awaitedClients?.has(method)) {
         return undefined;
       }
     } else if (member === ELEMENT) {
-      if (!record || path.length > 0) return undefined;
+      if (record !== 'list' || path.length > 0) return undefined;
+      record = 'one';
     } else if (member === CALLBACK) {
       const client = record ? undefined : pkg.callbackClients?.get(path[path.length - 1]!);
       if (client === undefined) return undefined;
@@ -507,6 +512,16 @@ function clientValue(pkg: IoPackage, value: PackageValue): ClientValue | undefin
     }
   }
   return { ...value, imported, instance, path, ...(record ? { record } : {}) };
+}
+
+/** What awaiting `method` called on `receiver` resolves to: a record, a list of them, or neither. */
+function recordsLoaded(pkg: IoPackage, method: string, record: ClientValue['record'], receiver: PackageValue): ClientValue['record'] {
+  const records = pkg.records;
+  if (!records) return undefined;
+  // `await user.reload()` is the record again.
+  const loads = record ? record === 'one' && receiver.path.length === 1 : (!records.owners || records.owners.has(receiver.imported)) && reachesClient(pkg, receiver);
+  if (!loads) return undefined;
+  return records.one.has(method) ? 'one' : records.lists.has(method) ? 'list' : undefined;
 }
 
 /** Whether the path starts at a client export and only walks client-to-client properties. */

@@ -221,7 +221,7 @@ function callbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts, cache: 
 
 /** An iteration callback: the collection it runs over, the method that calls it, and the parameter that holds each element. */
 export interface IterationCallback {
-  collection: ts.Expression | undefined;
+  collection: ts.Expression;
   method: string;
   /** What calls it, as messages name it: '.map', 'pMap', 'Array.from'. */
   iterator: string;
@@ -233,7 +233,7 @@ export function iterationCallbackOf(fn: ts.ArrowFunction | ts.FunctionExpression
   const call = fn.parent;
   if (!ts.isCallExpression(call)) return undefined;
   const callee = call.expression;
-  let collection: ts.Expression | undefined;
+  let collection: ts.Expression;
   let method: string;
   let iterator: string;
   if (ts.isPropertyAccessExpression(callee) && ITERATION_METHODS.has(callee.name.text) && call.arguments[0] === fn) {
@@ -243,17 +243,17 @@ export function iterationCallbackOf(fn: ts.ArrowFunction | ts.FunctionExpression
   } else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'from' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && call.arguments[1] === fn) {
     // Array.from(items, (item) => ...) maps as it copies.
     method = iterator = 'Array.from';
-    collection = call.arguments[0];
+    collection = call.arguments[0]!;
   } else if (ts.isPropertyAccessExpression(callee) && /^(?:map|each|mapSeries|filter)$/.test(callee.name.text) && /^(?:Bluebird|Promise|P)$/.test(callee.expression.getText()) && call.arguments[1] === fn) {
     method = callee.name.text;
     iterator = `${callee.expression.getText()}.${method}`;
-    collection = call.arguments[0];
+    collection = call.arguments[0]!;
   } else {
     const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
     if (!ITERATION_FUNCTIONS.test(name) || !call.arguments.includes(fn) || call.arguments[0] === fn) return undefined;
     method = name;
     iterator = callee.getText();
-    collection = call.arguments[0];
+    collection = call.arguments[0]!;
   }
   return { collection, method, iterator, element: fn.parameters[method === 'reduce' ? 1 : 0] };
 }
@@ -263,7 +263,7 @@ function computeCallbackScope(fn: ts.SignatureDeclaration, facts: ProjectFacts):
   const callback = iterationCallbackOf(fn);
   if (!callback) return undefined;
   const { collection, method, iterator, element } = callback;
-  if (collection && isFixedList(collection, facts)) return undefined;
+  if (isFixedList(collection, facts)) return undefined;
   if (!element || elementsAreBatches(collection, element.name.getText())) return undefined;
   const variable = ts.isIdentifier(element.name) ? element.name : undefined;
   const result = scope('callback', fn, collection, bindingNames(element.name), variable, fn.body);

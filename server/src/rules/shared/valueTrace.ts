@@ -27,7 +27,8 @@ export type LocalTarget =
   /** The call runs a project function of this file. */
   | { kind: 'function'; sourceFile: ts.SourceFile; node: FunctionNode; name: string }
   /** The callee lies behind a relative import: resolved across files later. */
-  | { kind: 'external'; sourceFile: ts.SourceFile; module: string; imported: string; instance: boolean; path: readonly string[] }
+  /** `unknownIfUnresolved`: reached through a collection's element, which stays unknown where the import leads nowhere known. */
+  | { kind: 'external'; sourceFile: ts.SourceFile; module: string; imported: string; instance: boolean; path: readonly string[]; unknownIfUnresolved?: true }
   /**
    * Rooted at something no annotation describes (an untyped parameter, a call's result), or
    * a method a project type declares without a body; `declaredAsync` when that declaration
@@ -56,23 +57,26 @@ const MAX_DEPTH = 12;
 /** Where the callee of `call` leads; undefined when it is known not to matter (a non-I/O package, a plain value). */
 export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite): LocalTarget | undefined {
   const trace = traceExpression(facts, sourceFile, calleeOf(call), 0);
-  return trace && unknownThroughCallbackOrElement(resolveTrace(facts, sourceFile, trace, call, 0), trace.path);
+  const target = trace && resolveTrace(facts, sourceFile, trace, call, 0);
+  // An element's type in another file (`for (const tenant of tenants)`, `tenants: Tenant[]`): its path no longer says so.
+  return target?.kind === 'external' && trace!.path.includes(ELEMENT) ? { ...target, unknownIfUnresolved: true } : trace && unknownThroughCallback(target, trace.path);
 }
 
 /** Where a call leads once its `external` target is followed into the project files it imports. */
 export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
   const resolved = followImports(facts, target, call);
-  return target?.kind === 'external' ? unknownThroughCallbackOrElement(resolved, target.path) : resolved;
+  if (target?.kind !== 'external') return resolved;
+  return target.unknownIfUnresolved ? (resolved ?? { kind: 'opaque' }) : unknownThroughCallback(resolved, target.path);
 }
 
 /**
- * A callback's parameter or a collection's element that leads nowhere known (the method
- * turned out to be a project function, a client the catalog does not say calls back with
- * one, a list of no records) stays unknown, as every unannotated parameter and loop
- * variable was before the catalog knew such methods and records.
+ * A callback's parameter that leads nowhere known (the method turned out to be a project
+ * function, or a client the catalog does not say calls back with one) stays unknown, as
+ * every unannotated parameter was before the catalog knew such methods; so does a
+ * collection's element (resolveTrace).
  */
-function unknownThroughCallbackOrElement<T extends LocalTarget>(target: T | undefined, path: readonly string[]): T | { kind: 'opaque' } | undefined {
-  return target ?? (path.includes(CALLBACK) || path.includes(ELEMENT) ? { kind: 'opaque' } : undefined);
+function unknownThroughCallback<T extends LocalTarget>(target: T | undefined, path: readonly string[]): T | { kind: 'opaque' } | undefined {
+  return target ?? (path.includes(CALLBACK) ? { kind: 'opaque' } : undefined);
 }
 
 function followImports(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
@@ -255,19 +259,20 @@ function resolveTypeMemberPath(
 /**
  * A member an interface does not declare comes from what it extends: `interface IUserModel
  * extends Model<IUserDocument> { getUser(): ... }` has mongoose's `findOne`. A project
- * interface it extends that declares the member settles it, data included: in `interface
- * IOrderDocument extends IOrder, Document`, IOrder's `lines: ILine[]` is no model of mongoose's.
+ * interface it extends that declares the member settles it, whatever the order: in
+ * `interface IOrderDocument extends Document, IOrder`, IOrder's `lines: ILine[]` is no model of mongoose's.
  */
-function inheritedMemberTarget(facts: ProjectFacts, node: ts.InterfaceDeclaration, path: readonly string[], call: CallSite, depth: number): LocalTarget | undefined {
+function inheritedMemberTarget(facts: ProjectFacts, node: ts.InterfaceDeclaration, path: readonly string[], call: CallSite, depth: number): LocalTarget {
+  if (depth > MAX_DEPTH) return { kind: 'opaque' };
   const file = node.getSourceFile();
-  for (const clause of node.heritageClauses ?? []) {
-    for (const type of clause.types) {
-      if (depth > MAX_DEPTH || !ts.isIdentifier(type.expression)) continue;
-      const base = traceIdentifier(facts, file, type.expression, depth + 1);
-      const target = base && resolveTrace(facts, file, { root: base.root, instance: true, path: [...base.path, ...path] }, call, depth + 1);
-      const declares = base?.root.kind === 'declaration' && base.path.length === 0 && declaresMember(base.root.node, path[0]!);
-      if (declares || (target && target.kind !== 'opaque')) return target;
-    }
+  const bases = (node.heritageClauses ?? []).flatMap((clause) => clause.types.map((type) => type.expression)).filter(ts.isIdentifier);
+  const traced = bases.map((base) => traceIdentifier(facts, file, base, depth + 1));
+  const resolve = (base: Trace) => resolveTrace(facts, file, { root: base.root, instance: true, path: [...base.path, ...path] }, call, depth + 1);
+  const declaring = traced.find((base) => base?.root.kind === 'declaration' && base.path.length === 0 && declaresMember(base.root.node, path[0]!));
+  if (declaring) return resolve(declaring) ?? { kind: 'opaque' };
+  for (const base of traced) {
+    const target = base && resolve(base);
+    if (target && target.kind !== 'opaque') return target;
   }
   return { kind: 'opaque' };
 }
@@ -506,7 +511,7 @@ function callbackParameterTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, 
   const fn = parameter.parent;
   if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
   const iteration = iterationCallbackOf(fn);
-  if (iteration?.collection && iteration.element === parameter) return elementTrace(facts, sourceFile, iteration.collection, depth);
+  if (iteration && iteration.element === parameter) return elementTrace(facts, sourceFile, iteration.collection, depth);
   if (callParameters(fn)[0] !== parameter) return undefined;
   const call = fn.parent;
   if (!ts.isCallExpression(call) || !call.arguments.includes(fn)) return undefined;
