@@ -27,7 +27,7 @@ export type LocalTarget =
   /** The call runs a project function of this file. */
   | { kind: 'function'; sourceFile: ts.SourceFile; node: FunctionNode; name: string }
   /** The callee lies behind a relative import: resolved across files later. */
-  /** `unknownIfUnresolved`: reached through a collection's element, which stays unknown where the import leads nowhere known. */
+  /** `unknownIfUnresolved`: reached through a collection's element, which stays unknown where the import leads nowhere known (stillUnknown). */
   | { kind: 'external'; sourceFile: ts.SourceFile; module: string; imported: string; instance: boolean; path: readonly string[]; unknownIfUnresolved?: true }
   /**
    * Rooted at something no annotation describes (an untyped parameter, a call's result), or
@@ -57,26 +57,24 @@ const MAX_DEPTH = 12;
 /** Where the callee of `call` leads; undefined when it is known not to matter (a non-I/O package, a plain value). */
 export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite): LocalTarget | undefined {
   const trace = traceExpression(facts, sourceFile, calleeOf(call), 0);
-  const target = trace && resolveTrace(facts, sourceFile, trace, call, 0);
-  // An element's type in another file (`for (const tenant of tenants)`, `tenants: Tenant[]`): its path no longer says so.
-  return target?.kind === 'external' && trace!.path.includes(ELEMENT) ? { ...target, unknownIfUnresolved: true } : trace && unknownThroughCallback(target, trace.path);
+  return trace && stillUnknown(resolveTrace(facts, sourceFile, trace, call, 0), trace.path);
 }
 
 /** Where a call leads once its `external` target is followed into the project files it imports. */
 export function resolveAcrossFiles(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
   const resolved = followImports(facts, target, call);
-  if (target?.kind !== 'external') return resolved;
-  return target.unknownIfUnresolved ? (resolved ?? { kind: 'opaque' }) : unknownThroughCallback(resolved, target.path);
+  return target?.kind === 'external' ? stillUnknown(resolved, target.path, target.unknownIfUnresolved) : resolved;
 }
 
 /**
- * A callback's parameter that leads nowhere known (the method turned out to be a project
- * function, or a client the catalog does not say calls back with one) stays unknown, as
- * every unannotated parameter was before the catalog knew such methods; so does a
- * collection's element (resolveTrace).
+ * A callback's parameter or a collection's element that leads nowhere known (the method
+ * turned out to be a project function, a client the catalog does not say calls back with
+ * one, a list of no records) stays unknown, as every unannotated parameter and loop
+ * variable was before the catalog knew such methods and records. `throughElement`: an
+ * element already walked past, whose type lay in another file (resolveDeclarationPath).
  */
-function unknownThroughCallback<T extends LocalTarget>(target: T | undefined, path: readonly string[]): T | { kind: 'opaque' } | undefined {
-  return target ?? (path.includes(CALLBACK) ? { kind: 'opaque' } : undefined);
+function stillUnknown<T extends LocalTarget>(target: T | undefined, path: readonly string[], throughElement = false): T | { kind: 'opaque' } | undefined {
+  return target ?? (throughElement || path.includes(CALLBACK) || path.includes(ELEMENT) ? { kind: 'opaque' } : undefined);
 }
 
 function followImports(facts: ProjectFacts, target: LocalTarget | undefined, call: CallSite): CallTarget | undefined {
@@ -120,7 +118,12 @@ export function resolveDeclarationPath(
   if (ts.isInterfaceDeclaration(node) || ts.isTypeLiteralNode(node)) return resolveTypeMemberPath(facts, sourceFile, node, path, call, depth);
   if (ts.isTypeAliasDeclaration(node)) return resolveTypedPath(facts, sourceFile, node.type, path, call, depth);
   const elementType = ts.isTypeNode(node) ? elementTypeOf(node) : undefined;
-  if (elementType) return path[0] === ELEMENT ? resolveTypedPath(facts, sourceFile, elementType, path.slice(1), call, depth) : undefined;
+  if (elementType) {
+    if (path[0] !== ELEMENT) return undefined;
+    // `tenants: Tenant[]` with Tenant in another file: what is left to follow there no longer says it is an element's.
+    const target = resolveTypedPath(facts, sourceFile, elementType, path.slice(1), call, depth);
+    return target?.kind === 'external' ? { ...target, unknownIfUnresolved: true } : target;
+  }
   if (ts.isObjectLiteralExpression(node)) return resolveObjectPath(facts, sourceFile, node, path, call, depth);
   if (ts.isVariableDeclaration(node)) {
     const init = node.initializer && skipOuterExpressions(node.initializer);
