@@ -12,53 +12,59 @@ import { Session } from './lsp/session';
 import { setConfigurationSupport } from './lsp/settings';
 import { AnalyzeWorkspaceRequest, DiagramRequest } from './protocol';
 import { computeDiagram } from './lsp/diagram';
+import { serveWorkspaceScan } from './lsp/workspaceScan';
 
 // Wires the LSP connection to the session; all behaviour lives in lsp/ and engine/.
-// Runs over IPC under VS Code and over stdio for other editors (`--stdio`).
+// Runs over IPC under VS Code and over stdio for other editors (`--stdio`). The same
+// bundle runs the workspace scan's worker thread (lsp/workspaceScan.ts).
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-const session = new Session(connection, documents);
+if (!serveWorkspaceScan()) listen();
 
-// Asking a client for folders it never declared support for throws inside the handler.
-let clientTracksFolders = false;
+function listen(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  const session = new Session(connection, documents, __filename);
 
-connection.onInitialize((params) => {
-  const capabilities = params.capabilities;
-  setConfigurationSupport(capabilities.workspace?.configuration === true);
-  clientTracksFolders = capabilities.workspace?.workspaceFolders === true;
-  session.setFolders(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []));
-  return {
-    capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-    },
-    serverInfo: { name: 'resilint' },
-  };
-});
+  // Asking a client for folders it never declared support for throws inside the handler.
+  let clientTracksFolders = false;
 
-connection.onInitialized(() => {
-  void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
-  if (clientTracksFolders) {
-    connection.workspace.onDidChangeWorkspaceFolders(() => {
-      void connection.workspace.getWorkspaceFolders().then((folders) => session.setFolders(folders));
-    });
-  }
-  void session.analyzeWorkspace();
-});
+  connection.onInitialize((params) => {
+    const capabilities = params.capabilities;
+    setConfigurationSupport(capabilities.workspace?.configuration === true);
+    clientTracksFolders = capabilities.workspace?.workspaceFolders === true;
+    session.setFolders(params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'resilint' },
+    };
+  });
 
-documents.onDidOpen((e) => session.documentChanged(e.document, true));
-documents.onDidChangeContent((e) => session.documentChanged(e.document, false));
-documents.onDidSave((e) => session.documentChanged(e.document, true));
-documents.onDidClose((e) => session.documentClosed(e.document));
-connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes.map((c) => c.uri)));
-connection.onDidChangeConfiguration(() => session.settingsChanged());
-connection.onCodeAction((params) => session.codeActions(params));
-connection.onRequest(AnalyzeWorkspaceRequest, () => session.analyzeWorkspace());
-connection.onRequest(DiagramRequest, (params) => computeDiagram(session.environments(), params));
+  connection.onInitialized(() => {
+    void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+    if (clientTracksFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(() => {
+        void connection.workspace.getWorkspaceFolders().then((folders) => session.setFolders(folders));
+      });
+    }
+    void session.analyzeWorkspace();
+  });
 
-process.on('uncaughtException', (error) => connection.console.error(`Resilint: uncaught ${error.stack ?? error.message}`));
+  documents.onDidOpen((e) => session.documentChanged(e.document, true));
+  documents.onDidChangeContent((e) => session.documentChanged(e.document, false));
+  documents.onDidSave((e) => session.documentChanged(e.document, true));
+  documents.onDidClose((e) => session.documentClosed(e.document));
+  connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes.map((c) => c.uri)));
+  connection.onDidChangeConfiguration(() => session.settingsChanged());
+  connection.onCodeAction((params) => session.codeActions(params));
+  connection.onRequest(AnalyzeWorkspaceRequest, () => session.analyzeWorkspace());
+  connection.onRequest(DiagramRequest, (params) => computeDiagram(session.environments(), params, (file) => session.shownFindings(file)));
 
-documents.listen(connection);
-connection.listen();
+  process.on('uncaughtException', (error) => connection.console.error(`Resilint: uncaught ${error.stack ?? error.message}`));
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -13,7 +13,8 @@ import { sourceFilesUnder } from './sourceFiles.mjs';
 //  - edit latency: didChange on the largest file until diagnostics for that version
 //    arrive, minus the debounce the server was told to use, while the background scan
 //    still runs (right after first diagnostics) and after it;
-//  - memory over a long day: the server's RSS after each of many open/edit/close cycles.
+//  - memory over a long day: the server's RSS after each of many open/edit/close cycles,
+//    and the most it held (its workspace scan's worker thread included).
 // The edited file is the largest source file the scan analyses unless --edit-file names one
 // (relative to <dir>); `isSkipped` names the files it does not (tests), which an editor user
 // would not be measured on: their diagnostics are empty whatever the engine costs.
@@ -90,7 +91,7 @@ export async function measureLsp({ root, server, editFile, isSkipped = () => fal
       scanMs: Math.round(scanMs),
       edit: latencySummary(latencies),
       editDuringScan: duringScan.length > 0 ? latencySummary(duringScan) : null,
-      memory: plateau(rssMb, cycles, filesPerCycle),
+      memory: { ...plateau(rssMb, cycles, filesPerCycle), peakMb: client.peakRssMb() },
       serverErrors: client.errors(),
     };
   } finally {
@@ -167,14 +168,9 @@ function startClient(server, nodeArgs) {
       });
     },
     analysed: (doc) => doc.pending,
-    rssMb() {
-      try {
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]);
-        return Math.round(kb / 1024);
-      } catch {
-        return null; // not Linux: no portable way to read another process's RSS
-      }
-    },
+    rssMb: () => statusMb(child.pid, 'VmRSS'),
+    /** The most the server's process (its scan worker thread included) has held. */
+    peakRssMb: () => statusMb(child.pid, 'VmHWM'),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       if (child.exitCode === null) {
@@ -187,6 +183,15 @@ function startClient(server, nodeArgs) {
       connection.dispose();
     },
   };
+}
+
+function statusMb(pid, field) {
+  try {
+    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return null; // not Linux: no portable way to read another process's memory
+  }
 }
 
 function applyChange(text, { range, text: inserted }) {

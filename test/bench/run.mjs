@@ -244,7 +244,7 @@ function table(r) {
     const lspRows = [['LSP', 'files', 'edited file', 'first diagnostics', 'edit median', 'edit p95', 'during scan (n)', 'scan', 'RSS first→max→last']];
     for (const l of r.lsp) {
       const m = l.memory;
-      lspRows.push([l.name, l.files, `${l.largestFile} (${l.largestFileKb} KB)`, `${l.firstDiagnosticsMs} ms`, `${l.edit.medianMs} ms`, `${l.edit.p95Ms} ms`, l.editDuringScan ? `${l.editDuringScan.medianMs} / ${l.editDuringScan.p95Ms} ms (${l.editDuringScan.count})` : 'none', `${l.scanMs} ms`, m.rssMb ? `${m.firstMb}→${m.maxMb}→${m.lastMb} MB over ${m.cycles} cycles` : 'n/a']);
+      lspRows.push([l.name, l.files, `${l.largestFile} (${l.largestFileKb} KB)`, `${l.firstDiagnosticsMs} ms`, `${l.edit.medianMs} ms`, `${l.edit.p95Ms} ms`, l.editDuringScan ? `${l.editDuringScan.medianMs} / ${l.editDuringScan.p95Ms} ms (${l.editDuringScan.count})` : 'none', `${l.scanMs} ms`, m.rssMb ? `${m.firstMb}→${m.maxMb}→${m.lastMb} MB over ${m.cycles} cycles, peak ${m.peakMb} MB` : 'n/a']);
     }
     out += `\n${formatRows(lspRows)}(edit latency = didChange → diagnostics for that version, minus the ${r.lsp[0].debounceMs} ms debounce)\n`;
   }

@@ -205,6 +205,28 @@ describe('language server over stdio', function () {
     assert.equal(published.version, undefined, 'disk-only files carry no document version');
   });
 
+  it('answers an edit while the workspace scan is busy with a slow file', async () => {
+    const open = path.join(dir, 'src', 'a.ts');
+    fs.writeFileSync(open, FETCH_CODE);
+    fs.writeFileSync(path.join(dir, 'src', 'm.ts'), FETCH_CODE);
+    // Thousands of N+1 loops: seconds of analysis, which the scan does after a.ts and m.ts.
+    const slowFile = path.join(dir, 'src', 'z.ts');
+    fs.writeFileSync(slowFile, Array.from({ length: 8000 }, (_, i) => `export async function load${i}(ids: string[]) {\n  for (const id of ids) await fetch('/items/' + id);\n}\n`).join(''));
+    const uri = uriOf(open);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
+    await client.diagnostics(uri, (d) => d.version === 1 && d.diagnostics.length === 1);
+    const scanned = client.connection.sendRequest('resilint/analyzeWorkspace') as Promise<{ files: number }>;
+    await client.diagnostics(uriOf(path.join(dir, 'src', 'm.ts')), (d) => d.diagnostics.length === 1);
+    const fixed = FETCH_CODE.replace('fetch(url)', 'fetch(url, { signal: AbortSignal.timeout(5000) })');
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const first = await Promise.race([
+      client.diagnostics(uri, (d) => d.version === 2 && d.diagnostics.length === 0, 60_000).then(() => 'the edit'),
+      client.diagnostics(uriOf(slowFile), () => true, 60_000).then(() => 'the slow file'),
+    ]);
+    assert.equal(first, 'the edit');
+    assert.equal((await scanned).files, 3);
+  });
+
   it('offers the quick fix of a file the background scan analysed once it is opened', async () => {
     const file = path.join(dir, 'src', 'closed.ts');
     fs.writeFileSync(file, FETCH_CODE);

@@ -20,7 +20,7 @@ const BUNDLE = path.join(__dirname, 'cli-bundle.js');
 const KEPT_CACHES = 3;
 
 function launch(): void {
-  // The CLI asks V8 for full collections (heapReclaimer.ts), which this flag allows. Set
+  // The CLI asks V8 for full collections (engine/heapReclaimer.ts), which this flag allows. Set
   // here, before compiling, as V8 checks a code cache against the flags it was made under.
   v8.setFlagsFromString('--expose-gc');
   const source = fs.readFileSync(BUNDLE, 'utf8');

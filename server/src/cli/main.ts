@@ -12,7 +12,7 @@ import { explicitConfigProblem, wholeNumber, writeOutputFile } from './commandLi
 import { runDiagramCommand } from './diagram';
 import { allRules } from '../rules';
 import { fileCounts, format, FORMATS, type Format } from './formatters';
-import { heapReclaimer } from './heapReclaimer';
+import { heapReclaimer } from '../engine/heapReclaimer';
 import { exitCode, scopeResults } from './reporting';
 
 // `resilint check`: the same engine as the editor, for CI. Exit codes: 0 clean,

@@ -25,6 +25,10 @@ export interface RunOptions {
   treeBudget?: number;
   /** Called on this thread after trees were released (see WorkspaceOptions); workers make their own (serveScanWorker). */
   reclaimMemory?: () => void;
+  /** Unsaved text to analyse instead of what is on disk (the editor's open documents), by file path. */
+  overlays?: ReadonlyMap<string, string>;
+  /** Called with each file's analysis as it is made (cached ones excepted), and how many files the run analyses. */
+  onAnalysed?: (analysis: FileAnalysis, files: number) => void;
 }
 
 export interface RunResult {
@@ -44,23 +48,30 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   const treeBudget = options.treeBudget ?? BATCH_TREE_BUDGET;
   const workspace = new Workspace(root, { treeBudget, testsJudgedFrom: testsJudgedFrom(targets, root), typedPackages: typedPackagesOf(options.rules), ...(options.reclaimMemory ? { reclaimMemory: options.reclaimMemory } : {}) });
   const configs = new ConfigResolver(root, options.configFile);
+  for (const [file, text] of options.overlays ?? []) workspace.setOverlay(file, text);
   const env = { workspace, configs, rules: options.rules, fixes: options.fixes !== false };
   const files = filesUnder(workspace, targets);
+  const fresh = (file: string) => {
+    const analysis = analyzeInBatch(env, file);
+    options.onAnalysed?.(analysis, files.length);
+    return analysis;
+  };
   // Analysed ahead, in the order that suits the threads; what that left out (files no rule reads) is analysed as the results are gathered.
   let analysed: ReadonlyMap<string, FileAnalysis> = new Map();
-  const analyze = (file: string) => analysed.get(file) ?? analyzeInBatch(env, file);
+  const analyze = (file: string) => analysed.get(file) ?? fresh(file);
   const cached = options.cache && planCachedRun(options.cache, env, files, analyze);
   const pending = cached ? cached.misses : files;
   const threads = options.parallel ? threadsFor(pending.length, options.parallel) : 1;
   if (threads > 1) {
     workspace.shareTreeBudget(threads);
     analysed = await analyseInParallel(env, pending, threads, options.parallel!, { configFile: options.configFile, treeBudget: treeBudget / threads });
+    for (const analysis of analysed.values()) options.onAnalysed?.(analysis, files.length);
   } else {
     // Read ahead for the order and kept for the parse; the files no rule reads, by their path alone (tests), are never read.
     const parsed = pending.filter((file) => analysisParses(env, file));
     const order = singleThreadOrder(parsed, treeBudget, (file) => workspace.readAheadText(file));
     workspace.planBatch(order);
-    analysed = new Map(order.map((file) => [file, analyzeInBatch(env, file)]));
+    analysed = new Map(order.map((file) => [file, fresh(file)]));
   }
   return { root, workspace, configs, results: files.map(cached ? cached.analyze : analyze) };
 }

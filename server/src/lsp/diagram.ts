@@ -2,13 +2,16 @@ import * as path from 'node:path';
 import { buildDiagram, isMappedFile, type Diagram } from '../architecture/diagram';
 import { analyzeFile, type AnalyzerEnvironment } from '../engine/analyzer';
 import { isFileIncluded } from '../engine/config';
+import type { Finding } from '../engine/findings';
 import type { DiagramParams } from '../protocol';
 
 // The editor's architecture request: one graph over every workspace folder, with the
-// findings the analyzer reports now (including unsaved editor text, which the workspaces
-// hold as overlays). Folders' names head the groups when there is more than one.
+// findings the editor shows (the workspace scan's, and open documents' own), and a fresh
+// analysis of files that have none yet (including unsaved editor text, which the
+// workspaces hold as overlays). Folders' names head the groups when there is more than one.
 
-export function computeDiagram(environments: readonly AnalyzerEnvironment[], params: DiagramParams): Diagram {
+/** `shown` gives a file's published findings, undefined when none were published. */
+export function computeDiagram(environments: readonly AnalyzerEnvironment[], params: DiagramParams, shown: (file: string) => readonly Finding[] | undefined): Diagram {
   const roots = environments.map((env) => env.workspace.root);
   const root = roots.length === 1 ? roots[0]! : commonAncestor(roots);
   const owner = (file: string) => environments.find((env) => file.startsWith(env.workspace.root + path.sep));
@@ -19,7 +22,7 @@ export function computeDiagram(environments: readonly AnalyzerEnvironment[], par
     { root, files, projectFor: (file) => (owner(file) ?? environments[0]!).workspace.projectFor(file) },
     (nodeFiles) => nodeFiles.flatMap((file) => {
       const env = owner(file);
-      return env ? analyzeFile(env, file).findings : [];
+      return shown(file) ?? (env ? analyzeFile(env, file).findings : []);
     }),
     { ...(params.focus ? { focus: params.focus } : {}), ...(params.depth !== undefined ? { depth: params.depth } : {}) },
   );

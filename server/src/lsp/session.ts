@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeAction,
@@ -24,6 +25,7 @@ import { allRules, findRule } from '../rules';
 import { FIX_ALL_KIND, pathToUri, SOURCE, toDiagnostic, toQuickFix, toWorkspaceEdit, uriToPath, type OpenVersions } from './convert';
 import { WorkspaceBaselines, type BaselineMode } from './baselineDiagnostics';
 import { readSettings } from './settings';
+import { startWorkspaceScan } from './workspaceScan';
 
 // The language server's state: one engine Workspace per workspace folder, the latest
 // analysis per document version, and the scheduling that keeps typing smooth.
@@ -47,9 +49,14 @@ export class Session {
   private readonly baselineModes = new Map<string, BaselineMode>();
   private state: ServerState = 'starting';
 
+  /** Stops the workspace scan under way, if any. */
+  private stopScan: (() => void) | undefined;
+
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
+    /** The server bundle, which a workspace scan's worker thread runs (see workspaceScan.ts). */
+    private readonly scanScript: string,
   ) {}
 
   setFolders(folders: readonly WorkspaceFolder[] | null | undefined): void {
@@ -115,11 +122,15 @@ export class Session {
   }
 
   private analyzeAndPublish(filePath: string, uri: string, version: number | undefined): void {
-    // A closed file (version undefined, from the workspace scan) offers no code actions until
-    // it is opened, which analyses it again: its fixes, some type-checked, would be wasted.
+    // A closed file (version undefined) offers no code actions until it is opened, which
+    // analyses it again: its fixes, some type-checked, would be wasted.
     const analysis = this.applyBaseline(uri, filePath, this.analyze(filePath, version !== undefined));
     // Typing during the analysis made it stale: the pending timer will redo it.
     if (version !== undefined && this.documents.get(uri)?.version !== version) return;
+    this.publish(uri, version, analysis);
+  }
+
+  private publish(uri: string, version: number | undefined, analysis: FileAnalysis): void {
     this.published.set(uri, { version, analysis });
     void this.connection.sendDiagnostics({
       uri,
@@ -132,12 +143,16 @@ export class Session {
   private analyze(filePath: string, fixes: boolean): FileAnalysis {
     const env = this.envFor(filePath);
     const analysis = analyzeFile({ ...env, fixes }, filePath);
-    for (const problem of [...env.workspace.problems(), ...analysis.configProblems]) this.reportOnce(problem, true);
-    for (const notice of analysis.notices) this.reportOnce(`${filePath}: ${notice}`, false);
+    this.reportProblems(analysis, env.workspace.problems());
+    return analysis;
+  }
+
+  private reportProblems(analysis: FileAnalysis, workspaceProblems: readonly string[]): void {
+    for (const problem of [...workspaceProblems, ...analysis.configProblems]) this.reportOnce(problem, true);
+    for (const notice of analysis.notices) this.reportOnce(`${analysis.filePath}: ${notice}`, false);
     for (const error of analysis.ruleErrors) {
       this.connection.console.error(`Rule ${error.ruleId} failed on ${error.filePath}: ${error.message}`);
     }
-    return analysis;
   }
 
   private applyBaseline(uri: string, filePath: string, analysis: FileAnalysis): FileAnalysis {
@@ -153,36 +168,78 @@ export class Session {
 
   // ---- workspace scan --------------------------------------------------------------
 
-  /** Analyses every file of every folder in the background, yielding between files. */
+  /**
+   * Analyses every file of every folder on a worker thread (workspaceScan.ts), publishing
+   * each closed file's findings as they come; open documents keep what their own analysis
+   * published.
+   */
   async analyzeWorkspace(): Promise<{ files: number; testFilesSkipped: number; findings: number }> {
     const generation = ++this.scanGeneration;
-    const files = this.folders.flatMap((folder) => this.envFor(path.join(folder, 'x')).workspace.allFiles());
+    this.stopScan?.();
     const progress = await this.connection.window.createWorkDoneProgress();
-    progress.begin('Resilint', 0, `Analysing ${files.length} files`, true);
+    progress.begin('Resilint', 0, 'Analysing the workspace', true);
     this.setState('analyzing');
-    let findings = 0;
-    let testFilesSkipped = 0;
-    for (const [index, filePath] of files.entries()) {
-      if (generation !== this.scanGeneration || progress.token.isCancellationRequested) break;
-      const uri = pathToUri(filePath);
-      const open = this.documents.all().find((d) => uriToPath(d.uri) === filePath);
-      if (!open) {
-        const settings = await readSettings(this.connection, uri);
-        this.baselineModes.set(uri, settings.baseline);
-        // The file may have been opened while the settings were read: then the editor's
-        // text, not the disk, is what must be published.
-        const openedMeanwhile = this.documents.all().some((d) => uriToPath(d.uri) === filePath);
-        if (settings.enable && !openedMeanwhile) this.analyzeAndPublish(filePath, uri, undefined);
+    const counts = { files: 0, testFilesSkipped: 0, findings: 0 };
+    const current = () => generation === this.scanGeneration && !progress.token.isCancellationRequested;
+    for (const folder of this.folders) {
+      if (!current()) break;
+      // A workspace folder deleted on disk has nothing to scan (the editor shows it as missing).
+      if (!fs.existsSync(folder)) continue;
+      const scan = startWorkspaceScan(this.scanScript, folder, this.unsavedTexts(folder));
+      this.stopScan = () => scan.stop();
+      progress.token.onCancellationRequested(() => scan.stop());
+      let done = 0;
+      for await (const message of scan.messages) {
+        if (!current()) {
+          scan.stop();
+          break;
+        }
+        if (message.kind === 'failed') this.reportOnce(`the workspace scan of ${folder} stopped: ${message.message}; open files are still analysed`, true);
+        if (message.kind === 'problems') for (const problem of message.problems) this.reportOnce(problem, true);
+        if (message.kind !== 'analysed') continue;
+        counts.findings += (await this.publishScanned(message.analysis))?.findings.length ?? 0;
+        if (message.analysis.skippedAsTest) counts.testFilesSkipped++;
+        else counts.files++;
+        if (++done % 10 === 0) progress.report(Math.round((done / message.files) * 100), `${done}/${message.files} files`);
       }
-      const analysis = this.published.get(open?.uri ?? uri)?.analysis;
-      findings += analysis?.findings.length ?? 0;
-      if (analysis?.skippedAsTest) testFilesSkipped++;
-      if (index % 10 === 0) progress.report(Math.round((index / Math.max(files.length, 1)) * 100), `${index}/${files.length} files`);
-      await new Promise((resolve) => setImmediate(resolve));
     }
     progress.done();
     if (generation === this.scanGeneration) this.setState('idle');
-    return { files: files.length - testFilesSkipped, testFilesSkipped, findings };
+    return counts;
+  }
+
+  /** Publishes the scan's analysis of a file unless the file is open; the analysis now published for the file. */
+  private async publishScanned(analysis: FileAnalysis): Promise<FileAnalysis | undefined> {
+    const filePath = analysis.filePath;
+    if (!this.openUri(filePath)) {
+      const uri = pathToUri(filePath);
+      const settings = await readSettings(this.connection, uri);
+      this.baselineModes.set(uri, settings.baseline);
+      this.reportProblems(analysis, []);
+      // The file may have been opened while the settings were read: then the editor's
+      // text, not the disk, is what must be published.
+      if (settings.enable && !this.openUri(filePath)) this.publish(uri, undefined, this.applyBaseline(uri, filePath, analysis));
+    }
+    return this.published.get(this.openUri(filePath) ?? pathToUri(filePath))?.analysis;
+  }
+
+  /** The findings published for a file, as the editor shows them; undefined when none were. */
+  shownFindings(filePath: string): readonly Finding[] | undefined {
+    return this.published.get(this.openUri(filePath) ?? pathToUri(filePath))?.analysis.findings;
+  }
+
+  private openUri(filePath: string): string | undefined {
+    return this.documents.all().find((d) => uriToPath(d.uri) === filePath)?.uri;
+  }
+
+  /** The editor's text of the open documents under `folder`, by file path. */
+  private unsavedTexts(folder: string): Map<string, string> {
+    const texts = new Map<string, string>();
+    for (const document of this.documents.all()) {
+      const filePath = uriToPath(document.uri);
+      if (filePath && normalizePath(filePath).startsWith(folder + path.sep)) texts.set(normalizePath(filePath), document.getText());
+    }
+    return texts;
   }
 
   // ---- code actions ----------------------------------------------------------------

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
-import { heapReclaimer } from '../../server/src/cli/heapReclaimer';
+import { heapReclaimer } from '../../server/src/engine/heapReclaimer';
 
-// After a scan released trees, the CLI asks V8 for the full collection that returns their
+// After a scan released trees, a batch run asks V8 for the full collection that returns their
 // memory; V8 on its own would let the heap grow to several times the live data first.
 
 describe('heap reclaimer', () => {

@@ -1,0 +1,94 @@
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { FileAnalysis } from '../engine/analyzer';
+import { heapReclaimer } from '../engine/heapReclaimer';
+import { runAnalysis } from '../engine/runner';
+import { allRules } from '../rules';
+
+// The editor's workspace scan runs on a worker thread of the server. On the server's own
+// thread it had to share the thread with typing: it yielded between files, but building
+// a type-checking program takes a second or more on a large project and cannot yield, so
+// an edit made meanwhile waited for it (installed outline: 1 s p95 while the scan ran).
+// The worker scans as the CLI does (the batch runner: dependency order, a budget of
+// syntax trees kept, one program), from disk plus the unsaved text open documents had
+// when it started, and exits when done, which returns the memory a whole-project scan
+// takes; the server's thread keeps only what its open documents need.
+
+const JOB_KIND = 'resilint-workspace-scan';
+
+interface ScanJob {
+  kind: typeof JOB_KIND;
+  folder: string;
+  overlays: Map<string, string>;
+}
+
+export type ScanMessage =
+  /** `files` is how many files the scan analyses in all. */
+  | { kind: 'analysed'; analysis: FileAnalysis; files: number }
+  /** What is wrong in the folder's tsconfig.json files. */
+  | { kind: 'problems'; problems: readonly string[] }
+  | { kind: 'failed'; message: string };
+
+export interface WorkspaceScan {
+  /** The scan's messages in order; ends when the scan ends, fails or is stopped. */
+  messages: AsyncIterable<ScanMessage>;
+  stop(): void;
+}
+
+/** Scans `folder` on a worker thread running `script` (the server bundle, whose entry calls serveWorkspaceScan). */
+export function startWorkspaceScan(script: string, folder: string, overlays: Map<string, string>): WorkspaceScan {
+  const job: ScanJob = { kind: JOB_KIND, folder, overlays };
+  const worker = new Worker(script, { workerData: job });
+  const queued: ScanMessage[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  worker.on('message', (message: ScanMessage) => {
+    queued.push(message);
+    notify();
+  });
+  worker.on('error', (error) => {
+    queued.push({ kind: 'failed', message: error.message });
+    notify();
+  });
+  worker.on('exit', () => {
+    ended = true;
+    notify();
+  });
+  async function* messages(): AsyncGenerator<ScanMessage> {
+    for (;;) {
+      const next = queued.shift();
+      if (next) yield next;
+      else if (ended) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+  return {
+    messages: messages(),
+    stop: () => void worker.terminate(),
+  };
+}
+
+/** The worker-thread side: true when this thread was started by startWorkspaceScan (and now scans). */
+export function serveWorkspaceScan(): boolean {
+  const job = workerData as ScanJob | undefined;
+  if (isMainThread || job?.kind !== JOB_KIND || !parentPort) return false;
+  const port = parentPort;
+  const post = (message: ScanMessage) => port.postMessage(message);
+  const reclaimMemory = heapReclaimer();
+  runAnalysis({
+    paths: [job.folder],
+    rules: allRules,
+    // A closed file offers no code actions until it is opened, which analyses it again.
+    fixes: false,
+    overlays: job.overlays,
+    ...(reclaimMemory ? { reclaimMemory } : {}),
+    onAnalysed: (analysis, files) => post({ kind: 'analysed', analysis, files }),
+  }).then(
+    (run) => post({ kind: 'problems', problems: run.workspace.problems() }),
+    (error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
+  );
+  return true;
+}
