@@ -61,7 +61,7 @@ function listen(): void {
   connection.onDidChangeConfiguration(() => session.settingsChanged());
   connection.onCodeAction((params) => session.codeActions(params));
   connection.onRequest(AnalyzeWorkspaceRequest, () => session.analyzeWorkspace());
-  connection.onRequest(DiagramRequest, (params) => computeDiagram(session.environments(), params, (file) => session.shownFindings(file)));
+  connection.onRequest(DiagramRequest, (params) => computeDiagram(session.environments(), params, (file) => session.currentFindings(file)));
 
   process.on('uncaughtException', (error) => connection.console.error(`Resilint: uncaught ${error.stack ?? error.message}`));
 

@@ -9,6 +9,9 @@ import { codes, startServer, uriOf, type TestClient } from './lspClient';
 // The server as a separate process, spoken to over the real protocol.
 
 const FETCH_CODE = `export async function load(url: string) {\n  const res = await fetch(url);\n  return res.json();\n}\n`;
+const FIXED_CODE = FETCH_CODE.replace('fetch(url)', 'fetch(url, { signal: AbortSignal.timeout(5000) })');
+/** Thousands of N+1 loops: seconds of analysis, which keep the workspace scan busy. */
+const SLOW_CODE = Array.from({ length: 8000 }, (_, i) => `export async function load${i}(ids: string[]) {\n  for (const id of ids) await fetch('/items/' + id);\n}\n`).join('');
 
 function textEdits(edit: WorkspaceEdit | undefined, uri: string): TextDocumentEdit[] {
   return (edit?.documentChanges ?? []).filter((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === uri);
@@ -209,22 +212,92 @@ describe('language server over stdio', function () {
     const open = path.join(dir, 'src', 'a.ts');
     fs.writeFileSync(open, FETCH_CODE);
     fs.writeFileSync(path.join(dir, 'src', 'm.ts'), FETCH_CODE);
-    // Thousands of N+1 loops: seconds of analysis, which the scan does after a.ts and m.ts.
+    // The scan analyses it after a.ts and m.ts.
     const slowFile = path.join(dir, 'src', 'z.ts');
-    fs.writeFileSync(slowFile, Array.from({ length: 8000 }, (_, i) => `export async function load${i}(ids: string[]) {\n  for (const id of ids) await fetch('/items/' + id);\n}\n`).join(''));
+    fs.writeFileSync(slowFile, SLOW_CODE);
     const uri = uriOf(open);
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
     await client.diagnostics(uri, (d) => d.version === 1 && d.diagnostics.length === 1);
     const scanned = client.connection.sendRequest('resilint/analyzeWorkspace') as Promise<{ files: number }>;
     await client.diagnostics(uriOf(path.join(dir, 'src', 'm.ts')), (d) => d.diagnostics.length === 1);
-    const fixed = FETCH_CODE.replace('fetch(url)', 'fetch(url, { signal: AbortSignal.timeout(5000) })');
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: FIXED_CODE }] });
     const first = await Promise.race([
       client.diagnostics(uri, (d) => d.version === 2 && d.diagnostics.length === 0, 60_000).then(() => 'the edit'),
       client.diagnostics(uriOf(slowFile), () => true, 60_000).then(() => 'the slow file'),
     ]);
     assert.equal(first, 'the edit');
     assert.equal((await scanned).files, 3);
+  });
+
+  it('keeps the analysis of a file closed during the workspace scan, not the scan\'s of its discarded text', async () => {
+    fs.writeFileSync(path.join(dir, 'src', 'm.ts'), FETCH_CODE);
+    fs.writeFileSync(path.join(dir, 'src', 's.ts'), SLOW_CODE);
+    const closed = path.join(dir, 'src', 'z.ts');
+    fs.writeFileSync(closed, FIXED_CODE);
+    const uri = uriOf(closed);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
+    await client.diagnostics(uri, (d) => d.version === 1 && d.diagnostics.length === 1);
+    const scanned = client.connection.sendRequest('resilint/analyzeWorkspace');
+    // The scan has taken the unsaved text and is busy with s.ts: close without saving.
+    await client.diagnostics(uriOf(path.join(dir, 'src', 'm.ts')), (d) => d.diagnostics.length === 1);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await client.diagnostics(uri, (d) => d.version === undefined && d.diagnostics.length === 0);
+    await scanned;
+    assert.deepEqual((await client.diagnostics(uri)).diagnostics, []);
+  });
+
+  it('scans source files only, however many other documents are open', async () => {
+    fs.writeFileSync(path.join(dir, 'src', 'a.ts'), FETCH_CODE);
+    for (const [name, languageId] of [['README.md', 'markdown'], ['tsconfig.json', 'jsonc']] as const) {
+      const text = languageId === 'jsonc' ? '{ "include": ["lib"] }' : '# notes';
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(path.join(dir, name)), languageId, version: 1, text } });
+    }
+    const result = await client.connection.sendRequest('resilint/analyzeWorkspace');
+    assert.deepEqual(result, { files: 1, testFilesSkipped: 0, findings: 1 });
+  });
+
+  it('shows in the diagram a closed file\'s findings as they are after it changed on disk', async () => {
+    const api = path.join(dir, 'src', 'api.ts');
+    fs.writeFileSync(api, FETCH_CODE);
+    fs.writeFileSync(path.join(dir, 'src', 'main.ts'), `import { load } from './api';\nexport const go = () => load('/x');\n`);
+    await client.connection.sendRequest('resilint/analyzeWorkspace');
+    const findingsOn = (diagram: { graph: { nodes: { findings?: { total: number } }[]; edges: { findings?: { total: number } }[] } }) =>
+      [...diagram.graph.nodes, ...diagram.graph.edges].reduce((sum, part) => sum + (part.findings?.total ?? 0), 0);
+    assert.equal(findingsOn(await client.connection.sendRequest('resilint/diagram', {})), 1);
+    fs.writeFileSync(api, FIXED_CODE);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(api), type: 2 }] });
+    assert.equal(findingsOn(await client.connection.sendRequest('resilint/diagram', {})), 0);
+  });
+
+  it('leaves a nested workspace folder\'s files to its own scan, and says nothing about a folder it is disabled for', async () => {
+    const app = path.join(dir, 'e2e', 'app');
+    fs.mkdirSync(path.join(app, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ include: ['src'] }));
+    const nestedFile = path.join(app, 'src', 'x.ts');
+    fs.writeFileSync(nestedFile, FETCH_CODE);
+    fs.writeFileSync(path.join(dir, 'resilint.config.json'), '{ "rules": ');
+    const scanWith = async (configuration: Record<string, unknown>) => {
+      const other = startServer({ configuration });
+      try {
+        await other.connection.sendRequest('initialize', {
+          processId: process.pid,
+          rootUri: uriOf(dir),
+          workspaceFolders: [{ uri: uriOf(app), name: 'app' }, { uri: uriOf(dir), name: 'case' }],
+          capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
+        });
+        await other.connection.sendNotification('initialized', {});
+        const result = await other.connection.sendRequest('resilint/analyzeWorkspace');
+        return { result, published: (await other.diagnostics(uriOf(nestedFile), () => true, 2000).catch(() => undefined))?.diagnostics.length, shown: other.shownMessages() };
+      } finally {
+        await other.stop();
+      }
+    };
+    const enabled = await scanWith({});
+    assert.deepEqual(enabled.result, { files: 1, testFilesSkipped: 0, findings: 1 });
+    assert.equal(enabled.published, 1);
+    const disabled = await scanWith({ enable: false });
+    assert.deepEqual(disabled.shown, []);
+    assert.equal(disabled.published, undefined);
   });
 
   it('offers the quick fix of a file the background scan analysed once it is opened', async () => {

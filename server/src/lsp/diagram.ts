@@ -6,12 +6,13 @@ import type { Finding } from '../engine/findings';
 import type { DiagramParams } from '../protocol';
 
 // The editor's architecture request: one graph over every workspace folder, with the
-// findings the editor shows (the workspace scan's, and open documents' own), and a fresh
-// analysis of files that have none yet (including unsaved editor text, which the
-// workspaces hold as overlays). Folders' names head the groups when there is more than one.
+// findings the analyzer reports now (including unsaved editor text, which the workspaces
+// hold as overlays): those published while they still describe the file's text (the
+// workspace scan's, an open document's of its current version), a fresh analysis otherwise.
+// Folders' names head the groups when there is more than one.
 
-/** `shown` gives a file's published findings, undefined when none were published. */
-export function computeDiagram(environments: readonly AnalyzerEnvironment[], params: DiagramParams, shown: (file: string) => readonly Finding[] | undefined): Diagram {
+/** `published` gives a file's findings as last published, undefined when they are not current. */
+export function computeDiagram(environments: readonly AnalyzerEnvironment[], params: DiagramParams, published: (file: string) => readonly Finding[] | undefined): Diagram {
   const roots = environments.map((env) => env.workspace.root);
   const root = roots.length === 1 ? roots[0]! : commonAncestor(roots);
   const owner = (file: string) => environments.find((env) => file.startsWith(env.workspace.root + path.sep));
@@ -22,7 +23,7 @@ export function computeDiagram(environments: readonly AnalyzerEnvironment[], par
     { root, files, projectFor: (file) => (owner(file) ?? environments[0]!).workspace.projectFor(file) },
     (nodeFiles) => nodeFiles.flatMap((file) => {
       const env = owner(file);
-      return shown(file) ?? (env ? analyzeFile(env, file).findings : []);
+      return published(file) ?? (env ? analyzeFile(env, file).findings : []);
     }),
     { ...(params.focus ? { focus: params.focus } : {}), ...(params.depth !== undefined ? { depth: params.depth } : {}) },
   );

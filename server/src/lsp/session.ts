@@ -32,7 +32,10 @@ import { startWorkspaceScan } from './workspaceScan';
 
 interface Published {
   version: number | undefined;
+  /** What the editor shows: the analysis with the baseline applied. */
   analysis: FileAnalysis;
+  /** The findings before the baseline, while they describe the file's text (undefined once it changed on disk). */
+  found: readonly Finding[] | undefined;
 }
 
 const CONFIG_FILES = new Set(['resilint.config.json', 'package.json']);
@@ -51,6 +54,8 @@ export class Session {
 
   /** Stops the workspace scan under way, if any. */
   private stopScan: (() => void) | undefined;
+  /** Files opened, edited or closed since the workspace scan started: their own analysis is newer than the scan's. */
+  private readonly editedSinceScan = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -74,6 +79,7 @@ export class Session {
   async documentChanged(document: TextDocument, immediately: boolean): Promise<void> {
     const filePath = uriToPath(document.uri);
     if (!filePath || !isAnalysableFile(filePath)) return;
+    this.editedSinceScan.add(normalizePath(filePath));
     this.envFor(filePath).workspace.setOverlay(filePath, document.getText());
     const settings = await readSettings(this.connection, document.uri);
     this.baselineModes.set(document.uri, settings.baseline);
@@ -89,6 +95,7 @@ export class Session {
     this.timers.delete(document.uri);
     const filePath = uriToPath(document.uri);
     if (!filePath) return;
+    this.editedSinceScan.add(normalizePath(filePath));
     this.envFor(filePath).workspace.clearOverlay(filePath);
     // Keep what the workspace scan knows about the file on disk; drop editor-only state.
     this.analyzeAndPublish(filePath, document.uri, undefined);
@@ -103,7 +110,11 @@ export class Session {
       if (path.basename(filePath) === BASELINE_FILE_NAME) baselineChanged = true;
       const env = this.envFor(filePath);
       if (CONFIG_FILES.has(path.basename(filePath))) env.configs.clear();
-      if (!env.workspace.hasOverlay(filePath)) env.workspace.fileChanged(filePath);
+      if (env.workspace.hasOverlay(filePath)) continue;
+      env.workspace.fileChanged(filePath);
+      // The Problems panel keeps the closed file's findings until the next scan; the diagram analyses it again.
+      const closed = this.published.get(pathToUri(normalizePath(filePath)));
+      if (closed) closed.found = undefined;
     }
     for (const document of this.documents.all()) void this.documentChanged(document, true);
     // Closed files show what the scan published: rescan so they follow the new baseline.
@@ -124,14 +135,15 @@ export class Session {
   private analyzeAndPublish(filePath: string, uri: string, version: number | undefined): void {
     // A closed file (version undefined) offers no code actions until it is opened, which
     // analyses it again: its fixes, some type-checked, would be wasted.
-    const analysis = this.applyBaseline(uri, filePath, this.analyze(filePath, version !== undefined));
+    const found = this.analyze(filePath, version !== undefined);
     // Typing during the analysis made it stale: the pending timer will redo it.
     if (version !== undefined && this.documents.get(uri)?.version !== version) return;
-    this.publish(uri, version, analysis);
+    this.publish(uri, version, found);
   }
 
-  private publish(uri: string, version: number | undefined, analysis: FileAnalysis): void {
-    this.published.set(uri, { version, analysis });
+  private publish(uri: string, version: number | undefined, found: FileAnalysis): void {
+    const analysis = this.applyBaseline(uri, found.filePath, found);
+    this.published.set(uri, { version, analysis, found: found.findings });
     void this.connection.sendDiagnostics({
       uri,
       ...(version !== undefined ? { version } : {}),
@@ -176,6 +188,7 @@ export class Session {
   async analyzeWorkspace(): Promise<{ files: number; testFilesSkipped: number; findings: number }> {
     const generation = ++this.scanGeneration;
     this.stopScan?.();
+    this.editedSinceScan.clear();
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin('Resilint', 0, 'Analysing the workspace', true);
     this.setState('analyzing');
@@ -195,8 +208,11 @@ export class Session {
           break;
         }
         if (message.kind === 'failed') this.reportOnce(`the workspace scan of ${folder} stopped: ${message.message}; open files are still analysed`, true);
-        if (message.kind === 'problems') for (const problem of message.problems) this.reportOnce(problem, true);
-        if (message.kind !== 'analysed') continue;
+        if (message.kind === 'problems' && (await readSettings(this.connection, pathToUri(folder))).enable) {
+          for (const problem of message.problems) this.reportOnce(problem, true);
+        }
+        // A nested workspace folder's files are its own scan's, judged from there.
+        if (message.kind !== 'analysed' || this.folderOf(message.analysis.filePath) !== folder) continue;
         counts.findings += (await this.publishScanned(message.analysis))?.findings.length ?? 0;
         if (message.analysis.skippedAsTest) counts.testFilesSkipped++;
         else counts.files++;
@@ -211,21 +227,27 @@ export class Session {
   /** Publishes the scan's analysis of a file unless the file is open; the analysis now published for the file. */
   private async publishScanned(analysis: FileAnalysis): Promise<FileAnalysis | undefined> {
     const filePath = analysis.filePath;
-    if (!this.openUri(filePath)) {
+    const current = () => !this.openUri(filePath) && !this.editedSinceScan.has(filePath);
+    if (current()) {
       const uri = pathToUri(filePath);
       const settings = await readSettings(this.connection, uri);
       this.baselineModes.set(uri, settings.baseline);
-      this.reportProblems(analysis, []);
       // The file may have been opened while the settings were read: then the editor's
       // text, not the disk, is what must be published.
-      if (settings.enable && !this.openUri(filePath)) this.publish(uri, undefined, this.applyBaseline(uri, filePath, analysis));
+      if (settings.enable && current()) {
+        this.reportProblems(analysis, []);
+        this.publish(uri, undefined, analysis);
+      }
     }
     return this.published.get(this.openUri(filePath) ?? pathToUri(filePath))?.analysis;
   }
 
-  /** The findings published for a file, as the editor shows them; undefined when none were. */
-  shownFindings(filePath: string): readonly Finding[] | undefined {
-    return this.published.get(this.openUri(filePath) ?? pathToUri(filePath))?.analysis.findings;
+  /** The findings last published for a file, before the baseline, if they still describe its text; undefined otherwise. */
+  currentFindings(filePath: string): readonly Finding[] | undefined {
+    const openUri = this.openUri(filePath);
+    const published = this.published.get(openUri ?? pathToUri(filePath));
+    if (openUri !== undefined && published?.version !== this.documents.get(openUri)?.version) return undefined;
+    return published?.found;
   }
 
   private openUri(filePath: string): string | undefined {
@@ -237,7 +259,7 @@ export class Session {
     const texts = new Map<string, string>();
     for (const document of this.documents.all()) {
       const filePath = uriToPath(document.uri);
-      if (filePath && normalizePath(filePath).startsWith(folder + path.sep)) texts.set(normalizePath(filePath), document.getText());
+      if (filePath && isAnalysableFile(filePath) && normalizePath(filePath).startsWith(folder + path.sep)) texts.set(normalizePath(filePath), document.getText());
     }
     return texts;
   }
@@ -312,15 +334,19 @@ export class Session {
   }
 
   private envFor(filePath: string): AnalyzerEnvironment {
-    const file = normalizePath(filePath);
-    const root =
-      this.folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0] ?? path.dirname(file);
+    const root = this.folderOf(filePath) ?? path.dirname(normalizePath(filePath));
     let env = this.envs.get(root);
     if (!env) {
       env = { workspace: new Workspace(root, { typedPackages: typedPackagesOf(allRules) }), configs: new ConfigResolver(root), rules: allRules };
       this.envs.set(root, env);
     }
     return env;
+  }
+
+  /** The deepest workspace folder that holds the file. */
+  private folderOf(filePath: string): string | undefined {
+    const file = normalizePath(filePath);
+    return this.folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
   }
 
   private reportOnce(message: string, warnUser: boolean): void {
