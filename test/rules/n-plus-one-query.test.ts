@@ -137,6 +137,19 @@ export async function pick(ids: string[], order: OrderDocument, items: { save():
 }`,
     },
     {
+      name: 'a group of records is a list, not a record, and what lodash regroups from data stays data',
+      files: ACTIVE_RECORDS,
+      code: `import { groupBy, keyBy } from 'lodash';
+import { Integration } from './models';
+export async function names(ids: string[], rows: { save(): void }[]) {
+  const integrations = await Integration.findAll();
+  const groups = groupBy(integrations, 'name');
+  for (const id of ids) groups[id].reverse();
+  for (const id of ids) keyBy(rows, 'id')[id].save();
+  return Object.values(groups).map((group) => group.find((i) => i.name === 'x'));
+}`,
+    },
+    {
       name: 'a TypeORM entity a repository loaded is a plain class (its own remove() is no query), and what one Mongoose document holds is no document',
       code: `import { DataSource, Entity, PrimaryGeneratedColumn, Column } from 'typeorm';
 import { Schema, model } from 'mongoose';
@@ -801,6 +814,38 @@ export async function rename(names: string[]) {
         { messageId: 'sequential', line: 12 },
         { messageId: 'sequential', line: 16 },
         { messageId: 'sequential', line: 17 },
+      ],
+    },
+    {
+      name: 'records stay records through array methods, lodash and built-ins that regroup or pick them (no types installed)',
+      files: ACTIVE_RECORDS,
+      code: `import { groupBy, keyBy } from 'lodash';
+import sortBy from 'lodash/sortBy';
+import * as _ from 'lodash-es';
+import { Integration } from './models';
+export async function touch(ids: string[]) {
+  const integrations = await Integration.findAll();
+  for (const active of integrations.filter((i) => i.name !== '')) await active.save();
+  for (const id of ids) await integrations.find((i) => i.name === id)?.reload();
+  for (const group of Object.values(groupBy(integrations, 'name'))) {
+    for (const integration of group) await integration.destroy();
+  }
+  const byName = keyBy(integrations, 'name');
+  for (const id of ids) await byName[id].save();
+  for (const integration of sortBy(integrations, 'name')) await integration.save();
+  const [first] = _.partition(integrations, (i) => i.name === 'a');
+  for (const integration of first) await integration.save();
+  const grouped = Object.groupBy(integrations, (i) => i.name);
+  for (const integration of Array.from(grouped[ids[0]])) await integration.save();
+}`,
+      errors: [
+        { messageId: 'sequential', line: 7 },
+        { messageId: 'sequential', line: 8 },
+        { messageId: 'sequential', line: 10 },
+        { messageId: 'sequential', line: 13 },
+        { messageId: 'sequential', line: 14 },
+        { messageId: 'sequential', line: 16 },
+        { messageId: 'sequential', line: 18 },
       ],
     },
     {

@@ -16,6 +16,11 @@ export const AWAIT = '(await)';
 export const CALLBACK = '(callback)';
 /** One element of what the path before it holds: `for (const user of await User.findAll())` → ['findAll', CALL, AWAIT, ELEMENT]. */
 export const ELEMENT = '(element)';
+/** Lists of the elements of what the path before it holds, whose element is such a list: `groupBy(users, 'teamId')` → [..., GROUPS] (valueTrace folds GROUPS, ELEMENT away). */
+export const GROUPS = '(groups)';
+/** A list's methods that return a list of its elements, and those that return one of them. */
+const LIST_METHODS = new Set(['filter', 'slice', 'sort', 'reverse', 'toSorted', 'toReversed']);
+const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'pop', 'shift']);
 
 /** How a single call's round trips combine when it is issued once per item. */
 export type Batching =
@@ -507,6 +512,10 @@ function clientValue(pkg: IoPackage, value: PackageValue): ClientValue | undefin
         instance = true;
         path = [];
       }
+    } else if (member === CALL && record === 'list' && path.length === 1 && (LIST_METHODS.has(path[0]!) || ELEMENT_METHODS.has(path[0]!))) {
+      // `users.filter(...)` holds the same records, `users.find(...)` one of them.
+      if (ELEMENT_METHODS.has(path[0]!)) record = 'one';
+      path = [];
     } else {
       path.push(member);
     }

@@ -1,8 +1,9 @@
 import { ts } from 'ts-morph';
 import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
 import { calleeOf, isCallSite, type CallSite } from './callSites';
-import { AWAIT, CALL, CALLBACK, ELEMENT, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
+import { AWAIT, CALL, CALLBACK, ELEMENT, GROUPS, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
+import { builtInReshape, utilityReshape, type Reshape } from './collectionFunctions';
 import { iterationCallbackOf } from './iterationScopes';
 import { bindingElementNamed, bindingPath, callParameters, declaresName, isFunctionLikeDeclaration, returnedExpressions, returningFunction, skipOuterExpressions, staticPropertyName, type FunctionLike } from './localDeclarations';
 
@@ -132,11 +133,11 @@ export function resolveDeclarationPath(
     }
     if (node.type) return resolveTypedPath(facts, sourceFile, node.type, path, call, depth);
     const trace = init && traceExpression(facts, sourceFile, init, depth + 1);
-    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path] }, call, depth + 1);
+    return trace && resolveTrace(facts, sourceFile, { ...trace, path: extendPath(trace.path, path) }, call, depth + 1);
   }
   if (ts.isExpression(node)) {
     const trace = traceExpression(facts, sourceFile, node, depth + 1);
-    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...path] }, call, depth + 1);
+    return trace && resolveTrace(facts, sourceFile, { ...trace, path: extendPath(trace.path, path) }, call, depth + 1);
   }
   return undefined;
 }
@@ -163,12 +164,12 @@ function resolveClassPath(
     if (type) return resolveTypedPath(facts, sourceFile, type, rest, call, depth);
     const init = ts.isPropertyDeclaration(declaration) ? declaration.initializer : undefined;
     const trace = init ? traceExpression(facts, sourceFile, init, depth + 1) : opaqueTrace();
-    return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
+    return trace && resolveTrace(facts, sourceFile, { ...trace, path: extendPath(trace.path, rest) }, call, depth + 1);
   }
   const base = baseClassExpression(node);
   if (!base) return undefined;
   const trace = traceExpression(facts, sourceFile, base, depth + 1);
-  return trace && resolveTrace(facts, sourceFile, { root: trace.root, instance: instance || trace.instance, path: [...trace.path, ...path] }, call, depth + 1);
+  return trace && resolveTrace(facts, sourceFile, { root: trace.root, instance: instance || trace.instance, path: extendPath(trace.path, path) }, call, depth + 1);
 }
 
 /**
@@ -199,7 +200,7 @@ function resolveReturnStatements(facts: ProjectFacts, sourceFile: ts.SourceFile,
     const value = skipOuterExpressions(returned);
     const trace = traceExpression(facts, sourceFile, value, depth + 1);
     const rest = path[0] === AWAIT && !isCallSite(value) ? path.slice(1) : path;
-    const target = trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
+    const target = trace && resolveTrace(facts, sourceFile, { ...trace, path: extendPath(trace.path, rest) }, call, depth + 1);
     if (target && target.kind !== 'opaque') return target;
   }
   return { kind: 'opaque' };
@@ -213,7 +214,7 @@ function resolveReturnStatements(facts: ProjectFacts, sourceFile: ts.SourceFile,
 function resolveTypedPath(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.TypeNode, path: readonly string[], call: CallSite, depth: number): LocalTarget | undefined {
   const awaited = path[0] === AWAIT;
   const trace = traceType(facts, sourceFile, awaited ? promisedType(type) : type, depth + 1);
-  return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...(awaited ? path.slice(1) : path)] }, call, depth + 1);
+  return trace && resolveTrace(facts, sourceFile, { ...trace, path: extendPath(trace.path, awaited ? path.slice(1) : path) }, call, depth + 1);
 }
 
 /** `Promise<T>` → T; a type that is no promise is its own awaited type. */
@@ -270,7 +271,7 @@ function inheritedMemberTarget(facts: ProjectFacts, node: ts.InterfaceDeclaratio
   const file = node.getSourceFile();
   const bases = (node.heritageClauses ?? []).flatMap((clause) => clause.types.map((type) => type.expression)).filter(ts.isIdentifier);
   const traced = bases.map((base) => traceIdentifier(facts, file, base, depth + 1));
-  const resolve = (base: Trace) => resolveTrace(facts, file, { root: base.root, instance: true, path: [...base.path, ...path] }, call, depth + 1);
+  const resolve = (base: Trace) => resolveTrace(facts, file, { root: base.root, instance: true, path: extendPath(base.path, path) }, call, depth + 1);
   const declaring = traced.find((base) => base?.root.kind === 'declaration' && base.path.length === 0 && declaresMember(base.root.node, path[0]!));
   if (declaring) return resolve(declaring) ?? { kind: 'opaque' };
   for (const base of traced) {
@@ -365,7 +366,7 @@ function resolveObjectPath(
     if (ts.isPropertyAssignment(property)) return resolveDeclarationPath(facts, sourceFile, skipOuterExpressions(property.initializer), false, rest, call, depth + 1);
     if (ts.isShorthandPropertyAssignment(property)) {
       const trace = traceExpression(facts, sourceFile, property.name, depth + 1);
-      return trace && resolveTrace(facts, sourceFile, { ...trace, path: [...trace.path, ...rest] }, call, depth + 1);
+      return trace && resolveTrace(facts, sourceFile, { ...trace, path: extendPath(trace.path, rest) }, call, depth + 1);
     }
     return undefined;
   }
@@ -408,6 +409,12 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
       suffix.push(ts.isStringLiteralLike(current.argumentExpression) ? current.argumentExpression.text : ELEMENT);
       current = skipOuterExpressions(current.expression);
     } else if (isCallSite(current)) {
+      const regrouped = ts.isCallExpression(current) ? regroupedCollection(facts, sourceFile, current) : undefined;
+      if (regrouped) {
+        if (regrouped.reshape !== 'same') suffix.push(regrouped.reshape === 'groups' ? GROUPS : ELEMENT);
+        current = skipOuterExpressions(regrouped.collection);
+        continue;
+      }
       const injected = injectedClass(facts, sourceFile, current, depth);
       if (injected) instance = true;
       else suffix.push(CALL);
@@ -443,7 +450,34 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
   } else {
     base = opaqueTrace();
   }
-  return base && { root: base.root, instance: base.instance || instance, path: [...base.path, ...path] };
+  return base && { root: base.root, instance: base.instance || instance, path: extendPath(base.path, path) };
+}
+
+/** `groupBy(users, 'teamId')`, `Object.values(byId)`: the collection a utility or built-in function regroups (collectionFunctions.ts). */
+function regroupedCollection(facts: ProjectFacts, sourceFile: ts.SourceFile, call: ts.CallExpression): { collection: ts.Expression; reshape: Reshape } | undefined {
+  const collection = call.arguments[0];
+  if (!collection || ts.isSpreadElement(collection)) return undefined;
+  const callee = skipOuterExpressions(call.expression);
+  let reshape: Reshape | undefined;
+  if (ts.isIdentifier(callee)) {
+    const found = lookupName(facts, sourceFile, callee);
+    reshape = found.kind === 'import' ? utilityReshape(found.module, found.imported) : undefined;
+  } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+    const found = lookupName(facts, sourceFile, callee.expression);
+    if (found.kind === 'global') reshape = builtInReshape(callee.expression.text, callee.name.text, call.arguments.length);
+    else if (found.kind === 'import' && (found.imported === '*' || found.imported === 'default')) reshape = utilityReshape(found.module, callee.name.text);
+  }
+  return reshape && { collection, reshape };
+}
+
+/** `path` walked on by `steps`; an element of lists of elements (GROUPS, ELEMENT) is such a list, the path before them. */
+function extendPath(path: readonly string[], steps: readonly string[]): string[] {
+  const extended = [...path];
+  for (const step of steps) {
+    if (step === ELEMENT && extended[extended.length - 1] === GROUPS) extended.pop();
+    else extended.push(step);
+  }
+  return extended;
 }
 
 /**
@@ -491,7 +525,7 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
         const origin = node.initializer || node.dotDotDotToken ? undefined : bindingPath(node);
         const type = origin && ts.isParameter(origin.root) ? origin.root.type : undefined;
         const base = type && traceType(facts, sourceFile, type, depth + 1);
-        return base ? { ...base, path: [...base.path, ...origin!.path] } : opaqueTrace();
+        return base ? { ...base, path: extendPath(base.path, origin!.path) } : opaqueTrace();
       }
       if (ts.isVariableDeclaration(node) && !isTopLevel(node)) {
         if (node.type) return traceType(facts, sourceFile, node.type, depth + 1);
@@ -527,7 +561,7 @@ function callbackParameterTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, 
 /** An element of a collection (a loop's variable, an iteration callback's parameter): a record when the collection holds records (ioCatalog). */
 function elementTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, collection: ts.Expression, depth: number): Trace {
   const trace = depth < MAX_DEPTH ? traceExpression(facts, sourceFile, collection, depth + 1) : undefined;
-  return trace ? { ...trace, path: [...trace.path, ELEMENT] } : opaqueTrace();
+  return trace ? { ...trace, path: extendPath(trace.path, [ELEMENT]) } : opaqueTrace();
 }
 
 function declarationTrace(node: ts.Node): Trace {
