@@ -137,6 +137,19 @@ export async function pick(ids: string[], order: OrderDocument, items: { save():
 }`,
     },
     {
+      name: 'a Knex builder in a branch of a statement or of a builder\'s argument is a fragment, never run',
+      code: `import knex from 'knex';
+const db = knex({ client: 'pg' });
+export function build(columns: { id: string; sql?: string }[], ready: boolean) {
+  const qb = db('t');
+  for (const c of columns) {
+    ready && qb.select(c.id);
+    qb.select(c.sql ? db.raw(c.sql) : c.id);
+  }
+  return qb;
+}`,
+    },
+    {
       name: 'a group of records is a list, not a record, and what lodash regroups from data stays data',
       files: ACTIVE_RECORDS,
       code: `import { groupBy, keyBy } from 'lodash';
@@ -846,6 +859,39 @@ export async function touch(ids: string[]) {
         { messageId: 'sequential', line: 14 },
         { messageId: 'sequential', line: 16 },
         { messageId: 'sequential', line: 18 },
+      ],
+    },
+    {
+      name: 'followed through destructuring, a generic singleton (whatever the caller makes it) and a default import of a module that has none (no types installed)',
+      files: {
+        ...ACTIVE_RECORDS,
+        'src/db.ts': `import { PrismaClient } from '@prisma/client';
+function remember<T>(name: string, make: () => T): T {
+  const store = globalThis as unknown as Record<string, T>;
+  store[name] ??= make();
+  return store[name];
+}
+export const prisma = remember('prisma', () => new PrismaClient());
+`,
+      },
+      code: `import dbModule, { prisma as db } from './db';
+import { Integration } from './models';
+const { prisma } = dbModule;
+export class Importer {
+  private async load(): Promise<{ integrations: Integration[] }> {
+    return { integrations: await Integration.findAll() };
+  }
+  async run(ids: string[]) {
+    const { integrations } = await this.load();
+    for (const integration of integrations) await integration.save();
+    for (const id of ids) await prisma.user.findUnique({ where: { id } });
+    for (const id of ids) await db.user.delete({ where: { id } });
+  }
+}`,
+      errors: [
+        { messageId: 'sequential', line: 10 },
+        { messageId: 'sequential', line: 11 },
+        { messageId: 'sequential', line: 12 },
       ],
     },
     {

@@ -30,13 +30,22 @@ export function builderMayRun(call: CallSite): boolean {
   return valueMayRun(top);
 }
 
+/** Whether `child` is what `parent` evaluates to on some path: a conditional's branch, the right side of `&&`, `||` or `??`. */
+function isBranchOf(parent: ts.Node, child: ts.Node): boolean {
+  if (ts.isConditionalExpression(parent)) return parent.condition !== child;
+  return ts.isBinaryExpression(parent) && parent.right === child && LOGICAL_OPERATORS.has(parent.operatorToken.kind);
+}
+
+const LOGICAL_OPERATORS = new Set([ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
+
 function valueMayRun(value: ts.Expression): boolean {
   let outer: ts.Node = outermostWrapping(value);
   let parent = outer.parent;
   // In an object or array literal, the literal's fate decides: `select({ n: knex.raw('?') })`
   // is a fragment, `Promise.all([a, b])` runs both.
-  while (ts.isPropertyAssignment(parent) || ts.isSpreadElement(parent) || ts.isObjectLiteralExpression(parent) || ts.isArrayLiteralExpression(parent)) {
-    outer = ts.isObjectLiteralExpression(parent) || ts.isArrayLiteralExpression(parent) ? outermostWrapping(parent) : parent;
+  // So does a branch's: `cond ? { n: 1 } : knex.raw('?')`, `ready && qb.select('id')`.
+  while (ts.isPropertyAssignment(parent) || ts.isSpreadElement(parent) || ts.isObjectLiteralExpression(parent) || ts.isArrayLiteralExpression(parent) || isBranchOf(parent, outer)) {
+    outer = ts.isPropertyAssignment(parent) || ts.isSpreadElement(parent) ? parent : outermostWrapping(parent as ts.Expression);
     parent = outer.parent;
   }
   if (ts.isExpressionStatement(parent)) return false;

@@ -84,7 +84,9 @@ function followImports(facts: ProjectFacts, target: LocalTarget | undefined, cal
     const { sourceFile, module, imported, instance } = current;
     let { path } = current;
     // Types too: a client typed by a project interface (`db: Database`) is traced through its declared members.
-    let declaration = resolveImportedDeclaration(facts, sourceFile, { module, imported, local: imported, declaration: sourceFile }, { types: true });
+    const resolve = (name: string) => resolveImportedDeclaration(facts, sourceFile, { module, imported: name, local: name, declaration: sourceFile }, { types: true });
+    // A default import of a module with no default export is the module itself (CommonJS interop: `import db from './db.server'; db.prisma`).
+    let declaration = resolve(imported) ?? (imported === 'default' ? resolve('*') : undefined);
     // A whole module (`import * as users from './users'`, or a re-exported `export * as users`): `users.find()`'s first member names the export.
     while (declaration && ts.isSourceFile(declaration.node) && path[0] !== undefined && path[0] !== CALL) {
       declaration = resolveExportOf(facts, declaration.node, path[0], { types: true });
@@ -523,8 +525,9 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
       if (ts.isParameter(node)) return node.type ? traceType(facts, sourceFile, node.type, depth + 1) : (callbackParameterTrace(facts, sourceFile, node, depth) ?? opaqueTrace());
       if (ts.isBindingElement(node)) {
         const origin = node.initializer || node.dotDotDotToken ? undefined : bindingPath(node);
-        const type = origin && ts.isParameter(origin.root) ? origin.root.type : undefined;
-        const base = type && traceType(facts, sourceFile, type, depth + 1);
+        const root = origin?.root;
+        // A parameter by its annotation; a variable by its annotation or what initializes it.
+        const base = !root ? undefined : root.type ? traceType(facts, sourceFile, root.type, depth + 1) : ts.isVariableDeclaration(root) && root.initializer ? traceExpression(facts, sourceFile, root.initializer, depth + 1) : undefined;
         return base ? { ...base, path: extendPath(base.path, origin!.path) } : opaqueTrace();
       }
       if (ts.isVariableDeclaration(node) && !isTopLevel(node)) {
@@ -598,7 +601,8 @@ function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.Type
     // `Awaited<ReturnType<typeof connectDb>>`: what the function returns.
     if (name.text === 'ReturnType' && ts.isTypeQueryNode(argument) && ts.isIdentifier(argument.exprName)) return returnedTrace(facts, sourceFile, argument.exprName, depth + 1);
   }
-  if (found.kind !== 'declaration') return found.kind === 'global' ? undefined : opaqueTrace();
+  // A type parameter (`singleton<T>(...): T`) is whatever the caller makes it.
+  if (found.kind !== 'declaration') return found.kind === 'global' && !isTypeParameter(type, name.text) ? undefined : opaqueTrace();
   const node = found.node;
   if (ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) return { root: { kind: 'declaration', node }, instance: true, path: [] };
   if (ts.isTypeAliasDeclaration(node)) return traceType(facts, sourceFile, node.type, depth + 1);
@@ -608,11 +612,21 @@ function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.Type
 /** The value a function named by `identifier` returns (its first `return`), traced like any expression. */
 function returnedTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: ts.Identifier, depth: number): Trace | undefined {
   const fn = traceIdentifier(facts, sourceFile, identifier, depth);
+  // An imported function's result, as a call of it would be traced (followed into its file later).
+  if (fn?.root.kind === 'import' && fn.path.length === 0) return { ...fn, path: [CALL] };
   const root = fn?.root.kind === 'declaration' && fn.path.length === 0 ? fn.root.node : undefined;
   const value = root && ts.isVariableDeclaration(root) && root.initializer ? skipOuterExpressions(root.initializer) : root;
   if (!value || !isFunctionLikeDeclaration(value)) return opaqueTrace();
   const [returned] = returnedExpressions(value);
   return returned ? traceExpression(facts, value.getSourceFile(), returned, depth + 1) : opaqueTrace();
+}
+
+function isTypeParameter(type: ts.TypeNode, name: string): boolean {
+  for (let node: ts.Node | undefined = type.parent; node; node = node.parent) {
+    const parameters = (node as { typeParameters?: ts.NodeArray<ts.TypeParameterDeclaration> }).typeParameters;
+    if (parameters?.some((parameter) => parameter.name.text === name)) return true;
+  }
+  return false;
 }
 
 /** The element type of a list type: `User[]`, `readonly User[]`, `Array<User>`, `ReadonlyArray<User>`. */
@@ -683,7 +697,10 @@ function lookupInStatements(statements: ts.NodeArray<ts.Statement>, name: string
         } else if (declaresName(declaration.name, name)) {
           // `const [user, created] = await User.findOrCreate(...)`: an element of what it holds.
           const element = ts.isArrayBindingPattern(declaration.name) && declaration.initializer && declaration.name.elements.some((e) => ts.isBindingElement(e) && !e.dotDotDotToken && ts.isIdentifier(e.name) && e.name.text === name);
-          return element ? { kind: 'element', collection: declaration.initializer! } : { kind: 'unknown' };
+          if (element) return { kind: 'element', collection: declaration.initializer! };
+          // `const { collections } = await this.load()`: a member of what it holds (traceIdentifier).
+          const member = ts.isObjectBindingPattern(declaration.name) ? bindingElementNamed(declaration.name, name) : undefined;
+          return member && (declaration.type || declaration.initializer) ? { kind: 'declaration', node: member } : { kind: 'unknown' };
         }
       }
     } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) {
