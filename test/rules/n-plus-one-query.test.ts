@@ -862,7 +862,7 @@ export async function touch(ids: string[]) {
       ],
     },
     {
-      name: 'followed through destructuring, a generic singleton (whatever the caller makes it) and a default import of a module that has none (no types installed)',
+      name: 'followed through destructuring, a generic singleton (whatever the caller makes it), a default import of a module that has none and the ReturnType of an imported factory (no types installed)',
       files: {
         ...ACTIVE_RECORDS,
         'src/db.ts': `import { PrismaClient } from '@prisma/client';
@@ -872,9 +872,12 @@ function remember<T>(name: string, make: () => T): T {
   return store[name];
 }
 export const prisma = remember('prisma', () => new PrismaClient());
+export function createClient() {
+  return new PrismaClient();
+}
 `,
       },
-      code: `import dbModule, { prisma as db } from './db';
+      code: `import dbModule, { prisma as db, createClient } from './db';
 import { Integration } from './models';
 const { prisma } = dbModule;
 export class Importer {
@@ -886,12 +889,15 @@ export class Importer {
     for (const integration of integrations) await integration.save();
     for (const id of ids) await prisma.user.findUnique({ where: { id } });
     for (const id of ids) await db.user.delete({ where: { id } });
+    for (const id of ids) await cached?.user.update({ where: { id }, data: {} });
   }
-}`,
+}
+let cached: ReturnType<typeof createClient> | undefined;`,
       errors: [
         { messageId: 'sequential', line: 10 },
         { messageId: 'sequential', line: 11 },
         { messageId: 'sequential', line: 12 },
+        { messageId: 'sequential', line: 13 },
       ],
     },
     {
