@@ -18,9 +18,13 @@ export const CALLBACK = '(callback)';
 export const ELEMENT = '(element)';
 /** Lists of the elements of what the path before it holds, whose element is such a list: `groupBy(users, 'teamId')` → [..., GROUPS] (valueTrace folds GROUPS, ELEMENT away). */
 export const GROUPS = '(groups)';
-/** A list's methods that return a list of its elements, and those that return one of them. */
 const LIST_METHODS = new Set(['filter', 'slice', 'sort', 'reverse', 'toSorted', 'toReversed']);
 const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'pop', 'shift']);
+
+/** What a list's own method returns of its elements: a list of them (`filter`), one of them (`find`), or neither. */
+export function listMethodResult(method: string): 'list' | 'element' | undefined {
+  return LIST_METHODS.has(method) ? 'list' : ELEMENT_METHODS.has(method) ? 'element' : undefined;
+}
 
 /** How a single call's round trips combine when it is issued once per item. */
 export type Batching =
@@ -512,9 +516,9 @@ function clientValue(pkg: IoPackage, value: PackageValue): ClientValue | undefin
         instance = true;
         path = [];
       }
-    } else if (member === CALL && record === 'list' && path.length === 1 && (LIST_METHODS.has(path[0]!) || ELEMENT_METHODS.has(path[0]!))) {
+    } else if (member === CALL && record === 'list' && path.length === 1 && listMethodResult(path[0]!)) {
       // `users.filter(...)` holds the same records, `users.find(...)` one of them.
-      if (ELEMENT_METHODS.has(path[0]!)) record = 'one';
+      if (listMethodResult(path[0]!) === 'element') record = 'one';
       path = [];
     } else {
       path.push(member);

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { importBindings, resolveExportOf, resolveImportedDeclaration } from '../../engine/imports';
 import { calleeOf, isCallSite, type CallSite } from './callSites';
-import { AWAIT, CALL, CALLBACK, ELEMENT, GROUPS, classifyPackageCall, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
+import { AWAIT, CALL, CALLBACK, ELEMENT, GROUPS, classifyPackageCall, listMethodResult, isCallbackClientMethod, isIoPackage, type IoCall } from './ioCatalog';
 import type { ProjectFacts } from '../../engine/projectFacts';
 import { builtInReshape, utilityReshape, type Reshape } from './collectionFunctions';
 import { iterationCallbackOf } from './iterationScopes';
@@ -51,6 +51,8 @@ interface Trace {
   root: Root;
   instance: boolean;
   path: string[];
+  /** Reached through a destructured variable or an imported factory's ReturnType: where it leads into a package or file that says nothing of it, it stays unknown, as such values were before they were followed. */
+  unknownIfUnresolved?: true;
 }
 
 const MAX_DEPTH = 12;
@@ -58,7 +60,9 @@ const MAX_DEPTH = 12;
 /** Where the callee of `call` leads; undefined when it is known not to matter (a non-I/O package, a plain value). */
 export function localCallTarget(facts: ProjectFacts, sourceFile: ts.SourceFile, call: CallSite): LocalTarget | undefined {
   const trace = traceExpression(facts, sourceFile, calleeOf(call), 0);
-  return trace && stillUnknown(resolveTrace(facts, sourceFile, trace, call, 0), trace.path);
+  const target = trace && stillUnknown(resolveTrace(facts, sourceFile, trace, call, 0), trace.path);
+  // However far it got in this file (`const { db } = ctx`, `ctx: Ctx` typed from another package).
+  return trace?.unknownIfUnresolved && target?.kind === 'external' ? { ...target, unknownIfUnresolved: true } : target;
 }
 
 /** Where a call leads once its `external` target is followed into the project files it imports. */
@@ -122,6 +126,10 @@ export function resolveDeclarationPath(
   if (ts.isTypeAliasDeclaration(node)) return resolveTypedPath(facts, sourceFile, node.type, path, call, depth);
   const elementType = ts.isTypeNode(node) ? elementTypeOf(node) : undefined;
   if (elementType) {
+    const [method, called, ...rest] = path;
+    // `rows.filter(...)` is the list again, `rows.find(...)` one of its elements (listMethodResult).
+    const result = called === CALL ? listMethodResult(method!) : undefined;
+    if (result) return resolveDeclarationPath(facts, sourceFile, node, instance, result === 'list' ? rest : [ELEMENT, ...rest], call, depth + 1);
     if (path[0] !== ELEMENT) return undefined;
     // `tenants: Tenant[]` with Tenant in another file: what is left to follow there no longer says it is an element's.
     const target = resolveTypedPath(facts, sourceFile, elementType, path.slice(1), call, depth);
@@ -392,7 +400,7 @@ function resolveTraceRoot(facts: ProjectFacts, sourceFile: ts.SourceFile, trace:
         return io && { kind: 'io', io };
       }
       // Relative, or a tsconfig `paths` / baseUrl alias: the cross-file step finds out.
-      return { kind: 'external', sourceFile, module: root.module, imported: root.imported, instance, path };
+      return { kind: 'external', sourceFile, module: root.module, imported: root.imported, instance, path, ...(trace.unknownIfUnresolved ? { unknownIfUnresolved: true as const } : {}) };
     }
     case 'declaration':
       return resolveDeclarationPath(facts, sourceFile, root.node, instance, path, call, depth + 1);
@@ -444,7 +452,10 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
     base = traceIdentifier(facts, sourceFile, current, depth);
   } else if (ts.isBinaryExpression(current) && (current.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || current.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
     // `globalForPrisma.prisma ?? new PrismaClient()`: the singleton idiom keeps, on a global, what the right side makes.
-    base = (depth < MAX_DEPTH ? traceExpression(facts, sourceFile, current.right, depth + 1) : undefined) ?? opaqueTrace();
+    // `groups[id] ?? []`: an empty fallback leaves what the left side holds.
+    const right = skipOuterExpressions(current.right);
+    const emptyFallback = (ts.isArrayLiteralExpression(right) && right.elements.length === 0) || (ts.isObjectLiteralExpression(right) && right.properties.length === 0);
+    base = (depth < MAX_DEPTH ? traceExpression(facts, sourceFile, emptyFallback ? current.left : right, depth + 1) : undefined) ?? opaqueTrace();
   } else if (ts.isLiteralExpression(current) || ts.isArrayLiteralExpression(current) || ts.isTemplateExpression(current)) {
     return undefined; // data, not a client
   } else if (ts.isObjectLiteralExpression(current) || ts.isClassExpression(current) || ts.isFunctionExpression(current) || ts.isArrowFunction(current)) {
@@ -452,7 +463,7 @@ function traceExpression(facts: ProjectFacts, sourceFile: ts.SourceFile, express
   } else {
     base = opaqueTrace();
   }
-  return base && { root: base.root, instance: base.instance || instance, path: extendPath(base.path, path) };
+  return base && { root: base.root, instance: base.instance || instance, path: extendPath(base.path, path), ...(base.unknownIfUnresolved ? { unknownIfUnresolved: true as const } : {}) };
 }
 
 /** `groupBy(users, 'teamId')`, `Object.values(byId)`: the collection a utility or built-in function regroups (collectionFunctions.ts). */
@@ -523,13 +534,7 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
     case 'declaration': {
       const node = found.node;
       if (ts.isParameter(node)) return node.type ? traceType(facts, sourceFile, node.type, depth + 1) : (callbackParameterTrace(facts, sourceFile, node, depth) ?? opaqueTrace());
-      if (ts.isBindingElement(node)) {
-        const origin = node.initializer || node.dotDotDotToken ? undefined : bindingPath(node);
-        const root = origin?.root;
-        // A parameter by its annotation; a variable by its annotation or what initializes it.
-        const base = !root ? undefined : root.type ? traceType(facts, sourceFile, root.type, depth + 1) : ts.isVariableDeclaration(root) && root.initializer ? traceExpression(facts, sourceFile, root.initializer, depth + 1) : undefined;
-        return base ? { ...base, path: extendPath(base.path, origin!.path) } : opaqueTrace();
-      }
+      if (ts.isBindingElement(node)) return bindingTrace(facts, sourceFile, node, depth);
       if (ts.isVariableDeclaration(node) && !isTopLevel(node)) {
         if (node.type) return traceType(facts, sourceFile, node.type, depth + 1);
         const init = node.initializer && skipOuterExpressions(node.initializer);
@@ -540,6 +545,15 @@ function traceIdentifier(facts: ProjectFacts, sourceFile: ts.SourceFile, identif
       return declarationTrace(node);
     }
   }
+}
+
+/** A destructured name: a parameter's by its annotation, a variable's by its annotation or what initializes it. */
+function bindingTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, element: ts.BindingElement, depth: number): Trace {
+  const origin = element.initializer || element.dotDotDotToken ? undefined : bindingPath(element);
+  const root = origin?.root;
+  const base = !root ? undefined : root.type ? traceType(facts, sourceFile, root.type, depth + 1) : ts.isVariableDeclaration(root) && root.initializer ? traceExpression(facts, sourceFile, root.initializer, depth + 1) : undefined;
+  if (!base) return opaqueTrace();
+  return { ...base, path: extendPath(base.path, origin!.path), ...(ts.isVariableDeclaration(root!) ? { unknownIfUnresolved: true as const } : {}) };
 }
 
 /**
@@ -613,7 +627,7 @@ function traceType(facts: ProjectFacts, sourceFile: ts.SourceFile, type: ts.Type
 function returnedTrace(facts: ProjectFacts, sourceFile: ts.SourceFile, identifier: ts.Identifier, depth: number): Trace | undefined {
   const fn = traceIdentifier(facts, sourceFile, identifier, depth);
   // An imported function's result, as a call of it would be traced (followed into its file later).
-  if (fn?.root.kind === 'import' && fn.path.length === 0) return { ...fn, path: [CALL] };
+  if (fn?.root.kind === 'import' && fn.path.length === 0) return { ...fn, path: [CALL], unknownIfUnresolved: true };
   const root = fn?.root.kind === 'declaration' && fn.path.length === 0 ? fn.root.node : undefined;
   const value = root && ts.isVariableDeclaration(root) && root.initializer ? skipOuterExpressions(root.initializer) : root;
   if (!value || !isFunctionLikeDeclaration(value)) return opaqueTrace();
