@@ -269,7 +269,7 @@ describe('language server over stdio', function () {
     assert.equal(findingsOn(await client.connection.sendRequest('resilint/diagram', {})), 0);
   });
 
-  it('leaves a nested workspace folder\'s files to its own scan, and says nothing about a folder it is disabled for', async () => {
+  it('leaves a nested workspace folder\'s files to its own scan, and neither scans nor says anything about a folder it is disabled for', async () => {
     const app = path.join(dir, 'e2e', 'app');
     fs.mkdirSync(path.join(app, 'src'), { recursive: true });
     fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ include: ['src'] }));
@@ -296,6 +296,7 @@ describe('language server over stdio', function () {
     assert.deepEqual(enabled.result, { files: 1, testFilesSkipped: 0, findings: 1 });
     assert.equal(enabled.published, 1);
     const disabled = await scanWith({ enable: false });
+    assert.deepEqual(disabled.result, { files: 0, testFilesSkipped: 0, findings: 0 });
     assert.deepEqual(disabled.shown, []);
     assert.equal(disabled.published, undefined);
   });

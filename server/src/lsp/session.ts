@@ -196,8 +196,9 @@ export class Session {
     const current = () => generation === this.scanGeneration && !progress.token.isCancellationRequested;
     for (const folder of this.folders) {
       if (!current()) break;
-      // A workspace folder deleted on disk has nothing to scan (the editor shows it as missing).
-      if (!fs.existsSync(folder)) continue;
+      // A workspace folder deleted on disk has nothing to scan (the editor shows it as missing),
+      // and one Resilint is disabled for shows nothing of it.
+      if (!fs.existsSync(folder) || !(await readSettings(this.connection, pathToUri(folder))).enable) continue;
       const scan = startWorkspaceScan(this.scanScript, folder, this.unsavedTexts(folder));
       this.stopScan = () => scan.stop();
       progress.token.onCancellationRequested(() => scan.stop());
@@ -208,9 +209,7 @@ export class Session {
           break;
         }
         if (message.kind === 'failed') this.reportOnce(`the workspace scan of ${folder} stopped: ${message.message}; open files are still analysed`, true);
-        if (message.kind === 'problems' && (await readSettings(this.connection, pathToUri(folder))).enable) {
-          for (const problem of message.problems) this.reportOnce(problem, true);
-        }
+        if (message.kind === 'problems') for (const problem of message.problems) this.reportOnce(problem, true);
         // A nested workspace folder's files are its own scan's, judged from there.
         if (message.kind !== 'analysed' || this.folderOf(message.analysis.filePath) !== folder) continue;
         counts.findings += (await this.publishScanned(message.analysis))?.findings.length ?? 0;
