@@ -208,18 +208,29 @@ describe('language server over stdio', function () {
     assert.equal(published.version, undefined, 'disk-only files carry no document version');
   });
 
-  it('answers an edit while the workspace scan is busy with a slow file', async () => {
-    const open = path.join(dir, 'src', 'a.ts');
-    fs.writeFileSync(open, FETCH_CODE);
+  /** Writes m.ts (one finding) and a slow file named after it, so the scan reaches the slow file once m.ts's diagnostics are out. */
+  function prepareSlowScan(slowName: string): string {
     fs.writeFileSync(path.join(dir, 'src', 'm.ts'), FETCH_CODE);
-    // The scan analyses it after a.ts and m.ts.
-    const slowFile = path.join(dir, 'src', 'z.ts');
+    const slowFile = path.join(dir, 'src', slowName);
     fs.writeFileSync(slowFile, SLOW_CODE);
-    const uri = uriOf(open);
+    return slowFile;
+  }
+
+  /** Opens a document with FETCH_CODE, then starts a workspace scan and resolves once it is busy with the slow file; `scanned` is its result. */
+  async function openThenScanUntilBusy(uri: string): Promise<{ scanned: Promise<{ files: number }> }> {
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
     await client.diagnostics(uri, (d) => d.version === 1 && d.diagnostics.length === 1);
     const scanned = client.connection.sendRequest('resilint/analyzeWorkspace') as Promise<{ files: number }>;
     await client.diagnostics(uriOf(path.join(dir, 'src', 'm.ts')), (d) => d.diagnostics.length === 1);
+    return { scanned };
+  }
+
+  it('answers an edit while the workspace scan is busy with a slow file', async () => {
+    const open = path.join(dir, 'src', 'a.ts');
+    fs.writeFileSync(open, FETCH_CODE);
+    const slowFile = prepareSlowScan('z.ts');
+    const uri = uriOf(open);
+    const { scanned } = await openThenScanUntilBusy(uri);
     await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: FIXED_CODE }] });
     const first = await Promise.race([
       client.diagnostics(uri, (d) => d.version === 2 && d.diagnostics.length === 0, 60_000).then(() => 'the edit'),
@@ -230,16 +241,12 @@ describe('language server over stdio', function () {
   });
 
   it('keeps the analysis of a file closed during the workspace scan, not the scan\'s of its discarded text', async () => {
-    fs.writeFileSync(path.join(dir, 'src', 'm.ts'), FETCH_CODE);
-    fs.writeFileSync(path.join(dir, 'src', 's.ts'), SLOW_CODE);
+    prepareSlowScan('s.ts');
     const closed = path.join(dir, 'src', 'z.ts');
     fs.writeFileSync(closed, FIXED_CODE);
     const uri = uriOf(closed);
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
-    await client.diagnostics(uri, (d) => d.version === 1 && d.diagnostics.length === 1);
-    const scanned = client.connection.sendRequest('resilint/analyzeWorkspace');
+    const { scanned } = await openThenScanUntilBusy(uri);
     // The scan has taken the unsaved text and is busy with s.ts: close without saving.
-    await client.diagnostics(uriOf(path.join(dir, 'src', 'm.ts')), (d) => d.diagnostics.length === 1);
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     await client.diagnostics(uri, (d) => d.version === undefined && d.diagnostics.length === 0);
     await scanned;

@@ -159,6 +159,7 @@ export async function names(ids: string[], rows: { save(): void }[]) {
   const groups = groupBy(integrations, 'name');
   for (const id of ids) groups[id].reverse();
   for (const id of ids) keyBy(rows, 'id')[id].save();
+  for (const group of Object.values(groups)) await group.save();
   return Object.values(groups).map((group) => group.find((i) => i.name === 'x'));
 }`,
     },

@@ -2,7 +2,7 @@
 // loaded in a list is still a record after them: `Object.values(groupBy(subscriptions,
 // 'shareId'))` holds lists of the subscriptions, `keyBy(children, 'id')[id]` is one of the
 // children. Only libraries that take the collection first (lodash, underscore, es-toolkit,
-// remeda) are listed; a list's own array methods are ioCatalog's (clientValue).
+// remeda) are listed; a list's own methods (`users.filter(...)`) are ioCatalog's listMethodResult.
 
 /** What a call makes of the collection it is given first: its elements (as a list or keyed), lists of them, or one of them. */
 export type Reshape = 'same' | 'groups' | 'element';
@@ -15,7 +15,7 @@ const UTILITY_FUNCTIONS = new Map<string, Reshape>([
 const BY_LOWER_CASE = new Map([...UTILITY_FUNCTIONS].map(([name, reshape]) => [name.toLowerCase(), reshape]));
 const UTILITY_MODULES = new Set(['lodash', 'lodash-es', 'underscore', 'es-toolkit', 'es-toolkit/compat', 'remeda']);
 
-/** What the function `name` of `module` (`imported` as its import names it; a namespace's member for `*` and `default`) makes of its first argument. */
+/** What the function `name` of `module` makes of its first argument: the imported name, or the member called on a `*` or `default` import. */
 export function utilityReshape(module: string, name: string): Reshape | undefined {
   if (UTILITY_MODULES.has(module)) return UTILITY_FUNCTIONS.get(name);
   if (name !== 'default') return undefined;

@@ -518,8 +518,7 @@ function clientValue(pkg: IoPackage, value: PackageValue): ClientValue | undefin
       }
     } else if (member === CALL && record === 'list' && path.length === 1 && listMethodResult(path[0]!)) {
       // `users.filter(...)` holds the same records, `users.find(...)` one of them.
-      if (listMethodResult(path[0]!) === 'element') record = 'one';
-      path = [];
+      if (listMethodResult(path.pop()!) === 'element') record = 'one';
     } else {
       path.push(member);
     }
