@@ -47,7 +47,7 @@ function listen(): void {
     void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
     if (clientTracksFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(() => {
-        void connection.workspace.getWorkspaceFolders().then((folders) => session.setFolders(folders));
+        void connection.workspace.getWorkspaceFolders().then((folders) => session.foldersChanged(folders));
       });
     }
     void session.analyzeWorkspace();
@@ -58,7 +58,7 @@ function listen(): void {
   documents.onDidSave((e) => session.documentChanged(e.document, true));
   documents.onDidClose((e) => session.documentClosed(e.document));
   connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes.map((c) => c.uri)));
-  connection.onDidChangeConfiguration(() => session.settingsChanged());
+  connection.onDidChangeConfiguration(() => void session.settingsChanged());
   connection.onCodeAction((params) => session.codeActions(params));
   connection.onRequest(AnalyzeWorkspaceRequest, () => session.analyzeWorkspace());
   connection.onRequest(DiagramRequest, (params) => computeDiagram(session.environments(), params, (file) => session.currentFindings(file)));

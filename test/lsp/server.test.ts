@@ -276,6 +276,71 @@ describe('language server over stdio', function () {
     assert.equal(findingsOn(await client.connection.sendRequest('resilint/diagram', {})), 0);
   });
 
+  it('follows the disk for closed files: a changed file, a file that reads it, a deleted or renamed one', async () => {
+    const api = path.join(dir, 'src', 'api.ts');
+    const check = path.join(dir, 'src', 'check.ts');
+    const inventory = path.join(dir, 'src', 'inventory.ts');
+    fs.writeFileSync(api, FETCH_CODE);
+    fs.writeFileSync(check, `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`);
+    fs.writeFileSync(inventory, `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`);
+    await client.connection.sendRequest('resilint/analyzeWorkspace');
+    assert.deepEqual(codes((await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 1)).diagnostics), ['n-plus-one-query']);
+    await client.diagnostics(uriOf(api), (d) => d.diagnostics.length === 1);
+
+    // No request: the change on disk alone brings the scan that follows it.
+    fs.writeFileSync(inventory, `export async function getStock(sku: string) {\n  return { sku, count: 0 };\n}\n`);
+    const renamed = path.join(dir, 'src', 'loader.ts');
+    fs.renameSync(api, renamed);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: uriOf(inventory), type: 2 }, { uri: uriOf(api), type: 3 }, { uri: uriOf(renamed), type: 1 }],
+    });
+    await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 0);
+    await client.diagnostics(uriOf(renamed), (d) => d.diagnostics.length === 1);
+    await client.diagnostics(uriOf(api), (d) => d.diagnostics.length === 0);
+
+    fs.writeFileSync(renamed, FIXED_CODE);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(renamed), type: 2 }] });
+    await client.diagnostics(uriOf(renamed), (d) => d.diagnostics.length === 0);
+  });
+
+  it('scans a workspace folder added later, and stops showing the closed files of one removed or disabled', async () => {
+    const other = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-lsp-added-')));
+    const first = path.join(dir, 'src', 'a.ts');
+    const second = path.join(other, 'b.ts');
+    fs.writeFileSync(first, FETCH_CODE);
+    fs.writeFileSync(second, FETCH_CODE);
+    let configuration: Record<string, unknown> = {};
+    const server = startServer();
+    try {
+      let folders = [{ uri: uriOf(dir), name: 'case' }];
+      server.connection.onRequest('workspace/workspaceFolders', () => folders);
+      server.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => configuration));
+      await server.connection.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri: uriOf(dir),
+        workspaceFolders: folders,
+        capabilities: { workspace: { configuration: true, workspaceFolders: true }, window: { workDoneProgress: true } },
+      });
+      await server.connection.sendNotification('initialized', {});
+      await server.diagnostics(uriOf(first), (d) => d.diagnostics.length === 1);
+
+      folders = [{ uri: uriOf(other), name: 'other' }];
+      await server.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: folders, removed: [{ uri: uriOf(dir), name: 'case' }] } });
+      await server.diagnostics(uriOf(second), (d) => d.diagnostics.length === 1);
+      await server.diagnostics(uriOf(first), (d) => d.diagnostics.length === 0);
+
+      configuration = { enable: false };
+      await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await server.diagnostics(uriOf(second), (d) => d.diagnostics.length === 0);
+      configuration = {};
+      await server.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await server.diagnostics(uriOf(second), (d) => d.diagnostics.length === 1);
+    } finally {
+      await server.stop();
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('leaves a nested workspace folder\'s files to its own scan, and neither scans nor says anything about a folder it is disabled for', async () => {
     const app = path.join(dir, 'e2e', 'app');
     fs.mkdirSync(path.join(app, 'src'), { recursive: true });

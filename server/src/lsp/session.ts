@@ -24,7 +24,7 @@ import { ClientCommands, StatusNotification, type ServerState } from '../protoco
 import { allRules, findRule } from '../rules';
 import { FIX_ALL_KIND, pathToUri, SOURCE, toDiagnostic, toQuickFix, toWorkspaceEdit, uriToPath, type OpenVersions } from './convert';
 import { WorkspaceBaselines, type BaselineMode } from './baselineDiagnostics';
-import { readSettings } from './settings';
+import { readSettings, type ServerSettings } from './settings';
 import { startWorkspaceScan } from './workspaceScan';
 
 // The language server's state: one engine Workspace per workspace folder, the latest
@@ -39,6 +39,12 @@ interface Published {
 }
 
 const CONFIG_FILES = new Set(['resilint.config.json', 'package.json']);
+/**
+ * How long after the last change on disk to a file no editor holds the workspace is scanned
+ * again: a branch switch or a code generator writes many files in a burst, and one scan
+ * after it is enough.
+ */
+const RESCAN_DELAY_MS = 500;
 
 export class Session {
   private folders: string[] = [];
@@ -56,6 +62,9 @@ export class Session {
   private stopScan: (() => void) | undefined;
   /** Files opened, edited or closed since the workspace scan started: their own analysis is newer than the scan's. */
   private readonly editedSinceScan = new Set<string>();
+  private rescanTimer: NodeJS.Timeout | undefined;
+  /** The settings each folder's last scan published its closed files under (see scanKey), by folder. */
+  private readonly scannedUnder = new Map<string, string>();
 
   constructor(
     private readonly connection: Connection,
@@ -67,6 +76,12 @@ export class Session {
   setFolders(folders: readonly WorkspaceFolder[] | null | undefined): void {
     this.folders = (folders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined).map(normalizePath);
     this.envs.clear();
+  }
+
+  /** Folders added or removed: the new ones are scanned, and the removed ones' closed files no longer shown. */
+  foldersChanged(folders: readonly WorkspaceFolder[] | null | undefined): void {
+    this.setFolders(folders);
+    this.rescanSoon();
   }
 
   /** The engine environment of each workspace folder (the architecture diagram reads them). */
@@ -101,27 +116,40 @@ export class Session {
     this.analyzeAndPublish(filePath, document.uri, undefined);
   }
 
-  /** Files changed on disk (watcher events): configs reset caches, sources re-read. */
+  /**
+   * Files changed on disk (watcher events): configs reset caches, sources re-read, open
+   * documents analysed again at once. Closed files show what the last scan published, and
+   * a change to one may change the findings of every file that reads it, or (a
+   * configuration, a tsconfig, the baseline) of any file: the workspace is scanned again
+   * once the changes settle. A save of an open document changes nothing on disk that the
+   * session does not know already, so it does not.
+   */
   filesChanged(uris: string[]): void {
-    let baselineChanged = false;
+    let rescan = false;
     for (const uri of uris) {
       const filePath = uriToPath(uri);
-      if (!filePath) continue;
-      if (path.basename(filePath) === BASELINE_FILE_NAME) baselineChanged = true;
+      if (!filePath || filePath.split(path.sep).includes('node_modules')) continue;
+      if (path.basename(filePath) === BASELINE_FILE_NAME) this.baselines.invalidate();
       const env = this.envFor(filePath);
       if (CONFIG_FILES.has(path.basename(filePath))) env.configs.clear();
       if (env.workspace.hasOverlay(filePath)) continue;
       env.workspace.fileChanged(filePath);
-      // The Problems panel keeps the closed file's findings until the next scan; the diagram analyses it again.
+      // Declarations are mostly build output (a `tsc --watch` writes them on every save).
+      if (isAnalysableFile(filePath) || changesConfiguration(filePath)) rescan = true;
+      // Until the rescan publishes it again, the diagram analyses the file itself.
       const closed = this.published.get(pathToUri(normalizePath(filePath)));
       if (closed) closed.found = undefined;
     }
     for (const document of this.documents.all()) void this.documentChanged(document, true);
-    // Closed files show what the scan published: rescan so they follow the new baseline.
-    if (baselineChanged) {
-      this.baselines.invalidate();
+    if (rescan) this.rescanSoon();
+  }
+
+  private rescanSoon(): void {
+    clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => {
+      this.rescanTimer = undefined;
       void this.analyzeWorkspace();
-    }
+    }, RESCAN_DELAY_MS);
   }
 
   private analyzeOpenDocument(uri: string): void {
@@ -186,6 +214,7 @@ export class Session {
    * published.
    */
   async analyzeWorkspace(): Promise<{ files: number; testFilesSkipped: number; findings: number }> {
+    clearTimeout(this.rescanTimer);
     const generation = ++this.scanGeneration;
     this.stopScan?.();
     this.editedSinceScan.clear();
@@ -194,33 +223,65 @@ export class Session {
     this.setState('analyzing');
     const counts = { files: 0, testFilesSkipped: 0, findings: 0 };
     const current = () => generation === this.scanGeneration && !progress.token.isCancellationRequested;
+    /** Files the scan analysed, and the folders it saw whole (nothing of a skipped folder is shown). */
+    const analysed = new Set<string>();
+    const settled = new Set<string>();
+    this.scannedUnder.clear();
     for (const folder of this.folders) {
       if (!current()) break;
+      const settings = await readSettings(this.connection, pathToUri(folder));
+      this.scannedUnder.set(folder, scanKey(settings));
       // A workspace folder deleted on disk has nothing to scan (the editor shows it as missing),
       // and one Resilint is disabled for shows nothing of it.
-      if (!fs.existsSync(folder) || !(await readSettings(this.connection, pathToUri(folder))).enable) continue;
+      if (!fs.existsSync(folder) || !settings.enable) {
+        settled.add(folder);
+        continue;
+      }
       const scan = startWorkspaceScan(this.scanScript, folder, this.unsavedTexts(folder));
       this.stopScan = () => scan.stop();
       progress.token.onCancellationRequested(() => scan.stop());
       let done = 0;
+      let finished = false;
       for await (const message of scan.messages) {
         if (!current()) {
           scan.stop();
           break;
         }
         if (message.kind === 'failed') this.reportOnce(`the workspace scan of ${folder} stopped: ${message.message}; open files are still analysed`, true);
-        if (message.kind === 'problems') for (const problem of message.problems) this.reportOnce(problem, true);
+        if (message.kind === 'problems') {
+          finished = true;
+          for (const problem of message.problems) this.reportOnce(problem, true);
+        }
         // A nested workspace folder's files are its own scan's, judged from there.
         if (message.kind !== 'analysed' || this.folderOf(message.analysis.filePath) !== folder) continue;
+        analysed.add(message.analysis.filePath);
         counts.findings += (await this.publishScanned(message.analysis))?.findings.length ?? 0;
         if (message.analysis.skippedAsTest) counts.testFilesSkipped++;
         else counts.files++;
         if (++done % 10 === 0) progress.report(Math.round((done / message.files) * 100), `${done}/${message.files} files`);
       }
+      if (current() && finished) settled.add(folder);
     }
     progress.done();
-    if (generation === this.scanGeneration) this.setState('idle');
+    if (generation === this.scanGeneration) {
+      if (current()) this.clearUnscanned(analysed, settled);
+      this.setState('idle');
+    }
     return counts;
+  }
+
+  /**
+   * After a whole scan: closed files it did not analyse no longer show findings (deleted or
+   * renamed on disk, no longer included, in a folder removed or disabled). Files opened,
+   * edited or closed meanwhile keep their own analysis.
+   */
+  private clearUnscanned(analysed: ReadonlySet<string>, settled: ReadonlySet<string>): void {
+    for (const uri of [...this.published.keys()]) {
+      const filePath = uriToPath(uri);
+      if (!filePath || analysed.has(filePath) || this.editedSinceScan.has(filePath) || this.documents.get(uri)) continue;
+      const folder = this.folderOf(filePath);
+      if (folder === undefined || settled.has(folder)) this.clear(uri);
+    }
   }
 
   /** Publishes the scan's analysis of a file unless the file is open; the analysis now published for the file. */
@@ -366,9 +427,23 @@ export class Session {
     void this.connection.sendNotification(StatusNotification, { state: this.state === 'starting' ? 'idle' : this.state, findings });
   }
 
-  settingsChanged(): void {
+  /** Open documents are analysed again; closed files, by a scan, if a folder's settings for them changed since its last one. */
+  async settingsChanged(): Promise<void> {
     for (const document of this.documents.all()) void this.documentChanged(document, true);
+    for (const [folder, key] of this.scannedUnder) {
+      if (scanKey(await readSettings(this.connection, pathToUri(folder))) !== key) return this.rescanSoon();
+    }
   }
+}
+
+function changesConfiguration(filePath: string): boolean {
+  const name = path.basename(filePath);
+  return CONFIG_FILES.has(name) || name === BASELINE_FILE_NAME || /^tsconfig.*\.json$/.test(name);
+}
+
+/** The settings that decide what a scan publishes for closed files. */
+function scanKey(settings: ServerSettings): string {
+  return `${settings.enable} ${settings.baseline}`;
 }
 
 function matchingDiagnostic(diagnostics: readonly Diagnostic[], finding: Finding, index: number): Diagnostic {

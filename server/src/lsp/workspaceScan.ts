@@ -24,7 +24,7 @@ interface ScanJob {
 export type ScanMessage =
   /** `files` is how many files the scan analyses in all. */
   | { kind: 'analysed'; analysis: FileAnalysis; files: number }
-  /** What is wrong in the folder's tsconfig.json files. */
+  /** What is wrong in the folder's tsconfig.json files: the last message of a scan that analysed every file. */
   | { kind: 'problems'; problems: readonly string[] }
   | { kind: 'failed'; message: string };
 
