@@ -129,6 +129,23 @@ describe('memos: invalidated by the files they read', () => {
     assert.equal(computed, 3);
   });
 
+  it('a file created where two projects\' resolvers had looked changes what both resolved', () => {
+    const projects = ['one', 'two'].map((name) => {
+      fs.mkdirSync(path.join(dir, name, 'src'), { recursive: true });
+      fs.writeFileSync(path.join(dir, name, 'tsconfig.json'), JSON.stringify({ include: ['src'] }));
+      const importer = path.join(dir, name, 'src', 'main.ts');
+      fs.writeFileSync(importer, "import { later } from '../../shared/later';\n");
+      const facts = workspace.projectFor(importer);
+      // Memoised, as rules keep what they resolved: it must be dropped for both projects.
+      return () => facts.perFile(facts.getSourceFile(importer)!, 'later', () => facts.resolveModule(importer, '../../shared/later')?.fileName);
+    });
+    assert.deepEqual(projects.map((target) => target()), [undefined, undefined]);
+    fs.mkdirSync(path.join(dir, 'shared'));
+    fs.writeFileSync(path.join(dir, 'shared', 'later.ts'), 'export const later = 1;\n');
+    workspace.fileChanged(path.join(dir, 'shared', 'later.ts'));
+    assert.deepEqual(projects.map((target) => target()), [path.join(dir, 'shared', 'later.ts'), path.join(dir, 'shared', 'later.ts')]);
+  });
+
   it('an import that resolved to nothing resolves once its file is created', () => {
     const facts = workspace.projectFor(file('a.ts'));
     assert.equal(facts.resolveModule(file('a.ts'), './later'), undefined);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { dependencyOrder, singleThreadOrder } from '../../server/src/engine/scanOrder';
+import { dependencyOrder, singleThreadPlan } from '../../server/src/engine/scanOrder';
 
 // The order a batch scan analyses files in: each folder together, after the folders its
 // files import from, so that a thread's files import each other and a file's imports are
@@ -60,10 +60,29 @@ describe('scan order', () => {
       fs.writeFileSync(files[0]!, `import { used } from '../z/used';\n`.padEnd(100, ' '));
       fs.writeFileSync(files[1]!, 'export const used = 1;\n'.padEnd(100, ' '));
       const readText = (file: string) => fs.readFileSync(file, 'utf8');
-      assert.deepEqual(singleThreadOrder(files, 200, readText), files);
-      assert.deepEqual(singleThreadOrder(files, 199, readText), [files[1], files[0]]);
+      assert.deepEqual(singleThreadPlan(files, 200, readText, () => undefined).order, files);
+      assert.deepEqual(singleThreadPlan(files, 199, readText, () => undefined).order, [files[1], files[0]]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('beyond the budget, says where each file is expected to be read: its own turn and its importers\' turns, packages named included', () => {
+    const files = ['app/main.ts', 'app/other.ts', 'lib/index.ts', 'lib/util.ts'].map(at);
+    const texts = new Map([
+      [at('app/main.ts'), `import { lib } from '@acme/lib';\nimport { util } from '../lib/util';\n`],
+      [at('app/other.ts'), `import { lib } from '@acme/lib';\nimport { missing } from '@acme/missing';\n`],
+      [at('lib/index.ts'), `export * from './util';\n`],
+      [at('lib/util.ts'), ''],
+    ]);
+    const packageFile = (specifier: string) => (specifier === '@acme/lib' ? at('lib/index.ts') : undefined);
+    const plan = singleThreadPlan(files, 1, (file) => texts.get(file), packageFile);
+    // The package import does not move the folder order: lib/ comes first through the relative one.
+    assert.deepEqual(plan.order, ['lib/index.ts', 'lib/util.ts', 'app/main.ts', 'app/other.ts'].map(at));
+    assert.deepEqual(
+      Object.fromEntries([...plan.expectedUses!].map(([file, positions]) => [path.relative(ROOT, file).split(path.sep).join('/'), positions])),
+      { 'lib/index.ts': [0, 2, 3], 'lib/util.ts': [0, 1, 2], 'app/main.ts': [2], 'app/other.ts': [3] },
+    );
+    assert.equal(singleThreadPlan(files, 1_000, (file) => texts.get(file), packageFile).expectedUses, undefined, 'within the budget nothing is released');
   });
 });

@@ -54,6 +54,22 @@ describe('releasing syntax trees between the files of a batch run', function () 
     assert.ok([aTree, cTree].filter((tree) => workspace.getSourceFile(tree!.fileName) === tree).length <= 1, 'trees last used together go oldest first, until half the budget');
   });
 
+  it('with the reads a one-thread run expects, drops the trees needed last instead of the least recently used', () => {
+    project(['a.ts', 'b.ts', 'c.ts']);
+    const workspace = new Workspace(dir, { treeBudget: 250 });
+    // b.ts is analysed first and read again by the fourth file; a.ts and c.ts are not read again.
+    workspace.planUses(new Map([[file('b.ts'), [0, 3]], [file('a.ts'), [1]], [file('c.ts'), [2]]]));
+    const bTree = workspace.getSourceFile(file('b.ts'));
+    workspace.releaseTrees();
+    const aTree = workspace.getSourceFile(file('a.ts'));
+    workspace.releaseTrees();
+    workspace.getSourceFile(file('c.ts'));
+    workspace.releaseTrees();
+    assert.equal(workspace.residentText, 100, 'released down to half the budget');
+    assert.equal(workspace.getSourceFile(file('b.ts')), bTree, 'the tree read again next was kept, though used least recently');
+    assert.notEqual(workspace.getSourceFile(file('a.ts')), aTree);
+  });
+
   it('keeps the trees a type-checking program holds', () => {
     project(['a.ts', 'b.ts', 'c.ts', 'd.ts']);
     const workspace = new Workspace(dir, { treeBudget: 150 });

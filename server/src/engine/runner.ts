@@ -5,7 +5,7 @@ import { analysisParses, analyzeInBatch, type FileAnalysis } from './analyzer';
 import { ConfigResolver } from './config';
 import { analyseInParallel, threadsFor, type ParallelScan } from './parallelScan';
 import { typedPackagesOf, type Rule } from './rule';
-import { singleThreadOrder } from './scanOrder';
+import { singleThreadPlan } from './scanOrder';
 import { repositoryRootAbove } from './testFiles';
 import { BATCH_TREE_BUDGET, isAnalysableFile, normalizePath, Workspace } from './workspace';
 
@@ -69,8 +69,9 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   } else {
     // Read ahead for the order and kept for the parse; the files no rule reads, by their path alone (tests), are never read.
     const parsed = pending.filter((file) => analysisParses(env, file));
-    const order = singleThreadOrder(parsed, treeBudget, (file) => workspace.readAheadText(file));
+    const { order, expectedUses } = singleThreadPlan(parsed, treeBudget, (file) => workspace.readAheadText(file), (specifier) => workspace.workspacePackageFile(specifier));
     workspace.planBatch(order);
+    if (expectedUses) workspace.planUses(expectedUses);
     analysed = new Map(order.map((file) => [file, fresh(file)]));
   }
   return { root, workspace, configs, results: files.map(cached ? cached.analyze : analyze) };
