@@ -13,8 +13,7 @@ export interface StatusParams {
 
 export const StatusNotification = new NotificationType<StatusParams>('resilint/status');
 
-/** Re-analyses every file of every workspace folder, reporting progress. */
-/** `files` analysed, and tests no enabled rule checks, skipped unparsed (see checkTests). */
+/** Re-analyses every file of every workspace folder, reporting progress; answers with the `files` analysed and the tests no enabled rule checks, skipped unparsed (see checkTests). */
 export const AnalyzeWorkspaceRequest = new RequestType0<{ files: number; testFilesSkipped: number; findings: number }, void>('resilint/analyzeWorkspace');
 
 export interface DiagramParams {

@@ -65,12 +65,12 @@ function requiredModule(expression: ts.Expression | undefined): string | undefin
   return isRequire && argument && ts.isStringLiteral(argument) ? argument.text : undefined;
 }
 
-/** The package a specifier names: '@scope/pkg/sub' → '@scope/pkg', 'node:http' → 'http'. */
 /** `@types/pg` → `pg`, `@types/babel__core` → `@babel/core`: the package a types package describes; other names unchanged. */
 export function describedPackage(name: string): string {
   return name.startsWith('@types/') ? name.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2') : name;
 }
 
+/** The package a specifier names: '@scope/pkg/sub' → '@scope/pkg', 'node:http' → 'http'. */
 export function packageName(specifier: string): string {
   const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
   // Slices, not split and join: rules ask this of every import binding they trace.

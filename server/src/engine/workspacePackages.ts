@@ -94,7 +94,6 @@ function conditional(value: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-/** A package.json as an object; undefined when it is missing or does not parse. */
 /** The packages a manifest depends on at run time: dependencies, peer and optional ones. */
 export function manifestDependencies(manifest: Record<string, unknown> | undefined): string[] {
   return ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => {
@@ -103,6 +102,7 @@ export function manifestDependencies(manifest: Record<string, unknown> | undefin
   });
 }
 
+/** A package.json as an object; undefined when it is missing or does not parse. */
 export function readManifest(file: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -27,8 +27,11 @@ export type LocalTarget =
   | { kind: 'io'; io: IoCall }
   /** The call runs a project function of this file. */
   | { kind: 'function'; sourceFile: ts.SourceFile; node: FunctionNode; name: string }
-  /** The callee lies behind a relative import: resolved across files later. */
-  /** `unknownIfUnresolved`: reached through a collection's element, which stays unknown where the import leads nowhere known (stillUnknown). */
+  /**
+   * The callee lies behind an import: resolved across files later. `unknownIfUnresolved`:
+   * reached through a collection's element, which stays unknown where the import leads
+   * nowhere known (stillUnknown).
+   */
   | { kind: 'external'; sourceFile: ts.SourceFile; module: string; imported: string; instance: boolean; path: readonly string[]; unknownIfUnresolved?: true }
   /**
    * Rooted at something no annotation describes (an untyped parameter, a call's result), or
