@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sourceFilesUnder } from './sourceFiles.mjs';
+import { bundleTestPaths, skippedAsTest } from './testPaths.mjs';
 
 // The editor, measured over the real protocol: the server bundle runs as its own process
 // and this script plays the editor. It measures
@@ -242,8 +244,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.stderr.write('usage: lspLatency.mjs <dir> [--server dist/server.js] [--edit-file F] [--edits 40] [--cycles 60]\n');
     process.exit(2);
   }
+  const testPaths = bundleTestPaths(path.join(os.tmpdir(), `resilint-testPaths-${process.pid}.cjs`));
   const result = await measureLsp({
     root: path.resolve(root),
+    isSkipped: skippedAsTest(testPaths, root),
     server: path.resolve(option('--server', path.join(HERE, '..', '..', 'dist', 'server.js'))),
     editFile: option('--edit-file', undefined),
     edits: Number(option('--edits', 40)),

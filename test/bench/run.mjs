@@ -1,13 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
 import { generateCorpus } from './generate.mjs';
 import { measureLsp, quantile } from './lspLatency.mjs';
+import { bundleTestPaths, skippedAsTest } from './testPaths.mjs';
 
 // `npm run bench`: the scan against the parse floor on synthetic corpora of growing size
 // and on real checkouts, in paired rounds (floor and scan back to back, order alternating,
@@ -56,7 +55,7 @@ const rounds = Number(opts.rounds);
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 const dist = snapshotDist();
-const testPaths = bundleTestPaths();
+const testPaths = bundleTestPaths(path.join(dist, 'testPaths.cjs'));
 const workDir = path.join(os.tmpdir(), 'resilint-bench');
 const corpora = [
   ...sizes.map((n) => {
@@ -141,9 +140,7 @@ if (!opts['no-lsp']) {
   for (const target of targets) {
     if (target.size && !fs.existsSync(target.dir)) generateCorpus(target.dir, { files: target.size, seed: Number(opts.seed) });
     log(`LSP on ${target.name}`);
-    const engine = createRequire(import.meta.url)(testPaths);
-    const isSkipped = (file) => engine.isTestPath(engine.posixRelative(path.resolve(target.dir), file));
-    const lsp = await measureLsp({ root: target.dir, server: path.join(dist, 'server.js'), editFile: target.editFile, isSkipped, edits: Number(opts.edits), cycles: Number(opts.cycles) });
+    const lsp = await measureLsp({ root: target.dir, server: path.join(dist, 'server.js'), editFile: target.editFile, isSkipped: skippedAsTest(testPaths, target.dir), edits: Number(opts.edits), cycles: Number(opts.cycles) });
     results.lsp.push({ name: target.name, ...lsp });
   }
 }
@@ -166,14 +163,6 @@ function snapshotDist() {
   fs.rmSync(snapshot, { recursive: true, force: true });
   fs.cpSync(path.join(REPO, 'dist'), snapshot, { recursive: true, filter: (f) => !f.endsWith('.map') });
   return snapshot;
-}
-
-/** The engine's own test-path rule and path form, bundled for parseFloor.mjs --skip-tests, so the floor skips exactly what the scan skips. */
-function bundleTestPaths() {
-  const outfile = path.join(dist, 'testPaths.cjs');
-  const contents = "export { isTestPath } from './testFiles';\nexport { posixRelative } from './paths';\n";
-  esbuild.buildSync({ stdin: { contents, resolveDir: path.join(REPO, 'server', 'src', 'engine'), loader: 'ts' }, outfile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
-  return outfile;
 }
 
 async function measureScan(dir) {

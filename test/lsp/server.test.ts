@@ -240,6 +240,20 @@ describe('language server over stdio', function () {
     assert.equal((await scanned).files, 3);
   });
 
+  it('runs the workspace scan below the priority of the thread that answers the editor (Linux keeps one per thread)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const open = path.join(dir, 'src', 'a.ts');
+    fs.writeFileSync(open, FETCH_CODE);
+    prepareSlowScan('z.ts');
+    const { scanned } = await openThenScanUntilBusy(uriOf(open));
+    const niceOf = (task: string) => Number(fs.readFileSync(task, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
+    const tasks = path.join('/proc', String(client.process.pid), 'task');
+    const nice = fs.readdirSync(tasks).map((id) => niceOf(path.join(tasks, id, 'stat')));
+    assert.equal(niceOf(path.join(tasks, String(client.process.pid), 'stat')), 0, 'the thread that answers the editor');
+    assert.ok(nice.includes(10), `a scan thread at nice 10 among ${nice.join(', ')}`);
+    await scanned;
+  });
+
   it('keeps the analysis of a file closed during the workspace scan, not the scan\'s of its discarded text', async () => {
     prepareSlowScan('s.ts');
     const closed = path.join(dir, 'src', 'z.ts');

@@ -40,8 +40,8 @@ export function dependencyOrder(files: readonly string[], readText: (file: strin
  * 5,045 times (a quarter of its files two or three times), in dependency order once each.
  * And the trees released should be those needed last: least recently used was not that
  * where a package's files are imported by name from folders far apart (novu parsed 5,004
- * times for 4,302 files; with the expected uses 4,302 would do, by a simulation of its
- * reads).
+ * times for 4,302 files; with the expected uses, 4,304 times, where a simulation of its
+ * reads found 4,302 for the best possible choice).
  */
 export function singleThreadPlan(files: readonly string[], treeBudget: number, readText: (file: string) => string | undefined, packageFile: PackageFile): ScanPlan {
   let text = 0;
