@@ -332,10 +332,12 @@ export class Workspace {
       this.dropProjects();
       return;
     }
-    // Asked before any project's invalidation, which may clear what the resolver saw.
-    const sawOtherwise = this.resolverSawOtherwise(file);
+    // Asked only of a file some project had not read (an edit of a parsed file asks nothing
+    // of the disk), and before the resolver's findings are cleared.
+    let sawOtherwise: boolean | undefined;
+    const resolverSawOtherwise = () => (sawOtherwise ??= this.resolverSawOtherwise(file));
     let existenceChanged = false;
-    for (const entry of this.loadedProjects()) if (entry.invalidate(file, sawOtherwise)) existenceChanged = true;
+    for (const entry of this.loadedProjects()) if (entry.invalidate(file, resolverSawOtherwise)) existenceChanged = true;
     if (existenceChanged) this.probedPaths.clear();
   }
 
@@ -637,7 +639,7 @@ export class ProjectEntry implements ProjectFacts {
   }
 
   /** `file` changed, was created or deleted; `resolverSawOtherwise`: module resolution found it (or a folder on its path) existing where it no longer does, or the reverse. True when the project had not read it, so its existence may have changed. */
-  invalidate(file: string, resolverSawOtherwise: boolean): boolean {
+  invalidate(file: string, resolverSawOtherwise: () => boolean): boolean {
     this.memos.changed(new Set([file]));
     const previous = this.forgetTree(file);
     const programs = this.programs();
@@ -651,7 +653,7 @@ export class ProjectEntry implements ProjectFacts {
     // parsed. Imports that resolved to nothing may now resolve, and TypeScript's cache
     // remembers the misses. What was computed from resolutions goes only when the
     // resolver had seen the file or its folder otherwise: opening a file keeps it.
-    if (resolverSawOtherwise) this.memos.resolutionsChanged();
+    if (resolverSawOtherwise()) this.memos.resolutionsChanged();
     this.resolutionCache = this.newResolutionCache();
     this.resolvedImports = new Map();
     this.sharedResolutions = new Map();

@@ -99,9 +99,9 @@ export function serveWorkspaceScan(): boolean {
 
 /**
  * The scan is background work: on two cores it competed with the thread that answers the
- * user (vendure, editing order.service.ts as the server starts: first diagnostics 1.3-1.4 s,
- * edits during the scan 60-75 ms median; at a lower priority 1.0 s and 42-47 ms, the scan
- * 0.3 s longer). Linux keeps a nice value per thread, which any user may raise for their own
+ * user (vendure, editing order.service.ts as the server starts: first diagnostics 1.37-1.54 s,
+ * edits during the scan 70-78 ms median; at a lower priority 1.01-1.10 s and 52-54 ms, the
+ * scan 0.3 s longer). Linux keeps a nice value per thread, which any user may raise for their own
  * threads; elsewhere the call would lower the whole process, so it is left alone.
  */
 function lowerThisThreadsPriority(): void {
