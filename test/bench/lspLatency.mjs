@@ -245,9 +245,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(2);
   }
   const testPaths = bundleTestPaths(path.join(os.tmpdir(), `resilint-testPaths-${process.pid}.cjs`));
+  const isSkipped = skippedAsTest(testPaths, root);
+  fs.rmSync(testPaths);
   const result = await measureLsp({
     root: path.resolve(root),
-    isSkipped: skippedAsTest(testPaths, root),
+    isSkipped,
     server: path.resolve(option('--server', path.join(HERE, '..', '..', 'dist', 'server.js'))),
     editFile: option('--edit-file', undefined),
     edits: Number(option('--edits', 40)),

@@ -18,7 +18,7 @@ import { mergeFixes } from '../engine/edits';
 import { rangesOverlap, type Finding, type Fix, type TextEdit } from '../engine/findings';
 import { disableFileEdit, disableNextLineEdit } from '../engine/suppressions';
 import { typedPackagesOf } from '../engine/rule';
-import { isAnalysableFile, normalizePath, Workspace } from '../engine/workspace';
+import { isAnalysableFile, normalizePath, TSCONFIG_NAME, Workspace } from '../engine/workspace';
 import { BASELINE_FILE_NAME } from '../engine/baseline';
 import { ClientCommands, StatusNotification, type ServerState } from '../protocol';
 import { allRules, findRule } from '../rules';
@@ -438,7 +438,7 @@ export class Session {
 
 function changesConfiguration(filePath: string): boolean {
   const name = path.basename(filePath);
-  return CONFIG_FILES.has(name) || name === BASELINE_FILE_NAME || /^tsconfig.*\.json$/.test(name);
+  return CONFIG_FILES.has(name) || name === BASELINE_FILE_NAME || TSCONFIG_NAME.test(name);
 }
 
 /** The settings that decide what a scan publishes for closed files. */
