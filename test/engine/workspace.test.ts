@@ -158,6 +158,19 @@ export { generated } from '.prisma/client';
     assert.notEqual(workspace.projectFor(main).tsconfigPath, path.join(web, 'tsconfig.app.json'), 'a referenced config that changed is read again');
   });
 
+  it('reads a base config again when it changes, whatever it is called (tsconfig-base.json)', () => {
+    dir = project({ 'src/main.ts': 'export const x = 1;\n' });
+    const base = path.join(dir, 'tsconfig-base.json');
+    fs.writeFileSync(base, JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['src/*'] } } }));
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: './tsconfig-base.json', include: ['src'] }));
+    const main = path.join(dir, 'src', 'main.ts');
+    const workspace = new Workspace(dir);
+    assert.deepEqual(workspace.projectFor(main).compilerOptions.paths, { '@/*': ['src/*'] });
+    fs.writeFileSync(base, JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '~/*': ['src/*'] } } }));
+    workspace.fileChanged(base);
+    assert.deepEqual(workspace.projectFor(main).compilerOptions.paths, { '~/*': ['src/*'] });
+  });
+
   it("parses a file from the text read ahead for a batch run's order, and drops that text when the file changes", () => {
     dir = project({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 1;\n' });
     const [a, b] = ['a', 'b'].map((name) => path.join(dir, 'src', `${name}.ts`)) as [string, string];

@@ -864,8 +864,8 @@ function isWithin(dir: string, file: string): boolean {
   return file === dir || file.startsWith(dir + path.sep);
 }
 
-/** tsconfig.json and the configs it extends or references by convention (tsconfig.base.json, tsconfig.app.json). */
-export const TSCONFIG_NAME = /^tsconfig(?:\.[\w.-]+)?\.json$/;
+/** tsconfig.json and the configs it extends or references by convention (tsconfig.base.json, tsconfig-base.json, tsconfig.app.json). */
+export const TSCONFIG_NAME = /^tsconfig[\w.-]*\.json$/;
 
 function tsconfigAbove(root: string): string | undefined {
   for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
