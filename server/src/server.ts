@@ -12,13 +12,15 @@ import { Session } from './lsp/session';
 import { setConfigurationSupport } from './lsp/settings';
 import { AnalyzeWorkspaceRequest, DiagramRequest } from './protocol';
 import { computeDiagram } from './lsp/diagram';
+import { serveArchitectureScan } from './lsp/architectureScan';
 import { serveWorkspaceScan } from './lsp/workspaceScan';
 
 // Wires the LSP connection to the session; all behaviour lives in lsp/ and engine/.
 // Runs over IPC under VS Code and over stdio for other editors (`--stdio`). The same
-// bundle runs the workspace scan's worker thread (lsp/workspaceScan.ts).
+// bundle runs the worker threads of the workspace scan (lsp/workspaceScan.ts) and of the
+// diagram (lsp/architectureScan.ts).
 
-if (!serveWorkspaceScan()) listen();
+if (!serveWorkspaceScan() && !serveArchitectureScan()) listen();
 
 function listen(): void {
   const connection = createConnection(ProposedFeatures.all);
@@ -61,7 +63,7 @@ function listen(): void {
   connection.onDidChangeConfiguration(() => void session.settingsChanged());
   connection.onCodeAction((params) => session.codeActions(params));
   connection.onRequest(AnalyzeWorkspaceRequest, () => session.analyzeWorkspace());
-  connection.onRequest(DiagramRequest, (params) => computeDiagram(session.environments(), params, (file) => session.currentFindings(file)));
+  connection.onRequest(DiagramRequest, (params) => computeDiagram(session.environments(), params, (file) => session.currentFindings(file), session.architectures));
 
   process.on('uncaughtException', (error) => connection.console.error(`Resilint: uncaught ${error.stack ?? error.message}`));
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMappedFile } from '../../server/src/architecture/diagram';
 import { extractArchitecture } from '../../server/src/architecture/extract';
+import { workspaceArchitecture } from '../../server/src/architecture/fileArchitecture';
 import type { ArchGraph } from '../../server/src/architecture/model';
 import { Workspace } from '../../server/src/engine/workspace';
 
@@ -15,7 +16,7 @@ export const FIXTURES = path.join(REPO_ROOT, 'test/architecture/fixtures');
 export function extractFolder(root: string): { graph: ArchGraph; workspace: Workspace } {
   const workspace = new Workspace(root);
   const files = workspace.allFiles().filter((file) => isMappedFile(workspace, file));
-  return { graph: extractArchitecture({ root, files, projectFor: (file) => workspace.projectFor(file) }), workspace };
+  return { graph: extractArchitecture({ root, files, architectureOf: (file) => workspaceArchitecture(workspace, file)?.architecture }), workspace };
 }
 
 export function extractFixture(name: string): ArchGraph {

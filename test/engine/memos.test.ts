@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readsChangedSince } from '../../server/src/engine/memos';
 import { Workspace } from '../../server/src/engine/workspace';
 
 // Memos stay warm while the user types elsewhere, and never outlive a file they read:
@@ -93,6 +94,20 @@ describe('memos: invalidated by the files they read', () => {
     workspace.setOverlay(file('c.ts'), 'export const c = 3;\n');
     get();
     assert.equal(computed, 2);
+  });
+
+  it('a tracked computation reports what it read, through memos computed before it too, for readsChangedSince to judge', () => {
+    const facts = workspace.projectFor(file('a.ts'));
+    const a = facts.getSourceFile(file('a.ts'))!;
+    const inner = () => facts.acrossFiles('inner', () => facts.resolveModule(a.fileName, './b')!.text, a);
+    inner();
+    const { reads } = facts.tracked(() => inner());
+    const changedAt = (changed: string) => (read: string) => (read === file(changed) ? 2 : undefined);
+    assert.ok(readsChangedSince(reads, 1, changedAt('b.ts'), 2), 'b.ts, read through the memo');
+    assert.ok(!readsChangedSince(reads, 1, changedAt('c.ts'), 2), 'c.ts, not read');
+    assert.ok(!readsChangedSince(reads, 2, changedAt('b.ts'), 2), 'b.ts, changed before the computation');
+    const typed = facts.tracked(() => facts.getTypeChecker(a));
+    assert.ok(readsChangedSince(typed.reads, 1, changedAt('c.ts'), 2), 'the type checker read every file');
   });
 
   it('a memo that found a file missing is recomputed once the file appears', () => {

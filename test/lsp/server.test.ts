@@ -290,6 +290,46 @@ describe('language server over stdio', function () {
     assert.equal(findingsOn(await client.connection.sendRequest('resilint/diagram', {})), 0);
   });
 
+  it('answers an edit while the first diagram is being computed', async () => {
+    const open = path.join(dir, 'src', 'a.ts');
+    fs.writeFileSync(open, FETCH_CODE);
+    prepareSlowScan('z.ts');
+    await client.connection.sendRequest('resilint/analyzeWorkspace');
+    const uri = uriOf(open);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FETCH_CODE } });
+    await client.diagnostics(uri, (d) => d.version === 1 && d.diagnostics.length === 1);
+    const diagram = client.connection.sendRequest('resilint/diagram', {}) as Promise<{ graph: { nodes: { label: string }[] } }>;
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: FIXED_CODE }] });
+    const first = await Promise.race([
+      client.diagnostics(uri, (d) => d.version === 2 && d.diagnostics.length === 0, 60_000).then(() => 'the edit'),
+      diagram.then(() => 'the diagram'),
+    ]);
+    assert.equal(first, 'the edit');
+    const labels = (await diagram).graph.nodes.map((node) => node.label);
+    assert.ok(labels.includes('z'), labels.join(', '));
+  });
+
+  it('draws the diagram from the editor\'s text, also for a file that imports an edited one', async () => {
+    const billing = path.join(dir, 'src', 'billing.ts');
+    const billingCode = `export class BillingClient {\n  charge(id: string) {\n    return fetch('https://billing.example.com/charge/' + id, { signal: AbortSignal.timeout(5000) });\n  }\n}\n`;
+    fs.writeFileSync(billing, billingCode);
+    fs.writeFileSync(path.join(dir, 'src', 'orders.service.ts'), `import { BillingClient } from './billing';\nexport class OrdersService {\n  constructor(private readonly billing: BillingClient) {}\n  pay(id: string) {\n    return this.billing.charge(id);\n  }\n}\n`);
+    type Graph = { graph: { nodes: { id: string; label: string }[]; edges: { from: string; to: string }[] } };
+    const edges = async () => {
+      const { graph } = (await client.connection.sendRequest('resilint/diagram', {})) as Graph;
+      const label = new Map(graph.nodes.map((node) => [node.id, node.label]));
+      return graph.edges.map((edge) => `${label.get(edge.from)} -> ${label.get(edge.to)}`).sort();
+    };
+    assert.ok((await edges()).includes('OrdersService -> BillingClient'), 'before the edit');
+    const uri = uriOf(billing);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: billingCode } });
+    const renamed = billingCode.replace('class BillingClient', 'class PaymentsClient') + 'export { PaymentsClient as BillingClient };\n';
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: renamed }] });
+    const after = await edges();
+    assert.ok(after.includes('OrdersService -> PaymentsClient'), after.join('; '));
+    assert.ok(!after.some((edge) => edge.includes('BillingClient')), after.join('; '));
+  });
+
   it('follows the disk for closed files: a changed file, a file that reads it, a deleted or renamed one', async () => {
     const api = path.join(dir, 'src', 'api.ts');
     const check = path.join(dir, 'src', 'check.ts');

@@ -1,3 +1,4 @@
+import { isFileIncluded, type ConfigResolver } from '../engine/config';
 import type { Finding } from '../engine/findings';
 import { posixRelative } from '../engine/paths';
 import type { Workspace } from '../engine/workspace';
@@ -26,6 +27,11 @@ const STAND_IN = /(?:^|\/)mocks?\/|\.stories\.[cm]?tsx?$/;
 /** Tests (as the rules judge them), mocks and stories are not the architecture. */
 export function isMappedFile(workspace: Workspace, file: string): boolean {
   return !workspace.isTestFile(file) && !STAND_IN.test(posixRelative(workspace.root, file));
+}
+
+/** The files a diagram maps: of `candidates` (default: all the workspace's), those isMappedFile takes and the configuration includes. */
+export function mappedFiles(workspace: Workspace, configs: ConfigResolver, candidates: readonly string[] = workspace.allFiles()): string[] {
+  return candidates.filter((file) => isMappedFile(workspace, file) && isFileIncluded(configs.forFile(file), file));
 }
 
 export function buildDiagram(input: ExtractionInput, findingsFor: (files: string[]) => Finding[], options: ViewOptions = {}): Diagram {

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
-import { ts } from 'ts-morph';
-import { resolveImportedDeclaration } from '../engine/imports';
-import type { ProjectFacts } from '../engine/projectFacts';
-import { fileFactsOf, type Candidate, type FileFacts, type ResourceRef, type Use, type UseTarget } from './fileFacts';
+import type { FileArchitecture } from './fileArchitecture';
+import type { Candidate, ResourceRef, Use, UseTarget } from './fileFacts';
 import { CODE_KINDS, RESOURCE_KINDS, type ArchEdge, type ArchGraph, type ArchNode, type CodeKind, type SourceLocation } from './model';
 import { posixRelative } from '../engine/paths';
 
@@ -16,16 +14,11 @@ export interface ExtractionInput {
   root: string;
   /** The files to map (others are consulted to resolve imports, never drawn). */
   files: readonly string[];
-  projectFor(filePath: string): ProjectFacts;
+  /** A file's architecture (fileArchitecture.ts); undefined when it cannot be analysed. */
+  architectureOf(filePath: string): FileArchitecture | undefined;
 }
 
 type Resolved = { node: string } | { resource: ResourceRef };
-
-interface FileEntry {
-  facts: FileFacts;
-  sourceFile: ts.SourceFile;
-  project: ProjectFacts;
-}
 
 const MAX_RESOLVE_DEPTH = 4;
 const MAX_LABEL_ITEMS = 3;
@@ -35,7 +28,7 @@ export function extractArchitecture(input: ExtractionInput): ArchGraph {
 }
 
 class Linker {
-  private readonly entries = new Map<string, FileEntry>();
+  private readonly entries = new Map<string, FileArchitecture>();
   private readonly candidates = new Map<string, { candidate: Candidate; file: string }>();
   private readonly aliases = new Map<string, { file: string; target: UseTarget }>();
   private readonly mapped: Set<string>;
@@ -96,15 +89,11 @@ class Linker {
 
   // ---- resolution ------------------------------------------------------------------
 
-  private entryOf(file: string): FileEntry | undefined {
+  private entryOf(file: string): FileArchitecture | undefined {
     const existing = this.entries.get(file);
     if (existing) return existing;
-    const project = this.input.projectFor(file);
-    const sourceFile = project.getSourceFile(file);
-    if (!sourceFile) return undefined;
-    const facts = project.perFile(sourceFile, 'architecture.fileFacts', () => fileFactsOf(sourceFile));
-    const entry = { facts, sourceFile, project };
-    this.entries.set(file, entry);
+    const entry = this.input.architectureOf(file);
+    if (entry) this.entries.set(file, entry);
     return entry;
   }
 
@@ -123,23 +112,15 @@ class Linker {
         return alias ? this.resolve(alias.file, alias.target, depth + 1) : [];
       }
       case 'import': {
-        const binding = entry.facts.imports.get(target.local);
-        if (!binding) return [];
-        const declaration = resolveImportedDeclaration(entry.project, entry.sourceFile, binding);
-        if (!declaration) return [];
-        const targetFile = declaration.sourceFile.fileName;
-        const targetEntry = this.entryOf(targetFile);
-        if (!targetEntry) return [];
-        if (ts.isSourceFile(declaration.node)) return [{ node: targetEntry.facts.moduleKey }];
-        const name = declaredName(declaration.node);
-        if (name) return this.resolveName(targetFile, targetEntry, name, depth + 1);
-        if (ts.isIdentifier(declaration.node)) return this.resolveName(targetFile, targetEntry, declaration.node.text, depth + 1);
-        return [{ node: targetEntry.facts.moduleKey }];
+        const imported = entry.imports.get(target.local);
+        const targetEntry = imported && this.entryOf(imported.file);
+        if (!imported || !targetEntry) return [];
+        return imported.name === undefined ? [{ node: targetEntry.facts.moduleKey }] : this.resolveName(imported.file, targetEntry, imported.name, depth + 1);
       }
     }
   }
 
-  private resolveName(file: string, entry: FileEntry, name: string, depth: number): Resolved[] {
+  private resolveName(file: string, entry: FileArchitecture, name: string, depth: number): Resolved[] {
     const classKey = entry.facts.classes.get(name);
     if (classKey) return [{ node: classKey }];
     const variable = entry.facts.variables.get(name);
@@ -231,13 +212,6 @@ function kindByUse(kinds: Set<string> | undefined): CodeKind | undefined {
   if (all.every((k) => k === 'remote-api' || k === 'grpc')) return 'client';
   if (all.every((k) => k === 'consumes')) return 'worker';
   return 'service';
-}
-
-function declaredName(node: ts.Node): string | undefined {
-  if ((ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node)) && node.name) return node.name.text;
-  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) return node.name.text;
-  if (ts.isBindingElement(node) && ts.isIdentifier(node.name)) return node.name.text;
-  return undefined;
 }
 
 export function groupOf(root: string, file: string): string {

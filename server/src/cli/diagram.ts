@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildDiagram, isMappedFile } from '../architecture/diagram';
+import { buildDiagram, mappedFiles } from '../architecture/diagram';
 import { renderMarkdown } from '../architecture/mermaid';
+import { workspaceArchitecture } from '../architecture/fileArchitecture';
 import { analyzeFile } from '../engine/analyzer';
-import { ConfigResolver, isFileIncluded } from '../engine/config';
+import { ConfigResolver } from '../engine/config';
 import { normalizePath, Workspace } from '../engine/workspace';
 import { allRules } from '../rules';
 import { explicitConfigProblem, wholeNumber, writeOutputFile } from './commandLine';
@@ -64,9 +65,9 @@ export function runDiagramCommand(argv: string[]): number {
   const root = fs.statSync(target).isDirectory() ? target : path.dirname(target);
   const workspace = new Workspace(root);
   const configs = new ConfigResolver(root, values.config);
-  const files = (fs.statSync(target).isFile() ? [target] : workspace.allFiles()).filter((file) => isMappedFile(workspace, file) && isFileIncluded(configs.forFile(file), file));
+  const files = mappedFiles(workspace, configs, fs.statSync(target).isFile() ? [target] : workspace.allFiles());
   const diagram = buildDiagram(
-    { root, files, projectFor: (file) => workspace.projectFor(file) },
+    { root, files, architectureOf: (file) => workspaceArchitecture(workspace, file)?.architecture },
     (nodeFiles) => nodeFiles.flatMap((file) => analyzeFile({ workspace, configs, rules: allRules, fixes: false }, file).findings),
     { ...(values.focus !== undefined ? { focus: values.focus } : {}), ...(depth !== undefined ? { depth } : {}), ...(maxNodes !== undefined ? { maxNodes } : {}) },
   );

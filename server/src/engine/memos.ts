@@ -107,7 +107,8 @@ export class Memos {
     }
   }
 
-  private tracked<T>(compute: () => T): { value: T; reads: Set<string> } {
+  /** Runs `compute`, noting the files it reads as a memo would (a change to one may change its value: see readsChangedSince). */
+  tracked<T>(compute: () => T): { value: T; reads: Set<string> } {
     const reads = new Set<string>();
     this.reading.push(reads);
     try {
@@ -132,6 +133,18 @@ export class Memos {
       readers.add(sourceFile.fileName);
     }
   }
+}
+
+/**
+ * Whether a value computed with these reads (see Memos.tracked) when the change clock stood at
+ * `since` may differ now: `changedAt` gives the clock at a file's last change, `anyChangedAt`
+ * at the last change of any file. Files created or deleted are not seen here.
+ */
+export function readsChangedSince(reads: Iterable<string>, since: number, changedAt: (file: string) => number | undefined, anyChangedAt: number): boolean {
+  for (const read of reads) {
+    if ((read === ANY_FILE ? anyChangedAt : changedAt(read) ?? 0) > since) return true;
+  }
+  return false;
 }
 
 function readsAny(reads: ReadonlySet<string>, files: ReadonlySet<string>): boolean {

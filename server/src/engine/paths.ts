@@ -14,3 +14,8 @@ export function posixRelative(from: string, to: string): string {
   if (path.sep === '/' && from.startsWith('/') && to.startsWith(from) && to.charCodeAt(from.length) === SLASH && !NOT_NORMAL.test(to)) return to.slice(from.length + 1);
   return path.relative(from, to).split(path.sep).join('/');
 }
+
+/** Whether `file` is `dir` or lies under it (both absolute and normal). */
+export function isWithin(dir: string, file: string): boolean {
+  return file === dir || file.startsWith(dir + path.sep);
+}

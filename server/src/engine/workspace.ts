@@ -9,7 +9,7 @@ import { ResolutionKeys, type PathProbe } from './resolutionKeys';
 import { TypedProgram } from './typedProgram';
 import { isTestPath } from './testFiles';
 import type { ProjectFacts } from './projectFacts';
-import { NOT_NORMAL, posixRelative } from './paths';
+import { isWithin, NOT_NORMAL, posixRelative } from './paths';
 import { describedPackage } from './imports';
 import { manifestDependencies, packagesByName, packageTarget, readManifest, type WorkspacePackage } from './workspacePackages';
 
@@ -734,6 +734,11 @@ export class ProjectEntry implements ProjectFacts {
     return this.memos.acrossFiles(key, compute, origin);
   }
 
+  /** Runs `compute` against this project, with the files it read (see Memos.tracked). */
+  tracked<T>(compute: () => T): { value: T; reads: ReadonlySet<string> } {
+    return this.memos.tracked(compute);
+  }
+
   perGeneration<T>(key: string, compute: () => T): T {
     return this.memos.perGeneration(key, compute);
   }
@@ -858,10 +863,6 @@ export function packageJsonsAbove(dir: string, stopAt: string): Record<string, u
     current = parent;
   }
   return manifests;
-}
-
-function isWithin(dir: string, file: string): boolean {
-  return file === dir || file.startsWith(dir + path.sep);
 }
 
 /** tsconfig.json and the configs it extends or references by convention (tsconfig.base.json, tsconfig-base.json, tsconfig.app.json). */

@@ -25,6 +25,7 @@ import { allRules, findRule } from '../rules';
 import { FIX_ALL_KIND, pathToUri, SOURCE, toDiagnostic, toQuickFix, toWorkspaceEdit, uriToPath, type OpenVersions } from './convert';
 import { WorkspaceBaselines, type BaselineMode } from './baselineDiagnostics';
 import { readSettings, type ServerSettings } from './settings';
+import { ArchitectureCache } from './architectureCache';
 import { startWorkspaceScan } from './workspaceScan';
 
 // The language server's state: one engine Workspace per workspace folder, the latest
@@ -65,17 +66,22 @@ export class Session {
   private rescanTimer: NodeJS.Timeout | undefined;
   /** The settings each folder's last scan published its closed files under (see scanKey), by folder. */
   private readonly scannedUnder = new Map<string, string>();
+  /** What the diagram links, kept current with the editor's text and the disk. */
+  readonly architectures: ArchitectureCache;
 
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     /** The server bundle, which a workspace scan's worker thread runs (see workspaceScan.ts). */
     private readonly scanScript: string,
-  ) {}
+  ) {
+    this.architectures = new ArchitectureCache(scanScript, (folder) => this.unsavedTexts(folder), (message) => this.reportOnce(message, false));
+  }
 
   setFolders(folders: readonly WorkspaceFolder[] | null | undefined): void {
     this.folders = (folders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined).map(normalizePath);
     this.envs.clear();
+    this.architectures.changedOnDisk();
   }
 
   /** Folders added or removed: the new ones are scanned, and the removed ones' closed files no longer shown. */
@@ -95,6 +101,7 @@ export class Session {
     const filePath = uriToPath(document.uri);
     if (!filePath || !isAnalysableFile(filePath)) return;
     this.editedSinceScan.add(normalizePath(filePath));
+    this.architectures.edited(normalizePath(filePath));
     this.envFor(filePath).workspace.setOverlay(filePath, document.getText());
     const settings = await readSettings(this.connection, document.uri);
     this.baselineModes.set(document.uri, settings.baseline);
@@ -111,6 +118,7 @@ export class Session {
     const filePath = uriToPath(document.uri);
     if (!filePath) return;
     this.editedSinceScan.add(normalizePath(filePath));
+    this.architectures.edited(normalizePath(filePath));
     this.envFor(filePath).workspace.clearOverlay(filePath);
     // Keep what the workspace scan knows about the file on disk; drop editor-only state.
     this.analyzeAndPublish(filePath, document.uri, undefined);
@@ -135,7 +143,10 @@ export class Session {
       if (env.workspace.hasOverlay(filePath)) continue;
       env.workspace.fileChanged(filePath);
       // Declarations are mostly build output (a `tsc --watch` writes them on every save).
-      if (isAnalysableFile(filePath) || changesConfiguration(filePath)) rescan = true;
+      if (isAnalysableFile(filePath) || changesConfiguration(filePath)) {
+        rescan = true;
+        this.architectures.changedOnDisk(env.workspace.root);
+      }
       // Until the rescan publishes it again, the diagram analyses the file itself.
       const closed = this.published.get(pathToUri(normalizePath(filePath)));
       if (closed) closed.found = undefined;

@@ -104,7 +104,7 @@ export function serveWorkspaceScan(): boolean {
  * scan 0.3 s longer). Linux keeps a nice value per thread, which any user may raise for their own
  * threads; elsewhere the call would lower the whole process, so it is left alone.
  */
-function lowerThisThreadsPriority(): void {
+export function lowerThisThreadsPriority(): void {
   if (process.platform !== 'linux') return;
   try {
     const threadId = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
