@@ -57,7 +57,10 @@ function listen(): void {
 
   documents.onDidOpen((e) => session.documentChanged(e.document, true));
   documents.onDidChangeContent((e) => session.documentChanged(e.document, false));
-  documents.onDidSave((e) => session.documentChanged(e.document, true));
+  documents.onDidSave((e) => {
+    void session.documentChanged(e.document, true);
+    session.documentSaved(e.document);
+  });
   documents.onDidClose((e) => session.documentClosed(e.document));
   connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes.map((c) => c.uri)));
   connection.onDidChangeConfiguration(() => void session.settingsChanged());

@@ -20,6 +20,8 @@ export interface TestClient {
   stderr: () => string;
   /** The messages the server asked to show (window/showMessage and window/showMessageRequest) so far. */
   shownMessages: () => string[];
+  /** The messages of the progress the server began (a workspace scan's) so far. */
+  progressBegun: () => string[];
   /** Resolves with the next diagnostics for `uri` that satisfy `accept`. */
   diagnostics(uri: string, accept?: (d: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   stop(): Promise<number | null>;
@@ -55,7 +57,10 @@ export function startServer(options: { configuration?: Record<string, unknown> }
     return null;
   });
   connection.onNotification('window/logMessage', () => undefined);
-  connection.onNotification('$/progress', () => undefined);
+  const begun: string[] = [];
+  connection.onNotification('$/progress', (params: { value?: { kind?: string; message?: string } }) => {
+    if (params.value?.kind === 'begin') begun.push(params.value.message ?? '');
+  });
   connection.onNotification('resilint/status', () => undefined);
   connection.listen();
   return {
@@ -63,6 +68,7 @@ export function startServer(options: { configuration?: Record<string, unknown> }
     process: child,
     stderr: () => stderr,
     shownMessages: () => [...shown],
+    progressBegun: () => [...begun],
     diagnostics(uri, accept = () => true, timeoutMs = 20000) {
       const current = latest.get(uri);
       if (current && accept(current)) return Promise.resolve(current);

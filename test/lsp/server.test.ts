@@ -357,6 +357,49 @@ describe('language server over stdio', function () {
     await client.diagnostics(uriOf(renamed), (d) => d.diagnostics.length === 0);
   });
 
+  it('analyses again, after a save, the closed files that read the saved file, and only those', async () => {
+    const check = path.join(dir, 'src', 'check.ts');
+    const inventory = path.join(dir, 'src', 'inventory.ts');
+    const inventoryCode = `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`;
+    fs.writeFileSync(check, `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`);
+    fs.writeFileSync(inventory, inventoryCode);
+    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(dir, 'src', `unrelated${i}.ts`), `export const limit${i} = ${i};\n`);
+    await client.connection.sendRequest('resilint/analyzeWorkspace');
+    await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 1);
+
+    const uri = uriOf(inventory);
+    const local = inventoryCode.replace(/return \(await fetch[^;]*;/, 'return { sku, count: 0 };');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: inventoryCode } });
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: local }] });
+    await client.diagnostics(uri, (d) => d.version === 2);
+    fs.writeFileSync(inventory, local);
+    const begunBefore = client.progressBegun().length;
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 0);
+    const refresh = client.progressBegun().slice(begunBefore);
+    assert.deepEqual(refresh, ['Analysing 1 file(s) that read saved changes']);
+  });
+
+  it('analyses the readers of a file saved during a whole scan once the scan is done', async () => {
+    const check = path.join(dir, 'src', 'check.ts');
+    const inventory = path.join(dir, 'src', 'inventory.ts');
+    const inventoryCode = `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`;
+    fs.writeFileSync(check, `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`);
+    fs.writeFileSync(inventory, inventoryCode);
+    prepareSlowScan('z.ts');
+    const scanned = client.connection.sendRequest('resilint/analyzeWorkspace');
+    // Busy with the slow file: check.ts was analysed with the fetch in getStock.
+    await client.diagnostics(uriOf(path.join(dir, 'src', 'm.ts')), (d) => d.diagnostics.length === 1);
+    await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 1);
+    const uri = uriOf(inventory);
+    const local = inventoryCode.replace(/return \(await fetch[^;]*;/, 'return { sku, count: 0 };');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: local } });
+    fs.writeFileSync(inventory, local);
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await scanned;
+    await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 0, 60_000);
+  });
+
   it('scans a workspace folder added later, and stops showing the closed files of one removed or disabled', async () => {
     const other = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-lsp-added-')));
     const first = path.join(dir, 'src', 'a.ts');

@@ -27,8 +27,14 @@ export interface RunOptions {
   reclaimMemory?: () => void;
   /** Unsaved text to analyse instead of what is on disk (the editor's open documents), by file path. */
   overlays?: ReadonlyMap<string, string>;
-  /** Called with each file's analysis as it is made (cached ones excepted), and how many files the run analyses. */
-  onAnalysed?: (analysis: FileAnalysis, files: number) => void;
+  /** Of the files under the paths, analyse only these (the editor's files that read a saved one), judged as the whole run would judge them. */
+  only?: ReadonlySet<string>;
+  /**
+   * Called with each file's analysis as it is made (cached ones excepted), how many files the
+   * run analyses, and, on one thread, the files the analysis read (see Memos.tracked): when
+   * one of them changes, so may the analysis.
+   */
+  onAnalysed?: (analysis: FileAnalysis, files: number, reads?: ReadonlySet<string>) => void;
 }
 
 export interface RunResult {
@@ -50,10 +56,10 @@ export async function runAnalysis(options: RunOptions): Promise<RunResult> {
   const configs = new ConfigResolver(root, options.configFile);
   for (const [file, text] of options.overlays ?? []) workspace.setOverlay(file, text);
   const env = { workspace, configs, rules: options.rules, fixes: options.fixes !== false };
-  const files = filesUnder(workspace, targets);
+  const files = filesUnder(workspace, targets).filter((file) => !options.only || options.only.has(file));
   const fresh = (file: string) => {
-    const analysis = analyzeInBatch(env, file);
-    options.onAnalysed?.(analysis, files.length);
+    const { value: analysis, reads } = workspace.projectFor(file).tracked(() => analyzeInBatch(env, file));
+    options.onAnalysed?.(analysis, files.length, reads);
     return analysis;
   };
   // Analysed ahead, in the order that suits the threads; what that left out (files no rule reads) is analysed as the results are gathered.

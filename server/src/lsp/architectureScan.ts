@@ -2,6 +2,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { workspaceArchitecture, type FileArchitecture, type TrackedArchitecture } from '../architecture/fileArchitecture';
 import { isWithin } from '../engine/paths';
 import { BATCH_TREE_BUDGET, Workspace } from '../engine/workspace';
+import { PathIndexes } from './pathIndexes';
 import { lowerThisThreadsPriority } from './workspaceScan';
 
 // The first diagram of a folder needs the architecture of every file: on the server's
@@ -21,10 +22,7 @@ interface ArchitectureJob {
   overlays: Map<string, string>;
 }
 
-/**
- * Paths by index into `paths`: a file's reads repeat the same paths (medusa: 440,000 reads of
- * 6,300 files through its barrels), and a message copies every string it holds.
- */
+/** Paths by index into `paths` (see PathIndexes). */
 interface Done {
   kind: 'done';
   paths: string[];
@@ -83,12 +81,7 @@ function folderArchitecture(job: ArchitectureJob): Map<string, TrackedArchitectu
 }
 
 function indexed(files: Map<string, TrackedArchitecture>): Done {
-  const paths: string[] = [];
-  const indexes = new Map<string, number>();
-  const indexOf = (file: string) => {
-    let index = indexes.get(file);
-    if (index === undefined) indexes.set(file, (index = paths.push(file) - 1));
-    return index;
-  };
-  return { kind: 'done', paths, files: [...files].map(([file, { architecture, reads }]) => ({ file: indexOf(file), architecture, reads: Uint32Array.from(reads, indexOf) })) };
+  const indexes = new PathIndexes();
+  const entries = [...files].map(([file, { architecture, reads }]) => ({ file: indexes.indexOf(file), architecture, reads: Uint32Array.from(reads, (read) => indexes.indexOf(read)) }));
+  return { kind: 'done', paths: indexes.takeNew(), files: entries };
 }

@@ -16,6 +16,7 @@ import { analyzeFile, type AnalyzerEnvironment, type FileAnalysis } from '../eng
 import { ConfigResolver } from '../engine/config';
 import { mergeFixes } from '../engine/edits';
 import { rangesOverlap, type Finding, type Fix, type TextEdit } from '../engine/findings';
+import { readsChangedSince } from '../engine/memos';
 import { disableFileEdit, disableNextLineEdit } from '../engine/suppressions';
 import { typedPackagesOf } from '../engine/rule';
 import { isAnalysableFile, normalizePath, TSCONFIG_NAME, Workspace } from '../engine/workspace';
@@ -66,6 +67,15 @@ export class Session {
   private rescanTimer: NodeJS.Timeout | undefined;
   /** The settings each folder's last scan published its closed files under (see scanKey), by folder. */
   private readonly scannedUnder = new Map<string, string>();
+  /** What each closed file's analysis by a scan read (see Memos.tracked), by file: a save of one of those files may change its findings. */
+  private readonly scannedReads = new Map<string, readonly string[]>();
+  /** Open documents saved since the closed files that read them were last analysed again. */
+  private readonly savedSinceRefresh = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  /** A whole scan started and did not finish: only another whole scan makes up for it. */
+  private wholeScanOwed = false;
+  /** The files of the last partial scan, until it finishes: a scan that stops it takes them on. */
+  private partialScanOwed = new Set<string>();
   /** What the diagram links, kept current with the editor's text and the disk. */
   readonly architectures: ArchitectureCache;
 
@@ -112,6 +122,12 @@ export class Session {
     this.timers.set(document.uri, setTimeout(() => this.analyzeOpenDocument(document.uri), delay));
   }
 
+  /** An open document was written to disk: the closed files whose analysis read it are analysed again, soon. */
+  documentSaved(document: TextDocument): void {
+    const filePath = uriToPath(document.uri);
+    if (filePath && isAnalysableFile(filePath)) this.refreshReadersSoon(normalizePath(filePath));
+  }
+
   documentClosed(document: TextDocument): void {
     clearTimeout(this.timers.get(document.uri));
     this.timers.delete(document.uri);
@@ -140,7 +156,10 @@ export class Session {
       if (path.basename(filePath) === BASELINE_FILE_NAME) this.baselines.invalidate();
       const env = this.envFor(filePath);
       if (CONFIG_FILES.has(path.basename(filePath))) env.configs.clear();
-      if (env.workspace.hasOverlay(filePath)) continue;
+      if (env.workspace.hasOverlay(filePath)) {
+        if (isAnalysableFile(filePath)) this.refreshReadersSoon(normalizePath(filePath));
+        continue;
+      }
       env.workspace.fileChanged(filePath);
       // Declarations are mostly build output (a `tsc --watch` writes them on every save).
       if (isAnalysableFile(filePath) || changesConfiguration(filePath)) {
@@ -161,6 +180,36 @@ export class Session {
       this.rescanTimer = undefined;
       void this.analyzeWorkspace();
     }, RESCAN_DELAY_MS);
+  }
+
+  /**
+   * Closed files show what a scan found with the text their analysis read then: after a save
+   * of an open document, the closed files that read it (and those that read every file: a
+   * question to the type checker, a project-wide store) are analysed again on the worker,
+   * once saves settle.
+   */
+  private refreshReadersSoon(saved: string): void {
+    this.savedSinceRefresh.add(saved);
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refreshReaders();
+    }, RESCAN_DELAY_MS);
+  }
+
+  /**
+   * A whole scan under way (or cancelled by the user) goes first: restarted at every save, it
+   * might never finish. Its end calls this again, as it may have analysed some readers before
+   * the save.
+   */
+  private refreshReaders(): void {
+    if (this.wholeScanOwed) return;
+    const changedAt = (file: string) => (this.savedSinceRefresh.has(file) ? 1 : undefined);
+    const open = new Set(this.documents.all().map((document) => uriToPath(document.uri)).filter((file) => file !== undefined).map(normalizePath));
+    const readers = new Set<string>();
+    for (const [file, reads] of this.scannedReads) if (!open.has(file) && readsChangedSince(reads, 0, changedAt, 1)) readers.add(file);
+    this.savedSinceRefresh.clear();
+    if (readers.size > 0) void this.analyzeWorkspace(readers);
   }
 
   private analyzeOpenDocument(uri: string): void {
@@ -220,35 +269,46 @@ export class Session {
   // ---- workspace scan --------------------------------------------------------------
 
   /**
-   * Analyses every file of every folder on a worker thread (workspaceScan.ts), publishing
-   * each closed file's findings as they come; open documents keep what their own analysis
-   * published.
+   * Analyses every file of every folder (or `only` these files, judged as a whole scan would)
+   * on a worker thread (workspaceScan.ts), publishing each closed file's findings as they
+   * come; open documents keep what their own analysis published.
    */
-  async analyzeWorkspace(): Promise<{ files: number; testFilesSkipped: number; findings: number }> {
-    clearTimeout(this.rescanTimer);
+  async analyzeWorkspace(only?: ReadonlySet<string>): Promise<{ files: number; testFilesSkipped: number; findings: number }> {
+    const whole = only === undefined;
+    if (whole) {
+      clearTimeout(this.rescanTimer);
+      clearTimeout(this.refreshTimer);
+      this.savedSinceRefresh.clear();
+      this.wholeScanOwed = true;
+    } else {
+      this.partialScanOwed = new Set([...this.partialScanOwed, ...only]);
+    }
+    const partial = whole ? undefined : this.partialScanOwed;
     const generation = ++this.scanGeneration;
     this.stopScan?.();
     this.editedSinceScan.clear();
     const progress = await this.connection.window.createWorkDoneProgress();
-    progress.begin('Resilint', 0, 'Analysing the workspace', true);
+    progress.begin('Resilint', 0, partial ? `Analysing ${partial.size} file(s) that read saved changes` : 'Analysing the workspace', true);
     this.setState('analyzing');
     const counts = { files: 0, testFilesSkipped: 0, findings: 0 };
     const current = () => generation === this.scanGeneration && !progress.token.isCancellationRequested;
     /** Files the scan analysed, and the folders it saw whole (nothing of a skipped folder is shown). */
     const analysed = new Set<string>();
     const settled = new Set<string>();
-    this.scannedUnder.clear();
+    if (whole) this.scannedUnder.clear();
     for (const folder of this.folders) {
       if (!current()) break;
+      const folderOnly = partial && new Set([...partial].filter((file) => this.folderOf(file) === folder));
+      if (folderOnly?.size === 0) continue;
       const settings = await readSettings(this.connection, pathToUri(folder));
-      this.scannedUnder.set(folder, scanKey(settings));
+      if (whole) this.scannedUnder.set(folder, scanKey(settings));
       // A workspace folder deleted on disk has nothing to scan (the editor shows it as missing),
       // and one Resilint is disabled for shows nothing of it.
       if (!fs.existsSync(folder) || !settings.enable) {
         settled.add(folder);
         continue;
       }
-      const scan = startWorkspaceScan(this.scanScript, folder, this.unsavedTexts(folder));
+      const scan = startWorkspaceScan(this.scanScript, folder, this.unsavedTexts(folder), folderOnly);
       this.stopScan = () => scan.stop();
       progress.token.onCancellationRequested(() => scan.stop());
       let done = 0;
@@ -266,6 +326,7 @@ export class Session {
         // A nested workspace folder's files are its own scan's, judged from there.
         if (message.kind !== 'analysed' || this.folderOf(message.analysis.filePath) !== folder) continue;
         analysed.add(message.analysis.filePath);
+        this.scannedReads.set(message.analysis.filePath, message.reads);
         counts.findings += (await this.publishScanned(message.analysis))?.findings.length ?? 0;
         if (message.analysis.skippedAsTest) counts.testFilesSkipped++;
         else counts.files++;
@@ -275,7 +336,12 @@ export class Session {
     }
     progress.done();
     if (generation === this.scanGeneration) {
-      if (current()) this.clearUnscanned(analysed, settled);
+      if (current()) this.partialScanOwed = new Set();
+      if (current() && whole) {
+        this.clearUnscanned(analysed, settled);
+        this.wholeScanOwed = false;
+        if (this.savedSinceRefresh.size > 0) this.refreshReaders();
+      }
       this.setState('idle');
     }
     return counts;
@@ -287,6 +353,10 @@ export class Session {
    * edited or closed meanwhile keep their own analysis.
    */
   private clearUnscanned(analysed: ReadonlySet<string>, settled: ReadonlySet<string>): void {
+    for (const file of [...this.scannedReads.keys()]) {
+      const folder = this.folderOf(file);
+      if (!analysed.has(file) && (folder === undefined || settled.has(folder))) this.scannedReads.delete(file);
+    }
     for (const uri of [...this.published.keys()]) {
       const filePath = uriToPath(uri);
       if (!filePath || analysed.has(filePath) || this.editedSinceScan.has(filePath) || this.documents.get(uri)) continue;

@@ -6,6 +6,7 @@ import type { FileAnalysis } from '../engine/analyzer';
 import { heapReclaimer } from '../engine/heapReclaimer';
 import { runAnalysis } from '../engine/runner';
 import { allRules } from '../rules';
+import { PathIndexes } from './pathIndexes';
 
 // The editor's workspace scan runs on a worker thread of the server. On the server's own
 // thread it had to share the thread with typing: it yielded between files, but building
@@ -22,11 +23,13 @@ interface ScanJob {
   kind: typeof JOB_KIND;
   folder: string;
   overlays: Map<string, string>;
+  /** The only files to analyse, when not all. */
+  only?: ReadonlySet<string>;
 }
 
 export type ScanMessage =
-  /** `files` is how many files the scan analyses in all. */
-  | { kind: 'analysed'; analysis: FileAnalysis; files: number }
+  /** `files` is how many files the scan analyses in all; `reads`, the files the analysis read (see Memos.tracked). */
+  | { kind: 'analysed'; analysis: FileAnalysis; files: number; reads: readonly string[] }
   /** What is wrong in the folder's tsconfig.json files: the last message of a scan that analysed every file. */
   | { kind: 'problems'; problems: readonly string[] }
   | { kind: 'failed'; message: string };
@@ -37,10 +40,14 @@ export interface WorkspaceScan {
   stop(): void;
 }
 
-/** Scans `folder` on a worker thread running `script` (the server bundle, whose entry calls serveWorkspaceScan). */
-export function startWorkspaceScan(script: string, folder: string, overlays: Map<string, string>): WorkspaceScan {
-  const job: ScanJob = { kind: JOB_KIND, folder, overlays };
+/** What the worker posts: reads by index into the paths posted so far, which `newPaths` extends (see PathIndexes). */
+type WorkerMessage = Exclude<ScanMessage, { kind: 'analysed' }> | { kind: 'analysed'; analysis: FileAnalysis; files: number; reads: Uint32Array; newPaths: string[] };
+
+/** Scans `folder` (or `only` its files named there) on a worker thread running `script` (the server bundle, whose entry calls serveWorkspaceScan). */
+export function startWorkspaceScan(script: string, folder: string, overlays: Map<string, string>, only?: ReadonlySet<string>): WorkspaceScan {
+  const job: ScanJob = { kind: JOB_KIND, folder, overlays, ...(only ? { only } : {}) };
   const worker = new Worker(script, { workerData: job });
+  const paths: string[] = [];
   const queued: ScanMessage[] = [];
   let ended = false;
   let wake: (() => void) | undefined;
@@ -48,8 +55,13 @@ export function startWorkspaceScan(script: string, folder: string, overlays: Map
     wake?.();
     wake = undefined;
   };
-  worker.on('message', (message: ScanMessage) => {
-    queued.push(message);
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.kind === 'analysed') {
+      paths.push(...message.newPaths);
+      queued.push({ kind: 'analysed', analysis: message.analysis, files: message.files, reads: Array.from(message.reads, (read) => paths[read]!) });
+    } else {
+      queued.push(message);
+    }
     notify();
   });
   worker.on('error', (error) => {
@@ -80,16 +92,21 @@ export function serveWorkspaceScan(): boolean {
   if (isMainThread || job?.kind !== JOB_KIND || !parentPort) return false;
   const port = parentPort;
   lowerThisThreadsPriority();
-  const post = (message: ScanMessage) => port.postMessage(message);
+  const post = (message: WorkerMessage) => port.postMessage(message);
   const reclaimMemory = heapReclaimer();
+  const indexes = new PathIndexes();
   runAnalysis({
     paths: [job.folder],
     rules: allRules,
     // A closed file offers no code actions until it is opened, which analyses it again.
     fixes: false,
     overlays: job.overlays,
+    ...(job.only ? { only: job.only } : {}),
     ...(reclaimMemory ? { reclaimMemory } : {}),
-    onAnalysed: (analysis, files) => post({ kind: 'analysed', analysis, files }),
+    onAnalysed: (analysis, files, reads = new Set()) => {
+      const indexed = Uint32Array.from(reads, (file) => indexes.indexOf(file));
+      post({ kind: 'analysed', analysis, files, reads: indexed, newPaths: indexes.takeNew() });
+    },
   }).then(
     (run) => post({ kind: 'problems', problems: run.workspace.problems() }),
     (error: unknown) => post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) }),
