@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { calleeOf } from '../../server/src/rules/shared/callSites';
 import { callIo, functionCalls, functionIo, witnessHops, type IoWitness } from '../../server/src/rules/shared/ioSummaries';
+import { readsChangedSince } from '../../server/src/engine/memos';
 import { Workspace } from '../../server/src/engine/workspace';
 
 // The I/O summaries on real temporary projects without node_modules: everything here is
@@ -124,6 +125,30 @@ export function many(ids: string[]) { return prisma.user.findMany({ where: { id:
       const file = fixture.file('src/chain.ts');
       const summary = functionIo(facts(fixture, 'src/chain.ts'), file, functionNamed(file, 'f0'));
       assert.equal(witnessHops(summary.sequential!).length, depth + 1);
+    } finally {
+      fixture.dispose();
+    }
+  });
+
+  it('notes the files along the chain an answer reached, not every file of the project', () => {
+    const fixture = project({
+      'src/client.ts': `export async function getStock(sku: string) { return fetch('/stock/' + sku); }\n`,
+      'src/stock.ts': `import { getStock } from './client';\nexport async function stockOf(sku: string) { return getStock(sku); }\n`,
+      'src/order.ts': `import { stockOf } from './stock';\nexport async function check(skus: string[]) { for (const sku of skus) await stockOf(sku); }\n`,
+      'src/unrelated.ts': `export function twice(n: number) { return n * 2; }\n`,
+    });
+    try {
+      const order = fixture.file('src/order.ts');
+      const f = facts(fixture, 'src/order.ts');
+      const call = functionCalls(f, order, functionNamed(order, 'check')).find((c) => calleeOf(c).getText() === 'stockOf')!;
+      // Twice: once computing the closure, once answering from it.
+      for (const round of ['computed', 'stored']) {
+        const { value, reads } = f.tracked(() => callIo(f, order, call, 'sequential'));
+        assert.deepEqual(hopsOf(value), ['stockOf()', 'getStock()', 'io:fetch'], round);
+        const changed = (relative: string) => (file: string) => (file === path.join(fixture.dir, relative) ? 1 : undefined);
+        for (const relative of ['src/client.ts', 'src/stock.ts', 'src/order.ts']) assert.ok(readsChangedSince(reads, 0, changed(relative), 0), `${round}: ${relative} is read`);
+        assert.ok(!readsChangedSince(reads, 0, changed('src/unrelated.ts'), 1), `${round}: an edit elsewhere changes nothing`);
+      }
     } finally {
       fixture.dispose();
     }

@@ -78,8 +78,18 @@ export class Memos {
 
   perGeneration<T>(key: string, compute: () => T): T {
     this.readAnyFile();
+    return this.generationStore(key, compute);
+  }
+
+  /** As perGeneration, for a store whose answers note what they were computed from (noteReads): taking the store reads nothing. */
+  generationStore<T>(key: string, compute: () => T): T {
     if (!this.generation.has(key)) this.generation.set(key, compute());
     return this.generation.get(key) as T;
+  }
+
+  /** The computation in progress depends on these files, as the computation it answers from read them (see tracked). */
+  noteReads(files: ReadonlySet<string>): void {
+    this.readAll(files);
   }
 
   /**

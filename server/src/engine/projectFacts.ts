@@ -29,8 +29,18 @@ export interface ProjectFacts {
    * through these facts changes. Reads through the type checker count as reading every file.
    */
   acrossFiles<T>(key: string, compute: () => T, origin?: ts.SourceFile): T;
-  /** Memoises a store filled as rules go (the I/O closure) until any file of the project changes. */
+  /** Memoises a store filled as rules go until any file of the project changes; what uses it may depend on any file. */
   perGeneration<T>(key: string, compute: () => T): T;
+  /**
+   * A store kept as perGeneration keeps one (the I/O closure), whose answers carry the files
+   * they were computed from (see tracked): whoever answers from it notes those (noteReads),
+   * so what uses an answer depends on those files only.
+   */
+  generationStore<T>(key: string, compute: () => T): T;
+  /** Runs `compute`, with the files it read through these facts (memos it consulted included). */
+  tracked<T>(compute: () => T): { value: T; reads: ReadonlySet<string> };
+  /** The computation in progress depends on these files (the reads of a stored answer it uses). */
+  noteReads(files: ReadonlySet<string>): void;
   /** Names of the packages the project's package.json depends on (all dependency kinds). */
   dependencies(): ReadonlySet<string>;
   /**

@@ -734,13 +734,20 @@ export class ProjectEntry implements ProjectFacts {
     return this.memos.acrossFiles(key, compute, origin);
   }
 
-  /** Runs `compute` against this project, with the files it read (see Memos.tracked). */
   tracked<T>(compute: () => T): { value: T; reads: ReadonlySet<string> } {
     return this.memos.tracked(compute);
   }
 
   perGeneration<T>(key: string, compute: () => T): T {
     return this.memos.perGeneration(key, compute);
+  }
+
+  generationStore<T>(key: string, compute: () => T): T {
+    return this.memos.generationStore(key, compute);
+  }
+
+  noteReads(files: ReadonlySet<string>): void {
+    this.memos.noteReads(files);
   }
 
   dependencies(): ReadonlySet<string> {

@@ -17,10 +17,13 @@ import { localCallTarget, resolveAcrossFiles, type CallTarget, type FunctionNode
 //   the file itself can tell (valueTrace.ts);
 // - across files (facts.acrossFiles, dropped when a file the resolution read changes):
 //   where each call leads once imports are followed;
-// - per generation (facts.perGeneration, dropped whenever any file changes): the
+// - per generation (facts.generationStore, dropped whenever any file changes): the
 //   transitive closure, computed lazily from the functions a rule asks about with an
 //   iterative Tarjan SCC pass, so every function and call edge is visited once per
-//   generation: linear in the call graph it reaches.
+//   generation: linear in the call graph it reaches. Each summary keeps the files it was
+//   computed from (its component's, and its callees' summaries'), and an answer notes
+//   them: what a rule or memo derives from it depends on the files along the call graph it
+//   reaches, not on every file (the editor analyses again, after a save, only what read it).
 
 /** How a caller issues a call: awaited one after another, or concurrently (same tick). */
 export type IssueMode = 'sequential' | 'concurrent';
@@ -44,6 +47,8 @@ interface Summary {
 
 interface Generation {
   summaries: Map<ts.Node, Summary>;
+  /** By function, the files its summary was computed from. */
+  reads: Map<ts.Node, ReadonlySet<string>>;
 }
 
 /** Where a call leads once other files are looked at: a round trip, a project function, or unknown. */
@@ -98,9 +103,8 @@ export function callIo(facts: ProjectFacts, sourceFile: ts.SourceFile, call: Cal
 /** Whether calling a project function performs I/O, per mode, with the chain that shows it. */
 export function functionIo(facts: ProjectFacts, sourceFile: ts.SourceFile, node: ts.Node): Summary {
   const generation = generationOf(facts);
-  const known = generation.summaries.get(node);
-  if (known) return known;
-  computeClosure(facts, generation, sourceFile, node);
+  if (!generation.summaries.has(node)) computeClosure(facts, generation, sourceFile, node);
+  facts.noteReads(generation.reads.get(node)!);
   return generation.summaries.get(node)!;
 }
 
@@ -114,7 +118,7 @@ function counts(batching: Batching, mode: IssueMode): boolean {
 }
 
 function generationOf(facts: ProjectFacts): Generation {
-  return facts.perGeneration('io-summaries', () => ({ summaries: new Map() }));
+  return facts.generationStore('io-summaries', () => ({ summaries: new Map(), reads: new Map() }));
 }
 
 /**
@@ -260,7 +264,12 @@ function computeClosure(facts: ProjectFacts, generation: Generation, rootFile: t
       component.push(member);
       if (member === frame) break;
     }
-    summariseComponent(facts, generation, component);
+    const { reads } = facts.tracked(() => {
+      // The members' calls again (memoised): their files are among what the summaries read.
+      for (const member of component) functionCalls(facts, member.sourceFile, member.node);
+      summariseComponent(facts, generation, component);
+    });
+    for (const member of component) generation.reads.set(member.node, reads);
   }
 }
 
