@@ -62,7 +62,7 @@ function listen(): void {
     session.documentSaved(e.document);
   });
   documents.onDidClose((e) => session.documentClosed(e.document));
-  connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes.map((c) => c.uri)));
+  connection.onDidChangeWatchedFiles((params) => session.filesChanged(params.changes));
   connection.onDidChangeConfiguration(() => void session.settingsChanged());
   connection.onCodeAction((params) => session.codeActions(params));
   connection.onRequest(AnalyzeWorkspaceRequest, () => session.analyzeWorkspace());

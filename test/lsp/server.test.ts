@@ -377,7 +377,25 @@ describe('language server over stdio', function () {
     await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
     await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 0);
     const refresh = client.progressBegun().slice(begunBefore);
-    assert.deepEqual(refresh, ['Analysing 1 file(s) that read saved changes']);
+    assert.deepEqual(refresh, ['Analysing 1 file(s) again after changes']);
+  });
+
+  it('analyses again a closed file changed on disk and the files that read it, not the whole workspace', async () => {
+    const check = path.join(dir, 'src', 'check.ts');
+    const inventory = path.join(dir, 'src', 'inventory.ts');
+    fs.writeFileSync(check, `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`);
+    fs.writeFileSync(inventory, `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku)).json();\n}\n`);
+    for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(dir, 'src', `unrelated${i}.ts`), `export const limit${i} = ${i};\n`);
+    await client.connection.sendRequest('resilint/analyzeWorkspace');
+    await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 1);
+    await client.diagnostics(uriOf(inventory), (d) => d.diagnostics.length === 1);
+    const begunBefore = client.progressBegun().length;
+    // A generator rewrites the file: no request, the change alone.
+    fs.writeFileSync(inventory, `export async function getStock(sku: string) {\n  return { sku, count: 0 };\n}\n`);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(inventory), type: 2 }] });
+    await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 0);
+    await client.diagnostics(uriOf(inventory), (d) => d.diagnostics.length === 0);
+    assert.deepEqual(client.progressBegun().slice(begunBefore), ['Analysing 2 file(s) again after changes']);
   });
 
   it('analyses the readers of a file saved during a whole scan once the scan is done', async () => {

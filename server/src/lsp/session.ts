@@ -4,6 +4,8 @@ import {
   CodeAction,
   CodeActionKind,
   Command,
+  FileChangeType,
+  type FileEvent,
   type CodeActionParams,
   type Connection,
   type Diagnostic,
@@ -69,8 +71,8 @@ export class Session {
   private readonly scannedUnder = new Map<string, string>();
   /** What each closed file's analysis by a scan read (see Memos.tracked), by file: a save of one of those files may change its findings. */
   private readonly scannedReads = new Map<string, readonly string[]>();
-  /** Open documents saved since the closed files that read them were last analysed again. */
-  private readonly savedSinceRefresh = new Set<string>();
+  /** Files written (open documents saved, closed files changed on disk) since the closed files that read them were last analysed again. */
+  private readonly changedSinceRefresh = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
   /** A whole scan started and did not finish: only another whole scan makes up for it. */
   private wholeScanOwed = false;
@@ -142,15 +144,15 @@ export class Session {
 
   /**
    * Files changed on disk (watcher events): configs reset caches, sources re-read, open
-   * documents analysed again at once. Closed files show what the last scan published, and
-   * a change to one may change the findings of every file that reads it, or (a
-   * configuration, a tsconfig, the baseline) of any file: the workspace is scanned again
-   * once the changes settle. A save of an open document changes nothing on disk that the
-   * session does not know already, so it does not.
+   * documents analysed again at once. Closed files show what a scan published, and a change
+   * on disk may change the findings of the files that read it: a changed source file (or a
+   * saved open one) has them analysed again once the changes settle; a file created or
+   * deleted may change where any import leads, and a configuration, a tsconfig or the
+   * baseline any file's findings: the workspace is scanned again.
    */
-  filesChanged(uris: string[]): void {
+  filesChanged(changes: readonly FileEvent[]): void {
     let rescan = false;
-    for (const uri of uris) {
+    for (const { uri, type } of changes) {
       const filePath = uriToPath(uri);
       if (!filePath || filePath.split(path.sep).includes('node_modules')) continue;
       if (path.basename(filePath) === BASELINE_FILE_NAME) this.baselines.invalidate();
@@ -162,10 +164,9 @@ export class Session {
       }
       env.workspace.fileChanged(filePath);
       // Declarations are mostly build output (a `tsc --watch` writes them on every save).
-      if (isAnalysableFile(filePath) || changesConfiguration(filePath)) {
-        rescan = true;
-        this.architectures.changedOnDisk(env.workspace.root);
-      }
+      if (isAnalysableFile(filePath) || changesConfiguration(filePath)) this.architectures.changedOnDisk(env.workspace.root);
+      if (isAnalysableFile(filePath) && type === FileChangeType.Changed) this.refreshReadersSoon(normalizePath(filePath));
+      else if (isAnalysableFile(filePath) || changesConfiguration(filePath)) rescan = true;
       // Until the rescan publishes it again, the diagram analyses the file itself.
       const closed = this.published.get(pathToUri(normalizePath(filePath)));
       if (closed) closed.found = undefined;
@@ -183,13 +184,13 @@ export class Session {
   }
 
   /**
-   * Closed files show what a scan found with the text their analysis read then: after a save
-   * of an open document, the closed files that read it (and those that read every file: a
-   * question to the type checker, a project-wide store) are analysed again on the worker,
-   * once saves settle.
+   * Closed files show what a scan found with the text their analysis read then: after a file
+   * is written, the closed files that read it (and those that read every file: a question to
+   * the type checker, a project-wide store), and the file itself if it is closed, are
+   * analysed again on the worker, once writes settle.
    */
-  private refreshReadersSoon(saved: string): void {
-    this.savedSinceRefresh.add(saved);
+  private refreshReadersSoon(written: string): void {
+    this.changedSinceRefresh.add(written);
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
@@ -200,15 +201,16 @@ export class Session {
   /**
    * A whole scan under way (or cancelled by the user) goes first: restarted at every save, it
    * might never finish. Its end calls this again, as it may have analysed some readers before
-   * the save.
+   * the save. One about to start makes this needless.
    */
   private refreshReaders(): void {
-    if (this.wholeScanOwed) return;
-    const changedAt = (file: string) => (this.savedSinceRefresh.has(file) ? 1 : undefined);
+    if (this.wholeScanOwed || this.rescanTimer) return;
+    const changedAt = (file: string) => (this.changedSinceRefresh.has(file) ? 1 : undefined);
     const open = new Set(this.documents.all().map((document) => uriToPath(document.uri)).filter((file) => file !== undefined).map(normalizePath));
     const readers = new Set<string>();
     for (const [file, reads] of this.scannedReads) if (!open.has(file) && readsChangedSince(reads, 0, changedAt, 1)) readers.add(file);
-    this.savedSinceRefresh.clear();
+    for (const file of this.changedSinceRefresh) if (!open.has(file)) readers.add(file);
+    this.changedSinceRefresh.clear();
     if (readers.size > 0) void this.analyzeWorkspace(readers);
   }
 
@@ -278,7 +280,7 @@ export class Session {
     if (whole) {
       clearTimeout(this.rescanTimer);
       clearTimeout(this.refreshTimer);
-      this.savedSinceRefresh.clear();
+      this.changedSinceRefresh.clear();
       this.wholeScanOwed = true;
     } else {
       this.partialScanOwed = new Set([...this.partialScanOwed, ...only]);
@@ -288,7 +290,7 @@ export class Session {
     this.stopScan?.();
     this.editedSinceScan.clear();
     const progress = await this.connection.window.createWorkDoneProgress();
-    progress.begin('Resilint', 0, partial ? `Analysing ${partial.size} file(s) that read saved changes` : 'Analysing the workspace', true);
+    progress.begin('Resilint', 0, partial ? `Analysing ${partial.size} file(s) again after changes` : 'Analysing the workspace', true);
     this.setState('analyzing');
     const counts = { files: 0, testFilesSkipped: 0, findings: 0 };
     const current = () => generation === this.scanGeneration && !progress.token.isCancellationRequested;
@@ -340,7 +342,7 @@ export class Session {
       if (current() && whole) {
         this.clearUnscanned(analysed, settled);
         this.wholeScanOwed = false;
-        if (this.savedSinceRefresh.size > 0) this.refreshReaders();
+        if (this.changedSinceRefresh.size > 0) this.refreshReaders();
       }
       this.setState('idle');
     }
