@@ -40,7 +40,9 @@ const flatTypeScript = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [flatTypeScript] }),
+  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-bundle.js', plugins: [flatTypeScript] }),
+  // The server's entry: a few lines that start server-bundle.js from V8's code cache.
+  esbuild.build({ ...common, sourcemap: false, entryPoints: ['server/src/lsp/launcher.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-bundle.js', plugins: [flatTypeScript] }),
   // The `resilint` command itself: a few lines that start cli-bundle.js from V8's code cache.
   esbuild.build({ ...common, sourcemap: false, entryPoints: ['server/src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),

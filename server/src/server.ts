@@ -25,7 +25,8 @@ if (!serveWorkspaceScan() && !serveArchitectureScan()) listen();
 function listen(): void {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
-  const session = new Session(connection, documents, __filename);
+  // Worker threads start through the launcher that started this bundle (lsp/launcher.ts), from the code cache.
+  const session = new Session(connection, documents, require.main?.filename ?? __filename);
 
   // Asking a client for folders it never declared support for throws inside the handler.
   let clientTracksFolders = false;

@@ -31,8 +31,8 @@ export function uriOf(filePath: string): string {
   return pathToFileURL(filePath).href;
 }
 
-export function startServer(options: { configuration?: Record<string, unknown> } = {}): TestClient {
-  const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function startServer(options: { configuration?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): TestClient {
+  const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 const DIST = path.join(__dirname, '..', '..', '..', 'dist');
 
 describe('bundles', () => {
-  for (const bundle of ['server.js', 'cli-bundle.js']) {
+  for (const bundle of ['server-bundle.js', 'cli-bundle.js']) {
     it(`${bundle} is ASCII only`, () => {
       const lines = fs.readFileSync(path.join(DIST, bundle), 'utf8').split('\n');
       const offending = lines.findIndex((line) => /[^\x00-\x7f]/.test(line));

@@ -12,7 +12,7 @@ const ALLOWED = [
   /^package\.json$/,
   /^(README|CHANGELOG|SECURITY)\.md$/,
   /^LICENSE$/,
-  /^dist\/(client|server|webview)\.js$/,
+  /^dist\/(client|server|server-bundle|webview)\.js$/,
   /^dist\/resilint\.schema\.json$/,
   /^dist\/patterns\/[a-z-]+\.ts$/,
   /^media\/[\w./-]+\.(png|svg|css|md)$/,
@@ -32,7 +32,7 @@ describe('extension package contents', function () {
     assert.deepEqual(unexpected, [], 'files outside the allow-list would ship');
     const required = [
       'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png',
-      'dist/client.js', 'dist/server.js', 'dist/resilint.schema.json', 'snippets/resilint.code-snippets',
+      'dist/client.js', 'dist/server.js', 'dist/server-bundle.js', 'dist/resilint.schema.json', 'snippets/resilint.code-snippets',
       ...allRules.map((rule) => `docs/rules/${rule.meta.id}.md`),
     ];
     assert.deepEqual(required.filter((f) => !files.includes(f)), [], 'required files are missing from the package');
