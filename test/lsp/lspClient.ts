@@ -22,6 +22,8 @@ export interface TestClient {
   shownMessages: () => string[];
   /** The messages of the progress the server began (a workspace scan's) so far. */
   progressBegun: () => string[];
+  /** The last status the server sent (resilint/status), if any. */
+  lastStatus: () => { state: string; findings: number } | undefined;
   /** Resolves with the next diagnostics for `uri` that satisfy `accept`. */
   diagnostics(uri: string, accept?: (d: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   stop(): Promise<number | null>;
@@ -61,7 +63,8 @@ export function startServer(options: { configuration?: Record<string, unknown>; 
   connection.onNotification('$/progress', (params: { value?: { kind?: string; message?: string } }) => {
     if (params.value?.kind === 'begin') begun.push(params.value.message ?? '');
   });
-  connection.onNotification('resilint/status', () => undefined);
+  let status: { state: string; findings: number } | undefined;
+  connection.onNotification('resilint/status', (params: { state: string; findings: number }) => (status = params));
   connection.listen();
   return {
     connection,
@@ -69,6 +72,7 @@ export function startServer(options: { configuration?: Record<string, unknown>; 
     stderr: () => stderr,
     shownMessages: () => [...shown],
     progressBegun: () => [...begun],
+    lastStatus: () => status,
     diagnostics(uri, accept = () => true, timeoutMs = 20000) {
       const current = latest.get(uri);
       if (current && accept(current)) return Promise.resolve(current);

@@ -267,6 +267,26 @@ describe('language server over stdio', function () {
     assert.deepEqual((await client.diagnostics(uri)).diagnostics, []);
   });
 
+  it('counts in its status the findings it shows, as files are published, fixed and cleared', async () => {
+    // The status follows each file's diagnostics, in a notification of its own.
+    const statusCounts = async (findings: number) => {
+      for (let waited = 0; client.lastStatus()?.findings !== findings && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(client.lastStatus()?.findings, findings);
+    };
+    fs.writeFileSync(path.join(dir, 'src', 'a.ts'), FETCH_CODE);
+    fs.writeFileSync(path.join(dir, 'src', 'b.ts'), FETCH_CODE);
+    await client.connection.sendRequest('resilint/analyzeWorkspace');
+    await statusCounts(2);
+    const uri = uriOf(path.join(dir, 'src', 'a.ts'));
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: FIXED_CODE } });
+    await statusCounts(1);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: FETCH_CODE }] });
+    await statusCounts(2);
+    fs.rmSync(path.join(dir, 'src', 'b.ts'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, 'src', 'b.ts')), type: 3 }] });
+    await statusCounts(1);
+  });
+
   it('scans source files only, however many other documents are open', async () => {
     fs.writeFileSync(path.join(dir, 'src', 'a.ts'), FETCH_CODE);
     for (const [name, languageId] of [['README.md', 'markdown'], ['tsconfig.json', 'jsonc']] as const) {

@@ -54,6 +54,8 @@ export class Session {
   private folders: string[] = [];
   private readonly envs = new Map<string, AnalyzerEnvironment>();
   private readonly published = new Map<string, Published>();
+  /** The findings of every published analysis, kept as they are published: the status is sent after each file of a scan. */
+  private shownFindings = 0;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly reported = new Set<string>();
   private scanGeneration = 0;
@@ -233,6 +235,7 @@ export class Session {
 
   private publish(uri: string, version: number | undefined, found: FileAnalysis): void {
     const analysis = this.applyBaseline(uri, found.filePath, found);
+    this.shownFindings += analysis.findings.length - (this.published.get(uri)?.analysis.findings.length ?? 0);
     this.published.set(uri, { version, analysis, found: found.findings });
     void this.connection.sendDiagnostics({
       uri,
@@ -263,6 +266,7 @@ export class Session {
   }
 
   private clear(uri: string): void {
+    this.shownFindings -= this.published.get(uri)?.analysis.findings.length ?? 0;
     this.published.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     this.sendStatus();
@@ -505,9 +509,7 @@ export class Session {
   }
 
   private sendStatus(): void {
-    let findings = 0;
-    for (const { analysis } of this.published.values()) findings += analysis.findings.length;
-    void this.connection.sendNotification(StatusNotification, { state: this.state === 'starting' ? 'idle' : this.state, findings });
+    void this.connection.sendNotification(StatusNotification, { state: this.state === 'starting' ? 'idle' : this.state, findings: this.shownFindings });
   }
 
   /** Open documents are analysed again; closed files, by a scan, if a folder's settings for them changed since its last one. */
