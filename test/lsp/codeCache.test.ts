@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cacheFiles, theOnlyCache } from '../codeCacheFiles';
 import { startServer, uriOf } from './lspClient';
 
 // The server's entry starts its bundle from V8's code cache (cachedBundle.ts), written by the
@@ -39,23 +40,16 @@ describe('language server code cache', function () {
     }
   }
 
-  const caches = () => (fs.existsSync(path.join(home, 'resilint')) ? fs.readdirSync(path.join(home, 'resilint')).map((name) => path.join(home, 'resilint', name)) : []);
-
   it('is written as the server exits, for this user only, then used without writing again', async () => {
     assert.deepEqual(await session(), ['missing-timeout']);
-    const [cache, ...others] = caches();
-    assert.ok(cache, 'no cache written');
-    assert.deepEqual(others, []);
-    assert.match(path.basename(cache), /^server-[0-9a-f]{8}\.v8cache$/);
-    assert.equal(fs.statSync(cache).mode & 0o777, 0o600);
-    assert.ok(fs.statSync(cache).size > 1_000_000, 'the cache holds the compiled bundle');
+    const cache = theOnlyCache(home, 'server');
     const written = fs.statSync(cache).mtimeMs;
     assert.deepEqual(await session(), ['missing-timeout']);
     assert.equal(fs.statSync(cache).mtimeMs, written, 'an accepted cache is not rewritten');
   });
 
   it('starts the same from a corrupt cache, and replaces it', async () => {
-    const [cache] = caches();
+    const [cache] = cacheFiles(home);
     fs.writeFileSync(cache!, Buffer.alloc(4096, 7));
     assert.deepEqual(await session(), ['missing-timeout']);
     assert.ok(fs.statSync(cache!).size > 1_000_000);

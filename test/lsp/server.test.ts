@@ -10,6 +10,10 @@ import { codes, startServer, uriOf, type TestClient } from './lspClient';
 
 const FETCH_CODE = `export async function load(url: string) {\n  const res = await fetch(url);\n  return res.json();\n}\n`;
 const FIXED_CODE = FETCH_CODE.replace('fetch(url)', 'fetch(url, { signal: AbortSignal.timeout(5000) })');
+/** check.ts loops over inventory.ts's getStock: an N+1 query while getStock makes a request (STOCK_CODE), none once it does not (LOCAL_STOCK_CODE). */
+const CHECK_CODE = `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`;
+const STOCK_CODE = `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`;
+const LOCAL_STOCK_CODE = `export async function getStock(sku: string) {\n  return { sku, count: 0 };\n}\n`;
 /** Thousands of N+1 loops: seconds of analysis, which keep the workspace scan busy. */
 const SLOW_CODE = Array.from({ length: 8000 }, (_, i) => `export async function load${i}(ids: string[]) {\n  for (const id of ids) await fetch('/items/' + id);\n}\n`).join('');
 
@@ -186,13 +190,12 @@ describe('language server over stdio', function () {
 
   it('follows an import into a file created after the importer was analysed', async () => {
     const file = path.join(dir, 'src', 'check.ts');
-    const code = `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`;
-    fs.writeFileSync(file, code);
+    fs.writeFileSync(file, CHECK_CODE);
     const uri = uriOf(file);
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: code } });
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: CHECK_CODE } });
     assert.deepEqual((await client.diagnostics(uri, (d) => d.version === 1)).diagnostics, []);
     const created = path.join(dir, 'src', 'inventory.ts');
-    fs.writeFileSync(created, `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`);
+    fs.writeFileSync(created, STOCK_CODE);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(created), type: 1 }] });
     const published = await client.diagnostics(uri, (d) => d.diagnostics.length > 0);
     assert.deepEqual(codes(published.diagnostics), ['n-plus-one-query']);
@@ -209,6 +212,15 @@ describe('language server over stdio', function () {
   });
 
   /** Writes m.ts (one finding) and a slow file named after it, so the scan reaches the slow file once m.ts's diagnostics are out. */
+  /** Writes check.ts and inventory.ts (see CHECK_CODE). */
+  function writeStockFiles(inventoryCode = STOCK_CODE): { check: string; inventory: string } {
+    const check = path.join(dir, 'src', 'check.ts');
+    const inventory = path.join(dir, 'src', 'inventory.ts');
+    fs.writeFileSync(check, CHECK_CODE);
+    fs.writeFileSync(inventory, inventoryCode);
+    return { check, inventory };
+  }
+
   function prepareSlowScan(slowName: string): string {
     fs.writeFileSync(path.join(dir, 'src', 'm.ts'), FETCH_CODE);
     const slowFile = path.join(dir, 'src', slowName);
@@ -352,17 +364,14 @@ describe('language server over stdio', function () {
 
   it('follows the disk for closed files: a changed file, a file that reads it, a deleted or renamed one', async () => {
     const api = path.join(dir, 'src', 'api.ts');
-    const check = path.join(dir, 'src', 'check.ts');
-    const inventory = path.join(dir, 'src', 'inventory.ts');
     fs.writeFileSync(api, FETCH_CODE);
-    fs.writeFileSync(check, `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`);
-    fs.writeFileSync(inventory, `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`);
+    const { check, inventory } = writeStockFiles();
     await client.connection.sendRequest('resilint/analyzeWorkspace');
     assert.deepEqual(codes((await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 1)).diagnostics), ['n-plus-one-query']);
     await client.diagnostics(uriOf(api), (d) => d.diagnostics.length === 1);
 
     // No request: the change on disk alone brings the scan that follows it.
-    fs.writeFileSync(inventory, `export async function getStock(sku: string) {\n  return { sku, count: 0 };\n}\n`);
+    fs.writeFileSync(inventory, LOCAL_STOCK_CODE);
     const renamed = path.join(dir, 'src', 'loader.ts');
     fs.renameSync(api, renamed);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
@@ -378,21 +387,16 @@ describe('language server over stdio', function () {
   });
 
   it('analyses again, after a save, the closed files that read the saved file, and only those', async () => {
-    const check = path.join(dir, 'src', 'check.ts');
-    const inventory = path.join(dir, 'src', 'inventory.ts');
-    const inventoryCode = `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`;
-    fs.writeFileSync(check, `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`);
-    fs.writeFileSync(inventory, inventoryCode);
+    const { check, inventory } = writeStockFiles();
     for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(dir, 'src', `unrelated${i}.ts`), `export const limit${i} = ${i};\n`);
     await client.connection.sendRequest('resilint/analyzeWorkspace');
     await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 1);
 
     const uri = uriOf(inventory);
-    const local = inventoryCode.replace(/return \(await fetch[^;]*;/, 'return { sku, count: 0 };');
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: inventoryCode } });
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: local }] });
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: STOCK_CODE } });
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: LOCAL_STOCK_CODE }] });
     await client.diagnostics(uri, (d) => d.version === 2);
-    fs.writeFileSync(inventory, local);
+    fs.writeFileSync(inventory, LOCAL_STOCK_CODE);
     const begunBefore = client.progressBegun().length;
     await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
     await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 0);
@@ -401,17 +405,14 @@ describe('language server over stdio', function () {
   });
 
   it('analyses again a closed file changed on disk and the files that read it, not the whole workspace', async () => {
-    const check = path.join(dir, 'src', 'check.ts');
-    const inventory = path.join(dir, 'src', 'inventory.ts');
-    fs.writeFileSync(check, `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`);
-    fs.writeFileSync(inventory, `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku)).json();\n}\n`);
+    const { check, inventory } = writeStockFiles(`export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku)).json();\n}\n`);
     for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(dir, 'src', `unrelated${i}.ts`), `export const limit${i} = ${i};\n`);
     await client.connection.sendRequest('resilint/analyzeWorkspace');
     await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 1);
     await client.diagnostics(uriOf(inventory), (d) => d.diagnostics.length === 1);
     const begunBefore = client.progressBegun().length;
     // A generator rewrites the file: no request, the change alone.
-    fs.writeFileSync(inventory, `export async function getStock(sku: string) {\n  return { sku, count: 0 };\n}\n`);
+    fs.writeFileSync(inventory, LOCAL_STOCK_CODE);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(inventory), type: 2 }] });
     await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 0);
     await client.diagnostics(uriOf(inventory), (d) => d.diagnostics.length === 0);
@@ -419,20 +420,15 @@ describe('language server over stdio', function () {
   });
 
   it('analyses the readers of a file saved during a whole scan once the scan is done', async () => {
-    const check = path.join(dir, 'src', 'check.ts');
-    const inventory = path.join(dir, 'src', 'inventory.ts');
-    const inventoryCode = `export async function getStock(sku: string) {\n  return (await fetch('/stock/' + sku, { signal: AbortSignal.timeout(5000) })).json();\n}\n`;
-    fs.writeFileSync(check, `import { getStock } from './inventory';\nexport async function check(skus: string[]) {\n  for (const sku of skus) await getStock(sku);\n}\n`);
-    fs.writeFileSync(inventory, inventoryCode);
+    const { check, inventory } = writeStockFiles();
     prepareSlowScan('z.ts');
     const scanned = client.connection.sendRequest('resilint/analyzeWorkspace');
     // Busy with the slow file: check.ts was analysed with the fetch in getStock.
     await client.diagnostics(uriOf(path.join(dir, 'src', 'm.ts')), (d) => d.diagnostics.length === 1);
     await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 1);
     const uri = uriOf(inventory);
-    const local = inventoryCode.replace(/return \(await fetch[^;]*;/, 'return { sku, count: 0 };');
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: local } });
-    fs.writeFileSync(inventory, local);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: LOCAL_STOCK_CODE } });
+    fs.writeFileSync(inventory, LOCAL_STOCK_CODE);
     await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
     await scanned;
     await client.diagnostics(uriOf(check), (d) => d.diagnostics.length === 0, 60_000);
