@@ -341,7 +341,7 @@ describe('language server over stdio', function () {
     assert.ok(labels.includes('z'), labels.join(', '));
   });
 
-  it('draws the diagram from the editor\'s text, also for a file that imports an edited one', async () => {
+  it('draws the diagram from the editor\'s text and the disk, also for a file that imports a changed one', async () => {
     const billing = path.join(dir, 'src', 'billing.ts');
     const billingCode = `export class BillingClient {\n  charge(id: string) {\n    return fetch('https://billing.example.com/charge/' + id, { signal: AbortSignal.timeout(5000) });\n  }\n}\n`;
     fs.writeFileSync(billing, billingCode);
@@ -360,6 +360,13 @@ describe('language server over stdio', function () {
     const after = await edges();
     assert.ok(after.includes('OrdersService -> PaymentsClient'), after.join('; '));
     assert.ok(!after.some((edge) => edge.includes('BillingClient')), after.join('; '));
+
+    // Closed without saving: the disk's text again; then another program writes the rename.
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.ok((await edges()).includes('OrdersService -> BillingClient'), 'after the close');
+    fs.writeFileSync(billing, renamed);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    assert.ok((await edges()).includes('OrdersService -> PaymentsClient'), 'after the change on disk');
   });
 
   it('follows the disk for closed files: a changed file, a file that reads it, a deleted or renamed one', async () => {

@@ -27,7 +27,7 @@ export interface RunOptions {
   reclaimMemory?: () => void;
   /** Unsaved text to analyse instead of what is on disk (the editor's open documents), by file path. */
   overlays?: ReadonlyMap<string, string>;
-  /** Of the files under the paths, analyse only these (the editor's files that read a saved one), judged as the whole run would judge them. */
+  /** Of the files under the paths, analyse only these (the editor's, after a change to files they read), judged as the whole run would judge them. */
   only?: ReadonlySet<string>;
   /**
    * Called with each file's analysis as it is made (cached ones excepted), how many files the

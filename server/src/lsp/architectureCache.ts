@@ -7,10 +7,10 @@ import { scanArchitecture } from './architectureScan';
 
 // The architecture of each workspace folder's files, for the diagram: a folder's first
 // diagram has a worker compute all of it (architectureScan.ts); after that, a file whose
-// text, or a file it read, has changed in an editor since is computed again on the
-// server's thread when a diagram asks for it, which is a handful of files per save.
-// Changes on disk to files no editor holds (a branch switch, a generator) may touch
-// anything, created and deleted files included: the folder is computed anew.
+// text, or a file it read, has changed since (in an editor, or on disk) is computed again
+// on the server's thread when a diagram asks for it, which is a handful of files per save.
+// A file created or deleted may change where any import leads, and a configuration what is
+// mapped: the folder is computed anew.
 
 interface Entry extends TrackedArchitecture {
   /** The change clock when it was computed. */
@@ -31,15 +31,15 @@ export class ArchitectureCache {
     private readonly warn: (message: string) => void,
   ) {}
 
-  /** An editor changed the file's text (an edit, or a close that dropped unsaved text). */
-  edited(file: string): void {
+  /** The file's text changed: an edit, a close that dropped unsaved text, a change on disk. */
+  changed(file: string): void {
     this.clock++;
     this.changedAt.set(file, this.clock);
     this.anyChangedAt = this.clock;
   }
 
-  /** Files changed on disk under `folder` (or folders were added or removed: no folder given). */
-  changedOnDisk(folder?: string): void {
+  /** Files were created or deleted under `folder`, or its configuration changed (or folders were added or removed: no folder given). */
+  recomputeAll(folder?: string): void {
     if (folder === undefined) this.folders.clear();
     else this.folders.delete(folder);
   }

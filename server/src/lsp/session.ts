@@ -95,7 +95,7 @@ export class Session {
   setFolders(folders: readonly WorkspaceFolder[] | null | undefined): void {
     this.folders = (folders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined).map(normalizePath);
     this.envs.clear();
-    this.architectures.changedOnDisk();
+    this.architectures.recomputeAll();
   }
 
   /** Folders added or removed: the new ones are scanned, and the removed ones' closed files no longer shown. */
@@ -115,7 +115,7 @@ export class Session {
     const filePath = uriToPath(document.uri);
     if (!filePath || !isAnalysableFile(filePath)) return;
     this.editedSinceScan.add(normalizePath(filePath));
-    this.architectures.edited(normalizePath(filePath));
+    this.architectures.changed(normalizePath(filePath));
     this.envFor(filePath).workspace.setOverlay(filePath, document.getText());
     const settings = await readSettings(this.connection, document.uri);
     this.baselineModes.set(document.uri, settings.baseline);
@@ -138,7 +138,7 @@ export class Session {
     const filePath = uriToPath(document.uri);
     if (!filePath) return;
     this.editedSinceScan.add(normalizePath(filePath));
-    this.architectures.edited(normalizePath(filePath));
+    this.architectures.changed(normalizePath(filePath));
     this.envFor(filePath).workspace.clearOverlay(filePath);
     // Keep what the workspace scan knows about the file on disk; drop editor-only state.
     this.analyzeAndPublish(filePath, document.uri, undefined);
@@ -166,9 +166,13 @@ export class Session {
       }
       env.workspace.fileChanged(filePath);
       // Declarations are mostly build output (a `tsc --watch` writes them on every save).
-      if (isAnalysableFile(filePath) || changesConfiguration(filePath)) this.architectures.changedOnDisk(env.workspace.root);
-      if (isAnalysableFile(filePath) && type === FileChangeType.Changed) this.refreshReadersSoon(normalizePath(filePath));
-      else if (isAnalysableFile(filePath) || changesConfiguration(filePath)) rescan = true;
+      if (isAnalysableFile(filePath) && type === FileChangeType.Changed) {
+        this.architectures.changed(normalizePath(filePath));
+        this.refreshReadersSoon(normalizePath(filePath));
+      } else if (isAnalysableFile(filePath) || changesConfiguration(filePath)) {
+        this.architectures.recomputeAll(env.workspace.root);
+        rescan = true;
+      }
       // Until the rescan publishes it again, the diagram analyses the file itself.
       const closed = this.published.get(pathToUri(normalizePath(filePath)));
       if (closed) closed.found = undefined;
