@@ -44,9 +44,9 @@ interface Published {
 
 const CONFIG_FILES = new Set(['resilint.config.json', 'package.json']);
 /**
- * How long after the last change on disk to a file no editor holds the workspace is scanned
- * again: a branch switch or a code generator writes many files in a burst, and one scan
- * after it is enough.
+ * How long after the last write (a change on disk, a save) closed files are analysed again,
+ * the whole workspace or the files that read what was written: a branch switch or a code
+ * generator writes many files in a burst, and one run after it is enough.
  */
 const RESCAN_DELAY_MS = 500;
 
@@ -211,6 +211,7 @@ export class Session {
    */
   private refreshReaders(): void {
     if (this.wholeScanOwed || this.rescanTimer) return;
+    // On readsChangedSince's clock the scans' analyses stand at 0 and these writes at 1.
     const changedAt = (file: string) => (this.changedSinceRefresh.has(file) ? 1 : undefined);
     const open = new Set(this.documents.all().map((document) => uriToPath(document.uri)).filter((file) => file !== undefined).map(normalizePath));
     const readers = new Set<string>();
