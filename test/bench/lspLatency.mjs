@@ -15,8 +15,11 @@ import { bundleTestPaths, skippedAsTest } from './testPaths.mjs';
 //  - edit latency: didChange on the largest file until diagnostics for that version
 //    arrive, minus the debounce the server was told to use, while the background scan
 //    still runs (right after first diagnostics) and after it;
-//  - memory over a long day: the server's RSS after each of many open/edit/close cycles,
-//    and the most it held (its workspace scan's worker thread included).
+//  - memory over a long day: the server's RSS after each of many open/edit/close cycles
+//    that go through different files, and the most it held (its workspace scan's worker
+//    thread included);
+//  - opening a file: didOpen until its diagnostics arrive, in those cycles, one file at a
+//    time (what the editor re-reads for it after releasing trees shows here).
 // The edited file is the largest source file the scan analyses unless --edit-file names one
 // (relative to <dir>); `isSkipped` names the files it does not (tests), which an editor user
 // would not be measured on: their diagnostics are empty whatever the engine costs.
@@ -69,11 +72,16 @@ export async function measureLsp({ root, server, editFile, isSkipped = () => fal
     client.close(document);
 
     const rssMb = [client.rssMb()];
+    const openLatencies = [];
     const others = analysed.filter((f) => f !== largest);
     for (let cycle = 0; cycle < cycles; cycle++) {
       const batch = Array.from({ length: filesPerCycle }, (_, k) => others[(cycle * filesPerCycle + k) % others.length]);
-      const opened = batch.map((file) => client.open(file));
-      for (const doc of opened) await client.analysed(doc);
+      const opened = [];
+      for (const file of batch) {
+        const doc = client.open(file);
+        openLatencies.push((await client.analysed(doc)) - doc.sentAt);
+        opened.push(doc);
+      }
       for (const doc of opened) {
         for (let e = 0; e < 2; e++) {
           client.edit(doc, e);
@@ -94,6 +102,7 @@ export async function measureLsp({ root, server, editFile, isSkipped = () => fal
       edit: latencySummary(latencies),
       editDuringScan: duringScan.length > 0 ? latencySummary(duringScan) : null,
       memory: { ...plateau(rssMb, cycles, filesPerCycle), peakMb: client.peakRssMb() },
+      open: openLatencies.length > 0 ? latencySummary(openLatencies) : null,
       serverErrors: client.errors(),
     };
   } finally {

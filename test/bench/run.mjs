@@ -230,10 +230,10 @@ function table(r) {
   let out = `\nResilint benchmark — ${r.machine.cpus}× ${r.machine.cpuModel}, Node ${r.machine.node}, median of ${r.rounds} paired rounds\n\n${formatRows(rows)}`;
   if (r.growth) out += `\nGrowth (synthetic): ${r.growth.msPerFile} ms per file + ${r.growth.fixedMs} ms fixed, R² ${r.growth.r2}\n`;
   if (r.lsp.length > 0) {
-    const lspRows = [['LSP', 'files', 'edited file', 'first diagnostics', 'edit median', 'edit p95', 'during scan (n)', 'scan', 'RSS first→max→last']];
+    const lspRows = [['LSP', 'files', 'edited file', 'first diagnostics', 'edit median', 'edit p95', 'during scan (n)', 'scan', 'open median / p95', 'RSS first→max→last']];
     for (const l of r.lsp) {
       const m = l.memory;
-      lspRows.push([l.name, l.files, `${l.largestFile} (${l.largestFileKb} KB)`, `${l.firstDiagnosticsMs} ms`, `${l.edit.medianMs} ms`, `${l.edit.p95Ms} ms`, l.editDuringScan ? `${l.editDuringScan.medianMs} / ${l.editDuringScan.p95Ms} ms (${l.editDuringScan.count})` : 'none', `${l.scanMs} ms`, m.rssMb ? `${m.firstMb}→${m.maxMb}→${m.lastMb} MB over ${m.cycles} cycles, peak ${m.peakMb} MB` : 'n/a']);
+      lspRows.push([l.name, l.files, `${l.largestFile} (${l.largestFileKb} KB)`, `${l.firstDiagnosticsMs} ms`, `${l.edit.medianMs} ms`, `${l.edit.p95Ms} ms`, l.editDuringScan ? `${l.editDuringScan.medianMs} / ${l.editDuringScan.p95Ms} ms (${l.editDuringScan.count})` : 'none', `${l.scanMs} ms`, l.open ? `${l.open.medianMs} / ${l.open.p95Ms} ms` : 'none', m.rssMb ? `${m.firstMb}→${m.maxMb}→${m.lastMb} MB over ${m.cycles} cycles, peak ${m.peakMb} MB` : 'n/a']);
     }
     out += `\n${formatRows(lspRows)}(edit latency = didChange → diagnostics for that version, minus the ${r.lsp[0].debounceMs} ms debounce)\n`;
   }

@@ -2,16 +2,23 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { pathToFileURL } from 'node:url';
+import { ts } from 'ts-morph';
+import { analyzeFile, type FileAnalysis } from '../../server/src/engine/analyzer';
+import { ConfigResolver } from '../../server/src/engine/config';
+import { typedPackagesOf } from '../../server/src/engine/rule';
 import { runAnalysis } from '../../server/src/engine/runner';
-import { Workspace } from '../../server/src/engine/workspace';
+import { Workspace, type WorkspaceOptions } from '../../server/src/engine/workspace';
 import { allRules } from '../../server/src/rules';
 import { typedRules } from './scanProbeRules';
 
-// A batch run drops the syntax trees it no longer needs, and with them every memo that
-// read them: released trees may only cost time (a second parse), never a finding.
+// A batch run drops the syntax trees it no longer needs, and so does the editor beyond its
+// own budget, and with them every memo that read them: released trees may only cost time (a
+// second parse), never a finding.
 
-describe('releasing syntax trees between the files of a batch run', function () {
+describe('releasing syntax trees between the files of a batch run, and between analyses in the editor', function () {
   this.timeout(120_000);
   let dir: string;
   const file = (name: string) => path.join(dir, 'src', name);
@@ -87,6 +94,80 @@ describe('releasing syntax trees between the files of a batch run', function () 
     assert.notEqual(workspace.getSourceFile(file('c.ts')), cTree);
   });
 
+  it("in the editor: keeps open documents and the last analysis's trees, and releases trees a type-checking program holds, program and all", async () => {
+    project(['a.ts', 'b.ts', 'c.ts', 'd.ts']);
+    const collectGarbage = exposedCollector();
+    const workspace = new Workspace(dir, { editorTreeBudget: 150 });
+    const facts = workspace.projectFor(file('a.ts'));
+    workspace.setOverlay(file('a.ts'), fs.readFileSync(file('a.ts'), 'utf8'));
+    /** The type of `a`, and the checker that answered (held weakly: the test must not keep a program alive). */
+    const typeOfA = () => {
+      const tree = workspace.getSourceFile(file('a.ts'))!;
+      const checker = facts.getTypeChecker(tree);
+      const declaration = (tree.statements[1] as ts.VariableStatement).declarationList.declarations[0]!;
+      return { checker: new WeakRef(checker), type: checker.typeToString(checker.getTypeAtLocation(declaration.name)) };
+    };
+    // An analysis of the open a.ts: its program reads b.ts through the import.
+    const { value: first, reads: firstReads } = facts.tracked(() => typeOfA());
+    const aTree = workspace.getSourceFile(file('a.ts'));
+    const bTree = new WeakRef(workspace.getSourceFile(file('b.ts'))!);
+    workspace.releaseTrees(firstReads);
+    assert.ok(firstReads.has(file('b.ts')));
+    assert.equal(workspace.residentText, 200, 'over the budget, but the open document and what its analysis read stay');
+
+    // An analysis of c.ts, which reads d.ts.
+    const { reads } = facts.tracked(() => [workspace.getSourceFile(file('c.ts')), workspace.getSourceFile(file('d.ts'))]);
+    const cTree = facts.loadedTree(file('c.ts'));
+    const dTree = facts.loadedTree(file('d.ts'));
+    workspace.releaseTrees(reads);
+    assert.equal(workspace.getSourceFile(file('a.ts')), aTree, 'the open document stays');
+    assert.equal(facts.loadedTree(file('b.ts')), undefined, "b.ts went, though a's program held it");
+    assert.equal(facts.loadedTree(file('c.ts')), cTree, 'the last analysis read c.ts');
+    assert.equal(facts.loadedTree(file('d.ts')), dTree);
+    // A weakly held object lives at least until the job that made or read its WeakRef ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    assert.equal(bTree.deref(), undefined, "nothing keeps b.ts's tree alive");
+    assert.equal(first.checker.deref(), undefined, 'nor the program that held it');
+
+    const second = typeOfA();
+    assert.equal(second.type, first.type);
+    assert.equal(second.type, '1', 'a new program answers, with b.ts parsed again');
+  });
+
+  it('in the editor, finds exactly what a workspace that keeps every tree finds, file after file', async () => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'resilint-release-')));
+    const generator = (await import(pathToFileURL(path.join(__dirname, '..', '..', '..', 'test', 'bench', 'generate.mjs')).href)) as { generateCorpus(dir: string, options: { files: number }): unknown };
+    generator.generateCorpus(dir, { files: 60 });
+    const files = new Workspace(dir).allFiles();
+    /** Opens, edits and closes each file in turn, as the server does: each analysis, and whether trees were released. */
+    const session = (options: WorkspaceOptions) => {
+      let reclaimed = 0;
+      const env = { workspace: new Workspace(dir, { ...options, typedPackages: typedPackagesOf(allRules), reclaimMemory: () => reclaimed++ }), configs: new ConfigResolver(dir), rules: allRules };
+      const analyses: FileAnalysis[] = [];
+      const analyse = (file: string) => {
+        const { value, reads } = env.workspace.projectFor(file).tracked(() => analyzeFile(env, file));
+        analyses.push(value);
+        env.workspace.releaseTrees(reads);
+      };
+      for (const file of files) {
+        const text = fs.readFileSync(file, 'utf8');
+        env.workspace.setOverlay(file, text);
+        analyse(file);
+        env.workspace.setOverlay(file, `${text}\n// edited\n`);
+        analyse(file);
+        env.workspace.clearOverlay(file);
+        analyse(file);
+      }
+      return { analyses, reclaimed };
+    };
+    const kept = session({});
+    const released = session({ editorTreeBudget: 1 });
+    assert.ok(kept.analyses.reduce((sum, a) => sum + a.findings.length, 0) > 50, 'the corpus has findings to lose');
+    assert.ok(released.reclaimed >= 20, `trees were released ${released.reclaimed} times`);
+    assert.deepEqual(released.analyses, kept.analyses);
+  });
+
   it('a type-checking program needed by every file takes in the files still to be analysed, not the tests the run skips', async () => {
     project(['a.ts', 'b.ts', 'c.ts', 'd.ts', 'e.ts']);
     fs.writeFileSync(file('e.test.ts'), "import { e } from './e';\ntest('e', () => e);\n");
@@ -110,3 +191,9 @@ describe('releasing syntax trees between the files of a batch run', function () 
     assert.deepEqual(released.results, kept.results);
   });
 });
+
+/** V8's full collection, which this Node exposes on request (as heapReclaimer does). */
+function exposedCollector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}

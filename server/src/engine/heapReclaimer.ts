@@ -1,8 +1,8 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
-// A scan releases the syntax trees it no longer needs (Workspace.releaseTrees), but their
-// memory comes back only at V8's next full collection. When collections are cheap, as in
+// A scan, and the editor beyond its budget, release the syntax trees they no longer need
+// (Workspace.releaseTrees), but their memory comes back only at V8's next full collection. When collections are cheap, as in
 // a scan, V8 lets a heap grow to about four times what survived the last one before it
 // collects again, so each thread would still reach some 250 MB however few trees it
 // keeps. After a release, once the heap has passed RECLAIM_ABOVE, a full collection is

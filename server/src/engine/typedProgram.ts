@@ -42,6 +42,18 @@ export class TypedProgram {
     this.outdated = this.program !== undefined;
   }
 
+  /**
+   * The editor released some of the trees it holds (see WorkspaceOptions.editorTreeBudget):
+   * the program goes, and the next question builds one from the roots that remain, as if
+   * types had been asked for them first.
+   */
+  forget(released: ReadonlySet<string>): void {
+    this.program = undefined;
+    this.outdated = false;
+    this.growths = 0;
+    for (const file of released) this.typedRoots.delete(file);
+  }
+
   /** `wideFiles`: the files to take in once types are needed widely; `beforeBuild` runs before any program build. */
   checker(sourceFile: ts.SourceFile | undefined, wideFiles: () => string[], beforeBuild: () => void): ts.TypeChecker {
     const current = this.program && !this.outdated && (!sourceFile || this.program.getSourceFile(sourceFile.fileName) === sourceFile);

@@ -31,15 +31,29 @@ const SOURCE_SUFFIXES = ['.ts', '.tsx', '.mts', '.cts'];
  */
 export const BATCH_TREE_BUDGET = 6_000_000;
 
+/**
+ * How much source text the editor keeps parsed beyond what its open documents and its last
+ * analysis read (see WorkspaceOptions.editorTreeBudget): about 30 MB of trees.
+ */
+export const EDITOR_TREE_BUDGET = 1_000_000;
+
 export interface WorkspaceOptions {
   maxFileBytes?: number;
   /** Called before a type-checking program is built (a scan worker throws there, to leave the file to the calling thread). */
   beforeTypes?: () => void;
   /**
    * A batch run's bound on the source text (in UTF-16 code units) whose syntax trees stay
-   * in memory between files; see releaseTrees. Absent: every tree stays (the editor).
+   * in memory between files; see releaseTrees. Absent, as is editorTreeBudget: every tree stays.
    */
   treeBudget?: number;
+  /**
+   * The editor's bound, as treeBudget, on the trees a long day across a large code base
+   * leaves parsed; releaseTrees is then called after each analysis, with what it read.
+   * Trees a type-checking program holds may go, unlike in a batch run: the editor's
+   * programs take in every tree it parsed; such a program is built anew at the next type
+   * question.
+   */
+  editorTreeBudget?: number;
   /** Called after releaseTrees dropped trees, whose memory returns only at a full garbage collection. */
   reclaimMemory?: () => void;
   /**
@@ -86,6 +100,8 @@ export class Workspace {
   /** The folder test files are told apart from (see WorkspaceOptions.testsJudgedFrom). */
   readonly testsJudgedFrom: string;
   private treeBudget: number | undefined;
+  /** Whether releaseTrees may release the trees a type-checking program holds (see WorkspaceOptions.editorTreeBudget). */
+  readonly releasesProgramTrees: boolean;
   private readonly reclaimMemory: () => void;
   private readonly typedPackages: ((packageName: string) => boolean) | undefined;
   /**
@@ -115,9 +131,10 @@ export class Workspace {
     this.testsJudgedFrom = options.testsJudgedFrom ?? this.root;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.beforeTypes = options.beforeTypes ?? (() => undefined);
-    this.treeBudget = options.treeBudget;
-    this.useClock = options.treeBudget === undefined ? undefined : 0;
-    this.releaseAbove = options.treeBudget ?? Infinity;
+    this.treeBudget = options.treeBudget ?? options.editorTreeBudget;
+    this.releasesProgramTrees = options.editorTreeBudget !== undefined;
+    this.useClock = this.treeBudget === undefined ? undefined : 0;
+    this.releaseAbove = this.treeBudget ?? Infinity;
     this.reclaimMemory = options.reclaimMemory ?? (() => undefined);
     this.typedPackages = options.typedPackages;
   }
@@ -172,14 +189,22 @@ export class Workspace {
    * A tree costs some 30 times its text, and a scan's later files seldom need most of
    * its earlier ones: without this a 4,000-file scan holds every tree to the end. Never
    * called during a file's analysis, whose rules hold nodes; trees in a type-checking
-   * program stay, as the program holds them anyway and would be rebuilt for new ones.
+   * program stay, as the program holds them anyway and would be rebuilt for new ones (in a
+   * batch run; see editorTreeBudget). Never released: the trees of open documents and
+   * those in `keep`, what the analysis just done read, directly or through memos, which
+   * the next edit reads again.
    */
-  releaseTrees(): void {
+  releaseTrees(keep: ReadonlySet<string> = new Set()): void {
     if (this.treeBudget === undefined || this.useClock === undefined) return;
     this.useClock++;
     if (this.residentText <= this.releaseAbove) return;
     const clock = this.useClock;
-    const held = this.loadedProjects().flatMap((project) => project.releasableTrees().map((tree) => ({ project, ...tree, nextUse: this.nextExpectedUse(tree.file, clock) })));
+    const held = this.loadedProjects().flatMap((project) =>
+      project
+        .releasableTrees()
+        .filter((tree) => !keep.has(tree.file) && !this.overlays.has(tree.file))
+        .map((tree) => ({ project, ...tree, nextUse: this.nextExpectedUse(tree.file, clock) })),
+    );
     held.sort((a, b) => b.nextUse - a.nextUse || a.lastUse - b.lastUse);
     let releasable = held.reduce((sum, tree) => sum + tree.size, 0);
     const victims = new Map<ProjectEntry, Set<string>>();
@@ -617,7 +642,7 @@ export class ProjectEntry implements ProjectFacts {
   releasableTrees(): { file: string; lastUse: number; size: number }[] {
     const held: { file: string; lastUse: number; size: number }[] = [];
     for (const [file, tree] of this.parsed) {
-      if (!this.programs().some((program) => program.holds(file, tree))) held.push({ file, lastUse: this.lastUse.get(file) ?? 0, size: tree.text.length });
+      if (this.workspace.releasesProgramTrees || !this.programs().some((program) => program.holds(file, tree))) held.push({ file, lastUse: this.lastUse.get(file) ?? 0, size: tree.text.length });
     }
     return held;
   }
@@ -625,6 +650,7 @@ export class ProjectEntry implements ProjectFacts {
   /** Drops these parsed trees, and what was computed from them; a later load parses them afresh. */
   releaseTrees(files: ReadonlySet<string>): void {
     this.memos.changed(files);
+    if (this.workspace.releasesProgramTrees) for (const program of this.programs()) if ([...files].some((file) => program.reads(file))) program.forget(files);
     for (const file of files) this.forgetTree(file);
   }
 

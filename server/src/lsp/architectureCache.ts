@@ -65,6 +65,7 @@ export class ArchitectureCache {
       if (entry && !readsChangedSince(entry.reads, entry.since, (read) => this.changedAt.get(read), this.anyChangedAt)) return entry.architecture;
       const since = this.clock;
       const tracked = workspaceArchitecture(env.workspace, file);
+      env.workspace.releaseTrees();
       if (tracked) entries.set(file, { ...tracked, since });
       else entries.delete(file);
       return tracked?.architecture;

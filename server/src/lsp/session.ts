@@ -17,11 +17,12 @@ import type { ts } from 'ts-morph';
 import { analyzeFile, type AnalyzerEnvironment, type FileAnalysis } from '../engine/analyzer';
 import { ConfigResolver } from '../engine/config';
 import { mergeFixes } from '../engine/edits';
+import { heapReclaimer } from '../engine/heapReclaimer';
 import { rangesOverlap, type Finding, type Fix, type TextEdit } from '../engine/findings';
 import { readsChangedSince } from '../engine/memos';
 import { disableFileEdit, disableNextLineEdit } from '../engine/suppressions';
 import { typedPackagesOf } from '../engine/rule';
-import { isAnalysableFile, normalizePath, TSCONFIG_NAME, Workspace } from '../engine/workspace';
+import { EDITOR_TREE_BUDGET, isAnalysableFile, normalizePath, TSCONFIG_NAME, Workspace } from '../engine/workspace';
 import { BASELINE_FILE_NAME } from '../engine/baseline';
 import { ClientCommands, StatusNotification, type ServerState } from '../protocol';
 import { allRules, findRule } from '../rules';
@@ -252,7 +253,10 @@ export class Session {
 
   private analyze(filePath: string, fixes: boolean): FileAnalysis {
     const env = this.envFor(filePath);
-    const analysis = analyzeFile({ ...env, fixes }, filePath);
+    // What the analysis read stays parsed for the next edit; trees beyond the editor's budget
+    // go, or a day across a large code base would keep every file it opened, and their imports.
+    const { value: analysis, reads } = env.workspace.projectFor(filePath).tracked(() => analyzeFile({ ...env, fixes }, filePath));
+    env.workspace.releaseTrees(reads);
     this.reportProblems(analysis, env.workspace.problems());
     return analysis;
   }
@@ -489,7 +493,9 @@ export class Session {
     const root = this.folderOf(filePath) ?? path.dirname(normalizePath(filePath));
     let env = this.envs.get(root);
     if (!env) {
-      env = { workspace: new Workspace(root, { typedPackages: typedPackagesOf(allRules) }), configs: new ConfigResolver(root), rules: allRules };
+      const reclaimMemory = heapReclaimer();
+      const workspace = new Workspace(root, { typedPackages: typedPackagesOf(allRules), editorTreeBudget: EDITOR_TREE_BUDGET, ...(reclaimMemory ? { reclaimMemory } : {}) });
+      env = { workspace, configs: new ConfigResolver(root), rules: allRules };
       this.envs.set(root, env);
     }
     return env;
