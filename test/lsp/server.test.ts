@@ -201,6 +201,30 @@ describe('language server over stdio', function () {
     assert.deepEqual(codes(published.diagnostics), ['n-plus-one-query']);
   });
 
+  it('follows what a file reads from another after opening more source than the trees it keeps', async () => {
+    const { check, inventory } = writeStockFiles();
+    const open = async (file: string, text: string) => {
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId: 'typescript', version: 1, text } });
+      return client.diagnostics(uriOf(file), (d) => d.version === 1);
+    };
+    const edit = async (version: number) => {
+      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(check), version }, contentChanges: [{ text: `${CHECK_CODE}// ${version}\n` }] });
+      return codes((await client.diagnostics(uriOf(check), (d) => d.version === version)).diagnostics);
+    };
+    assert.deepEqual(codes((await open(check, CHECK_CODE)).diagnostics), ['n-plus-one-query']);
+    // 1.6 MB of other files, opened and closed one after another: more than the editor keeps parsed.
+    const filler = Array.from({ length: 8000 }, (_, i) => `export const value${i} = ${i};\n`).join('');
+    for (let i = 0; i < 8; i++) {
+      const file = path.join(dir, 'src', `filler${i}.ts`);
+      fs.writeFileSync(file, filler);
+      await open(file, filler);
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(file) } });
+    }
+    assert.deepEqual(await edit(2), ['n-plus-one-query'], 'the request inventory.ts makes is still known');
+    await open(inventory, LOCAL_STOCK_CODE);
+    assert.deepEqual(await edit(3), [], "inventory.ts's editor text, which makes no request, is followed");
+  });
+
   it('analyses the workspace in the background, files it has not been shown included, and counts the tests it skipped', async () => {
     const file = path.join(dir, 'src', 'closed.ts');
     fs.writeFileSync(file, FETCH_CODE);
