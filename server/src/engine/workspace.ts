@@ -32,8 +32,8 @@ const SOURCE_SUFFIXES = ['.ts', '.tsx', '.mts', '.cts'];
 export const BATCH_TREE_BUDGET = 6_000_000;
 
 /**
- * How much source text the editor keeps parsed beyond what its open documents and its last
- * analysis read (see WorkspaceOptions.editorTreeBudget): about 30 MB of trees.
+ * How much source text the editor's trees may hold (about 30 MB of trees) before it releases
+ * those of files neither open nor read by its last analysis (see WorkspaceOptions.editorTreeBudget).
  */
 export const EDITOR_TREE_BUDGET = 1_000_000;
 
