@@ -81,9 +81,10 @@ function writeCompileCache(file: string, kind: string, data: Buffer): void {
 
 /** Each build has its own cache of each kind (9 MB): keep the few newest, for installs side by side. */
 function pruneCompileCaches(dir: string, kind: string): void {
+  const ofKind = new RegExp(`^${kind}-[0-9a-f]{8}\\.v8cache$`);
   const caches = fs
     .readdirSync(dir)
-    .filter((name) => new RegExp(`^${kind}-[0-9a-f]{8}\\.v8cache$`).test(name))
+    .filter((name) => ofKind.test(name))
     .map((name) => ({ file: path.join(dir, name), mtime: fs.statSync(path.join(dir, name)).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
   for (const { file } of caches.slice(KEPT_CACHES)) fs.rmSync(file, { force: true });

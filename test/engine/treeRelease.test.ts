@@ -6,7 +6,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { ts } from 'ts-morph';
-import { analyzeFile, type FileAnalysis } from '../../server/src/engine/analyzer';
+import { analyzeInEditor, type FileAnalysis } from '../../server/src/engine/analyzer';
 import { ConfigResolver } from '../../server/src/engine/config';
 import { typedPackagesOf } from '../../server/src/engine/rule';
 import { runAnalysis } from '../../server/src/engine/runner';
@@ -145,11 +145,7 @@ describe('releasing syntax trees between the files of a batch run, and between a
       let reclaimed = 0;
       const env = { workspace: new Workspace(dir, { ...options, typedPackages: typedPackagesOf(allRules), reclaimMemory: () => reclaimed++ }), configs: new ConfigResolver(dir), rules: allRules };
       const analyses: FileAnalysis[] = [];
-      const analyse = (file: string) => {
-        const { value, reads } = env.workspace.projectFor(file).tracked(() => analyzeFile(env, file));
-        analyses.push(value);
-        env.workspace.releaseTrees(reads);
-      };
+      const analyse = (file: string) => analyses.push(analyzeInEditor(env, file));
       for (const file of files) {
         const text = fs.readFileSync(file, 'utf8');
         env.workspace.setOverlay(file, text);

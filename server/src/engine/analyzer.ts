@@ -178,6 +178,17 @@ export function analyzeInBatch(env: AnalyzerEnvironment, filePath: string): File
   return analysis;
 }
 
+/**
+ * One analysis in the editor: afterwards, trees beyond the editor's budget are released, all
+ * but those of what the analysis read, directly or through memos, which the next edit reads
+ * again (see WorkspaceOptions.editorTreeBudget).
+ */
+export function analyzeInEditor(env: AnalyzerEnvironment, filePath: string): FileAnalysis {
+  const { value: analysis, reads } = env.workspace.projectFor(filePath).tracked(() => analyzeFile(env, filePath));
+  env.workspace.releaseTrees(reads);
+  return analysis;
+}
+
 export function activeRules(rules: readonly Rule<Record<string, unknown>>[], loaded: LoadedConfig): ActiveRule[] {
   const active: ActiveRule[] = [];
   for (const rule of rules) {

@@ -14,11 +14,11 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ts } from 'ts-morph';
-import { analyzeFile, type AnalyzerEnvironment, type FileAnalysis } from '../engine/analyzer';
+import { analyzeInEditor, type AnalyzerEnvironment, type FileAnalysis } from '../engine/analyzer';
 import { ConfigResolver } from '../engine/config';
 import { mergeFixes } from '../engine/edits';
-import { heapReclaimer } from '../engine/heapReclaimer';
 import { rangesOverlap, type Finding, type Fix, type TextEdit } from '../engine/findings';
+import { heapReclaimer } from '../engine/heapReclaimer';
 import { readsChangedSince } from '../engine/memos';
 import { disableFileEdit, disableNextLineEdit } from '../engine/suppressions';
 import { typedPackagesOf } from '../engine/rule';
@@ -54,6 +54,8 @@ const RESCAN_DELAY_MS = 500;
 export class Session {
   private folders: string[] = [];
   private readonly envs = new Map<string, AnalyzerEnvironment>();
+  /** One for the server's thread, whose heap all folders' workspaces share. */
+  private readonly reclaimMemory = heapReclaimer();
   private readonly published = new Map<string, Published>();
   /** The findings of every published analysis, kept as they are published: the status is sent after each file of a scan. */
   private shownFindings = 0;
@@ -253,10 +255,9 @@ export class Session {
 
   private analyze(filePath: string, fixes: boolean): FileAnalysis {
     const env = this.envFor(filePath);
-    // What the analysis read stays parsed for the next edit; trees beyond the editor's budget
-    // go, or a day across a large code base would keep every file it opened, and their imports.
-    const { value: analysis, reads } = env.workspace.projectFor(filePath).tracked(() => analyzeFile({ ...env, fixes }, filePath));
-    env.workspace.releaseTrees(reads);
+    // Trees beyond the editor's budget go, or a day across a large code base would keep every
+    // file it opened, and their imports.
+    const analysis = analyzeInEditor({ ...env, fixes }, filePath);
     this.reportProblems(analysis, env.workspace.problems());
     return analysis;
   }
@@ -493,7 +494,7 @@ export class Session {
     const root = this.folderOf(filePath) ?? path.dirname(normalizePath(filePath));
     let env = this.envs.get(root);
     if (!env) {
-      const reclaimMemory = heapReclaimer();
+      const reclaimMemory = this.reclaimMemory;
       const workspace = new Workspace(root, { typedPackages: typedPackagesOf(allRules), editorTreeBudget: EDITOR_TREE_BUDGET, ...(reclaimMemory ? { reclaimMemory } : {}) });
       env = { workspace, configs: new ConfigResolver(root), rules: allRules };
       this.envs.set(root, env);
