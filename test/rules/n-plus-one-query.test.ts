@@ -44,8 +44,27 @@ export declare class Repository<T> {
 export declare function getMetadataArgsStorage(): { filterColumns(target: Function): { propertyName: string }[] };
 `,
 };
+/** BullMQ's queue and flow producer, as far as the bulk fix asks: `add`'s parameter names, `addBulk`, options that repeat. */
+const BULLMQ = {
+  'src/stubs/bullmq.ts': `
+export interface JobsOptions { attempts?: number; delay?: number; repeat?: { every: number } }
+export type BulkJobOptions = Omit<JobsOptions, 'repeat'>;
+export declare class Job<D = any> { id?: string; data: D }
+export declare class Queue<D = any, N extends string = string> {
+  constructor(name: string);
+  add(name: N, data: D, opts?: JobsOptions): Promise<Job<D>>;
+  addBulk(jobs: { name: N; data: D; opts?: BulkJobOptions }[]): Promise<Job<D>[]>;
+}
+export interface FlowJob { name: string; queueName: string; data?: unknown }
+export declare class FlowProducer {
+  add(flow: FlowJob, opts?: { queuesOptions?: object }): Promise<{ job: Job }>;
+  addBulk(flows: FlowJob[]): Promise<{ job: Job }[]>;
+}
+`,
+};
 const paths = (map: Record<string, string>) => ({ baseUrl: '.', paths: Object.fromEntries(Object.entries(map).map(([k, v]) => [k, [v]])) });
 const prismaProject = { files: PRISMA, compilerOptions: paths({ '@prisma/client': 'src/stubs/prisma.ts' }) };
+const bullmqProject = { files: BULLMQ, compilerOptions: paths({ bullmq: 'src/stubs/bullmq.ts' }) };
 const typeormProject = { files: TYPEORM, compilerOptions: paths({ typeorm: 'src/stubs/typeorm.ts' }) };
 
 // A database client typed by the project's own declarations, not imported from a client package.
@@ -703,8 +722,141 @@ export async function archive(gmail: gmail_v1.Gmail, graph: Client, ids: string[
   return { requests, names, all: await graph.api('/me/messages').top(50).get() };
 }`,
     },
+    {
+      name: 'jobs added in one call (Bull and BullMQ addBulk), and add on queues of other packages',
+      code: `import { Queue } from 'bullmq';
+import Bull from 'bull';
+import PQueue from 'p-queue';
+const mail = new Queue('mail');
+const legacy = new Bull('legacy');
+const local = new PQueue({ concurrency: 2 });
+class Outbox { add(item: string) { return item; } }
+export async function enqueue(userIds: string[], outbox: Outbox) {
+  await mail.addBulk(userIds.map((userId) => ({ name: 'welcome', data: { userId } })));
+  await legacy.addBulk(userIds.map((userId) => ({ data: { userId } })));
+  for (const userId of userIds) outbox.add(userId);
+  return Promise.all(userIds.map((userId) => local.add(() => userId)));
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'jobs added one by one in a for...of loop become one addBulk, the options kept',
+      ...bullmqProject,
+      code: `import { Queue } from 'bullmq';
+const mail = new Queue<{ userId: string }>('mail');
+export async function welcome(users: { id: string }[]) {
+  for (const user of users) {
+    await mail.add('welcome', { userId: user.id }, { attempts: 3 });
+  }
+}
+`,
+      errors: [{ messageId: 'sequentialJobs', line: 5 }],
+      output: `import { Queue } from 'bullmq';
+const mail = new Queue<{ userId: string }>('mail');
+export async function welcome(users: { id: string }[]) {
+  await mail.addBulk(users.map((user) => ({ name: 'welcome', data: { userId: user.id }, opts: { attempts: 3 } })));
+}
+`,
+    },
+    {
+      name: 'Promise.all of jobs added over an iterable becomes one addBulk of Array.from, which resolves to the same jobs',
+      ...bullmqProject,
+      code: `import { Queue } from 'bullmq';
+export class Reminders {
+  constructor(private readonly queue: Queue<{ id: string }>) {}
+  remind(ids: Set<string>, name: string) {
+    return Promise.all([...ids].length > 0 ? Array.from(ids, (id) => this.queue.add(name, { id })) : []);
+  }
+  nudge(ids: Set<string>, name: string) {
+    return Promise.all(new Array(...ids).map(async (id) => await this.queue.add(name, { id })));
+  }
+  later(ids: ReadonlySet<string>, name: string) {
+    return Promise.all([...ids].map((id) => this.queue.add(name, { id })));
+  }
+}
+`,
+      errors: [
+        { messageId: 'concurrentJobs', line: 5 },
+        { messageId: 'concurrentJobs', line: 8 },
+        { messageId: 'concurrentJobs', line: 11 },
+      ],
+      output: `import { Queue } from 'bullmq';
+export class Reminders {
+  constructor(private readonly queue: Queue<{ id: string }>) {}
+  remind(ids: Set<string>, name: string) {
+    return Promise.all([...ids].length > 0 ? Array.from(ids, (id) => this.queue.add(name, { id })) : []);
+  }
+  nudge(ids: Set<string>, name: string) {
+    return this.queue.addBulk(new Array(...ids).map((id) => ({ name, data: { id } })));
+  }
+  later(ids: ReadonlySet<string>, name: string) {
+    return this.queue.addBulk([...ids].map((id) => ({ name, data: { id } })));
+  }
+}
+`,
+    },
+    {
+      name: 'no addBulk fix where it would change what the loop does, drop a comment, or not type-check',
+      ...bullmqProject,
+      code: `import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+const mail = new Queue<{ userId: string }>('mail');
+const flows = new FlowProducer();
+export async function welcome(userIds: string[], options: JobsOptions) {
+  for (const userId of userIds) await mail.add('welcome', { userId }, { repeat: { every: 1000 } });
+  for (const userId of userIds) await mail.add('welcome', { userId }, options);
+  for (const userId of userIds) {
+    // one a second, for the mail provider's rate limit
+    await mail.add('welcome', { userId });
+  }
+  for (const userId of userIds) {
+    await mail.add('welcome', { userId });
+    console.log(userId);
+  }
+  for await (const userId of userIds) await mail.add('welcome', { userId });
+  for (const userId of userIds) await flows.add({ name: 'onboard', queueName: 'mail', data: { userId } });
+}
+`,
+      errors: [
+        { messageId: 'sequentialJobs', line: 5 },
+        { messageId: 'sequentialJobs', line: 6 },
+        { messageId: 'sequentialJobs', line: 9 },
+        { messageId: 'sequentialJobs', line: 12 },
+        { messageId: 'sequentialJobs', line: 15 },
+        { messageId: 'sequentialJobs', line: 16 },
+      ],
+      output: null,
+    },
+    {
+      name: 'a job added to a Bull or BullMQ queue per element: an injected NestJS queue, a FlowProducer, Bull by its default export',
+      code: `import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { FlowProducer, Queue } from 'bullmq';
+import Bull from 'bull';
+const flows = new FlowProducer();
+const legacy = new Bull('legacy');
+@Injectable()
+export class WelcomeService {
+  constructor(@InjectQueue('mail') private readonly mailQueue: Queue) {}
+  async welcome(userIds: string[]) {
+    for (const userId of userIds) {
+      await this.mailQueue.add('welcome', { userId }, { attempts: 3 });
+    }
+    await Promise.all(userIds.map((userId) => flows.add({ name: 'onboard', queueName: 'mail', data: { userId } })));
+  }
+}
+export const remind = async (legacyQueue: Bull.Queue, ids: string[]) => {
+  for (const id of ids) await legacyQueue.add({ id });
+  ids.forEach((id) => legacy.add('nudge', { id }));
+};
+`,
+      errors: [
+        { messageId: 'sequentialJobs', line: 12, message: '`this.mailQueue.add` performs a queue command once per element of `userIds`, one after another: N elements cost N round trips. Add the jobs in one call before the loop (`addBulk`).' },
+        { messageId: 'concurrentJobs', line: 14, message: '`flows.add` performs a queue command once per element of `userIds` (inside .map()): concurrent, but still N round trips. Add the jobs in one call (`addBulk`).' },
+        { messageId: 'sequentialJobs', line: 18 },
+        { messageId: 'concurrentJobs', line: 19 },
+      ],
+    },
     {
       name: 'a break of a switch or an inner loop, or a return in a callback, does not end the loop',
       code: `const send = (reply: string) => fetch('https://example.com/replies', { method: 'POST', body: reply, signal: AbortSignal.timeout(1000) });

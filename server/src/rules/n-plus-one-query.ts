@@ -32,6 +32,10 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
         '{{subject}} once per element of `{{collection}}`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).',
       concurrent:
         '{{subject}} once per element of `{{collection}}` ({{how}}): concurrent, but still N round trips. Load them in one batched call (an IN query, a batch endpoint or a DataLoader).',
+      sequentialJobs:
+        '{{subject}} once per element of `{{collection}}`, one after another: N elements cost N round trips. Add the jobs in one call before the loop (`addBulk`).',
+      concurrentJobs:
+        '{{subject}} once per element of `{{collection}}` ({{how}}): concurrent, but still N round trips. Add the jobs in one call (`addBulk`).',
     },
     defaultSeverity: 'warning',
     requiresTypes: true,
@@ -55,11 +59,12 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
           if (!scope || stopsAtFirstResult(scope, call) || leavesLoopAfter(scope, call) || runsUntilFlagSet(scope, call, facts)) continue;
           const witness = ioOfCall(context, call, scope.mode);
           if (!witness || receiverPerformsIo(context, call)) continue;
-          const { subject, related } = explainIo(witness, context.settings.projectRoot);
+          const { subject, related, kind } = explainIo(witness, context.settings.projectRoot);
           const concurrent = scope.mode === 'concurrent';
+          const jobs = kind === 'queue command';
           context.report({
             node: calleeOf(call),
-            messageId: concurrent ? 'concurrent' : 'sequential',
+            messageId: concurrent ? (jobs ? 'concurrentJobs' : 'concurrent') : jobs ? 'sequentialJobs' : 'sequential',
             data: { subject, collection: collectionText(scope), how: howText(scope) },
             related,
             fixes: () => loopBatchFixes(context, scope, witness),

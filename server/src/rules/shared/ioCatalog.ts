@@ -35,7 +35,7 @@ export type Batching =
   /** The call already loads a whole list of keys (`in: ids`, `In(ids)`, `$in`, `whereIn`, `mget`). */
   | 'list';
 
-export type IoKind = 'database query' | 'HTTP request' | 'Redis command' | 'RPC call';
+export type IoKind = 'database query' | 'HTTP request' | 'Redis command' | 'RPC call' | 'queue command';
 
 export interface IoCall {
   kind: IoKind;
@@ -373,6 +373,15 @@ const PACKAGES: readonly IoPackage[] = [
     pipelines: REDIS_PIPELINES,
     // node-redis 4+: `await createClient().connect()` resolves to the client (ioredis's to nothing).
     awaitedClients: set('connect'),
+  },
+  {
+    // Bull and BullMQ: each `add` runs a script on Redis, one round trip; `addBulk` adds a list in one.
+    // Bull's default export is the Queue class (`new Queue('mail')`, `queue: Bull.Queue`).
+    kind: 'queue command',
+    matches: exact('bullmq', 'bull'),
+    methods: set('add', 'addBulk'),
+    listMethods: set('addBulk'),
+    roots: set('Queue', 'FlowProducer', 'default'),
   },
   // fetch, axios, got, ky, ofetch, superagent, undici, node:http and gRPC clients are
   // recognised by rules/shared/outboundCalls.ts; these are the HTTP/RPC clients it does not cover.

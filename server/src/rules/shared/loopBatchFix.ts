@@ -3,12 +3,14 @@ import { indentationAt, insertText, lineEnding, replaceText } from '../../engine
 import type { Fix } from '../../engine/findings';
 import type { IoWitness } from './ioSummaries';
 import type { RuleContext } from '../../engine/rule';
+import { bulkAddFix } from './bulkAddFix';
 import { batchedCallText, batchableLookup, hasBatchedMethod, ormOf, primitiveKeyType } from './batchableLookups';
 import { capitalize, ensureNamedImport, unusedName } from './fixText';
 import { bindingNames, usesAny, type IterationScope } from './iterationScopes';
 
-// The quick fix for a lookup awaited once per element of a for...of loop: one batched
-// query before the loop, then an in-memory join through a Map inside it. Offered only for
+// The quick fixes for I/O once per element: jobs added to a queue become one `addBulk`
+// (bulkAddFix.ts), and a lookup awaited once per element of a for...of loop becomes one
+// batched query before the loop, then an in-memory join through a Map inside it. Offered only for
 // lookups with an IN counterpart (see batchableLookups.ts) whose key is computed from the
 // element alone; anything else gets no fix, because a rewrite that only looks batched
 // would be worse than the documented pattern.
@@ -16,7 +18,7 @@ import { bindingNames, usesAny, type IterationScope } from './iterationScopes';
 type FixContext = Pick<RuleContext, 'sourceFile' | 'getTypeChecker'>;
 
 export function loopBatchFixes(context: FixContext, scope: IterationScope, witness: IoWitness): Fix[] {
-  const fix = hoistedQueryFix(context, scope, witness);
+  const fix = hoistedQueryFix(context, scope, witness) ?? bulkAddFix(context, scope, witness);
   return fix ? [fix] : [];
 }
 
