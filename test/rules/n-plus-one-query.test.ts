@@ -828,7 +828,7 @@ export async function welcome(userIds: string[], options: JobsOptions) {
       output: null,
     },
     {
-      name: 'a job added to a Bull or BullMQ queue per element: an injected NestJS queue, a FlowProducer, Bull by its default export',
+      name: 'a job added to a Bull or BullMQ queue per element: an injected NestJS queue, a FlowProducer, Bull by its default export, a helper',
       code: `import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { FlowProducer, Queue } from 'bullmq';
@@ -849,12 +849,18 @@ export const remind = async (legacyQueue: Bull.Queue, ids: string[]) => {
   for (const id of ids) await legacyQueue.add({ id });
   ids.forEach((id) => legacy.add('nudge', { id }));
 };
+const schedule = (id: string) => legacy.add('nudge', { id });
+export async function later(ids: string[]) {
+  for (const id of ids) await schedule(id);
+}
 `,
       errors: [
         { messageId: 'sequentialJobs', line: 12, message: '`this.mailQueue.add` performs a queue command once per element of `userIds`, one after another: N elements cost N round trips. Add the jobs in one call before the loop (`addBulk`).' },
         { messageId: 'concurrentJobs', line: 14, message: '`flows.add` performs a queue command once per element of `userIds` (inside .map()): concurrent, but still N round trips. Add the jobs in one call (`addBulk`).' },
         { messageId: 'sequentialJobs', line: 18 },
         { messageId: 'concurrentJobs', line: 19 },
+        // Through a helper the generic advice stands: what the helper does first may change.
+        { messageId: 'sequential', line: 23, message: '`schedule()` performs a queue command (`legacy.add` in src/main.ts) once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
       ],
     },
     {

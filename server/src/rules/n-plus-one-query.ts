@@ -61,7 +61,9 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
           if (!witness || receiverPerformsIo(context, call)) continue;
           const { subject, related, kind } = explainIo(witness, context.settings.projectRoot);
           const concurrent = scope.mode === 'concurrent';
-          const jobs = kind === 'queue command';
+          // Only where the loop adds the job itself: a finding's fingerprint holds its messageId,
+          // which must not follow what a helper happens to do first.
+          const jobs = kind === 'queue command' && !witness.callee;
           context.report({
             node: calleeOf(call),
             messageId: concurrent ? (jobs ? 'concurrentJobs' : 'concurrent') : jobs ? 'sequentialJobs' : 'sequential',
