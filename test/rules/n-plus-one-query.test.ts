@@ -738,8 +738,64 @@ export async function enqueue(userIds: string[], outbox: Outbox) {
   return Promise.all(userIds.map((userId) => local.add(() => userId)));
 }`,
     },
+    {
+      name: "SaaS SDKs: batch forms, calls that send nothing, and the SDKs' data types",
+      code: `import Stripe from 'stripe';
+import OpenAI from 'openai';
+import { Resend } from 'resend';
+import sgMail from '@sendgrid/mail';
+import { WebClient } from '@slack/web-api';
+const stripe = new Stripe('key');
+const openai = new OpenAI();
+const resend = new Resend('key');
+const slack = new WebClient('token');
+type Team = { name: string; members: string[] };
+export async function notify(texts: string[], teams: Team[], customers: Stripe.Customer[], messages: OpenAI.Chat.ChatCompletionMessageParam[], payload: string, signature: string) {
+  const events = texts.map(() => stripe.webhooks.constructEvent(payload, signature, 'secret'));
+  const embeddings = await openai.embeddings.create({ model: 'text-embedding-3-small', input: texts });
+  for (const team of teams) {
+    await resend.batch.send(team.members.map((to) => ({ from: 'a@example.com', to, subject: team.name, html: payload })));
+    await sgMail.sendMultiple({ to: team.members, from: 'a@example.com', subject: team.name, text: payload });
+  }
+  texts.forEach(() => sgMail.setApiKey('key'));
+  const names = customers.map((customer) => customer.metadata.name);
+  const roles = messages.map((message) => message.role);
+  return { events, embeddings, names, roles, channel: await slack.chat.postMessage({ channel: 'c', text: texts.join() }) };
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a request per element through SaaS SDKs: Stripe, OpenAI, Resend, SendGrid, Slack and Twilio',
+      code: `import Stripe from 'stripe';
+import OpenAI from 'openai';
+import { Resend } from 'resend';
+import sgMail from '@sendgrid/mail';
+import { WebClient } from '@slack/web-api';
+import twilio from 'twilio';
+const stripe = new Stripe('key');
+const openai = new OpenAI();
+const resend = new Resend('key');
+const slack = new WebClient('token');
+const sms = twilio('sid', 'token');
+export async function notify(customerIds: string[], texts: string[], channels: string[], phones: string[]) {
+  for (const id of customerIds) await stripe.customers.retrieve(id);
+  await Promise.all(texts.map((input) => openai.embeddings.create({ model: 'text-embedding-3-small', input })));
+  for (const text of texts) await resend.emails.send({ from: 'a@example.com', to: 'b@example.com', subject: text, html: text });
+  for (const text of texts) await sgMail.send({ to: 'b@example.com', from: 'a@example.com', subject: text, text });
+  for (const channel of channels) await slack.chat.postMessage({ channel, text: 'deploy done' });
+  for (const to of phones) await sms.messages.create({ to, from: '+15550100', body: 'hi' });
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 13, message: '`stripe.customers.retrieve` performs an HTTP request once per element of `customerIds`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 14 },
+        { messageId: 'sequential', line: 15 },
+        { messageId: 'sequential', line: 16 },
+        { messageId: 'sequential', line: 17 },
+        { messageId: 'sequential', line: 18 },
+      ],
+    },
     {
       name: 'jobs added one by one in a for...of loop become one addBulk, the options kept',
       ...bullmqProject,

@@ -429,6 +429,61 @@ const PACKAGES: readonly IoPackage[] = [
     roots: set('Client'),
   },
   {
+    // Stripe: `stripe.customers.retrieve(id)`, `stripe.checkout.sessions.create(...)`; each is a
+    // request to Stripe's API. Values typed by the namespace's types (`Stripe.Customer`) are data.
+    kind: 'HTTP request',
+    matches: exact('stripe'),
+    methods: set(
+      'create', 'retrieve', 'update', 'del', 'list', 'search', 'cancel', 'confirm', 'capture', 'attach', 'detach',
+      'pay', 'finalizeInvoice', 'voidInvoice', 'sendInvoice', 'markUncollectible', 'listLineItems', 'retrieveUpcoming',
+      'createPreview', 'resume', 'expire', 'listPaymentMethods', 'retrievePaymentMethod', 'createBalanceTransaction',
+    ),
+    roots: set('default', 'Stripe'),
+    anyHops: true,
+    dataTypes: /^(?!(?:Stripe|default)$)/,
+  },
+  {
+    // OpenAI: `openai.chat.completions.create(...)`, `openai.embeddings.create({ input })` (which
+    // takes a list of inputs), `openai.beta.chat.completions.parse(...)`.
+    kind: 'HTTP request',
+    matches: exact('openai'),
+    methods: set('create', 'retrieve', 'list', 'del', 'delete', 'update', 'parse', 'stream', 'cancel', 'createAndPoll', 'poll'),
+    roots: set('default', 'OpenAI', 'AzureOpenAI'),
+    anyHops: true,
+    dataTypes: /^(?!(?:OpenAI|AzureOpenAI|default)$)/,
+  },
+  {
+    // Resend: `resend.emails.send(...)` per message; `resend.batch.send([...])` sends a list in one.
+    kind: 'HTTP request',
+    matches: exact('resend'),
+    methods: set('send', 'create', 'get', 'list', 'update', 'remove', 'cancel', 'verify'),
+    pipelines: new Map([['batch', 'send']]),
+    roots: set('Resend'),
+    anyHops: true,
+  },
+  // SendGrid: `sgMail.send(message)`, a request per message (`sendMultiple` sends one to many recipients).
+  { kind: 'HTTP request', matches: exact('@sendgrid/mail'), methods: set('send'), roots: set('default', 'MailService') },
+  {
+    // Slack's Web API client: every method under its namespaces is a request (`slack.chat.postMessage(...)`).
+    kind: 'HTTP request',
+    matches: exact('@slack/web-api'),
+    methods: set('apiCall', 'paginate'),
+    requestNamespaces: set(
+      'chat', 'conversations', 'users', 'reactions', 'files', 'views', 'team', 'usergroups', 'pins', 'bookmarks',
+      'reminders', 'emoji', 'auth', 'admin', 'apps', 'bots', 'dnd', 'search', 'stars', 'workflows', 'calls', 'oauth', 'openid',
+    ),
+    roots: set('WebClient'),
+    anyHops: true,
+  },
+  {
+    // Twilio: `twilio(sid, token).messages.create(...)`, `client.messages(sid).fetch()`.
+    kind: 'HTTP request',
+    matches: exact('twilio'),
+    methods: set('create', 'fetch', 'update', 'remove', 'list', 'each', 'page'),
+    roots: set('default', 'Twilio'),
+    anyHops: true,
+  },
+  {
     // tRPC: `trpc.user.byId.query(input)`, or untyped `client.query('user.byId', input)`.
     // httpBatchLink, the usual link, sends the calls of one tick as one request.
     kind: 'HTTP request',
