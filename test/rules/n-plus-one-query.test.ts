@@ -763,8 +763,34 @@ export async function notify(texts: string[], teams: Team[], customers: Stripe.C
   return { events, embeddings, names, roles, channel: await slack.chat.postMessage({ channel: 'c', text: texts.join() }) };
 }`,
     },
+    {
+      name: 'Firebase Auth: users looked up in one getUsers, ID tokens checked against cached keys',
+      code: `import * as admin from 'firebase-admin';
+import { getAuth } from 'firebase-admin/auth';
+export async function profiles(uids: string[], tokens: string[]) {
+  const users = await admin.auth().getUsers(uids.map((uid) => ({ uid })));
+  for (const token of tokens) await getAuth().verifyIdToken(token);
+  return users;
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'Firebase Auth per element, through the Admin SDK namespace and its modular entry point',
+      code: `import * as admin from 'firebase-admin';
+import { getAuth } from 'firebase-admin/auth';
+export async function emails(uids: string[]) {
+  const found: (string | undefined)[] = [];
+  for (const uid of uids) found.push((await admin.auth().getUser(uid)).email);
+  await Promise.all(uids.map((uid) => getAuth().setCustomUserClaims(uid, { admin: true })));
+  return found;
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 5, message: '`admin.auth().getUser` performs an HTTP request once per element of `uids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 6 },
+      ],
+    },
     {
       name: 'a request per element through SaaS SDKs: Stripe, OpenAI, Resend, SendGrid, Slack and Twilio',
       code: `import Stripe from 'stripe';

@@ -342,10 +342,23 @@ const PACKAGES: readonly IoPackage[] = [
     callableExports: set(...FIRESTORE_FUNCTIONS),
     methods: set('get', 'set', 'update', 'delete', 'create', 'add', 'getAll'),
     listMethods: set('getAll'),
-    // Not admin.auth() or admin.storage(): their get/update/delete are no Firestore reads or writes.
+    // Not admin.auth() (the next entry) or admin.storage(): their get/update/delete are no Firestore reads or writes.
     roots: set('firestore', 'getFirestore', 'initializeFirestore', 'Firestore', ...FIRESTORE_FUNCTIONS),
     // Writes queued on a batch or a bulk writer are sent together.
     pipelines: new Map([['batch', 'commit'], ['bulkWriter', 'close']]),
+  },
+  {
+    // Firebase Authentication through the Admin SDK: `admin.auth().getUser(uid)`, `getAuth().updateUser(...)`;
+    // `getUsers` looks up to 100 users in one request. `verifyIdToken` checks against cached keys.
+    kind: 'HTTP request',
+    matches: exact('firebase-admin', 'firebase-admin/auth'),
+    methods: set(
+      'getUser', 'getUserByEmail', 'getUserByPhoneNumber', 'getUserByProviderUid', 'createUser', 'updateUser', 'deleteUser',
+      'setCustomUserClaims', 'revokeRefreshTokens', 'generatePasswordResetLink', 'generateEmailVerificationLink',
+      'generateSignInWithEmailLink', 'getUsers', 'deleteUsers', 'importUsers',
+    ),
+    listMethods: set('getUsers', 'deleteUsers', 'importUsers'),
+    roots: set('auth', 'getAuth', 'Auth'),
   },
   {
     kind: 'database query',
@@ -353,7 +366,7 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('send', ...DYNAMODB_SINGLE_METHODS, ...DYNAMODB_LIST_METHODS),
     listMethods: set(...DYNAMODB_LIST_METHODS),
   },
-  // Every other AWS SDK v3 client; after DynamoDB's entry, as the first entry that matches a module wins.
+  // Every other AWS SDK v3 client; after DynamoDB's entry, as the first entry that classifies a call wins.
   { kind: 'HTTP request', matches: (m) => m.startsWith('@aws-sdk/client-'), methods: set('send') },
   {
     kind: 'database query',
@@ -506,17 +519,25 @@ export function isIoMethodName(name: string): boolean {
 
 /** Whether values imported from `module` are worth tracking (they may perform I/O). */
 export function isIoPackage(module: string): boolean {
-  return packageFor(module) !== undefined;
+  return PACKAGES.some((p) => p.matches(module));
 }
 
-function packageFor(module: string): IoPackage | undefined {
-  return PACKAGES.find((p) => p.matches(module));
-}
-
-/** Classifies a call on a value from a package; undefined when it is not a round trip. */
+/**
+ * Classifies a call on a value from a package; undefined when it is not a round trip. A
+ * module may hold several clients (firebase-admin's Firestore and Auth): the first entry
+ * that classifies the call wins.
+ */
 export function classifyPackageCall(awaitedValue: PackageValue, call: CallSite): IoCall | undefined {
-  const pkg = packageFor(awaitedValue.module);
-  if (!pkg || (pkg.lazyBuilders && !builderMayRun(call))) return undefined;
+  for (const pkg of PACKAGES) {
+    if (!pkg.matches(awaitedValue.module)) continue;
+    const io = classifyWith(pkg, awaitedValue, call);
+    if (io) return io;
+  }
+  return undefined;
+}
+
+function classifyWith(pkg: IoPackage, awaitedValue: PackageValue, call: CallSite): IoCall | undefined {
+  if (pkg.lazyBuilders && !builderMayRun(call)) return undefined;
   // A tagged query interpolated into another (sql`... ${sql`and id = ${id}`}`) is a fragment of it.
   if (ts.isTaggedTemplateExpression(call) && ts.isTemplateSpan(call.parent)) return undefined;
   const value = clientValue(pkg, awaitedValue);
