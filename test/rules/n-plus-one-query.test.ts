@@ -776,6 +776,25 @@ export async function profiles(uids: string[], tokens: string[]) {
   ],
   invalid: [
     {
+      name: "a helper in another project of a monorepo is named by its path in the workspace, as reports print files",
+      filename: 'apps/api/src/main.ts',
+      files: {
+        'apps/api/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include: ['src'] }),
+        'libs/db/src/orders.ts': `import { Pool } from 'pg';
+const pool = new Pool();
+export const loadOrder = (id: string) => pool.query('SELECT * FROM orders WHERE id = $1', [id]);
+`,
+      },
+      code: `import { loadOrder } from '../../../libs/db/src/orders';
+export async function orders(ids: string[]) {
+  for (const id of ids) await loadOrder(id);
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 3, message: '`loadOrder()` performs a database query (`pool.query` in libs/db/src/orders.ts) once per element of `ids`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+      ],
+    },
+    {
       name: 'Firebase Auth per element, through the Admin SDK namespace and its modular entry point',
       code: `import * as admin from 'firebase-admin';
 import { getAuth } from 'firebase-admin/auth';

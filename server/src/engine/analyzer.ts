@@ -114,7 +114,7 @@ export function analyzeFile(env: AnalyzerEnvironment, filePath: string): FileAna
       sourceFile,
       filePath: sourceFile.fileName,
       options,
-      settings: { patternsDir: loaded.config.patternsDir ?? DEFAULT_PATTERNS_DIR, projectRoot: project.root },
+      settings: { patternsDir: loaded.config.patternsDir ?? DEFAULT_PATTERNS_DIR, projectRoot: project.root, workspaceRoot: env.workspace.root },
       facts: project,
       getTypeChecker: (options) => project.getTypeChecker(sourceFile, options?.everyPackage === true),
       report: (descriptor) => {

@@ -50,6 +50,8 @@ export interface AnalysisSettings {
   patternsDir: string;
   /** Root of the project the file belongs to: the folder of its tsconfig.json or config. */
   projectRoot: string;
+  /** The folder analysed (the CLI's, an editor's workspace folder): paths in messages are relative to it, as reports print files. */
+  workspaceRoot: string;
 }
 
 export interface RuleContext<Options = Record<string, unknown>> {

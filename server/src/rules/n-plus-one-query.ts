@@ -59,7 +59,7 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
           if (!scope || stopsAtFirstResult(scope, call) || leavesLoopAfter(scope, call) || runsUntilFlagSet(scope, call, facts)) continue;
           const witness = ioOfCall(context, call, scope.mode);
           if (!witness || receiverPerformsIo(context, call)) continue;
-          const { subject, related, kind } = explainIo(witness, context.settings.projectRoot);
+          const { subject, related, kind } = explainIo(witness, context.settings.workspaceRoot);
           const concurrent = scope.mode === 'concurrent';
           // Only where the loop adds the job itself: a finding's fingerprint holds its messageId,
           // which must not follow what a helper happens to do first.

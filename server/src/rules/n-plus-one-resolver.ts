@@ -68,7 +68,7 @@ export default defineRule<{ checkTests: boolean }>({
           const witness = ioOfCall(context, call, 'concurrent');
           if (!witness) continue;
           reported.add(resolver.node);
-          const { subject, related } = explainIo(witness, context.settings.projectRoot);
+          const { subject, related } = explainIo(witness, context.settings.workspaceRoot);
           context.report({
             node: calleeOf(call),
             messageId: 'perParent',

@@ -113,7 +113,7 @@ const MAX_RELATED = 10;
  * query", "`getStock()` performs an HTTP request (`fetch` in src/clients/x.ts)"), and the
  * chain as related locations, one per hop after the reported call.
  */
-export function explainIo(witness: IoWitness, projectRoot: string): { subject: string; related: RelatedLocation[]; kind: IoKind | 'round trip' } {
+export function explainIo(witness: IoWitness, workspaceRoot: string): { subject: string; related: RelatedLocation[]; kind: IoKind | 'round trip' } {
   const hops = witnessHops(witness);
   const last = hops[hops.length - 1]!;
   const kind = last.io?.kind ?? 'round trip';
@@ -127,7 +127,7 @@ export function explainIo(witness: IoWitness, projectRoot: string): { subject: s
   // Said as spoken: "an HTTP request", "an RPC call", "a Redis command", "a round trip".
   const article = /^(?:[aeiou]|HTTP|RPC)/.test(kind) ? 'an' : 'a';
   if (hops.length === 1) return { subject: `\`${messageText(calleeOf(last.call))}\` performs ${article} ${kind}`, related, kind };
-  const where = posixRelative(projectRoot, last.sourceFile.fileName);
+  const where = posixRelative(workspaceRoot, last.sourceFile.fileName);
   const middle = hops.slice(1, -1).map((h) => `${h.callee!.name}()`);
   const names = middle.length > 4 ? [...middle.slice(0, 2), '…', ...middle.slice(-1)] : middle;
   const through = names.length > 0 ? `, through ${names.join(' → ')}` : '';
