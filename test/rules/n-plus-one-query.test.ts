@@ -773,8 +773,32 @@ export async function profiles(uids: string[], tokens: string[]) {
   return users;
 }`,
     },
+    {
+      name: 'Kafka messages produced in one send, or in one sendBatch across topics',
+      code: `import { Kafka } from 'kafkajs';
+const producer = new Kafka({ brokers: ['localhost:9092'] }).producer();
+export async function publish(events: { id: string; topic: string }[], tenants: { name: string; events: { id: string; topic: string }[] }[]) {
+  await producer.send({ topic: 'events', messages: events.map((e) => ({ key: e.id, value: JSON.stringify(e) })) });
+  for (const tenant of tenants) await producer.sendBatch({ topicMessages: tenant.events.map((e) => ({ topic: \`\${tenant.name}.\${e.topic}\`, messages: [{ value: e.id }] })) });
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a Kafka message produced per element, on a producer made from the client or typed as one',
+      code: `import { Kafka, type Producer } from 'kafkajs';
+const kafka = new Kafka({ brokers: ['localhost:9092'] });
+const producer = kafka.producer();
+export async function publish(events: { id: string }[], typed: Producer) {
+  for (const e of events) await producer.send({ topic: 'events', messages: [{ key: e.id, value: JSON.stringify(e) }] });
+  await Promise.all(events.map((e) => typed.send({ topic: 'audit', messages: [{ value: e.id }] })));
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 5, message: '`producer.send` performs a Kafka request once per element of `events`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
+        { messageId: 'concurrent', line: 6 },
+      ],
+    },
     {
       name: "a helper in another project of a monorepo is named by its path in the workspace, as reports print files",
       filename: 'apps/api/src/main.ts',

@@ -35,7 +35,7 @@ export type Batching =
   /** The call already loads a whole list of keys (`in: ids`, `In(ids)`, `$in`, `whereIn`, `mget`). */
   | 'list';
 
-export type IoKind = 'database query' | 'HTTP request' | 'Redis command' | 'RPC call' | 'queue command';
+export type IoKind = 'database query' | 'HTTP request' | 'Redis command' | 'RPC call' | 'queue command' | 'Kafka request';
 
 export interface IoCall {
   kind: IoKind;
@@ -386,6 +386,14 @@ const PACKAGES: readonly IoPackage[] = [
     pipelines: REDIS_PIPELINES,
     // node-redis 4+: `await createClient().connect()` resolves to the client (ioredis's to nothing).
     awaitedClients: set('connect'),
+  },
+  {
+    // kafkajs: each `producer.send(...)` is a produce request; one send takes many messages, `sendBatch` many topics.
+    kind: 'Kafka request',
+    matches: exact('kafkajs'),
+    methods: set('send', 'sendBatch'),
+    listMethods: set('sendBatch'),
+    roots: set('Kafka', 'Producer', 'Transaction'),
   },
   {
     // Bull and BullMQ: each `add` runs a script on Redis, one round trip; `addBulk` adds a list in one.
