@@ -785,18 +785,22 @@ export async function publish(events: { id: string; topic: string }[], tenants: 
   ],
   invalid: [
     {
-      name: 'a Kafka message produced per element, on a producer made from the client or typed as one',
+      name: 'a Kafka message produced per element, on a producer made from the client or typed as one, or in a transaction',
       code: `import { Kafka, type Producer } from 'kafkajs';
 const kafka = new Kafka({ brokers: ['localhost:9092'] });
 const producer = kafka.producer();
 export async function publish(events: { id: string }[], typed: Producer) {
   for (const e of events) await producer.send({ topic: 'events', messages: [{ key: e.id, value: JSON.stringify(e) }] });
   await Promise.all(events.map((e) => typed.send({ topic: 'audit', messages: [{ value: e.id }] })));
+  const transaction = await producer.transaction();
+  for (const e of events) await transaction.send({ topic: 'events', messages: [{ value: e.id }] });
+  await transaction.commit();
 }
 `,
       errors: [
         { messageId: 'sequential', line: 5, message: '`producer.send` performs a Kafka request once per element of `events`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader).' },
         { messageId: 'concurrent', line: 6 },
+        { messageId: 'sequential', line: 8 },
       ],
     },
     {

@@ -394,6 +394,8 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('send', 'sendBatch'),
     listMethods: set('sendBatch'),
     roots: set('Kafka', 'Producer', 'Transaction'),
+    // `const transaction = await producer.transaction()` sends through the same producer.
+    awaitedClients: set('transaction'),
   },
   {
     // Bull and BullMQ: each `add` runs a script on Redis, one round trip; `addBulk` adds a list in one.
