@@ -926,7 +926,7 @@ export class Reminders {
 `,
     },
     {
-      name: 'no addBulk fix where it would change what the loop does, drop a comment, or not type-check',
+      name: 'no addBulk fix where it would change what the loop does, drop a comment, await in a callback that is not async, or not type-check',
       ...bullmqProject,
       code: `import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 const mail = new Queue<{ userId: string }>('mail');
@@ -944,6 +944,8 @@ export async function welcome(userIds: string[], options: JobsOptions) {
   }
   for await (const userId of userIds) await mail.add('welcome', { userId });
   for (const userId of userIds) await flows.add({ name: 'onboard', queueName: 'mail', data: { userId } });
+  for (const userId of userIds) await mail.add('welcome', { userId: await Promise.resolve(userId) });
+  await Promise.all(userIds.map(async (userId) => mail.add('welcome', { userId: await Promise.resolve(userId) })));
 }
 `,
       errors: [
@@ -953,6 +955,8 @@ export async function welcome(userIds: string[], options: JobsOptions) {
         { messageId: 'sequentialJobs', line: 12 },
         { messageId: 'sequentialJobs', line: 15 },
         { messageId: 'sequentialJobs', line: 16 },
+        { messageId: 'sequentialJobs', line: 17 },
+        { messageId: 'concurrentJobs', line: 18 },
       ],
       output: null,
     },
@@ -1920,6 +1924,24 @@ export async function customerNames(orders: { id: string; customerId: string }[]
   return names;
 }
 `,
+    },
+    {
+      name: 'no hoisted query when the key is awaited: the keys are mapped in a callback that is not async',
+      ...prismaProject,
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+const customerIdOf = async (orderId: string) => orderId;
+export async function customerNames(orders: { id: string }[]) {
+  const names: string[] = [];
+  for (const order of orders) {
+    const customer = await prisma.customer.findFirst({ where: { id: await customerIdOf(order.id) } });
+    if (customer) names.push(customer.name);
+  }
+  return names;
+}
+`,
+      errors: [{ messageId: 'sequential', line: 7 }],
+      output: null,
     },
     {
       name: 'findUnique awaited one after another is not batched: reported, and hoisted',

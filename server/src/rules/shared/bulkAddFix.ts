@@ -3,6 +3,7 @@ import { replaceText } from '../../engine/edits';
 import type { Fix } from '../../engine/findings';
 import type { RuleContext } from '../../engine/rule';
 import type { IoWitness } from './ioSummaries';
+import { awaits } from './fixText';
 import { usesAny, type IterationScope } from './iterationScopes';
 
 // The quick fix for a job added to a Bull or BullMQ queue once per element: one `addBulk`
@@ -20,7 +21,8 @@ export function bulkAddFix(context: FixContext, scope: IterationScope, witness: 
   if (witness.callee || witness.io?.kind !== 'queue command' || !ts.isCallExpression(call)) return undefined;
   const method = call.expression;
   if (!ts.isPropertyAccessExpression(method) || method.questionDotToken || method.name.text !== 'add') return undefined;
-  if (usesAny(method.expression, scope.elementNames) || call.arguments.some(ts.isSpreadElement)) return undefined;
+  // The arguments move into a callback that is not async.
+  if (usesAny(method.expression, scope.elementNames) || call.arguments.some((a) => ts.isSpreadElement(a) || awaits(a))) return undefined;
   const rewrite = loopRewrite(scope, call) ?? promiseAllRewrite(scope, call);
   if (!rewrite) return undefined;
   const { sourceFile } = context;

@@ -2,8 +2,8 @@ import { ts } from 'ts-morph';
 import { insertText, lineEnding } from '../../engine/edits';
 import type { TextEdit } from '../../engine/findings';
 
-// Small text helpers the N+1 quick fixes share: fresh names, imports of packages, and the
-// offset where generated declarations go.
+// Small text helpers the N+1 quick fixes share: fresh names, imports of packages, the
+// offset where generated declarations go, and whether code can move into a new callback.
 
 /** `base`, or `base2`, `base3`... whichever the file does not use yet. */
 export function unusedName(sourceFile: ts.SourceFile, base: string): string {
@@ -142,4 +142,11 @@ export function lineStartAbove(sourceFile: ts.SourceFile, node: ts.Node): number
   const first = comments[0]?.pos ?? node.getStart(sourceFile);
   const { line } = sourceFile.getLineAndCharacterOfPosition(first);
   return sourceFile.getLineStarts()[line] ?? 0;
+}
+
+/** Whether an expression awaits (or yields) outside the functions it holds: moved into a new callback, it would no longer be valid. */
+export function awaits(node: ts.Node): boolean {
+  if (ts.isAwaitExpression(node) || ts.isYieldExpression(node)) return true;
+  if (ts.isFunctionLike(node)) return false;
+  return ts.forEachChild(node, awaits) ?? false;
 }

@@ -5,7 +5,7 @@ import type { IoWitness } from './ioSummaries';
 import type { RuleContext } from '../../engine/rule';
 import { bulkAddFix } from './bulkAddFix';
 import { batchedCallText, batchableLookup, hasBatchedMethod, ormOf, primitiveKeyType } from './batchableLookups';
-import { capitalize, ensureNamedImport, unusedName } from './fixText';
+import { awaits, capitalize, ensureNamedImport, unusedName } from './fixText';
 import { bindingNames, usesAny, type IterationScope } from './iterationScopes';
 
 // The quick fixes for I/O once per element: jobs added to a queue become one `addBulk`
@@ -33,7 +33,8 @@ function hoistedQueryFix(context: FixContext, scope: IterationScope, witness: Io
   if (witness.callee || witness.io?.kind !== 'database query' || !ts.isAwaitExpression(call.parent)) return undefined;
   const orm = ormOf(call);
   const lookup = orm && batchableLookup(call, orm, new Set([element.text]));
-  if (!lookup) return undefined;
+  // The keys are mapped in a callback that is not async.
+  if (!lookup || awaits(lookup.key)) return undefined;
   // The hoisted query runs before the loop: nothing in it may come from the loop body.
   const bodyNames = namesDeclaredIn(loop.statement);
   if (usesAny(lookup.receiver, bodyNames) || usesAny(lookup.key, bodyNames) || call.arguments.some((a) => usesAny(a, bodyNames))) return undefined;
