@@ -782,8 +782,76 @@ export async function publish(events: { id: string; topic: string }[], tenants: 
   for (const tenant of tenants) await producer.sendBatch({ topicMessages: tenant.events.map((e) => ({ topic: \`\${tenant.name}.\${e.topic}\`, messages: [{ value: e.id }] })) });
 }`,
     },
+    {
+      name: 'SQL Server, Neo4j, Cassandra, search indexes, Cloud Storage and Apollo Client: batch forms and calls that send nothing',
+      code: `import sql from 'mssql';
+import neo4j from 'neo4j-driver';
+import { Client as Cassandra } from 'cassandra-driver';
+import { algoliasearch } from 'algoliasearch';
+import { MeiliSearch } from 'meilisearch';
+import { Storage } from '@google-cloud/storage';
+import { ApolloClient, InMemoryCache, gql } from '@apollo/client';
+const cassandra = new Cassandra({ contactPoints: ['db'], localDataCenter: 'dc1' });
+const algolia = algoliasearch('app', 'key');
+const meili = new MeiliSearch({ host: 'http://search' });
+const storage = new Storage();
+const apollo = new ApolloClient({ uri: '/graphql', cache: new InMemoryCache() });
+const PRODUCT = gql\`query Product($id: ID!) { product(id: $id) { id } }\`;
+type Tenant = { name: string; ids: string[]; table: sql.Table };
+export async function sync(tenants: Tenant[]) {
+  const pool = await sql.connect('mssql://db');
+  for (const tenant of tenants) {
+    await pool.request().bulk(tenant.table);
+    await cassandra.batch(tenant.ids.map((id) => ({ query: 'DELETE FROM t WHERE id = ?', params: [id] })), { prepare: true });
+    await algolia.saveObjects({ indexName: tenant.name, objects: tenant.ids.map((objectID) => ({ objectID })) });
+    await meili.index(tenant.name).addDocuments(tenant.ids.map((id) => ({ id })));
+  }
+  const ids = tenants.flatMap((t) => t.ids);
+  return {
+    files: ids.map((id) => storage.bucket('media').file(id)),
+    cached: ids.map((id) => apollo.readQuery({ query: PRODUCT, variables: { id } })),
+    keys: ids.map((id) => neo4j.int(id.length)),
+  };
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a query or request per element through SQL Server, Neo4j, Cassandra, Algolia, Cloud Storage and Apollo Client',
+      code: `import sql from 'mssql';
+import neo4j from 'neo4j-driver';
+import { Client as Cassandra } from 'cassandra-driver';
+import { algoliasearch } from 'algoliasearch';
+import { Storage } from '@google-cloud/storage';
+import { ApolloClient, InMemoryCache, gql } from '@apollo/client';
+const driver = neo4j.driver('bolt://db');
+const cassandra = new Cassandra({ contactPoints: ['db'], localDataCenter: 'dc1' });
+const algolia = algoliasearch('app', 'key');
+const storage = new Storage();
+const apollo = new ApolloClient({ uri: '/graphql', cache: new InMemoryCache() });
+const PRODUCT = gql\`query Product($id: ID!) { product(id: $id) { id } }\`;
+export async function load(ids: string[]) {
+  const pool = await sql.connect('mssql://db');
+  for (const id of ids) await pool.request().input('id', id).query('SELECT * FROM products WHERE id = @id');
+  const session = driver.session();
+  for (const id of ids) await session.run('MATCH (p:Product { id: $id }) RETURN p', { id });
+  await session.executeWrite((tx) => Promise.all(ids.map((id) => tx.run('MATCH (p { id: $id }) SET p.seen = true', { id }))));
+  for (const id of ids) await cassandra.execute('SELECT * FROM products WHERE id = ?', [id], { prepare: true });
+  for (const id of ids) await algolia.saveObject({ indexName: 'products', body: { objectID: id } });
+  await Promise.all(ids.map((id) => storage.bucket('media').file(id).download()));
+  for (const id of ids) await apollo.query({ query: PRODUCT, variables: { id } });
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 15, message: "\`pool.request().input('id', id).query\` performs a database query once per element of \`ids\`, one after another: N elements cost N round trips. Load them in one batched call before the loop (an IN query, a batch endpoint or a DataLoader)." },
+        { messageId: 'sequential', line: 17 },
+        { messageId: 'concurrent', line: 18 },
+        { messageId: 'sequential', line: 19 },
+        { messageId: 'sequential', line: 20 },
+        { messageId: 'concurrent', line: 21 },
+        { messageId: 'sequential', line: 22 },
+      ],
+    },
     {
       name: 'a Kafka message produced per element, on a producer made from the client or typed as one, or in a transaction',
       code: `import { Kafka, type Producer } from 'kafkajs';

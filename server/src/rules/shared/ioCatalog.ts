@@ -388,6 +388,53 @@ const PACKAGES: readonly IoPackage[] = [
     awaitedClients: set('connect'),
   },
   {
+    // SQL Server: `(await sql.connect(config)).request().input('id', id).query(...)`; `bulk` inserts a table in one.
+    kind: 'database query',
+    matches: exact('mssql'),
+    methods: set('query', 'execute', 'batch', 'bulk'),
+    listMethods: set('bulk'),
+    roots: set('connect', 'ConnectionPool', 'Request', 'Transaction', 'query'),
+    awaitedClients: set('connect'),
+  },
+  {
+    // Neo4j: `session.run(cypher)`, `driver.executeQuery(cypher)`; managed transactions call back with one.
+    kind: 'database query',
+    matches: exact('neo4j-driver'),
+    methods: set('run', 'executeQuery'),
+    roots: set('driver', 'Driver', 'Session', 'Transaction', 'ManagedTransaction'),
+    callbackClients: new Map([['executeRead', null], ['executeWrite', null], ['readTransaction', null], ['writeTransaction', null]]),
+  },
+  // Cassandra: `client.execute(cql, params)`; `batch` sends many statements in one request.
+  { kind: 'database query', matches: exact('cassandra-driver'), methods: set('execute', 'batch', 'eachRow', 'stream'), listMethods: set('batch'), roots: set('Client') },
+  {
+    // Search indexes. Algolia (v5 `client.saveObject(...)`, v4 `client.initIndex(name).saveObject(...)`) and
+    // Meilisearch (`client.index(name).search(...)`): the plural methods take a list.
+    kind: 'HTTP request',
+    matches: exact('algoliasearch', 'algoliasearch/lite'),
+    methods: set(
+      'search', 'searchSingleIndex', 'saveObject', 'getObject', 'deleteObject', 'partialUpdateObject', 'addOrUpdateObject',
+      'saveObjects', 'getObjects', 'deleteObjects', 'partialUpdateObjects', 'batch', 'multipleBatch',
+    ),
+    listMethods: set('saveObjects', 'getObjects', 'deleteObjects', 'partialUpdateObjects', 'batch', 'multipleBatch'),
+    roots: set('algoliasearch', 'liteClient', 'default'),
+  },
+  {
+    kind: 'HTTP request',
+    matches: exact('meilisearch'),
+    methods: set('search', 'getDocument', 'deleteDocument', 'addDocuments', 'updateDocuments', 'deleteDocuments', 'getDocuments', 'multiSearch'),
+    listMethods: set('addDocuments', 'updateDocuments', 'deleteDocuments', 'getDocuments', 'multiSearch'),
+    roots: set('MeiliSearch', 'Meilisearch'),
+  },
+  // Google Cloud Storage: `storage.bucket(name).file(path).download()`.
+  {
+    kind: 'HTTP request',
+    matches: exact('@google-cloud/storage'),
+    methods: set('download', 'save', 'delete', 'exists', 'getMetadata', 'setMetadata', 'upload', 'getFiles', 'copy', 'move', 'makePublic'),
+    roots: set('Storage'),
+  },
+  // Apollo Client: `client.query({ query, variables })` and `client.mutate(...)` are requests (without a batch link).
+  { kind: 'HTTP request', matches: exact('@apollo/client', '@apollo/client/core'), methods: set('query', 'mutate'), roots: set('ApolloClient') },
+  {
     // kafkajs: each `producer.send(...)` is a produce request; one send takes many messages, `sendBatch` many topics.
     kind: 'Kafka request',
     matches: exact('kafkajs'),
