@@ -814,8 +814,57 @@ export async function sync(tenants: Tenant[]) {
   };
 }`,
     },
+    {
+      name: 'libSQL, Oracle, BigQuery and Cosmos DB: statements, rows and operations sent in one request',
+      code: `import { createClient } from '@libsql/client';
+import oracledb from 'oracledb';
+import { BigQuery } from '@google-cloud/bigquery';
+import { CosmosClient, type OperationInput } from '@azure/cosmos';
+const turso = createClient({ url: 'libsql://db' });
+const bigquery = new BigQuery();
+const container = new CosmosClient('AccountEndpoint=x').database('shop').container('orders');
+type Tenant = { name: string; ids: string[]; operations: OperationInput[] };
+export async function sync(tenants: Tenant[]) {
+  const connection = await oracledb.getConnection({ connectString: 'db' });
+  for (const tenant of tenants) {
+    await turso.batch(tenant.ids.map((id) => ({ sql: 'DELETE FROM t WHERE id = ?', args: [id] })));
+    await connection.executeMany('DELETE FROM t WHERE id = :id', tenant.ids.map((id) => ({ id })));
+    await bigquery.dataset('shop').table(tenant.name).insert(tenant.ids.map((id) => ({ id })));
+    await container.items.bulk(tenant.operations);
+  }
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a query per element through libSQL (also in a transaction), Oracle, BigQuery and Cosmos DB',
+      code: `import { createClient } from '@libsql/client';
+import oracledb from 'oracledb';
+import { BigQuery } from '@google-cloud/bigquery';
+import { CosmosClient } from '@azure/cosmos';
+const turso = createClient({ url: 'libsql://db' });
+const bigquery = new BigQuery();
+const container = new CosmosClient('AccountEndpoint=x').database('shop').container('orders');
+export async function load(ids: string[]) {
+  for (const id of ids) await turso.execute({ sql: 'SELECT * FROM t WHERE id = ?', args: [id] });
+  const transaction = await turso.transaction('write');
+  for (const id of ids) await transaction.execute({ sql: 'DELETE FROM t WHERE id = ?', args: [id] });
+  const connection = await oracledb.getConnection({ connectString: 'db' });
+  for (const id of ids) await connection.execute('SELECT * FROM t WHERE id = :id', { id });
+  await Promise.all(ids.map((id) => bigquery.query({ query: 'SELECT * FROM shop.t WHERE id = @id', params: { id } })));
+  for (const id of ids) await container.item(id, id).read();
+  for (const id of ids) await container.items.create({ id });
+}
+`,
+      errors: [
+        { messageId: 'sequential', line: 9 },
+        { messageId: 'sequential', line: 11 },
+        { messageId: 'sequential', line: 13 },
+        { messageId: 'concurrent', line: 14 },
+        { messageId: 'sequential', line: 15 },
+        { messageId: 'sequential', line: 16 },
+      ],
+    },
     {
       name: 'a query or request per element through SQL Server, Neo4j, Cassandra, Algolia, Cloud Storage and Apollo Client',
       code: `import sql from 'mssql';

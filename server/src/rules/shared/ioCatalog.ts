@@ -404,6 +404,42 @@ const PACKAGES: readonly IoPackage[] = [
     roots: set('driver', 'Driver', 'Session', 'Transaction', 'ManagedTransaction'),
     callbackClients: new Map([['executeRead', null], ['executeWrite', null], ['readTransaction', null], ['writeTransaction', null]]),
   },
+  {
+    // Turso / libSQL: `client.execute(sql)`; `batch` sends many statements in one request.
+    kind: 'database query',
+    matches: exact('@libsql/client', '@libsql/client/web'),
+    methods: set('execute', 'batch', 'executeMultiple'),
+    listMethods: set('batch', 'executeMultiple'),
+    roots: set('createClient'),
+    awaitedClients: set('transaction'),
+  },
+  {
+    // Oracle: `(await oracledb.getConnection(config)).execute(sql, binds)`; `executeMany` binds a list.
+    kind: 'database query',
+    matches: exact('oracledb'),
+    methods: set('execute', 'executeMany', 'queryStream'),
+    listMethods: set('executeMany'),
+    roots: set('getConnection', 'createPool', 'getPool'),
+    awaitedClients: set('getConnection', 'createPool'),
+  },
+  {
+    // BigQuery: `bigquery.query(sql)`, `bigquery.dataset(d).table(t).insert(rows)` (a list of rows).
+    kind: 'database query',
+    matches: exact('@google-cloud/bigquery'),
+    methods: set('query', 'createQueryJob', 'insert', 'getRows', 'get', 'exists', 'delete'),
+    listMethods: set('insert'),
+    roots: set('BigQuery'),
+  },
+  {
+    // Azure Cosmos DB: `container.item(id, pk).read()`, `container.items.create(doc)`,
+    // `container.items.query(q).fetchAll()`; `bulk` and `batch` send many operations in one.
+    kind: 'database query',
+    matches: exact('@azure/cosmos'),
+    methods: set('read', 'replace', 'delete', 'patch', 'create', 'upsert', 'fetchAll', 'fetchNext', 'bulk', 'batch', 'executeBulkOperations'),
+    listMethods: set('bulk', 'batch', 'executeBulkOperations'),
+    roots: set('CosmosClient', 'Container', 'Database'),
+    navigation: set('items'),
+  },
   // Cassandra: `client.execute(cql, params)`; `batch` sends many statements in one request.
   { kind: 'database query', matches: exact('cassandra-driver'), methods: set('execute', 'batch', 'eachRow', 'stream'), listMethods: set('batch'), roots: set('Client') },
   {
