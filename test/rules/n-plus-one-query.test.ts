@@ -764,11 +764,12 @@ export async function notify(texts: string[], teams: Team[], customers: Stripe.C
 }`,
     },
     {
-      name: 'Firebase Auth: users looked up in one getUsers, ID tokens checked against cached keys',
+      name: "Firebase Auth: a team's users looked up in one getUsers, ID tokens checked against cached keys",
       code: `import * as admin from 'firebase-admin';
 import { getAuth } from 'firebase-admin/auth';
-export async function profiles(uids: string[], tokens: string[]) {
-  const users = await admin.auth().getUsers(uids.map((uid) => ({ uid })));
+export async function profiles(teams: { uids: string[] }[], tokens: string[]) {
+  const users = [];
+  for (const team of teams) users.push(await admin.auth().getUsers(team.uids.map((uid) => ({ uid }))));
   for (const token of tokens) await getAuth().verifyIdToken(token);
   return users;
 }`,

@@ -59,11 +59,11 @@ export default defineRule<{ ignorePaths: string[]; checkTests: boolean }>({
           if (!scope || stopsAtFirstResult(scope, call) || leavesLoopAfter(scope, call) || runsUntilFlagSet(scope, call, facts)) continue;
           const witness = ioOfCall(context, call, scope.mode);
           if (!witness || receiverPerformsIo(context, call)) continue;
-          const { subject, related, kind } = explainIo(witness, context.settings.workspaceRoot);
+          const { subject, related } = explainIo(witness, context.settings.workspaceRoot);
           const concurrent = scope.mode === 'concurrent';
-          // Only where the loop adds the job itself: a finding's fingerprint holds its messageId,
-          // which must not follow what a helper happens to do first.
-          const jobs = kind === 'queue command' && !witness.callee;
+          // Only where the loop adds the job itself (a witness through a helper has a callee): a
+          // finding's fingerprint holds its messageId, which must not follow what a helper happens to do first.
+          const jobs = !witness.callee && witness.io?.kind === 'queue command';
           context.report({
             node: calleeOf(call),
             messageId: concurrent ? (jobs ? 'concurrentJobs' : 'concurrent') : jobs ? 'sequentialJobs' : 'sequential',

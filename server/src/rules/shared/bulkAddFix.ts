@@ -27,11 +27,11 @@ export function bulkAddFix(context: FixContext, scope: IterationScope, witness: 
   if (!rewrite) return undefined;
   const { sourceFile } = context;
   if (hasCommentsOutside(sourceFile, rewrite.replaced, [...rewrite.kept, method.expression, ...call.arguments])) return undefined;
-  const entry = bulkEntry(context, call);
+  const checker = context.getTypeChecker();
+  const entry = checker && bulkEntry(checker, sourceFile, method.expression, call);
   if (!entry) return undefined;
   const receiver = method.expression.getText(sourceFile);
   const collection = rewrite.collection.getText(sourceFile);
-  const checker = context.getTypeChecker()!;
   const mapped = checker.isArrayType(checker.getTypeAtLocation(rewrite.collection))
     ? `${collection}.map((${rewrite.parameters}) => (${entry}))`
     : `Array.from(${collection}, (${rewrite.parameters}) => (${entry}))`;
@@ -86,10 +86,8 @@ function promiseAllRewrite(scope: IterationScope, call: ts.CallExpression): Rewr
  * one of a bulk entry's fields (BullMQ's FlowProducer) or the queue has no `addBulk`, and when
  * the options may repeat the job, which `addBulk` does not take.
  */
-function bulkEntry(context: FixContext, call: ts.CallExpression): string | undefined {
-  const checker = context.getTypeChecker();
-  const receiver = (call.expression as ts.PropertyAccessExpression).expression;
-  if (!checker || !checker.getTypeAtLocation(receiver).getProperty('addBulk')) return undefined;
+function bulkEntry(checker: ts.TypeChecker, sourceFile: ts.SourceFile, receiver: ts.Expression, call: ts.CallExpression): string | undefined {
+  if (!checker.getTypeAtLocation(receiver).getProperty('addBulk')) return undefined;
   const parameters = checker.getResolvedSignature(call)?.getParameters().map((p) => p.name) ?? [];
   if (call.arguments.length > parameters.length) return undefined;
   const fields: string[] = [];
@@ -97,7 +95,7 @@ function bulkEntry(context: FixContext, call: ts.CallExpression): string | undef
     const field = parameters[i]!;
     if (!ENTRY_FIELDS.has(field)) return undefined;
     if (field === 'opts' && checker.getTypeAtLocation(argument).getProperty('repeat')) return undefined;
-    const text = argument.getText(context.sourceFile);
+    const text = argument.getText(sourceFile);
     fields.push(text === field ? field : `${field}: ${text}`);
   }
   return `{ ${fields.join(', ')} }`;

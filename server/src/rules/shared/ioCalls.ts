@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { calleeOf, type CallSite } from './callSites';
-import { classifyPackageCall, isIoMethodName, isIoPackage, type IoKind } from './ioCatalog';
+import { classifyPackageCall, isIoMethodName, isIoPackage } from './ioCatalog';
 import { rangeOfNode } from '../../engine/analyzer';
 import type { RelatedLocation } from '../../engine/findings';
 import { callIo, callTarget, functionIo, witnessHops, type IoWitness, type IssueMode } from './ioSummaries';
@@ -113,7 +113,7 @@ const MAX_RELATED = 10;
  * query", "`getStock()` performs an HTTP request (`fetch` in src/clients/x.ts)"), and the
  * chain as related locations, one per hop after the reported call.
  */
-export function explainIo(witness: IoWitness, workspaceRoot: string): { subject: string; related: RelatedLocation[]; kind: IoKind | 'round trip' } {
+export function explainIo(witness: IoWitness, workspaceRoot: string): { subject: string; related: RelatedLocation[] } {
   const hops = witnessHops(witness);
   const last = hops[hops.length - 1]!;
   const kind = last.io?.kind ?? 'round trip';
@@ -126,10 +126,10 @@ export function explainIo(witness: IoWitness, workspaceRoot: string): { subject:
   }));
   // Said as spoken: "an HTTP request", "an RPC call", "a Redis command", "a round trip".
   const article = /^(?:[aeiou]|HTTP|RPC)/.test(kind) ? 'an' : 'a';
-  if (hops.length === 1) return { subject: `\`${messageText(calleeOf(last.call))}\` performs ${article} ${kind}`, related, kind };
+  if (hops.length === 1) return { subject: `\`${messageText(calleeOf(last.call))}\` performs ${article} ${kind}`, related };
   const where = posixRelative(workspaceRoot, last.sourceFile.fileName);
   const middle = hops.slice(1, -1).map((h) => `${h.callee!.name}()`);
   const names = middle.length > 4 ? [...middle.slice(0, 2), '…', ...middle.slice(-1)] : middle;
   const through = names.length > 0 ? `, through ${names.join(' → ')}` : '';
-  return { subject: `\`${witness.callee!.name}()\` performs ${article} ${kind} (\`${messageText(calleeOf(last.call))}\` in ${where}${through})`, related, kind };
+  return { subject: `\`${witness.callee!.name}()\` performs ${article} ${kind} (\`${messageText(calleeOf(last.call))}\` in ${where}${through})`, related };
 }

@@ -536,7 +536,7 @@ const PACKAGES: readonly IoPackage[] = [
   },
   {
     // Stripe: `stripe.customers.retrieve(id)`, `stripe.checkout.sessions.create(...)`; each is a
-    // request to Stripe's API. Values typed by the namespace's types (`Stripe.Customer`) are data.
+    // request to Stripe's API.
     kind: 'HTTP request',
     matches: exact('stripe'),
     methods: set(
@@ -546,7 +546,6 @@ const PACKAGES: readonly IoPackage[] = [
     ),
     roots: set('default', 'Stripe'),
     anyHops: true,
-    dataTypes: /^(?!(?:Stripe|default)$)/,
   },
   {
     // OpenAI: `openai.chat.completions.create(...)`, `openai.embeddings.create({ input })` (which
@@ -556,7 +555,6 @@ const PACKAGES: readonly IoPackage[] = [
     methods: set('create', 'retrieve', 'list', 'del', 'delete', 'update', 'parse', 'stream', 'cancel', 'createAndPoll', 'poll'),
     roots: set('default', 'OpenAI', 'AzureOpenAI'),
     anyHops: true,
-    dataTypes: /^(?!(?:OpenAI|AzureOpenAI|default)$)/,
   },
   {
     // Resend: `resend.emails.send(...)` per message; `resend.batch.send([...])` sends a list in one.
